@@ -1,0 +1,1 @@
+"""The operational database and everything that fills it (no streamlit here)."""

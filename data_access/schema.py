@@ -1,0 +1,481 @@
+"""SQLAlchemy 2 models of the operational database.
+
+One table per kind of fact the département records. Persons are known only by a keyed hash
+(``person_key``); names and contacts never reach this schema. Events point at ``persons.id``
+(an integer) so that the metric joins stay cheap. Every row that an import writes carries the
+``import_run_id`` of the run that last wrote it, so that a run can be audited and undone.
+CHECK constraints reject values that cannot exist (unknown statuses, negative hours).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Value lists shared by the schema, the importers and the demo generator.
+PAYERS = ("caf", "msa")
+SEXES = ("F", "M")
+INVITATION_KINDS = ("invitation", "convocation")
+CHANNELS = ("sms", "email", "postal")
+APPOINTMENT_PURPOSES = ("orientation", "accompaniment", "other")
+APPOINTMENT_STATUSES = ("unknown", "seen", "excused", "revoked", "noshow")
+ORIENTATION_TYPES = ("pro", "socio_pro", "social")
+ORGANISMS = ("france_travail", "cd", "other")
+CONTRACT_TYPES = ("cer", "ppae", "pacea", "cej")
+COMPANY_ACTIONS = ("engagement", "immersion", "job_offer", "hire", "mentoring")
+ROADMAP_STATUSES = ("a_faire", "en_cours", "fait", "bloque", "abandonne")
+PARTIES = ("CD", "PE", "CAF", "MSA", "Beta.gouv", "État")
+MEETING_KINDS = ("point_hebdomadaire", "comite_de_suivi", "groupe_de_travail")
+ACTION_KINDS = ("decision", "action")
+ACTION_STATUSES = ("ouverte", "en_cours", "faite", "abandonnee")
+IMPORT_STATUSES = ("running", "success", "partial", "failed", "undone")
+
+
+def _in(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
+    """SQL text of a CHECK that keeps ``column`` inside a closed value list."""
+    listed = ", ".join(f"'{v}'" for v in values)
+    clause = f"{column} IN ({listed})"
+    return f"{column} IS NULL OR {clause}" if nullable else clause
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention, so that Alembic names constraints stably."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class ImportRunRef:
+    """Mixin: the import run that last wrote the row (``None`` for demo or manual rows)."""
+
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="SET NULL"), index=True
+    )
+
+
+# --- territories -------------------------------------------------------------------------
+
+
+class Commune(Base):
+    """A commune of the département, with its EPCI and its UTAS (the CD's local office)."""
+
+    __tablename__ = "communes"
+
+    code_insee: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    population: Mapped[int | None] = mapped_column(Integer)
+    epci_siren: Mapped[str | None] = mapped_column(String(9), index=True)
+    epci_name: Mapped[str | None] = mapped_column(String(200))
+    utas: Mapped[str | None] = mapped_column(String(80), index=True)
+    departement_code: Mapped[str] = mapped_column(String(3))
+
+
+class PostalCode(Base):
+    """Postal code → commune; several communes share one code, hence the name column."""
+
+    __tablename__ = "postal_codes"
+
+    postal_code: Mapped[str] = mapped_column(String(5), primary_key=True)
+    code_insee: Mapped[str] = mapped_column(
+        ForeignKey("communes.code_insee", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+
+
+# --- beneficiaries and their path --------------------------------------------------------
+
+
+class Person(ImportRunRef, Base):
+    """A BRSA (beneficiary), known only by a keyed hash of the source identifier."""
+
+    __tablename__ = "persons"
+    __table_args__ = (
+        CheckConstraint(_in("payer", PAYERS, nullable=True), name="payer"),
+        CheckConstraint(_in("sex", SEXES, nullable=True), name="sex"),
+        CheckConstraint("exit_date IS NULL OR exit_date >= entry_date", name="exit_after_entry"),
+        CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth"),
+        Index("ix_persons_entry", "subject_to_obligations", "entry_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    commune_code: Mapped[str | None] = mapped_column(
+        ForeignKey("communes.code_insee"), index=True
+    )
+    payer: Mapped[str | None] = mapped_column(String(3))
+    subject_to_obligations: Mapped[bool] = mapped_column(Boolean, default=True)
+    exit_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    source: Mapped[str] = mapped_column(String(30), default="bundle")
+
+
+class Invitation(ImportRunRef, Base):
+    """An invitation (the person books) or a convocation (the agent sets the date)."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (
+        UniqueConstraint("person_id", "sent_date", "kind", "channel", "is_reminder"),
+        CheckConstraint(_in("kind", INVITATION_KINDS), name="kind"),
+        CheckConstraint(_in("channel", CHANNELS), name="channel"),
+        Index("ix_invitations_person_date", "person_id", "sent_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    sent_date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(12))
+    channel: Mapped[str] = mapped_column(String(8))
+    is_reminder: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Appointment(ImportRunRef, Base):
+    """A diagnostic/orientation (or other) appointment and its participation status."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        UniqueConstraint("person_id", "date", "purpose"),
+        CheckConstraint(_in("purpose", APPOINTMENT_PURPOSES), name="purpose"),
+        CheckConstraint(_in("status", APPOINTMENT_STATUSES), name="status"),
+        CheckConstraint(_in("booked_after", INVITATION_KINDS, nullable=True), name="booked"),
+        Index("ix_appointments_person_date", "person_id", "date"),
+        Index("ix_appointments_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    date: Mapped[dt.date] = mapped_column(Date)
+    purpose: Mapped[str] = mapped_column(String(14))
+    status: Mapped[str] = mapped_column(String(8))
+    booked_after: Mapped[str | None] = mapped_column(String(12))
+
+
+class Orientation(ImportRunRef, Base):
+    """An orientation decision: path type and organism in charge."""
+
+    __tablename__ = "orientations"
+    __table_args__ = (
+        UniqueConstraint("person_id", "decision_date"),
+        CheckConstraint(_in("orientation_type", ORIENTATION_TYPES), name="type"),
+        CheckConstraint(_in("organism", ORGANISMS, nullable=True), name="organism"),
+        Index("ix_orientations_date", "decision_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    decision_date: Mapped[dt.date] = mapped_column(Date)
+    orientation_type: Mapped[str] = mapped_column(String(10))
+    organism: Mapped[str | None] = mapped_column(String(16))
+
+
+class Contract(ImportRunRef, Base):
+    """A signed contract of engagement (CER, PPAE, PACEA, CEJ)."""
+
+    __tablename__ = "contracts"
+    __table_args__ = (
+        UniqueConstraint("person_id", "signed_date", "contract_type"),
+        CheckConstraint(_in("contract_type", CONTRACT_TYPES), name="type"),
+        Index("ix_contracts_person_date", "person_id", "signed_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    signed_date: Mapped[dt.date] = mapped_column(Date)
+    contract_type: Mapped[str] = mapped_column(String(6))
+
+
+class Accompaniment(ImportRunRef, Base):
+    """A period of accompaniment by a referent (pseudonymised) with planned weekly hours."""
+
+    __tablename__ = "accompaniments"
+    __table_args__ = (
+        UniqueConstraint("person_id", "referent_key", "start_date"),
+        CheckConstraint(
+            "weekly_activity_hours IS NULL OR (weekly_activity_hours >= 0 "
+            "AND weekly_activity_hours <= 80)",
+            name="hours",
+        ),
+        CheckConstraint("end_date IS NULL OR end_date >= start_date", name="end_after_start"),
+        Index("ix_accompaniments_dates", "start_date", "end_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    referent_key: Mapped[str] = mapped_column(String(64), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    weekly_activity_hours: Mapped[float | None] = mapped_column(Float)
+
+
+class Need(ImportRunRef, Base):
+    """An obstacle identified at diagnostic, as a data·inclusion thématique category."""
+
+    __tablename__ = "needs"
+    __table_args__ = (UniqueConstraint("person_id", "category"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(60), index=True)
+    identified_date: Mapped[dt.date] = mapped_column(Date)
+
+
+# --- partner offer -----------------------------------------------------------------------
+
+
+class PartnerStructure(ImportRunRef, Base):
+    """A partner structure (data·inclusion ``structure``); IAE networks are flagged."""
+
+    __tablename__ = "partner_structures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    siret: Mapped[str | None] = mapped_column(String(14))
+    code_insee: Mapped[str | None] = mapped_column(String(5))
+    reseaux_porteurs: Mapped[str | None] = mapped_column(Text)
+    is_iae: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PartnerService(ImportRunRef, Base):
+    """A partner service (data·inclusion ``service``) with its period and capacity."""
+
+    __tablename__ = "partner_services"
+    __table_args__ = (
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
+                        name="period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    structure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_structures.id", ondelete="SET NULL")
+    )
+    structure_name: Mapped[str | None] = mapped_column(String(300))
+    modes_accueil: Mapped[str | None] = mapped_column(String(100))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ServiceThematique(Base):
+    """One thématique of a service (``categorie`` or ``categorie--suffix``) and its category."""
+
+    __tablename__ = "service_thematiques"
+
+    service_pk: Mapped[int] = mapped_column(
+        ForeignKey("partner_services.id", ondelete="CASCADE"), primary_key=True
+    )
+    thematique: Mapped[str] = mapped_column(String(120), primary_key=True)
+    category: Mapped[str] = mapped_column(String(60), index=True)
+
+
+class ServiceZone(Base):
+    """One code of a service's ``zone_eligibilite``: commune, EPCI, département or france."""
+
+    __tablename__ = "service_zones"
+    __table_args__ = (
+        CheckConstraint(_in("zone_kind", ("commune", "epci", "departement", "france")),
+                        name="kind"),
+    )
+
+    service_pk: Mapped[int] = mapped_column(
+        ForeignKey("partner_services.id", ondelete="CASCADE"), primary_key=True
+    )
+    zone_code: Mapped[str] = mapped_column(String(9), primary_key=True, index=True)
+    zone_kind: Mapped[str] = mapped_column(String(11))
+
+
+# --- companies ---------------------------------------------------------------------------
+
+
+class CompanyAction(ImportRunRef, Base):
+    """Company mobilisation: engagement, immersion (PMSMP), job offer, hire, mentoring."""
+
+    __tablename__ = "company_actions"
+    __table_args__ = (
+        UniqueConstraint("date", "company_key", "action"),
+        CheckConstraint(_in("action", COMPANY_ACTIONS), name="action"),
+        CheckConstraint("count >= 0", name="count"),
+        Index("ix_company_actions_date", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    company_key: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(12))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+
+
+# --- roadmap and governance --------------------------------------------------------------
+
+
+class RoadmapStep(Base):
+    """A step of the roadmap with its status; ``version`` drives optimistic locking."""
+
+    __tablename__ = "roadmap_steps"
+    __table_args__ = (
+        CheckConstraint(_in("status", ROADMAP_STATUSES), name="status"),
+        CheckConstraint("version >= 1", name="version"),
+    )
+
+    step_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    axis: Mapped[str] = mapped_column(String(80), index=True)
+    target: Mapped[str] = mapped_column(Text)
+    step: Mapped[str] = mapped_column(Text)
+    due_label: Mapped[str | None] = mapped_column(String(120))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    owners: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(10), default="a_faire")
+    done_date: Mapped[dt.date | None] = mapped_column(Date)
+    comment: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(120))
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="SET NULL")
+    )
+
+
+class RoadmapStepHistory(Base):
+    """Every status change of a step: who, when, old → new, comment."""
+
+    __tablename__ = "roadmap_step_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step_id: Mapped[str] = mapped_column(
+        ForeignKey("roadmap_steps.step_id", ondelete="CASCADE"), index=True
+    )
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    changed_by: Mapped[str] = mapped_column(String(120))
+    old_status: Mapped[str | None] = mapped_column(String(10))
+    new_status: Mapped[str] = mapped_column(String(10))
+    old_done_date: Mapped[dt.date | None] = mapped_column(Date)
+    new_done_date: Mapped[dt.date | None] = mapped_column(Date)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Meeting(Base):
+    """A governance meeting: weekly point, follow-up committee or working group."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (CheckConstraint(_in("kind", MEETING_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    institutions: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class MeetingAction(Base):
+    """A decision taken or an action assigned in a meeting, with owner party and due date."""
+
+    __tablename__ = "meeting_actions"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ACTION_KINDS), name="kind"),
+        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(40))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="ouverte")
+    step_id: Mapped[str | None] = mapped_column(
+        ForeignKey("roadmap_steps.step_id", ondelete="SET NULL")
+    )
+
+
+# --- imports, snapshots, metadata --------------------------------------------------------
+
+
+class ImportRun(Base):
+    """One import of one source file or bundle: counts, hash, who, and its outcome."""
+
+    __tablename__ = "import_runs"
+    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(30), index=True)
+    file_name: Mapped[str] = mapped_column(String(400))
+    file_hash: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    user: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(8), default="running")
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_written: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ImportRejection(Base):
+    """A rejected row of an import run, with the spreadsheet line, the field and the reason."""
+
+    __tablename__ = "import_rejections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_run_id: Mapped[int] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="CASCADE"), index=True
+    )
+    file_name: Mapped[str] = mapped_column(String(400))
+    line: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(120))
+    message: Mapped[str] = mapped_column(Text)
+
+
+class DeckSnapshot(Base):
+    """The figures of an exported committee deck, so the next committee compares against them."""
+
+    __tablename__ = "deck_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    committee_date: Mapped[dt.date] = mapped_column(Date)
+    period_from: Mapped[dt.date] = mapped_column(Date)
+    period_to: Mapped[dt.date] = mapped_column(Date)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Metadata(Base):
+    """Key/value facts about the database itself (e.g. ``demo`` = seed and scale)."""
+
+    __tablename__ = "app_metadata"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

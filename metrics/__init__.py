@@ -1,0 +1,1 @@
+"""Every indicator of the dashboard, computed in the database (no streamlit here)."""

@@ -1,0 +1,93 @@
+"""The Scope every metric takes: period, as-of date, territory and payer.
+
+One value travels from the scope bar (or the CLI) through every metric; it is hashable so
+that caches can key on it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from metrics.exceptions import ScopeError
+
+PAYERS = ("caf", "msa")
+_EPCI = re.compile(r"^\d{9}$")
+_COMMUNE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A part of the département: a UTAS (by name), an EPCI (SIREN) or a commune (INSEE)."""
+
+    level: str  # "utas" | "epci" | "commune"
+    code: str
+
+    @classmethod
+    def parse(cls, text: str) -> Territory:
+        """Read a territory as users write it: 9 digits = EPCI, 5 = commune, else a UTAS."""
+        value = text.strip()
+        if not value:
+            raise ScopeError("Territoire vide.")
+        if _EPCI.match(value):
+            return cls("epci", value)
+        if _COMMUNE.match(value.upper()):
+            return cls("commune", value.upper())
+        return cls("utas", value)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Period ``start``–``end`` (inclusive), as-of date, optional territory and payer."""
+
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    territory: Territory | None = None
+    payer: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ScopeError(
+                f"Période invalide : le début ({self.start.isoformat()}) est après la fin "
+                f"({self.end.isoformat()})."
+            )
+        if self.payer is not None and self.payer not in PAYERS:
+            raise ScopeError(f"Payeur inconnu « {self.payer} » : caf ou msa attendu.")
+
+    @classmethod
+    def build(
+        cls,
+        start: dt.date,
+        end: dt.date,
+        as_of: dt.date | None = None,
+        territory: str | Territory | None = None,
+        payer: str | None = None,
+    ) -> Scope:
+        """Build a scope; as-of defaults to the end of the period."""
+        if isinstance(territory, str):
+            territory = Territory.parse(territory) if territory.strip() else None
+        return cls(start, end, as_of or end, territory, payer or None)
+
+    @property
+    def days(self) -> int:
+        """Length of the period in days (both ends included)."""
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Scope:
+        """The period of the same length just before this one (as-of = its end)."""
+        length = dt.timedelta(days=self.days)
+        new_end = self.start - dt.timedelta(days=1)
+        return replace(self, start=self.start - length, end=new_end, as_of=new_end)
+
+    def to_dict(self) -> dict[str, str | None]:
+        """JSON-friendly form (ISO dates), as printed by ``pilotage metrics --json``."""
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "as_of": self.as_of.isoformat(),
+            "territory": self.territory.code if self.territory else None,
+            "territory_level": self.territory.level if self.territory else None,
+            "payer": self.payer,
+        }

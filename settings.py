@@ -1,0 +1,164 @@
+"""Application settings, read from the environment (prefix ``PILOTAGE_``) and ``.env``.
+
+Every threshold the metrics use lives here so that a département can tune them without
+touching code; a bad value stops start-up with one French sentence instead of a traceback.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "pilotage.sqlite"
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+_FIELD_LABELS_FR = {
+    "database_url": "URL de la base de données",
+    "departement_code": "code du département",
+    "departement_name": "nom du département",
+    "secrecy_threshold": "seuil du secret statistique",
+    "convocation_days": "délai cible de convocation (jours)",
+    "orientation_days": "délai légal d'orientation (jours)",
+    "orientation_short_days": "délai court d'orientation (jours)",
+    "contract_days": "délai cible de contractualisation (jours)",
+    "activity_hours_min": "heures d'activité hebdomadaires minimales",
+    "pseudonymisation_key": "clé de pseudonymisation",
+    "utas_file": "fichier de correspondance communes → UTAS",
+    "communes_file": "fichier des communes",
+    "demo_banner": "bandeau de démonstration",
+}
+
+
+class SettingsError(Exception):
+    """A setting has a value the application cannot use; the message is for users (French)."""
+
+
+class Settings(BaseSettings):
+    """Configuration of one département's dashboard."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PILOTAGE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="URL SQLAlchemy de la base opérationnelle (SQLite par défaut, PostgreSQL en "
+        "production, ex. postgresql+psycopg://user@hote/base).",
+    )
+    departement_code: str = Field(
+        default="23", description="Code INSEE du département (2 ou 3 caractères)."
+    )
+    departement_name: str = Field(default="Creuse", description="Nom du département.")
+    secrecy_threshold: int = Field(
+        default=11,
+        ge=2,
+        description="Effectif minimal diffusable : les effectifs de 1 à seuil − 1 sont masqués.",
+    )
+    convocation_days: int = Field(
+        default=15, ge=1, description="Délai cible entre l'entrée et la convocation (jours)."
+    )
+    orientation_days: int = Field(
+        default=45, ge=1, description="Délai légal entre l'entrée et l'orientation (jours)."
+    )
+    orientation_short_days: int = Field(
+        default=30, ge=1, description="Délai court d'orientation suivi en complément (jours)."
+    )
+    contract_days: int = Field(
+        default=30, ge=1, description="Délai cible entre l'orientation et le contrat (jours)."
+    )
+    activity_hours_min: float = Field(
+        default=15.0, ge=0, description="Heures d'activité hebdomadaires visées (minimum)."
+    )
+    pseudonymisation_key: str = Field(
+        default="pilotage-rsa-cle-de-demonstration",
+        min_length=8,
+        description="Clé secrète du hachage des identifiants personnels (à changer en production).",
+    )
+    communes_file: Path | None = Field(
+        default=None,
+        description="CSV des communes du département (code_insee, nom, population, epci_siren, "
+        "epci_nom, utas) ; par défaut celui de la Creuse fourni avec l'application.",
+    )
+    utas_file: Path | None = Field(
+        default=None,
+        description="CSV code_insee,utas qui remplace la correspondance communes → UTAS par défaut.",
+    )
+    demo_banner: bool | None = Field(
+        default=None,
+        description="Afficher le bandeau « Données de démonstration » (par défaut : si la base "
+        "contient des données de démonstration).",
+    )
+
+    @field_validator("departement_code")
+    @classmethod
+    def _check_departement(cls, value: str) -> str:
+        value = value.strip().upper()
+        if not (2 <= len(value) <= 3) or not value.isalnum():
+            raise ValueError("doit faire 2 ou 3 caractères (ex. 23, 2A, 974)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("n'est pas une URL de base de données valide") from exc
+        return value
+
+    @property
+    def is_default_database(self) -> bool:
+        """True when the dashboard runs on the embedded demo SQLite file."""
+        return self.database_url == DEFAULT_DATABASE_URL
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """Turn pydantic's error list into one French line naming each bad setting."""
+    parts = []
+    for item in error.errors():
+        name = str(item["loc"][0]) if item["loc"] else "?"
+        label = _FIELD_LABELS_FR.get(name, name)
+        parts.append(f"{label} (PILOTAGE_{name.upper()}) : {_translate(item)}")
+    return "Configuration invalide : " + " ; ".join(parts) + "."
+
+
+def _translate(item: dict) -> str:
+    kind = item.get("type", "")
+    ctx = item.get("ctx") or {}
+    if kind in {"int_parsing", "int_type"}:
+        return "un nombre entier est attendu"
+    if kind in {"float_parsing", "float_type"}:
+        return "un nombre est attendu"
+    if kind == "greater_than_equal":
+        return f"doit être au moins {ctx.get('ge')}"
+    if kind == "string_too_short":
+        return f"doit faire au moins {ctx.get('min_length')} caractères"
+    if kind == "bool_parsing":
+        return "valeur oui/non attendue (true/false)"
+    if kind == "value_error":
+        return str(ctx.get("error", item.get("msg", "")))
+    return str(item.get("msg", "valeur invalide"))
+
+
+def load_settings() -> Settings:
+    """Read the settings, raising SettingsError with a French message on a bad value."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests pass their own Settings explicitly)."""
+    return load_settings()

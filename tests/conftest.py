@@ -1,0 +1,118 @@
+"""Shared fixtures: a fresh database per test on SQLite and (when reachable) PostgreSQL.
+
+``db`` is parametrised over both engines, so every test that takes it runs twice. PostgreSQL
+tests read ``PILOTAGE_TEST_POSTGRES_URL`` and skip with a reason when it is unset or down;
+``.ci/run`` sets ``PILOTAGE_REQUIRE_POSTGRES=1`` so that a skip becomes a failure there.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from data_access.db import make_engine, session_scope
+from data_access.migrate import upgrade_to_head
+from data_access.schema import Base
+from data_access.territories import load_territories
+from settings import Settings
+
+POSTGRES_ENV = "PILOTAGE_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES = os.environ.get("PILOTAGE_REQUIRE_POSTGRES") == "1"
+
+
+@dataclass
+class Database:
+    """A ready database for one test: engine, the settings pointing at it, and its kind."""
+
+    engine: Engine
+    settings: Settings
+    kind: str  # "sqlite" | "postgres"
+
+
+def make_settings(url: str, **overrides: object) -> Settings:
+    """Settings for tests: explicit values, nothing read from the developer's .env."""
+    return Settings(_env_file=None, database_url=url, **overrides)  # type: ignore[call-arg]
+
+
+def _postgres_unavailable_reason() -> str | None:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        return f"PostgreSQL non configuré : définir {POSTGRES_ENV} pour ces tests"
+    try:
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure means "skip with the reason"
+        return f"PostgreSQL injoignable ({type(exc).__name__})"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throw-away PostgreSQL database for the whole session, migrated to head once."""
+    reason = _postgres_unavailable_reason()
+    if reason:
+        if REQUIRE_POSTGRES:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    admin_url = make_url(os.environ[POSTGRES_ENV])
+    name = f"pilotage_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(admin_url.render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    yield url
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+def _truncate_postgres(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def _fresh(engine: Engine, settings: Settings) -> None:
+    with session_scope(engine) as session:
+        load_territories(session, settings)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh database with the schema and the Creuse communes, on each engine in turn."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+        engine = make_engine(url)
+        upgrade_to_head(engine)
+    else:
+        url = request.getfixturevalue("postgres_url")
+        engine = make_engine(url)
+        _truncate_postgres(engine)
+    settings = make_settings(url)
+    _fresh(engine, settings)
+    yield Database(engine=engine, settings=settings, kind=request.param)
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh SQLite database only, for tests that do not concern the engine."""
+    url = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    engine = make_engine(url)
+    upgrade_to_head(engine)
+    settings = make_settings(url)
+    _fresh(engine, settings)
+    yield Database(engine=engine, settings=settings, kind="sqlite")
+    engine.dispose()
