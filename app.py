@@ -25,8 +25,13 @@ if context.settings.demo_banner or (
 
 PAGES = {
     "Pilotage": [
-        st.Page(str(PAGES_DIR / "donnees.py"), title="Données disponibles", icon="🗄️",
-                url_path="donnees", default=True),
+        st.Page(
+            str(PAGES_DIR / "donnees.py"),
+            title="Données disponibles",
+            icon="🗄️",
+            url_path="donnees",
+            default=True,
+        ),
     ],
 }
 

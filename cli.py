@@ -28,7 +28,9 @@ def _engine() -> Engine:
     return get_engine(_settings().database_url)
 
 
-@click.group(help="Pilotage de la réforme du RSA : base opérationnelle, démo, imports, indicateurs.")
+@click.group(
+    help="Pilotage de la réforme du RSA : base opérationnelle, démo, imports, indicateurs."
+)
 def cli() -> None:
     """Root group; subcommands below."""
 

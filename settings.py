@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     )
     utas_file: Path | None = Field(
         default=None,
-        description="CSV code_insee,utas qui remplace la correspondance communes → UTAS par défaut.",
+        description="CSV code_insee,utas remplaçant la correspondance communes → UTAS par défaut.",
     )
     demo_banner: bool | None = Field(
         default=None,

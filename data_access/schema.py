@@ -10,7 +10,7 @@ CHECK constraints reject values that cannot exist (unknown statuses, negative ho
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -67,7 +67,7 @@ class Base(DeclarativeBase):
     """Declarative base with a naming convention, so that Alembic names constraints stably."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict] = {dict[str, Any]: JSON}
 
 
 class ImportRunRef:
@@ -125,9 +125,7 @@ class Person(ImportRunRef, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_key: Mapped[str] = mapped_column(String(64), unique=True)
     entry_date: Mapped[dt.date] = mapped_column(Date)
-    commune_code: Mapped[str | None] = mapped_column(
-        ForeignKey("communes.code_insee"), index=True
-    )
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code_insee"), index=True)
     payer: Mapped[str | None] = mapped_column(String(3))
     subject_to_obligations: Mapped[bool] = mapped_column(Boolean, default=True)
     exit_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -268,8 +266,9 @@ class PartnerService(ImportRunRef, Base):
     __tablename__ = "partner_services"
     __table_args__ = (
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
-        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
-                        name="period"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="period"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -302,8 +301,9 @@ class ServiceZone(Base):
 
     __tablename__ = "service_zones"
     __table_args__ = (
-        CheckConstraint(_in("zone_kind", ("commune", "epci", "departement", "france")),
-                        name="kind"),
+        CheckConstraint(
+            _in("zone_kind", ("commune", "epci", "departement", "france")), name="kind"
+        ),
     )
 
     service_pk: Mapped[int] = mapped_column(

@@ -41,7 +41,9 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             return list(csv.DictReader(handle))
     except OSError as exc:
-        raise ReferenceDataError(f"Fichier de référence illisible : {path} ({exc.strerror}).")
+        raise ReferenceDataError(
+            f"Fichier de référence illisible : {path} ({exc.strerror})."
+        ) from None
 
 
 def read_communes(settings: Settings) -> list[CommuneRow]:
@@ -124,12 +126,19 @@ def list_territories(engine: Engine) -> dict[str, list[tuple[str, str]]]:
     """Territory choices for the scope bar: (code, French label) per level."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(Commune.code_insee, Commune.name, Commune.epci_siren, Commune.epci_name,
-                   Commune.utas).order_by(Commune.name)
+            select(
+                Commune.code_insee,
+                Commune.name,
+                Commune.epci_siren,
+                Commune.epci_name,
+                Commune.utas,
+            ).order_by(Commune.name)
         ).all()
     utas = sorted({r.utas for r in rows if r.utas})
-    epcis = sorted({(r.epci_siren, r.epci_name or r.epci_siren) for r in rows if r.epci_siren},
-                   key=lambda item: item[1])
+    epcis = sorted(
+        {(r.epci_siren, r.epci_name or r.epci_siren) for r in rows if r.epci_siren},
+        key=lambda item: item[1],
+    )
     return {
         "utas": [(u, f"UTAS {u}") for u in utas],
         "epci": epcis,

@@ -50,7 +50,7 @@ def _postgres_unavailable_reason() -> str | None:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
         engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "skip with the reason"
+    except Exception as exc:
         return f"PostgreSQL injoignable ({type(exc).__name__})"
     return None
 

@@ -1,0 +1,89 @@
+"""Declarations shared by every indicator family: the spec of an indicator and of a family.
+
+Each family module (``convocation.py``, ``orientation.py``…) declares a module-level
+``FAMILY = Family(...)``; ``catalog.py`` gathers them. A family computes all its indicators in
+one go because they share the same queries (one Kaplan–Meier gives a rate and a median).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from metrics.results import MetricResult, Unit
+from metrics.scope import Scope
+from settings import Settings
+
+TARGET_SOURCES = (
+    "Feuille de route",
+    "Décret n° 2024-1244",
+    "Loi plein emploi",
+    "DREES",
+    "Expérimentation",
+)
+
+
+@dataclass(frozen=True)
+class MetricContext:
+    """What a family needs to compute: the database, the thresholds and the scope."""
+
+    engine: Engine
+    settings: Settings
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One indicator of the catalogue.
+
+    ``id`` may hold a ``<category>`` placeholder for indicators that exist once per value
+    (``need_share_<category>``). ``target`` reads the target from the settings (so a
+    département can tune it); ``None`` means no target. ``person_based`` indicators are
+    subject to statistical secrecy.
+    """
+
+    id: str
+    label: str
+    definition: str
+    formula: str
+    unit: Unit
+    target: Callable[[Settings], float | None] | None = None
+    target_source: str | None = None
+    higher_is_better: bool = True
+    person_based: bool = True
+    breakdowns: tuple[str, ...] = ()
+
+    @property
+    def is_pattern(self) -> bool:
+        """True when the id is a template such as ``coverage_rate_<category>``."""
+        return "<" in self.id
+
+    def target_for(self, settings: Settings) -> float | None:
+        """The target under the given settings, or None."""
+        return self.target(settings) if self.target else None
+
+
+@dataclass(frozen=True)
+class Family:
+    """A group of indicators computed together by one function."""
+
+    name: str
+    label: str
+    indicators: tuple[IndicatorSpec, ...]
+    compute: Callable[[MetricContext], dict[str, MetricResult]]
+
+
+def status_against_target(
+    value: float | None, target: float | None, higher_is_better: bool, suppressed: bool
+) -> str:
+    """French status key of a value against its target (see ``results.Status``)."""
+    if suppressed:
+        return "secret"
+    if value is None:
+        return "sans_donnees"
+    if target is None:
+        return "sans_cible"
+    reached = value >= target if higher_is_better else value <= target
+    return "atteint" if reached else "non_atteint"
