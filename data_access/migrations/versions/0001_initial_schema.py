@@ -2,13 +2,14 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:33:11.009022
+Create Date: 2026-11-29 19:35:26.172329
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
 
 revision: str = "0001"
 down_revision: str | None = None
