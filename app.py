@@ -1,38 +1,41 @@
-"""Entry point of the dashboard: context, demo banner, navigation.
+"""Entry point of the dashboard: context, sign-in, demo banner, navigation by role.
 
 Run with ``streamlit run app.py`` (or ``make run``). Pages hold layout only; they read the
-shared scope, call ``metrics/`` and render ``charts/``.
+shared scope bar (``ui/scope_bar.py``), call ``metrics/`` and render ``charts/`` through the
+chart block (``ui/chart_block.py``).
+
+Register a page with one line in ``PAGES``: ``page("fichier.py", "Titre", "icône",
+roles=...)`` (``ui/navigation.py``); ``roles`` defaults to every role, ``EDITORS`` are the
+project leads and administrators, ``ADMINS`` the administrators only. A bare ``st.Page`` is
+allowed for every role.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from data_access.inventory import is_demo_database
+from ui.auth import ADMINS, ALL_ROLES, EDITORS, sign_in  # noqa: F401 (roles for PAGES)
 from ui.context import get_context
-
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
+from ui.navigation import page, pages_for_role
 
 st.set_page_config(page_title="Pilotage RSA", page_icon="📊", layout="wide")
 
 context = get_context()
+role = sign_in(context.settings)
 if context.settings.demo_banner or (
     context.settings.demo_banner is None and is_demo_database(context.engine)
 ):
     st.warning("**Données de démonstration** : chiffres synthétiques, aucune personne réelle.")
 
 PAGES = {
-    "Pilotage": [
-        st.Page(
-            str(PAGES_DIR / "donnees.py"),
-            title="Données disponibles",
-            icon="🗄️",
-            url_path="donnees",
-            default=True,
-        ),
+    "Pilotage": [],
+    "Parcours des bénéficiaires": [],
+    "Feuille de route et instances": [],
+    "Partenaires et entreprises": [],
+    "Données": [
+        page("donnees.py", "Données disponibles", "🗄️", default=True),
     ],
 }
 
-st.navigation(PAGES).run()
+st.navigation(pages_for_role(PAGES, role)).run()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,6 +31,11 @@ _FIELD_LABELS_FR = {
     "utas_file": "fichier de correspondance communes → UTAS",
     "communes_file": "fichier des communes",
     "demo_banner": "bandeau de démonstration",
+    "auth_mode": "mode de connexion",
+    "auth_header": "en-tête HTTP portant le rôle",
+    "auth_password_lecture": "empreinte du mot de passe du rôle lecture",
+    "auth_password_chef_de_projet": "empreinte du mot de passe du rôle chef de projet",
+    "auth_password_administrateur": "empreinte du mot de passe du rôle administrateur",
 }
 
 
@@ -95,6 +101,27 @@ class Settings(BaseSettings):
         description="Afficher le bandeau « Données de démonstration » (par défaut : si la base "
         "contient des données de démonstration).",
     )
+    auth_mode: Literal["demo", "password", "header"] = Field(
+        default="demo",
+        description="Connexion : demo (choix du rôle sans mot de passe), password (un mot de passe "
+        "par rôle) ou header (rôle transmis par le mandataire inverse authentifié).",
+    )
+    auth_header: str = Field(
+        default="X-Pilotage-Role",
+        description="En-tête HTTP portant le rôle en mode header (posé par le mandataire inverse).",
+    )
+    auth_password_lecture: str | None = Field(
+        default=None,
+        description="Empreinte (pilotage hash-password) du mot de passe du rôle lecture.",
+    )
+    auth_password_chef_de_projet: str | None = Field(
+        default=None,
+        description="Empreinte (pilotage hash-password) du mot de passe du rôle chef de projet.",
+    )
+    auth_password_administrateur: str | None = Field(
+        default=None,
+        description="Empreinte (pilotage hash-password) du mot de passe du rôle administrateur.",
+    )
 
     @field_validator("departement_code")
     @classmethod
@@ -143,6 +170,8 @@ def _translate(item: dict) -> str:
         return f"doit être au moins {ctx.get('ge')}"
     if kind == "string_too_short":
         return f"doit faire au moins {ctx.get('min_length')} caractères"
+    if kind == "literal_error":
+        return "valeur attendue parmi : " + str(ctx.get("expected", "?")).replace(" or ", " ou ")
     if kind == "bool_parsing":
         return "valeur oui/non attendue (true/false)"
     if kind == "value_error":
