@@ -1,0 +1,163 @@
+"""Statistical secrecy: primary masking of small groups and secondary suppression."""
+
+from __future__ import annotations
+
+from metrics.privacy import (
+    is_secret,
+    protect_result,
+    protect_rows,
+    publish,
+    suppress_line,
+    suppress_table,
+)
+from metrics.results import BreakdownRow, MetricResult
+from metrics.spec import IndicatorSpec
+from tests.conftest import make_settings
+
+THRESHOLD = 11
+
+
+def test_counts_one_to_ten_are_secret_zero_and_eleven_are_not():
+    assert [n for n in range(0, 13) if is_secret(n, THRESHOLD)] == list(range(1, 11))
+    assert not is_secret(None, THRESHOLD)
+
+
+def test_masked_count_is_none_and_flagged_never_zero():
+    result = protect_result(MetricResult("entrants", 7, "count"), THRESHOLD)
+    assert result.value is None
+    assert result.suppressed is True
+    assert result.status == "secret"
+
+
+def test_zero_count_is_published():
+    result = protect_result(MetricResult("entrants", 0, "count"), THRESHOLD)
+    assert result.value == 0
+    assert not result.suppressed
+
+
+def test_rate_masked_on_small_denominator_not_on_small_numerator():
+    # 3 out of 10: the denominator 10 is below 11 → masked, numerator and denominator too.
+    small = protect_result(MetricResult("r", 0.3, "ratio", 3, 10), THRESHOLD)
+    assert (small.value, small.numerator, small.denominator, small.suppressed) == (
+        None,
+        None,
+        None,
+        True,
+    )
+    # 3 out of 200: a rate over 200 persons is published.
+    large = protect_result(MetricResult("r", 0.015, "ratio", 3, 200), THRESHOLD)
+    assert large.value == 0.015
+    assert not large.suppressed
+
+
+def test_delay_masked_on_small_cohort():
+    result = protect_result(MetricResult("d", 12.0, "days", 4, 9), THRESHOLD)
+    assert result.value is None and result.suppressed
+
+
+def test_lone_masked_cell_takes_the_next_smallest_with_it():
+    # Sizes 5, 40, 12, 30 with a published total of 87: 5 is masked (primary); alone it would
+    # be 87 − 40 − 12 − 30. The smallest other cell, 12, is masked too: the reader now only
+    # knows that the two sum to 17, which is not a small group.
+    assert suppress_line([5, 40, 12, 30], THRESHOLD) == [True, False, True, False]
+
+
+def test_two_masked_cells_summing_to_a_small_group_take_a_third():
+    # 3 and 4 are both masked, but total − visible = 7 would reveal a group of 7 persons, so
+    # the next smallest cell (20) is masked too: the hidden sum becomes 27.
+    assert suppress_line([3, 4, 20, 100], THRESHOLD) == [True, True, True, False]
+
+
+def test_zero_is_used_only_as_a_last_resort():
+    # The lone masked 5 can only hide behind a zero: nothing else is left.
+    assert suppress_line([5, 0], THRESHOLD) == [True, True]
+    # A positive cell is preferred to the zero.
+    assert suppress_line([5, 0, 30], THRESHOLD) == [True, False, True]
+
+
+def test_nothing_to_hide_changes_nothing():
+    assert suppress_line([0, 11, 50], THRESHOLD) == [False, False, False]
+    assert suppress_line([5, 40], THRESHOLD, with_total=False) == [True, False]
+
+
+def test_breakdown_rows_of_rates_use_denominators_for_secondary_suppression():
+    rows = [
+        BreakdownRow("A", "UTAS A", 0.5, 4, 8),  # denominator 8 → primary
+        BreakdownRow("B", "UTAS B", 0.4, 20, 50),
+        BreakdownRow("C", "UTAS C", 0.25, 5, 20),  # smallest other denominator → secondary
+        BreakdownRow("D", "UTAS D", None, 0, 0),  # empty: stays empty, not secret
+    ]
+    protected = protect_rows(rows, "ratio", THRESHOLD)
+    assert [row.suppressed for row in protected] == [True, False, True, False]
+    assert protected[0].value is None and protected[0].denominator is None
+    assert protected[2].value is None and protected[2].numerator is None
+    assert protected[1] == rows[1]
+    assert protected[3] == rows[3]
+
+
+def test_two_way_table_no_masked_cell_recomputable_from_any_margin():
+    #            Jan  Feb  Mar
+    #   Guéret    30   25   40
+    #   Boussac    3   14   12
+    #   Aubusson  20   18   22
+    # Boussac/Jan (3) is masked. Its row: the smallest other is Boussac/Mar (12) → masked.
+    # Column Jan then has one masked cell (3) → Aubusson/Jan (20) masked. Column Mar has one
+    # masked cell (12) → Aubusson/Mar (22) masked. Row Aubusson now hides 20 + 22 = 42: safe.
+    cells = {
+        ("Guéret", "01"): 30,
+        ("Guéret", "02"): 25,
+        ("Guéret", "03"): 40,
+        ("Boussac", "01"): 3,
+        ("Boussac", "02"): 14,
+        ("Boussac", "03"): 12,
+        ("Aubusson", "01"): 20,
+        ("Aubusson", "02"): 18,
+        ("Aubusson", "03"): 22,
+    }
+    masked = suppress_table(cells, THRESHOLD)
+    assert masked == {
+        ("Boussac", "01"),
+        ("Boussac", "03"),
+        ("Aubusson", "01"),
+        ("Aubusson", "03"),
+    }
+    rows = {key[0] for key in cells}
+    cols = {key[1] for key in cells}
+    for line in [[(r, c) for c in cols] for r in rows] + [[(r, c) for r in rows] for c in cols]:
+        hidden = [key for key in line if key in masked]
+        assert len(hidden) != 1
+        assert not is_secret(sum(cells[key] for key in hidden), THRESHOLD)
+
+
+def test_publish_sets_target_status_and_masks_person_based_only():
+    settings = make_settings("sqlite://")
+    rate = IndicatorSpec(
+        "x_rate",
+        "Taux",
+        "Définition",
+        "a ÷ b",
+        "ratio",
+        target=lambda s: 0.9,
+        target_source="Feuille de route",
+    )
+    shown = publish(rate, settings, 0.95, 19, 20)
+    assert (shown.target, shown.status) == (0.9, "atteint")
+    hidden = publish(rate, settings, 0.95, 9, 10)
+    assert (hidden.value, hidden.status, hidden.suppressed) == (None, "secret", True)
+    steps = IndicatorSpec("steps", "Étapes", "Définition", "n", "count", person_based=False)
+    assert publish(steps, settings, 3).value == 3
+
+
+def test_threshold_comes_from_settings():
+    spec = IndicatorSpec("entrants", "Entrants", "Définition", "n", "count")
+    assert publish(spec, make_settings("sqlite://", secrecy_threshold=3), 5).value == 5
+    assert publish(spec, make_settings("sqlite://"), 5).value is None
+
+
+def test_caseload_rests_on_persons_not_referents():
+    # Median caseload 40 over 2 referents and 80 persons: the group is 80 persons, published.
+    result = MetricResult("caseload_median", 40, "count", numerator=80, denominator=2)
+    assert protect_result(result, THRESHOLD, "numerator").value == 40
+    # 6 persons in all: masked even though the value (3) is not what decides.
+    result = MetricResult("caseload_median", 3, "count", numerator=6, denominator=2)
+    assert protect_result(result, THRESHOLD, "numerator").suppressed
