@@ -458,6 +458,26 @@ class ImportRejection(Base):
     message: Mapped[str] = mapped_column(Text)
 
 
+class ImportChange(Base):
+    """Journal of rows an import run updated or deleted (their previous values), or inserted in
+    a table without ``import_run_id``, so that the run can be undone without touching others."""
+
+    __tablename__ = "import_changes"
+    __table_args__ = (
+        CheckConstraint(_in("operation", ("insert", "update", "delete")), name="operation"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_run_id: Mapped[int] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="CASCADE"), index=True
+    )
+    table_name: Mapped[str] = mapped_column(String(60))
+    operation: Mapped[str] = mapped_column(String(6))
+    row_key: Mapped[dict[str, Any]] = mapped_column(JSON)
+    previous: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    previous_run_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
 class DeckSnapshot(Base):
     """The figures of an exported committee deck, so the next committee compares against them."""
 

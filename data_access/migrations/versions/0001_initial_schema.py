@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:35:26.172329
+Create Date: 2026-11-29 19:38:56.061270
 """
 
 from collections.abc import Sequence
@@ -122,6 +122,34 @@ def upgrade() -> None:
         batch_op.create_index("ix_company_actions_date", ["date"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_company_actions_import_run_id"), ["import_run_id"], unique=False
+        )
+
+    op.create_table(
+        "import_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("import_run_id", sa.Integer(), nullable=False),
+        sa.Column("table_name", sa.String(length=60), nullable=False),
+        sa.Column("operation", sa.String(length=6), nullable=False),
+        sa.Column("row_key", sa.JSON(), nullable=False),
+        sa.Column("previous", sa.JSON(), nullable=True),
+        sa.Column("previous_run_id", sa.Integer(), nullable=True),
+        sa.CheckConstraint(
+            "operation IN ('insert', 'update', 'delete')", name=op.f("ck_import_changes_operation")
+        ),
+        sa.ForeignKeyConstraint(
+            ["import_run_id"],
+            ["import_runs.id"],
+            name=op.f("fk_import_changes_import_run_id_import_runs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_changes")),
+    )
+    with op.batch_alter_table("import_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_import_changes_import_run_id"), ["import_run_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_import_changes_previous_run_id"), ["previous_run_id"], unique=False
         )
 
     op.create_table(
@@ -702,6 +730,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_import_rejections_import_run_id"))
 
     op.drop_table("import_rejections")
+    with op.batch_alter_table("import_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_import_changes_previous_run_id"))
+        batch_op.drop_index(batch_op.f("ix_import_changes_import_run_id"))
+
+    op.drop_table("import_changes")
     with op.batch_alter_table("company_actions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_company_actions_import_run_id"))
         batch_op.drop_index("ix_company_actions_date")
