@@ -31,6 +31,8 @@ _FIELD_LABELS_FR = {
     "utas_file": "fichier de correspondance communes → UTAS",
     "communes_file": "fichier des communes",
     "demo_banner": "bandeau de démonstration",
+    "roadmap_file": "fichier de la feuille de route initiale",
+    "roadmap_reference_year": "année de référence des échéances de la feuille de route",
     "auth_mode": "mode de connexion",
     "auth_header": "en-tête HTTP portant le rôle",
     "auth_password_lecture": "empreinte du mot de passe du rôle lecture",
@@ -95,6 +97,16 @@ class Settings(BaseSettings):
     utas_file: Path | None = Field(
         default=None,
         description="CSV code_insee,utas remplaçant la correspondance communes → UTAS par défaut.",
+    )
+    roadmap_file: Path | None = Field(
+        default=None,
+        description="CSV de la feuille de route initiale (step_id, axis, target, step, due_label, "
+        "owners) ; par défaut celle de la Creuse, chargée seulement pour le département 23.",
+    )
+    roadmap_reference_year: int = Field(
+        default=2023,
+        ge=2000,
+        description="Année des échéances écrites sans année (« Fin mars ») de la feuille de route.",
     )
     demo_banner: bool | None = Field(
         default=None,
