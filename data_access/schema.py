@@ -41,7 +41,9 @@ NAMING_CONVENTION = {
 PAYERS = ("caf", "msa")
 SEXES = ("F", "M")
 INVITATION_KINDS = ("invitation", "convocation")
-CHANNELS = ("sms", "email", "postal")
+# "unknown": exports such as RDV-Insertion's users list give the date of an invitation, not its
+# channel; recording it as unknown is truer than guessing one.
+CHANNELS = ("sms", "email", "postal", "unknown")
 APPOINTMENT_PURPOSES = ("orientation", "accompaniment", "other")
 APPOINTMENT_STATUSES = ("unknown", "seen", "excused", "revoked", "noshow")
 ORIENTATION_TYPES = ("pro", "socio_pro", "social")

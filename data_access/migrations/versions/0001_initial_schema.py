@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:38:56.061270
+Create Date: 2026-11-29 19:39:20.737281
 """
 
 from collections.abc import Sequence
@@ -418,7 +418,7 @@ def upgrade() -> None:
         sa.Column("is_reminder", sa.Boolean(), nullable=False),
         sa.Column("import_run_id", sa.Integer(), nullable=True),
         sa.CheckConstraint(
-            "channel IN ('sms', 'email', 'postal')", name=op.f("ck_invitations_channel")
+            "channel IN ('sms', 'email', 'postal', 'unknown')", name=op.f("ck_invitations_channel")
         ),
         sa.CheckConstraint(
             "kind IN ('invitation', 'convocation')", name=op.f("ck_invitations_kind")
