@@ -1,0 +1,102 @@
+"""The chart block every page uses: the figure, its export buttons and its data.
+
+``chart_block(desc)`` draws a ``charts.description.ChartDescription`` with the project template
+(``theme=None`` so Streamlit does not restyle it and the PNG looks like the screen), then three
+buttons: PNG and SVG (rendered on click by kaleido + Chromium; without Chromium they are
+disabled and a French sentence says why) and CSV (always available). An expander shows the data
+table as text, which is also what screen readers and tests read. An empty chart is never drawn:
+the block says « Aucune donnée sur la période ».
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.csv_export import chart_csv
+from charts.description import ChartDescription
+from charts.figures import to_figure
+from charts.images import figure_image, unavailable_reason
+from ui.formatting import NO_DATA
+
+
+def _file_name(desc: ChartDescription, ext: str) -> str:
+    return f"{desc.key}_{desc.as_of.isoformat()}.{ext}"
+
+
+def _image_callback(desc: ChartDescription, fmt: str):  # type: ignore[no-untyped-def]
+    def render() -> bytes:
+        return figure_image(to_figure(desc), fmt)
+
+    return render
+
+
+def data_table(desc: ChartDescription) -> dict[str, list[str]]:
+    """The chart's data as French text columns (masked cells keep the secrecy label)."""
+    header, rows = desc.table()
+    columns: dict[str, list[str]] = {name: [] for name in header}
+    for row in rows:
+        for name, value in zip(header, row, strict=True):
+            if isinstance(value, str):
+                columns[name].append(value)
+            elif value is None:
+                columns[name].append("—")
+            elif name == header[0]:
+                columns[name].append(str(value))
+            else:
+                shown = value / 100 if desc.unit == "ratio" else value
+                columns[name].append(desc.format_value(shown))
+    return columns
+
+
+def chart_block(desc: ChartDescription, *, height: int = 440) -> None:
+    """Draw one chart with its PNG, SVG and CSV exports, or say there is no data."""
+    if not desc.has_data:
+        st.markdown(f"**{desc.title}**")
+        st.info(NO_DATA)
+        st.caption(desc.footnote)
+        return
+    st.plotly_chart(
+        to_figure(desc, height=height),
+        theme=None,
+        width="stretch",
+        key=f"chart-{desc.key}",
+        config={"displaylogo": False, "locale": "fr"},
+    )
+    reason = unavailable_reason()
+    png, svg, csv, _ = st.columns([1, 1, 1, 4])
+    png.download_button(
+        "PNG",
+        data=_image_callback(desc, "png"),
+        file_name=_file_name(desc, "png"),
+        mime="image/png",
+        key=f"png-{desc.key}",
+        disabled=reason is not None,
+        on_click="ignore",
+        icon=":material/image:",
+        help=reason or "Image PNG du graphique, telle qu'à l'écran.",
+    )
+    svg.download_button(
+        "SVG",
+        data=_image_callback(desc, "svg"),
+        file_name=_file_name(desc, "svg"),
+        mime="image/svg+xml",
+        key=f"svg-{desc.key}",
+        disabled=reason is not None,
+        on_click="ignore",
+        icon=":material/draw:",
+        help=reason or "Image vectorielle SVG, pour un document ou une affiche.",
+    )
+    csv.download_button(
+        "CSV",
+        data=chart_csv(desc),
+        file_name=_file_name(desc, "csv"),
+        mime="text/csv",
+        key=f"csv-{desc.key}",
+        on_click="ignore",
+        icon=":material/table:",
+        help="Données du graphique (Excel, séparateur « ; »), secret statistique appliqué.",
+    )
+    if reason:
+        st.caption(reason)
+    with st.expander("Données du graphique"):
+        st.table(data_table(desc))
