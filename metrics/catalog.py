@@ -13,7 +13,9 @@ from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
 from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext
 
-FAMILY_MODULES: tuple[str, ...] = ()
+FAMILY_MODULES: tuple[str, ...] = (
+    "metrics.roadmap",
+)
 
 
 @cache
