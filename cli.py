@@ -47,6 +47,70 @@ def init_db() -> None:
     )
 
 
+@cli.group("roadmap", help="Feuille de route : lister les étapes, changer un statut.")
+def roadmap() -> None:
+    """Roadmap subcommands (thin wrappers over data_access.roadmap)."""
+
+
+@roadmap.command("list", help="Liste toutes les étapes (id, axe, échéance, responsables, statut).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'étapes).")
+def roadmap_list(as_json: bool) -> None:
+    """Print every step, as JSON or one line per step."""
+    import json
+
+    from data_access.roadmap import list_steps
+
+    steps = list_steps(_engine())
+    if as_json:
+        click.echo(json.dumps([s.to_json() for s in steps], ensure_ascii=False, indent=2))
+        return
+    for s in steps:
+        due = s.due_date.isoformat() if s.due_date else "sans échéance"
+        click.echo(f"{s.step_id}\t{s.status_label}\t{due}\t{'|'.join(s.owners)}\t{s.step}")
+
+
+@roadmap.command("set", help="Change le statut d'une étape (à faire, en cours, fait, bloqué…).")
+@click.argument("step_id")
+@click.argument("status")
+@click.option("--comment", default=None, help="Commentaire gardé dans l'historique.")
+@click.option("--user", default=None, help="Auteur du changement (par défaut : l'utilisateur).")
+def roadmap_set(step_id: str, status: str, comment: str | None, user: str | None) -> None:
+    """Set a step's status through the same guarded path as the page."""
+    import getpass
+
+    from data_access.db import session_scope
+    from data_access.roadmap import STATUS_LABELS, get_step, set_step_status
+
+    with session_scope(_engine()) as session:
+        before = get_step(session, step_id)
+        after = set_step_status(
+            session, step_id, status, user=user or getpass.getuser(), comment=comment
+        )
+    click.echo(
+        f"{after.step_id} : {STATUS_LABELS[before.status]} → {after.status_label} "
+        f"(version {after.version})."
+    )
+
+
+@roadmap.command("history", help="Historique des changements d'une étape.")
+@click.argument("step_id")
+def roadmap_history(step_id: str) -> None:
+    """Print the changes of one step, oldest first."""
+    from data_access.db import session_scope
+    from data_access.roadmap import STATUS_LABELS, get_step, step_history
+
+    engine = _engine()
+    with session_scope(engine) as session:
+        get_step(session, step_id)
+    for entry in step_history(engine, step_id):
+        old = STATUS_LABELS.get(entry.old_status or "", "—")
+        note = f" — {entry.comment}" if entry.comment else ""
+        click.echo(
+            f"{entry.changed_at.isoformat(sep=' ')}\t{entry.changed_by}\t{old} → "
+            f"{STATUS_LABELS[entry.new_status]}{note}"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the click group and translate user errors into one French line."""
     try:
