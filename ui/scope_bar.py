@@ -1,0 +1,235 @@
+"""The scope bar shared by every page: period, as-of date, territory and payer.
+
+The choices live in the URL query parameters (``periode``, ``du``, ``au``, ``au_jour``,
+``niveau``, ``territoire``, ``payeur``), so a link opens the same view, and in a session mirror,
+so moving between pages keeps them. ``scope_bar`` returns the ``metrics.scope.Scope`` every
+metric takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from data_access.snapshots import last_committee_date
+from data_access.territories import list_territories
+from metrics.scope import Scope, Territory
+from ui.context import AppContext
+from ui.formatting import format_date
+
+LAUNCH_DATE = dt.date(2023, 2, 17)
+PRESETS = {
+    "7j": "7 derniers jours",
+    "mois": "Mois en cours",
+    "comite": "Depuis le dernier comité",
+    "lancement": "Depuis le lancement (17 février 2023)",
+    "perso": "Personnalisé",
+}
+LEVELS = {
+    "departement": "Département",
+    "utas": "UTAS",
+    "epci": "EPCI",
+    "commune": "Commune",
+}
+PAYERS = {"": "Tous", "caf": "CAF", "msa": "MSA"}
+_MIRROR = "scope_mirror"
+_PARAMS = ("periode", "du", "au", "au_jour", "niveau", "territoire", "payeur")
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    """What the bar shows, as plain values (the query parameters, parsed)."""
+
+    preset: str
+    start: dt.date | None
+    end: dt.date | None
+    as_of: dt.date
+    level: str
+    territory: str
+    payer: str
+
+
+def two_months_before(day: dt.date) -> dt.date:
+    """The same day two months earlier (clamped to the month's end), the committee rhythm."""
+    month = day.month - 2
+    year = day.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    for candidate in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def preset_period(
+    preset: str, as_of: dt.date, last_committee: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The period a preset means at a given as-of date (the custom preset is not resolved here)."""
+    if preset == "7j":
+        return as_of - dt.timedelta(days=6), as_of
+    if preset == "mois":
+        return as_of.replace(day=1), as_of
+    if preset == "comite":
+        if last_committee is not None and last_committee < as_of:
+            return last_committee + dt.timedelta(days=1), as_of
+        return two_months_before(as_of) + dt.timedelta(days=1), as_of
+    if preset == "lancement":
+        return min(LAUNCH_DATE, as_of), as_of
+    raise ValueError(preset)
+
+
+def _parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def read_choice(params: dict[str, str], today: dt.date) -> ScopeChoice:
+    """Parse query parameters, ignoring unknown or malformed values (defaults instead)."""
+    preset = params.get("periode", "mois")
+    level = params.get("niveau", "departement")
+    payer = params.get("payeur", "")
+    return ScopeChoice(
+        preset=preset if preset in PRESETS else "mois",
+        start=_parse_date(params.get("du")),
+        end=_parse_date(params.get("au")),
+        as_of=_parse_date(params.get("au_jour")) or today,
+        level=level if level in LEVELS else "departement",
+        territory=params.get("territoire", "") if level in LEVELS else "",
+        payer=payer if payer in PAYERS else "",
+    )
+
+
+def choice_params(choice: ScopeChoice) -> dict[str, str]:
+    """The query parameters of a choice (only what differs from the defaults)."""
+    params = {"periode": choice.preset, "au_jour": choice.as_of.isoformat()}
+    if choice.preset == "perso" and choice.start and choice.end:
+        params["du"] = choice.start.isoformat()
+        params["au"] = choice.end.isoformat()
+    if choice.level != "departement" and choice.territory:
+        params["niveau"] = choice.level
+        params["territoire"] = choice.territory
+    if choice.payer:
+        params["payeur"] = choice.payer
+    return params
+
+
+def build_scope(choice: ScopeChoice, last_committee: dt.date | None) -> Scope:
+    """The Scope of a choice; a custom period ending after the as-of date is cut at as-of."""
+    if choice.preset == "perso":
+        end = min(choice.end or choice.as_of, choice.as_of)
+        start = min(choice.start or choice.as_of.replace(day=1), end)
+    else:
+        start, end = preset_period(choice.preset, choice.as_of, last_committee)
+    territory = (
+        Territory(choice.level, choice.territory)
+        if choice.level != "departement" and choice.territory
+        else None
+    )
+    return Scope(
+        start=start, end=end, as_of=choice.as_of, territory=territory, payer=choice.payer or None
+    )
+
+
+def describe_scope(scope: Scope, territory_label: str | None = None) -> str:
+    """« Du 1 mars 2024 au 12 mars 2024 · données au 12 mars 2024 · UTAS Guéret · CAF »."""
+    parts = [f"Du {format_date(scope.start)} au {format_date(scope.end)}"]
+    if scope.as_of != scope.end:
+        parts.append(f"données au {format_date(scope.as_of)}")
+    parts.append(territory_label or "tout le département")
+    if scope.payer:
+        parts.append(PAYERS[scope.payer])
+    return " · ".join(parts)
+
+
+@st.cache_data(show_spinner=False, ttl=600)
+def _territories(database_url: str, _context: AppContext) -> dict[str, list[tuple[str, str]]]:
+    return list_territories(_context.engine)
+
+
+def _initial_choice(today: dt.date) -> ScopeChoice:
+    params = {k: st.query_params[k] for k in _PARAMS if k in st.query_params}
+    if params:
+        return read_choice(params, today)
+    mirror = st.session_state.get(_MIRROR)
+    return mirror if isinstance(mirror, ScopeChoice) else read_choice({}, today)
+
+
+def _seed_widgets(choice: ScopeChoice) -> None:
+    """Put the choice in the widgets' state once per session (or when the URL changes it)."""
+    if st.session_state.get("scope_seeded") == choice and "scope_preset" in st.session_state:
+        return
+    st.session_state.update(
+        {
+            "scope_preset": choice.preset,
+            "scope_as_of": choice.as_of,
+            "scope_level": choice.level,
+            "scope_territory": choice.territory or None,
+            "scope_payer": choice.payer,
+            "scope_custom": (
+                choice.start or choice.as_of.replace(day=1),
+                choice.end or choice.as_of,
+            ),
+            "scope_seeded": choice,
+        }
+    )
+
+
+def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
+    """Draw the scope bar in the sidebar and return the chosen Scope."""
+    today = today or dt.date.today()
+    _seed_widgets(_initial_choice(today))
+    territories = _territories(context.settings.database_url, context)
+    bar = st.sidebar
+    bar.subheader("Périmètre")
+    as_of = bar.date_input("Données au", key="scope_as_of", format="DD/MM/YYYY")
+    preset = bar.selectbox(
+        "Période", list(PRESETS), format_func=PRESETS.__getitem__, key="scope_preset"
+    )
+    start = end = None
+    if preset == "perso":
+        picked = bar.date_input("Du … au …", key="scope_custom", format="DD/MM/YYYY")
+        if isinstance(picked, tuple) and len(picked) == 2:
+            start, end = picked
+    level = bar.selectbox(
+        "Territoire", list(LEVELS), format_func=LEVELS.__getitem__, key="scope_level"
+    )
+    territory = ""
+    territory_label = None
+    if level != "departement":
+        options = dict(territories.get(level, []))
+        if st.session_state.get("scope_territory") not in options:
+            st.session_state["scope_territory"] = next(iter(options), None)
+        territory = (
+            bar.selectbox(
+                LEVELS[level], list(options), format_func=options.get, key="scope_territory"
+            )
+            or ""
+        )
+        territory_label = options.get(territory)
+    payer = bar.selectbox("Payeur", list(PAYERS), format_func=PAYERS.__getitem__, key="scope_payer")
+    choice = ScopeChoice(preset, start, end, as_of, level, territory, payer)
+    st.session_state[_MIRROR] = choice
+    st.session_state["scope_seeded"] = choice
+    params = choice_params(choice)
+    if {k: st.query_params.get(k) for k in _PARAMS if k in st.query_params} != params:
+        st.query_params.from_dict(params)
+    last = last_committee_date(context.engine, as_of) if preset == "comite" else None
+    scope = build_scope(choice, last)
+    st.session_state["scope_label"] = describe_scope(scope, territory_label)
+    if preset == "comite":
+        bar.caption(
+            f"Dernier comité : {format_date(last)}"
+            if last
+            else "Aucun comité enregistré : deux derniers mois."
+        )
+    return scope
+
+
+def scope_caption() -> str:
+    """The French description of the current scope, for page captions."""
+    return st.session_state.get("scope_label", "")
