@@ -1,0 +1,839 @@
+"""RDV-Insertion exports: the users list and the per-appointment list.
+
+Why a module of its own: RDV-Insertion is where the département's invitations, convocations,
+appointments and orientations really live, and its exports carry names, addresses, phones and
+e-mails that must never reach the database. This module reads them as the tool writes them
+(``;``, UTF-8 with BOM, ``dd/mm/YYYY``, French headers) and as they arrive after a spreadsheet
+has been through them (cp1252, ``,``, .xlsx, other header case: ``reading.py`` absorbs that),
+keeps only dates, statuses, a commune and a keyed hash of the identifier, and turns each user
+into one person with its events.
+
+Reading the export (``parse_users`` / ``parse_appointments``) is pure: it returns records and
+row errors (line, column, French reason) and never echoes a personal value in a message.
+Writing (``write_export``) happens inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, select
+
+from data_access.importers.base import (
+    FileReport,
+    Importer,
+    RowError,
+    ValidationReport,
+    count_rejected,
+    sha256_hex,
+)
+from data_access.importers.pipeline import CHUNK, Journal, UpsertCounts
+from data_access.importers.reading import (
+    CellError,
+    Table,
+    UnreadableFileError,
+    match_columns,
+    match_key,
+    parse_date,
+    read_table,
+)
+from data_access.importers.town_matching import TownMatcher, split_address_tail
+from data_access.pseudonym import pseudonymise
+from data_access.schema import Accompaniment, Appointment, Invitation, Orientation, Person
+
+SOURCE = "rdv_insertion"
+UNKNOWN_REFERENT = "inconnu"
+MAX_STORED_WARNINGS = 500
+
+# --- columns -----------------------------------------------------------------------------
+# Each field the importer reads, with the headers RDV-Insertion has used for it over time.
+
+IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "department_id": ("ID interne au département",),
+    "caf_number": ("Numéro CAF", "Numéro d'allocataire", "Numéro allocataire"),
+    "role": ("Rôle",),
+    "created": ("Date de création",),
+    "rights_opening": ("Date d'entrée flux",),
+    "civility": ("Civilité",),
+    "birth_date": ("Date de naissance",),
+    "postal_code": ("CP", "Code postal"),
+    "town": ("Ville", "Commune"),
+    "address": ("Adresse",),
+    "referents": ("Référent(s)", "Référents", "Référent"),
+    "tags": ("Tags",),
+}
+
+USER_COLUMNS: dict[str, tuple[str, ...]] = {
+    **IDENTITY_COLUMNS,
+    "first_invitation": ("Première invitation envoyée le",),
+    "last_invitation": ("Dernière invitation envoyée le",),
+    "last_convocation": ("Dernière convocation envoyée le",),
+    "last_rdv_date": ("Date du dernier RDV",),
+    "last_rdv_time": ("Heure du dernier RDV",),
+    "last_rdv_motif": ("Motif du dernier RDV",),
+    "last_rdv_nature": ("Nature du dernier RDV",),
+    "last_rdv_autonomy": ("Dernier RDV pris en autonomie ?",),
+    "last_rdv_booked": ("Dernier RDV pris le",),
+    "last_rdv_status": ("Statut du rdv", "Statut du dernier RDV", "Statut"),
+    "orientation_date": ("Date d'orientation",),
+    "orientation_type": ("Type d'orientation",),
+    "orientation_structure": ("Structure d'orientation",),
+    "accompaniment_start": ("Date de début d'accompagnement",),
+    "accompaniment_end": ("Date de fin d'accompagnement",),
+    "organisations_count": ("Nombre d'organisations",),
+    "organisations": ("Nom des organisations",),
+    "archived": ("Archivé le",),
+    "archive_reason": ("Motif d'archivage",),
+}
+
+APPOINTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    **IDENTITY_COLUMNS,
+    "rdv_date": ("Date du RDV",),
+    "rdv_time": ("Heure du RDV",),
+    "rdv_motif": ("Motif du RDV",),
+    "rdv_nature": ("Nature du RDV",),
+    "rdv_autonomy": ("RDV pris en autonomie ?",),
+    "rdv_status": ("Statut du rdv", "Statut"),
+    "rdv_organisation": ("Organisation du rendez-vous",),
+}
+
+# Columns RDV-Insertion writes that the dashboard deliberately does not read: personal data
+# (dropped at the door) and columns it can recompute. Listed so they are not reported as
+# unknown columns in the preview.
+IGNORED_COLUMNS: tuple[str, ...] = (
+    "Nom",
+    "Prénom",
+    "Email",
+    "Téléphone",
+    "Numéro de sécurité sociale",
+    "ID France Travail",
+    "ID Pôle Emploi",
+    "Statut de la catégorie de motifs",
+    "1er RDV honoré en - de 30 jours ?",
+    "RDV honoré en - de 30 jours ?",
+    "Numéro du département",
+    "Rendez-vous prescrit ?",
+    "Rendez-vous prescrit ? (interne)",
+    "Prénom du prescripteur",
+    "Prénom du prescripteur (interne)",
+    "Nom du prescripteur",
+    "Nom du prescripteur (interne)",
+    "Mail du prescripteur",
+    "Mail du prescripteur (interne)",
+)
+
+# --- value lists -------------------------------------------------------------------------
+
+# RDV-Insertion's French labels (``rdv.statuses``) and the English values of its API/webhooks;
+# the order matters: « Absence non excusée » must be read before « excusé ».
+_STATUS_PATTERNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("noshow", ("noshow", "no show", "non excuse", "lapin")),
+    ("excused", ("excused", "excuse")),
+    ("noshow", ("absen",)),
+    ("revoked", ("revoked", "par le service", "revoque", "annule")),
+    ("seen", ("seen", "honore", "present", "realise", "effectue")),
+    (
+        "unknown",
+        ("unknown", "non determine", "a venir", "a preciser", "inconnu", "non renseigne"),
+    ),
+)
+_ORIENTATION_TYPES = {
+    "sociale": "social",
+    "social": "social",
+    "professionnelle": "pro",
+    "professionnel": "pro",
+    "pro": "pro",
+    "emploi": "pro",
+    "socio professionnelle": "socio_pro",
+    "socio professionnel": "socio_pro",
+    "socioprofessionnelle": "socio_pro",
+    "socio pro": "socio_pro",
+}
+_ORIENTATION_MOTIFS = ("orientation", "diagnostic", "premier rendez vous", "1er rendez vous")
+_ACCOMPANIMENT_MOTIFS = ("accompagnement", "suivi", "referent", "cer", "contrat", "entretien")
+_FRANCE_TRAVAIL = ("france travail", "pole emploi", "ft ", "agence ft")
+_DEPARTEMENT = ("departement", "departemental", "conseil", "cd ", "utas", "mds", "solidarite")
+_ROLES = {"demandeur": "demandeur", "dem": "demandeur", "conjoint": "conjoint", "conj": "conjoint"}
+_YES = {"oui", "true", "vrai", "1", "yes", "o"}
+_NO = {"non", "false", "faux", "0", "no", "n"}
+
+
+def appointment_status(label: str) -> str | None:
+    """Status value for an RDV-Insertion status label (French or English), None if unknown."""
+    key = match_key(label)
+    if not key:
+        return None
+    padded = f" {key} "
+    for status, patterns in _STATUS_PATTERNS:
+        if any(f" {pattern}" in padded for pattern in patterns):
+            return status
+    return None
+
+
+def orientation_type(label: str) -> str | None:
+    """« Sociale » → social, « Professionnelle » → pro, « Socio-professionnelle » → socio_pro."""
+    return _ORIENTATION_TYPES.get(match_key(label))
+
+
+def organism(structure: str) -> str | None:
+    """Organism of « Structure d'orientation »: France Travail, the CD, another one, or None."""
+    key = f" {match_key(structure)} "
+    if not key.strip():
+        return None
+    if any(f" {word}" in key for word in _FRANCE_TRAVAIL):
+        return "france_travail"
+    if any(f" {word}" in key for word in _DEPARTEMENT):
+        return "cd"
+    return "other"
+
+
+def appointment_purpose(motif: str) -> str:
+    """orientation (orientation, diagnostic…), accompaniment (suivi, CER…) or other."""
+    key = f" {match_key(motif)} "
+    if any(f" {word}" in key for word in _ORIENTATION_MOTIFS):
+        return "orientation"
+    if any(f" {word} " in key for word in _ACCOMPANIMENT_MOTIFS):
+        return "accompaniment"
+    return "other"
+
+
+def booked_after(autonomy: str) -> str | None:
+    """« pris en autonomie ? » oui → booked after an invitation, non → set by a convocation."""
+    word = match_key(autonomy)
+    if word in _YES:
+        return "invitation"
+    if word in _NO:
+        return "convocation"
+    return None
+
+
+# --- records -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AppointmentFact:
+    """One appointment of a person."""
+
+    date: dt.date
+    purpose: str
+    status: str
+    booked_after: str | None
+
+
+@dataclass(frozen=True)
+class AccompanimentFact:
+    """One accompaniment period with its pseudonymised referent."""
+
+    referent_key: str
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+@dataclass
+class PersonRecord:
+    """Everything kept about one person of the export (no name, no contact, no raw id)."""
+
+    person_key: str
+    line: int
+    entry_date: dt.date
+    commune_code: str | None = None
+    exit_date: dt.date | None = None
+    archived_everywhere: bool = False
+    birth_year: int | None = None
+    sex: str | None = None
+    from_users: bool = True
+    invitations: set[tuple[dt.date, str]] = field(default_factory=set)
+    appointments: dict[tuple[dt.date, str], AppointmentFact] = field(default_factory=dict)
+    orientations: dict[dt.date, tuple[str, str | None]] = field(default_factory=dict)
+    accompaniments: dict[tuple[str, dt.date], AccompanimentFact] = field(default_factory=dict)
+
+    def merge(self, other: PersonRecord) -> None:
+        """Fold a second row of the same person in (two organisations, or two exports).
+
+        Dates of events are unions; the entry date is the earliest; the person has left only
+        if every row says archived (still followed by another organisation otherwise).
+        """
+        self.entry_date = min(self.entry_date, other.entry_date)
+        self.commune_code = self.commune_code or other.commune_code
+        if self.archived_everywhere and other.archived_everywhere:
+            dates = [d for d in (self.exit_date, other.exit_date) if d]
+            self.exit_date = max(dates) if dates else None
+        else:
+            self.archived_everywhere = False
+            self.exit_date = None
+        self.from_users = self.from_users or other.from_users
+        self.birth_year = self.birth_year or other.birth_year
+        self.sex = self.sex or other.sex
+        self.invitations |= other.invitations
+        for key, fact in other.appointments.items():
+            self.appointments.setdefault(key, fact)
+        for key, value in other.orientations.items():
+            self.orientations.setdefault(key, value)
+        for key, fact in other.accompaniments.items():
+            self.accompaniments.setdefault(key, fact)
+        if self.exit_date and self.exit_date < self.entry_date:
+            self.exit_date = self.entry_date
+
+
+@dataclass
+class ParsedExport:
+    """The outcome of reading one or two files: persons by key, row errors, warnings, columns."""
+
+    persons: dict[str, PersonRecord] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    unknown_columns: dict[str, list[str]] = field(default_factory=dict)
+    rows_read: int = 0
+    rows_accepted: int = 0
+    appointments_read: int = 0
+    merged_rows: int = 0
+
+
+class ExportStructureError(ValueError):
+    """The file is not an RDV-Insertion export at all (a French message for the user)."""
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+class _Row:
+    """Cells of one row by field name, with typed getters that record errors by header."""
+
+    def __init__(
+        self, cells: Mapping[str, str], headers: Mapping[str, str], file_name: str, line: int
+    ):
+        self.cells = cells
+        self.headers = headers
+        self.file_name = file_name
+        self.line = line
+        self.errors: list[RowError] = []
+        self.warnings: list[RowError] = []
+
+    def text(self, name: str) -> str:
+        return self.cells.get(name, "").strip()
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name, name)
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.append(RowError(self.file_name, self.line, self.header(name), message))
+
+    def warn(self, name: str, message: str) -> None:
+        self.warnings.append(RowError(self.file_name, self.line, self.header(name), message))
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.text(name)
+        if not value:
+            return None
+        try:
+            return parse_date(_date_part(value))
+        except CellError as exc:
+            self.fail(name, str(exc))
+            return None
+
+
+def _date_part(value: str) -> str:
+    """``12/03/2024 14:05`` or an Excel ``2024-03-12 14:05:00`` → the date alone."""
+    return value.split(" ", 1)[0] if re.match(r"^\d", value) else value
+
+
+def _locate(table: Table, columns: Mapping[str, tuple[str, ...]]) -> tuple[dict, dict, list]:
+    """Positions of each field (first alias present), its header as written, unknown columns."""
+    aliases = [alias for names in columns.values() for alias in names]
+    match = match_columns(table.headers, [*aliases, *IGNORED_COLUMNS])
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    for name, names in columns.items():
+        for alias in names:
+            if alias in match.positions:
+                positions[name] = match.positions[alias]
+                headers[name] = table.headers[match.positions[alias]].strip()
+                break
+    return positions, headers, match.unknown
+
+
+def _check_structure(table: Table, positions: Mapping[str, int], kind: str) -> None:
+    """Refuse a file that lacks the identifier or the entry date columns altogether."""
+    if "department_id" not in positions and "caf_number" not in positions:
+        raise ExportStructureError(
+            f"{table.file_name} : ce n'est pas un {kind} RDV-Insertion, il manque la colonne "
+            "« ID interne au département » ou « Numéro CAF »."
+        )
+    if "rights_opening" not in positions and "created" not in positions:
+        raise ExportStructureError(
+            f"{table.file_name} : il manque la colonne « Date d'entrée flux » ou « Date de "
+            "création » (date d'entrée dans le parcours)."
+        )
+
+
+def _rows(table: Table, positions: Mapping[str, int]) -> Iterable[tuple[int, dict[str, str]]]:
+    items = list(positions.items())
+    for row in table.rows:
+        cells = row.cells
+        width = len(cells)
+        yield row.line, {name: cells[i] if i < width else "" for name, i in items}
+
+
+def _person_key(row: _Row, secret: str) -> str | None:
+    """Keyed hash of « ID interne au département », else of « Numéro CAF » + « Rôle »."""
+    department_id = row.text("department_id")
+    if department_id:
+        return pseudonymise(department_id, secret)
+    caf_number = row.text("caf_number")
+    if not caf_number:
+        row.fail(
+            "department_id",
+            "identifiant absent : « ID interne au département » ou « Numéro CAF » attendu",
+        )
+        return None
+    role = _ROLES.get(match_key(row.text("role")))
+    if role is None:
+        row.fail(
+            "role",
+            "rôle absent ou inconnu (demandeur ou conjoint attendu) : sans ID interne au "
+            "département, la personne est identifiée par son numéro CAF et son rôle",
+        )
+        return None
+    return pseudonymise(f"caf:{caf_number}:{role}", secret)
+
+
+def _commune(row: _Row, towns: TownMatcher) -> str | None:
+    """Commune from « CP » + « Ville » (or the end of « Adresse »); unmatched rows are warned."""
+    postal_code, town = row.text("postal_code"), row.text("town")
+    if not postal_code and not town and row.text("address"):
+        tail = split_address_tail(row.text("address"))
+        if tail:
+            postal_code, town = tail
+    if not postal_code and not town:
+        row.warn("postal_code", "commune inconnue : « CP » et « Ville » sont vides")
+        return None
+    found = towns.match(postal_code, town)
+    if found.code_insee is None:
+        column = "postal_code" if found.failed_field == "CP" else "town"
+        row.warn(column, f"commune non reconnue : {found.reason}")
+    return found.code_insee
+
+
+def _identity(
+    row: _Row, secret: str, towns: TownMatcher, from_users: bool = True
+) -> PersonRecord | None:
+    """The person fields common to both exports, or None with errors recorded on the row.
+
+    The appointments export usually has no « CP »/« Ville »: its persons take their commune
+    from the users export, so a missing commune is only reported for the users export.
+    """
+    key = _person_key(row, secret)
+    rights_opening = row.date("rights_opening")
+    created = row.date("created")
+    entry = rights_opening or created
+    if entry is None and not row.errors:
+        row.fail(
+            "rights_opening" if "rights_opening" in row.headers else "created",
+            "date d'entrée absente : « Date d'entrée flux » ou « Date de création » attendue",
+        )
+    warnings = len(row.warnings)
+    commune = _commune(row, towns)
+    if not from_users:
+        del row.warnings[warnings:]
+    if key is None or entry is None:
+        return None
+    birth_year = None
+    birth = row.text("birth_date")
+    if birth:
+        try:
+            year = parse_date(_date_part(birth)).year
+            birth_year = year if 1900 <= year <= 2100 else None
+        except CellError:
+            row.warn("birth_date", "date de naissance illisible : ignorée")
+    civility = match_key(row.text("civility"))
+    sex = {"madame": "F", "mme": "F", "monsieur": "M", "m": "M", "mr": "M"}.get(civility)
+    return PersonRecord(
+        person_key=key,
+        line=row.line,
+        entry_date=entry,
+        commune_code=commune,
+        birth_year=birth_year,
+        sex=sex,
+        from_users=from_users,
+    )
+
+
+def _referent_key(row: _Row, secret: str) -> str:
+    """Keyed hash of the first referent listed (their e-mail), never the e-mail itself."""
+    referents = sorted(r for r in re.split(r"[,;]\s*", row.text("referents")) if r.strip())
+    if not referents:
+        return UNKNOWN_REFERENT
+    return pseudonymise(f"referent:{referents[0]}", secret)
+
+
+def _user_events(row: _Row, person: PersonRecord, secret: str) -> None:
+    """Invitations, last appointment, orientation, accompaniment and exit of a users row."""
+    for name in ("first_invitation", "last_invitation"):
+        sent = row.date(name)
+        if sent:
+            person.invitations.add((sent, "invitation"))
+    convocation = row.date("last_convocation")
+    if convocation:
+        person.invitations.add((convocation, "convocation"))
+    rdv_date = row.date("last_rdv_date")
+    if rdv_date:
+        status = _status(row, "last_rdv_status", rdv_date)
+        purpose = appointment_purpose(row.text("last_rdv_motif"))
+        person.appointments[(rdv_date, purpose)] = AppointmentFact(
+            rdv_date, purpose, status, booked_after(row.text("last_rdv_autonomy"))
+        )
+    oriented = row.date("orientation_date")
+    if oriented:
+        kind = orientation_type(row.text("orientation_type"))
+        if kind is None:
+            label = "absent" if not row.text("orientation_type") else "non reconnu"
+            row.warn(
+                "orientation_type",
+                f"type d'orientation {label} (Sociale, Professionnelle ou Socio-professionnelle "
+                "attendu) : orientation non enregistrée",
+            )
+        else:
+            person.orientations[oriented] = (kind, organism(row.text("orientation_structure")))
+    start = row.date("accompaniment_start")
+    end = row.date("accompaniment_end")
+    if start:
+        if end and end < start:
+            row.fail("accompaniment_end", "fin d'accompagnement antérieure à son début")
+        else:
+            referent = _referent_key(row, secret)
+            person.accompaniments[(referent, start)] = AccompanimentFact(referent, start, end)
+    elif end:
+        row.warn("accompaniment_start", "fin d'accompagnement sans date de début : ignorée")
+    archived = row.date("archived")
+    if archived:
+        if archived < person.entry_date:
+            row.fail("archived", "date d'archivage antérieure à la date d'entrée")
+        person.exit_date = archived
+        person.archived_everywhere = True
+
+
+def _status(row: _Row, name: str, date: dt.date) -> str:
+    """Status of an appointment; a label RDV-Insertion does not use is warned, read unknown."""
+    label = row.text(name)
+    status = appointment_status(label) if label else None
+    if status is None:
+        if label and match_key(label) not in {"archive", "rdv pris", "non invite"}:
+            row.warn(name, f"statut de rendez-vous non reconnu « {label[:40]} » : lu « inconnu »")
+        return "unknown"
+    return status
+
+
+def _collect(parsed: ParsedExport, row: _Row, person: PersonRecord | None) -> None:
+    """Keep the row's errors and warnings; merge its person if it has no error."""
+    parsed.warnings.extend(row.warnings)
+    if row.errors or person is None:
+        parsed.errors.extend(row.errors)
+        return
+    parsed.rows_accepted += 1
+    known = parsed.persons.get(person.person_key)
+    if known is None:
+        parsed.persons[person.person_key] = person
+    else:
+        parsed.merged_rows += 1
+        known.merge(person)
+
+
+def parse_users(
+    table: Table, secret: str, towns: TownMatcher, parsed: ParsedExport | None = None
+) -> ParsedExport:
+    """Read the users export: one person per identifier, however many rows describe them."""
+    parsed = parsed or ParsedExport()
+    positions, headers, unknown = _locate(table, USER_COLUMNS)
+    _check_structure(table, positions, "export des usagers")
+    parsed.unknown_columns[table.file_name] = unknown
+    for line, cells in _rows(table, positions):
+        parsed.rows_read += 1
+        row = _Row(cells, headers, table.file_name, line)
+        person = _identity(row, secret, towns)
+        if person is not None:
+            _user_events(row, person, secret)
+        _collect(parsed, row, person)
+    return parsed
+
+
+def parse_appointments(
+    table: Table, secret: str, towns: TownMatcher, parsed: ParsedExport | None = None
+) -> ParsedExport:
+    """Read the per-appointment export: each row one appointment of one person."""
+    parsed = parsed or ParsedExport()
+    positions, headers, unknown = _locate(table, APPOINTMENT_COLUMNS)
+    _check_structure(table, positions, "export des rendez-vous")
+    if "rdv_date" not in positions:
+        raise ExportStructureError(
+            f"{table.file_name} : ce n'est pas un export des rendez-vous RDV-Insertion, il "
+            "manque la colonne « Date du RDV »."
+        )
+    parsed.unknown_columns[table.file_name] = unknown
+    for line, cells in _rows(table, positions):
+        parsed.appointments_read += 1
+        row = _Row(cells, headers, table.file_name, line)
+        person = _identity(row, secret, towns, from_users=False)
+        rdv_date = row.date("rdv_date")
+        if rdv_date is None and not row.errors:
+            row.fail("rdv_date", "date du rendez-vous absente")
+        if person is not None and rdv_date is not None:
+            purpose = appointment_purpose(row.text("rdv_motif"))
+            fact = AppointmentFact(
+                rdv_date,
+                purpose,
+                _status(row, "rdv_status", rdv_date),
+                booked_after(row.text("rdv_autonomy")),
+            )
+            person.appointments[(rdv_date, purpose)] = fact
+        parsed.warnings.extend(row.warnings)
+        if row.errors or person is None:
+            parsed.errors.extend(row.errors)
+            continue
+        known = parsed.persons.get(person.person_key)
+        if known is None:
+            parsed.persons[person.person_key] = person
+        else:
+            # The appointments export is the more precise: its status wins for the same date.
+            known.appointments.update(person.appointments)
+            known.entry_date = min(known.entry_date, person.entry_date)
+            known.commune_code = known.commune_code or person.commune_code
+    return parsed
+
+
+# --- the importer ------------------------------------------------------------------------
+
+
+@dataclass
+class RdvInsertionFileReport(FileReport):
+    """A file report that also carries warnings (unmatched towns…) and rows merged by person.
+
+    Warnings do not reject a row: the person is imported (e.g. without a commune) and the
+    warning is shown in the preview and kept in the import run's details.
+    """
+
+    warnings: list[RowError] = field(default_factory=list)
+    merged_rows: int = 0
+    tables: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        data["warnings_count"] = len(self.warnings)
+        data["warnings"] = [
+            {"line": w.line, "field": w.field, "message": w.message}
+            for w in self.warnings[:MAX_STORED_WARNINGS]
+        ]
+        data["merged_rows"] = self.merged_rows
+        data["tables"] = self.tables
+        return data
+
+    def add(self, table: str, counts: UpsertCounts) -> None:
+        """Add one table's upsert counts to the file's written counts."""
+        self.rows_inserted += counts.inserted
+        self.rows_updated += counts.updated
+        self.rows_unchanged += counts.unchanged
+        self.tables[table] = {
+            "inserted": counts.inserted,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+        }
+
+
+class RdvInsertionImporter(Importer):
+    """The users export (mandatory) and the per-appointment export (optional) of RDV-Insertion.
+
+    Every person of an RDV-Insertion export is subject to rights and duties: the tool holds
+    only them. Re-importing a newer export updates persons (matched by their keyed hash) and
+    adds the events the new export reveals; nothing is duplicated.
+    """
+
+    source = SOURCE
+
+    def __init__(
+        self,
+        users: bytes,
+        users_name: str,
+        secret: str,
+        appointments: bytes | None = None,
+        appointments_name: str | None = None,
+    ) -> None:
+        self.files: list[tuple[str, bytes, str]] = [("users", users, users_name)]
+        if appointments is not None:
+            self.files.append(("appointments", appointments, appointments_name or "rdvs.csv"))
+        self.secret = secret
+        self.parsed = ParsedExport()
+        self.reports: dict[str, RdvInsertionFileReport] = {}
+
+    @property
+    def warnings(self) -> list[RowError]:
+        """Every warning of the last validation (all files)."""
+        return [w for report in self.reports.values() for w in report.warnings]
+
+    def validate(self, conn: Connection) -> ValidationReport:
+        """Read both files, map every row, report errors by line and column; writes nothing."""
+        names = " + ".join(name for _, _, name in self.files)
+        digest = sha256_hex(b"".join(data for _, data, _ in self.files))
+        report = ValidationReport(source=SOURCE, file_name=names, file_hash=digest)
+        towns = TownMatcher.from_connection(conn)
+        self.parsed = ParsedExport()
+        self.reports = {}
+        for kind, data, name in self.files:
+            file_report = RdvInsertionFileReport(name)
+            report.files.append(file_report)
+            self.reports[kind] = file_report
+            self._validate_file(kind, data, name, towns, report, file_report)
+        count_rejected(report)
+        self.reports["users"].merged_rows = self.parsed.merged_rows
+        return report
+
+    def _validate_file(
+        self,
+        kind: str,
+        data: bytes,
+        name: str,
+        towns: TownMatcher,
+        report: ValidationReport,
+        file_report: RdvInsertionFileReport,
+    ) -> None:
+        errors_before = len(self.parsed.errors)
+        warnings_before = len(self.parsed.warnings)
+        try:
+            table = read_table(data, name)
+            file_report.rows_read = len(table.rows)
+            parse = parse_users if kind == "users" else parse_appointments
+            parse(table, self.secret, towns, self.parsed)
+        except (UnreadableFileError, ExportStructureError) as exc:
+            report.errors.append(RowError(name, None, None, str(exc)))
+            return
+        file_report.unknown_columns = self.parsed.unknown_columns.get(name, [])
+        file_report.warnings = self.parsed.warnings[warnings_before:]
+        report.errors.extend(self.parsed.errors[errors_before:])
+
+    def write(self, conn: Connection, journal: Journal) -> None:
+        """Upsert persons, then their events, through the journal (so the run can be undone)."""
+        persons = list(self.parsed.persons.values())
+        users_report = self.reports["users"]
+        full = [p for p in persons if p.from_users]
+        users_report.add("persons", journal.upsert(Person.__table__, _person_rows(full), KEY))
+        only_appointments = [p for p in persons if not p.from_users]
+        known = _person_ids(conn, [p.person_key for p in only_appointments])
+        new = [p for p in only_appointments if p.person_key not in known]
+        if new:
+            inserted = journal.insert(Person.__table__, _person_rows(new))
+            users_report.add("persons_from_appointments", UpsertCounts(inserted, 0, 0))
+        ids = _person_ids(conn, [p.person_key for p in persons])
+        events = _event_rows(persons, ids)
+        for table, key, rows in events:
+            target = users_report
+            if table is Appointment.__table__ and "appointments" in self.reports:
+                target = self.reports["appointments"]
+            target.add(table.name, journal.upsert(table, rows, key))
+
+
+KEY = ("person_key",)
+
+
+def _person_rows(persons: list[PersonRecord]) -> list[dict]:
+    return [
+        {
+            "person_key": p.person_key,
+            "entry_date": p.entry_date,
+            "commune_code": p.commune_code,
+            "subject_to_obligations": True,
+            "exit_date": p.exit_date,
+            "birth_year": p.birth_year,
+            "sex": p.sex,
+            "source": SOURCE,
+        }
+        for p in persons
+    ]
+
+
+def _person_ids(conn: Connection, keys: list[str]) -> dict[str, int]:
+    """Database id of each person key, fetched in chunks."""
+    ids: dict[str, int] = {}
+    for start in range(0, len(keys), CHUNK):
+        batch = keys[start : start + CHUNK]
+        query = select(Person.person_key, Person.id).where(Person.person_key.in_(batch))
+        ids.update({key: pk for key, pk in conn.execute(query)})
+    return ids
+
+
+def _event_rows(persons: list[PersonRecord], ids: Mapping[str, int]) -> list[tuple]:
+    """(table, natural key, rows) of every event of the persons, ready for the journal."""
+    invitations, appointments, orientations, accompaniments = [], [], [], []
+    for person in persons:
+        pid = ids[person.person_key]
+        for sent, kind in sorted(person.invitations):
+            invitations.append(
+                {
+                    "person_id": pid,
+                    "sent_date": sent,
+                    "kind": kind,
+                    "channel": "unknown",
+                    "is_reminder": False,
+                }
+            )
+        for fact in person.appointments.values():
+            appointments.append(
+                {
+                    "person_id": pid,
+                    "date": fact.date,
+                    "purpose": fact.purpose,
+                    "status": fact.status,
+                    "booked_after": fact.booked_after,
+                }
+            )
+        for decided, (kind, organism_name) in person.orientations.items():
+            orientations.append(
+                {
+                    "person_id": pid,
+                    "decision_date": decided,
+                    "orientation_type": kind,
+                    "organism": organism_name,
+                }
+            )
+        for fact in person.accompaniments.values():
+            accompaniments.append(
+                {
+                    "person_id": pid,
+                    "referent_key": fact.referent_key,
+                    "start_date": fact.start_date,
+                    "end_date": fact.end_date,
+                }
+            )
+    return [
+        (
+            Invitation.__table__,
+            ("person_id", "sent_date", "kind", "channel", "is_reminder"),
+            invitations,
+        ),
+        (Appointment.__table__, ("person_id", "date", "purpose"), appointments),
+        (Orientation.__table__, ("person_id", "decision_date"), orientations),
+        (Accompaniment.__table__, ("person_id", "referent_key", "start_date"), accompaniments),
+    ]
+
+
+def importer_from_paths(
+    users: str | Path, secret: str, appointments: str | Path | None = None
+) -> RdvInsertionImporter:
+    """Build the importer from file paths (the CLI); an unreadable path is a French error."""
+    users_path = Path(users)
+    appointments_path = Path(appointments) if appointments else None
+    return RdvInsertionImporter(
+        _read_bytes(users_path),
+        users_path.name,
+        secret,
+        _read_bytes(appointments_path) if appointments_path else None,
+        appointments_path.name if appointments_path else None,
+    )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"Fichier illisible : {path} ({exc.strerror}).") from None
