@@ -1,0 +1,72 @@
+"""Dialect-portable SQL expressions: the only place where SQLite and PostgreSQL differ.
+
+Why here: date arithmetic is not standard SQL (SQLite stores dates as ISO text and needs
+``julianday``; PostgreSQL subtracts dates natively). Each construct below compiles to the right
+text for the engine that runs it, so the metric queries are written once and give the same
+numbers on both engines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Date, Integer, String, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+
+class days_between(FunctionElement[int]):  # lower case: reads like an SQL function
+    """Whole calendar days from ``start`` to ``end`` (``end − start``), as an integer."""
+
+    type = Integer()
+    name = "days_between"
+    inherit_cache = True
+
+    def __init__(self, end: Any, start: Any) -> None:
+        super().__init__(end, start)
+
+
+@compiles(days_between)
+def _days_between_default(element: days_between, compiler: Any, **kw: Any) -> str:
+    end, start = list(element.clauses)
+    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
+    # julianday() of two ISO dates differs by an exact whole number; the cast only drops ".0".
+    end, start = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(end, **kw)}) - "
+        f"julianday({compiler.process(start, **kw)}) AS INTEGER)"
+    )
+
+
+class month_bucket(FunctionElement[str]):  # lower case: reads like an SQL function
+    """The month of a date as ``YYYY-MM`` text (the key of monthly cohorts)."""
+
+    type = String()
+    name = "month_bucket"
+    inherit_cache = True
+
+    def __init__(self, date: Any) -> None:
+        super().__init__(date)
+
+
+@compiles(month_bucket)
+def _month_bucket_default(element: month_bucket, compiler: Any, **kw: Any) -> str:
+    (date,) = list(element.clauses)
+    return f"to_char({compiler.process(date, **kw)}, 'YYYY-MM')"
+
+
+@compiles(month_bucket, "sqlite")
+def _month_bucket_sqlite(element: month_bucket, compiler: Any, **kw: Any) -> str:
+    (date,) = list(element.clauses)
+    return f"strftime('%Y-%m', {compiler.process(date, **kw)})"
+
+
+def date_value(value: dt.date) -> ColumnElement[dt.date]:
+    """A date constant typed as DATE, so PostgreSQL compares and subtracts it as a date."""
+    return literal(value, Date)
