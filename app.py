@@ -29,12 +29,14 @@ if context.settings.demo_banner or (
     st.warning("**Données de démonstration** : chiffres synthétiques, aucune personne réelle.")
 
 PAGES = {
-    "Pilotage": [],
+    "Pilotage": [
+        page("vue_ensemble.py", "Vue d'ensemble", "🏠", default=True),
+    ],
     "Parcours des bénéficiaires": [],
     "Feuille de route et instances": [],
     "Partenaires et entreprises": [],
     "Données": [
-        page("donnees.py", "Données disponibles", "🗄️", default=True),
+        page("donnees.py", "Données disponibles", "🗄️"),
     ],
 }
 

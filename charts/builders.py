@@ -160,3 +160,52 @@ def curve_chart(
         y_title="Part de la cohorte (%)",
         note=note,
     )
+
+
+def breakdowns_trend(
+    results: dict[str, MetricResult],
+    breakdown: str,
+    *,
+    key: str,
+    title: str,
+    x_title: str,
+    as_of: dt.date,
+    threshold: int,
+    kind: ChartKind = "line",
+    note: str | None = None,
+) -> ChartDescription:
+    """Several indicators of one unit along the same breakdown (e.g. rates by entry month).
+
+    Categories are the union of the breakdown keys in sorted order (``2024-03`` sorts as time);
+    a key missing from one indicator is a gap, not a zero.
+    """
+    labels: dict[str, str] = {}
+    for result in results.values():
+        for row in result.breakdowns.get(breakdown, ()):
+            labels.setdefault(row.key, row.label)
+    keys = sorted(labels)
+    series = []
+    units = {r.unit for r in results.values()}
+    for name, result in results.items():
+        rows = {row.key: row for row in result.breakdowns.get(breakdown, ())}
+        series.append(
+            Series(
+                name=name,
+                values=tuple(
+                    None if k not in rows or rows[k].suppressed else rows[k].value for k in keys
+                ),
+                suppressed=tuple(k in rows and rows[k].suppressed for k in keys),
+            )
+        )
+    return ChartDescription(
+        key=slugify(key),
+        title=title,
+        unit=units.pop() if len(units) == 1 else "count",
+        kind=kind,
+        x_title=x_title,
+        categories=tuple(labels[k] for k in keys),
+        series=tuple(series),
+        as_of=as_of,
+        threshold=threshold,
+        note=note,
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from metrics import catalog
 from metrics.exceptions import MetricError
 from metrics.results import MetricResult
 from metrics.scope import Scope
-from metrics.spec import MetricContext
+from metrics.spec import Family, MetricContext
 from ui.context import AppContext
 
 
@@ -68,12 +68,30 @@ def family_names() -> tuple[str, ...]:
     return tuple(f.name for f in catalog.families())
 
 
-def metric_results(context: AppContext, scope: Scope, version: str | None = None) -> Computed:
-    """Every registered family's results for ``scope``, from the cache when possible."""
+def _declares(family: Family, ids: Iterable[str]) -> bool:
+    declared = {spec.id.split("<", 1)[0] for spec in family.indicators}
+    return any(i in declared or any(i.startswith(d) for d in declared if d) for i in ids)
+
+
+def metric_results(
+    context: AppContext,
+    scope: Scope,
+    version: str | None = None,
+    *,
+    only: Iterable[str] | None = None,
+) -> Computed:
+    """Registered families' results for ``scope``, from the cache when possible.
+
+    ``only`` (indicator ids) limits the work to the families that declare them, for pages that
+    compute many scopes (twelve weeks of trend) but need a few indicators.
+    """
     version = version or current_version(context)
     fingerprint = settings_fingerprint(context)
     computed = Computed()
+    wanted = tuple(only) if only is not None else None
     for family in catalog.families():
+        if wanted is not None and not _declares(family, wanted):
+            continue
         try:
             computed.results.update(
                 _family_results(

@@ -1,0 +1,105 @@
+"""« Vue d'ensemble »: headline indicators against targets, change, alerts."""
+
+import streamlit as st
+
+from charts.builders import comparison_chart
+from data_access.roadmap import steps_at
+from metrics.roadmap import is_late
+from ui.chart_block import chart_block
+from ui.context import get_context
+from ui.formatting import format_date
+from ui.indicators import (
+    indicator_cards,
+    is_off_target,
+    label_of,
+    spec_or_none,
+    target_text,
+    value_text,
+)
+from ui.metrics_cache import metric_results, show_failures
+from ui.scope_bar import scope_bar, scope_caption
+from ui.tables import steps_table
+
+HEADLINE = (
+    "entrants",
+    "convocation_within_15d_rate",
+    "orientation_within_45d_rate",
+    "contract_within_30d_rate",
+    "no_show_rate",
+    "stock_orientation_rate",
+    "activity_15h_rate",
+    "caseload_median",
+    "convocation_median_days",
+    "orientation_median_days",
+    "roadmap_done_rate",
+    "roadmap_late_steps",
+)
+COMPARED_RATES = (
+    "convocation_within_15d_rate",
+    "orientation_within_45d_rate",
+    "contract_within_30d_rate",
+    "activity_15h_rate",
+    "no_show_rate",
+)
+
+context = get_context()
+scope = scope_bar(context)
+threshold = context.settings.secrecy_threshold
+
+st.title("Vue d'ensemble")
+st.caption(scope_caption())
+
+computed = metric_results(context, scope)
+previous = metric_results(context, scope.previous())
+show_failures(computed)
+
+st.subheader("Indicateurs clés")
+st.caption(
+    f"Évolution par rapport à la période précédente de même durée (du "
+    f"{format_date(scope.previous().start)} au {format_date(scope.previous().end)})."
+)
+indicator_cards(HEADLINE, computed, threshold, previous=previous)
+
+st.subheader("Alertes")
+off_target = [
+    spec_id
+    for spec_id, result in computed.results.items()
+    if is_off_target(result) and spec_or_none(spec_id) is not None
+]
+if off_target:
+    st.error(
+        "**Indicateurs hors cible**\n\n"
+        + "\n".join(
+            f"- {label_of(i)} : {value_text(computed.get(i), threshold)} "
+            f"({target_text(computed.get(i))})"
+            for i in off_target
+        )
+    )
+else:
+    st.success("Aucun indicateur publié n'est hors de sa cible sur la période.")
+
+if computed.get("roadmap_late_steps") is not None:
+    late = [s for s in steps_at(context.engine, scope.as_of) if is_late(s, scope.as_of)]
+    if late:
+        st.warning(f"**{len(late)} étape(s) de la feuille de route en retard**")
+        steps_table(late)
+    else:
+        st.success("Aucune étape de la feuille de route en retard.")
+
+rates = [i for i in COMPARED_RATES if computed.get(i) is not None]
+if rates:
+    st.subheader("Taux clés : période et période précédente")
+    chart_block(
+        comparison_chart(
+            [label_of(i) for i in rates],
+            [computed.get(i) for i in rates],
+            [previous.get(i) for i in rates],
+            key="vue-ensemble-taux",
+            title="Taux clés, période choisie et période précédente",
+            unit="ratio",
+            current_name="Période choisie",
+            previous_name="Période précédente",
+            as_of=scope.as_of,
+            threshold=threshold,
+        )
+    )

@@ -1,0 +1,149 @@
+"""Headline indicators on a page: French value, change, target and status, from MetricResults.
+
+A masked value reads « < 11 (secret statistique) », an empty scope « Aucune donnée sur la
+période », never 0. Changes are shown in points for rates, in days for delays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from metrics import catalog
+from metrics.exceptions import UnknownMetricError
+from metrics.results import MetricResult
+from metrics.spec import IndicatorSpec
+from ui.formatting import NO_DATA, format_days, format_int, format_rate, secret_label
+from ui.metrics_cache import Computed
+
+STATUS_LABELS = {
+    "atteint": "cible atteinte",
+    "non_atteint": "cible non atteinte",
+    "sans_cible": "sans cible",
+    "secret": "secret statistique",
+    "sans_donnees": "aucune donnée",
+}
+BREAKDOWN_LABELS = {
+    "cohort_month": "Par cohorte mensuelle d'entrée",
+    "month": "Par mois",
+    "utas": "Par UTAS",
+    "epci": "Par EPCI",
+    "commune": "Par commune",
+    "type": "Par type",
+    "orientation_type": "Par type d'orientation",
+    "organism": "Par organisme",
+    "contract_type": "Par type de contrat",
+    "booked_after": "Après invitation ou convocation",
+    "seniority": "Par ancienneté",
+    "axis": "Par axe",
+    "owner": "Par partie responsable",
+    "channel": "Par canal",
+    "payer": "Par payeur",
+}
+BREAKDOWN_AXES = {
+    "cohort_month": "Mois d'entrée",
+    "month": "Mois",
+    "utas": "UTAS",
+    "axis": "Axe",
+    "owner": "Partie",
+}
+
+
+def spec_or_none(metric_id: str) -> IndicatorSpec | None:
+    """The catalogue entry of an id, or None while its family is not registered."""
+    try:
+        return catalog.spec_for(metric_id)
+    except UnknownMetricError:
+        return None
+
+
+def label_of(metric_id: str) -> str:
+    """The French label of an indicator (its id while the family is missing)."""
+    spec = spec_or_none(metric_id)
+    return spec.label if spec else metric_id
+
+
+def format_unit(value: float | None, unit: str) -> str:
+    """A value in its unit, French style."""
+    if unit == "ratio":
+        return format_rate(value)
+    if unit == "days":
+        return format_days(value)
+    return format_int(value)
+
+
+def value_text(result: MetricResult | None, threshold: int) -> str:
+    """« 87,5 % », « < 11 (secret statistique) » or « Aucune donnée sur la période »."""
+    if result is None:
+        return NO_DATA
+    if result.suppressed:
+        return secret_label(threshold)
+    if result.value is None:
+        return NO_DATA
+    return format_unit(result.value, result.unit)
+
+
+def delta_text(current: MetricResult | None, previous: MetricResult | None) -> str | None:
+    """The change against the previous period (« +3,2 pts », « −2 j », « +12 »), or None."""
+    if current is None or previous is None:
+        return None
+    if current.value is None or previous.value is None:
+        return None
+    diff = current.value - previous.value
+    sign = "+" if diff >= 0 else "−"
+    if current.unit == "ratio":
+        return f"{sign}{format_rate(abs(diff), 1).replace(' %', '')} pts"
+    if current.unit == "days":
+        return f"{sign}{format_days(abs(diff))}"
+    return f"{sign}{format_int(abs(diff))}"
+
+
+def target_text(result: MetricResult | None) -> str | None:
+    """« Cible : 90,0 % — cible non atteinte », or None without target."""
+    if result is None or result.target is None:
+        return None
+    status = STATUS_LABELS.get(result.status, result.status)
+    return f"Cible : {format_unit(result.target, result.unit)} — {status}"
+
+
+def is_off_target(result: MetricResult | None) -> bool:
+    """True when a published value misses its target."""
+    return result is not None and result.status == "non_atteint"
+
+
+def indicator_cards(
+    ids: Sequence[str],
+    computed: Computed,
+    threshold: int,
+    *,
+    previous: Computed | None = None,
+    columns: int = 4,
+    previous_name: str = "la période précédente de même durée",
+) -> None:
+    """One ``st.metric`` per indicator, in rows of ``columns``; absent families are skipped."""
+    shown = [i for i in ids if spec_or_none(i) is not None or computed.get(i) is not None]
+    if not shown:
+        st.info(NO_DATA)
+        return
+    for start in range(0, len(shown), columns):
+        cells = st.columns(columns)
+        for cell, metric_id in zip(cells, shown[start : start + columns], strict=False):
+            result = computed.get(metric_id)
+            spec = spec_or_none(metric_id)
+            before = previous.get(metric_id) if previous else None
+            delta = delta_text(result, before)
+            help_parts = [spec.definition if spec else ""]
+            if delta:
+                help_parts.append(f"Évolution par rapport à {previous_name}.")
+            with cell.container(border=True):
+                st.metric(
+                    label=label_of(metric_id),
+                    value=value_text(result, threshold),
+                    delta=delta,
+                    delta_color=("normal" if spec is None or spec.higher_is_better else "inverse"),
+                    help=" ".join(p for p in help_parts if p) or None,
+                )
+                target = target_text(result)
+                if target:
+                    st.caption(target)
