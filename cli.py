@@ -7,6 +7,7 @@ so users never see a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from sqlalchemy import Engine
@@ -111,6 +112,52 @@ def roadmap_history(step_id: str) -> None:
         )
 
 
+@cli.group("import", help="Imports de données (lot CSV, annulation) ; tous validés avant écriture.")
+def import_group() -> None:
+    """Every import command: validated first, written in one transaction, undoable."""
+
+
+@import_group.command(
+    "bundle", help="Importe un dossier de fichiers CSV d'échange en un seul import."
+)
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Écrit les lignes valides et garde les lignes rejetées dans le compte rendu de l'import.",
+)
+@click.option("--user", default=None, help="Auteur de l'import (par défaut : l'utilisateur).")
+def import_bundle(directory: Path, skip_invalid: bool, user: str | None) -> None:
+    """Load a bundle folder through the validated path and print the French summary."""
+    import getpass
+
+    from data_access.importers.bundle import BundleImporter
+    from data_access.importers.pipeline import describe_result, run_import
+
+    importer = BundleImporter.from_directory(directory, _settings())
+    result = run_import(
+        _engine(), importer, user=user or getpass.getuser(), skip_invalid=skip_invalid
+    )
+    for line in describe_result(result):
+        click.echo(line)
+
+
+@import_group.command("undo", help="Annule un import entier (sans toucher aux autres imports).")
+@click.argument("run_id", type=int)
+@click.option("--user", default=None, help="Auteur de l'annulation (par défaut : l'utilisateur).")
+def import_undo(run_id: int, user: str | None) -> None:
+    """Undo one import run and say how many rows were deleted and restored."""
+    import getpass
+
+    from data_access.importers.undo import undo_run
+
+    report = undo_run(_engine(), run_id, user=user or getpass.getuser())
+    click.echo(
+        f"Import n° {run_id} annulé : {report.rows_deleted} lignes supprimées, "
+        f"{report.rows_restored} lignes remises à leur valeur précédente."
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the click group and translate user errors into one French line."""
     try:
@@ -123,6 +170,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except USER_ERRORS as exc:
         click.echo(f"Erreur : {exc}", err=True)
+        for error in getattr(exc, "errors", None) or []:
+            click.echo(str(error), err=True)
         sys.exit(1)
 
 

@@ -92,6 +92,7 @@ class ValidationReport:
     file_hash: str
     files: list[FileReport] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings that reject nothing (ignored files)
 
     @property
     def ok(self) -> bool:

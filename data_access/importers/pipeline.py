@@ -342,7 +342,35 @@ def run_import(
                 rows_read=report.rows_read,
                 rows_written=report.rows_written,
                 rows_rejected=report.rows_rejected,
-                details={"files": [f.as_dict() for f in report.files]},
+                details={"files": [f.as_dict() for f in report.files], "notes": report.notes},
             )
         )
     return ImportResult(run_id=run_id, status=status, report=report)
+
+
+def _count(value: int) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale="fr_FR")
+
+
+def describe_result(result: ImportResult) -> list[str]:
+    """French summary of a written import: one line for the run, one per file."""
+    report = result.report
+    outcome = "avec des lignes rejetées" if result.status == "partial" else "réussi"
+    lines = [
+        f"Import n° {result.run_id} {outcome} ({report.file_name}) : "
+        f"{_count(report.rows_read)} lignes lues, {_count(report.rows_written)} écrites, "
+        f"{_count(report.rows_rejected)} rejetées."
+    ]
+    for file in report.files:
+        lines.append(
+            f"  {file.file_name} : {_count(file.rows_read)} lues, "
+            f"{_count(file.rows_written)} écrites ({_count(file.rows_inserted)} nouvelles, "
+            f"{_count(file.rows_updated)} modifiées, {_count(file.rows_unchanged)} inchangées), "
+            f"{_count(file.rows_rejected)} rejetées"
+        )
+        if file.unknown_columns:
+            lines.append(f"    colonnes ignorées : {', '.join(file.unknown_columns)}")
+    lines.extend(f"  {note}" for note in report.notes)
+    return lines
