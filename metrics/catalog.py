@@ -13,9 +13,7 @@ from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
 from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext
 
-FAMILY_MODULES: tuple[str, ...] = (
-    "metrics.roadmap",
-)
+FAMILY_MODULES: tuple[str, ...] = ("metrics.roadmap", "metrics.coverage", "metrics.companies")
 
 
 @cache
