@@ -1,0 +1,451 @@
+"""Data quality: completeness of the key dates, inconsistencies and freshness of each source.
+
+Why: an indicator is only as good as the dates behind it. A source that stopped sending
+orientation dates, events dated before the person's entry, or an export last loaded three
+weeks ago all bend the dashboard silently; this module says so, in numbers, by UTAS.
+
+Every figure is one SQL aggregate (persons grouped by source and UTAS, with EXISTS tests on
+the event tables); nothing is loaded person by person. Counts of persons go through
+``metrics/privacy.py`` like every other count: 1 to threshold − 1 masked, secondary
+suppression along each line since a total is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
+
+from data_access.schema import (
+    Accompaniment,
+    Appointment,
+    Commune,
+    Contract,
+    ImportRun,
+    Invitation,
+    Orientation,
+    Person,
+)
+from metrics.privacy import is_secret, secondary_line
+
+FRESHNESS_DAYS = 7
+UNKNOWN_UTAS = ""
+UNKNOWN_UTAS_LABEL = "Commune inconnue"
+SOURCE_LABELS = {
+    "bundle": "Lot de fichiers",
+    "rdv_insertion": "RDV-Insertion",
+    "data_inclusion": "data·inclusion",
+    "demo": "Démonstration",
+}
+Category = Literal["completude", "incoherence"]
+
+
+def source_label(source: str) -> str:
+    """French name of a source (the raw name when it is not a known one)."""
+    return SOURCE_LABELS.get(source, source)
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QualityCell:
+    """One group (a UTAS, or the total): persons concerned, persons in the group, share."""
+
+    key: str
+    label: str
+    count: int | None
+    persons: int | None
+    rate: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class QualityCheck:
+    """One check with its French definition, its total and its breakdown by UTAS.
+
+    For a completeness check ``count`` is the number of persons who HAVE the date; for an
+    inconsistency it is the number of persons concerned by the problem.
+    """
+
+    id: str
+    category: Category
+    label: str
+    definition: str
+    source: str | None
+    total: QualityCell
+    by_utas: tuple[QualityCell, ...]
+
+    @property
+    def source_label(self) -> str | None:
+        return source_label(self.source) if self.source else None
+
+
+@dataclass(frozen=True)
+class SourceFreshness:
+    """Days since the last successful import of one source, and whether it is too old."""
+
+    source: str
+    label: str
+    last_import: dt.datetime
+    days: int
+    stale: bool
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Everything the « Qualité des données » page and ``pilotage quality --json`` show."""
+
+    as_of: dt.date
+    threshold_days: int
+    checks: tuple[QualityCheck, ...]
+    freshness: tuple[SourceFreshness, ...]
+
+    def completeness(self) -> list[QualityCheck]:
+        return [c for c in self.checks if c.category == "completude"]
+
+    def inconsistencies(self) -> list[QualityCheck]:
+        return [c for c in self.checks if c.category == "incoherence"]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON shape of ``pilotage quality --json`` (dates in ISO form)."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "freshness_threshold_days": self.threshold_days,
+            "freshness": [
+                {**asdict(f), "last_import": f.last_import.isoformat(timespec="seconds")}
+                for f in self.freshness
+            ],
+            "checks": [
+                {
+                    "id": c.id,
+                    "category": c.category,
+                    "label": c.label,
+                    "definition": c.definition,
+                    "source": c.source,
+                    "total": asdict(c.total),
+                    "by_utas": [asdict(cell) for cell in c.by_utas],
+                }
+                for c in self.checks
+            ],
+        }
+
+
+# --- per-person conditions ---------------------------------------------------------------
+
+
+def _has(model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(model.person_id == Person.id, *conditions)
+
+
+def _before_entry(model: Any, column: Any) -> ColumnElement[bool]:
+    return _has(model, column < Person.entry_date)
+
+
+def _events_before_entry() -> ColumnElement[bool]:
+    return or_(
+        _before_entry(Invitation, Invitation.sent_date),
+        _before_entry(Appointment, Appointment.date),
+        _before_entry(Orientation, Orientation.decision_date),
+        _before_entry(Contract, Contract.signed_date),
+        _before_entry(Accompaniment, Accompaniment.start_date),
+    )
+
+
+def _contract_before_orientation() -> ColumnElement[bool]:
+    first_orientation = (
+        select(func.min(Orientation.decision_date))
+        .where(Orientation.person_id == Person.id)
+        .scalar_subquery()
+    )
+    return or_(
+        _has(Contract, Contract.signed_date < first_orientation),
+        and_(_has(Contract), ~_has(Orientation)),
+    )
+
+
+def _same_day_twice(model: Any, date_column: str, *same: str) -> ColumnElement[bool]:
+    other = aliased(model)
+    conditions = [getattr(other, name) == getattr(model, name) for name in same]
+    return exists().where(
+        model.person_id == Person.id,
+        other.person_id == model.person_id,
+        getattr(other, date_column) == getattr(model, date_column),
+        other.id > model.id,
+        *conditions,
+    )
+
+
+def _duplicates() -> ColumnElement[bool]:
+    return or_(
+        _same_day_twice(Appointment, "date"),
+        _same_day_twice(Contract, "signed_date"),
+        _same_day_twice(Invitation, "sent_date", "kind", "is_reminder"),
+    )
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A check: id, category, French label and definition, and its per-person condition."""
+
+    id: str
+    category: Category
+    label: str
+    definition: str
+    condition: Callable[[], ColumnElement[bool]]
+
+
+COMPLETENESS: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        "date_entree",
+        "completude",
+        "Date d'entrée",
+        "Part des personnes de la source dont la date d'entrée (date d'entrée flux ou, à "
+        "défaut, date de création) est connue.",
+        lambda: Person.entry_date.is_not(None),
+    ),
+    CheckSpec(
+        "commune",
+        "completude",
+        "Commune de résidence",
+        "Part des personnes de la source rattachées à une commune du département (et donc à "
+        "une UTAS).",
+        lambda: Person.commune_code.is_not(None),
+    ),
+    CheckSpec(
+        "premiere_invitation",
+        "completude",
+        "Première invitation ou convocation",
+        "Part des personnes de la source ayant au moins une date d'invitation ou de convocation.",
+        lambda: _has(Invitation),
+    ),
+    CheckSpec(
+        "rendez_vous",
+        "completude",
+        "Rendez-vous",
+        "Part des personnes de la source ayant au moins un rendez-vous daté.",
+        lambda: _has(Appointment),
+    ),
+    CheckSpec(
+        "orientation",
+        "completude",
+        "Date d'orientation",
+        "Part des personnes de la source ayant une date de décision d'orientation.",
+        lambda: _has(Orientation),
+    ),
+    CheckSpec(
+        "contrat",
+        "completude",
+        "Date de contrat",
+        "Part des personnes de la source ayant une date de signature de contrat (CER, PPAE, "
+        "PACEA, CEJ).",
+        lambda: _has(Contract),
+    ),
+    CheckSpec(
+        "accompagnement",
+        "completude",
+        "Début d'accompagnement",
+        "Part des personnes de la source ayant une date de début d'accompagnement.",
+        lambda: _has(Accompaniment),
+    ),
+)
+
+INCONSISTENCIES: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        "evenement_avant_entree",
+        "incoherence",
+        "Événements antérieurs à l'entrée",
+        "Personnes ayant une invitation, un rendez-vous, une orientation, un contrat ou un "
+        "début d'accompagnement daté avant leur date d'entrée.",
+        _events_before_entry,
+    ),
+    CheckSpec(
+        "orientation_sans_rendez_vous",
+        "incoherence",
+        "Orientation sans aucun rendez-vous",
+        "Personnes orientées sans aucun rendez-vous enregistré (le rendez-vous de diagnostic "
+        "manque dans les données).",
+        lambda: and_(_has(Orientation), ~_has(Appointment)),
+    ),
+    CheckSpec(
+        "contrat_avant_orientation",
+        "incoherence",
+        "Contrat avant l'orientation",
+        "Personnes dont un contrat est signé avant leur première orientation, ou sans aucune "
+        "orientation enregistrée.",
+        _contract_before_orientation,
+    ),
+    CheckSpec(
+        "doublons",
+        "incoherence",
+        "Doublons probables",
+        "Personnes ayant deux rendez-vous le même jour, deux contrats signés le même jour ou "
+        "deux envois de même nature le même jour (hors relances).",
+        _duplicates,
+    ),
+    CheckSpec(
+        "sans_commune",
+        "incoherence",
+        "Personnes sans commune",
+        "Personnes dont la commune de résidence est inconnue : elles manquent dans tous les "
+        "indicateurs par territoire.",
+        lambda: Person.commune_code.is_(None),
+    ),
+)
+
+
+# --- computation -------------------------------------------------------------------------
+
+
+def _grouped_counts(
+    engine: Engine, condition: ColumnElement[bool], by_source: bool
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """(source or "", UTAS) → (persons meeting the condition, persons) in one query."""
+    flag = func.sum(case((condition, 1), else_=0))
+    utas = func.coalesce(Commune.utas, literal(UNKNOWN_UTAS))
+    source = Person.source if by_source else literal("")
+    query = (
+        select(source.label("source"), utas.label("utas"), flag, func.count(Person.id))
+        .select_from(Person)
+        .outerjoin(Commune, Commune.code_insee == Person.commune_code)
+        .group_by(source, utas)
+    )
+    with engine.connect() as conn:
+        return {(row[0], row[1]): (int(row[2] or 0), int(row[3])) for row in conn.execute(query)}
+
+
+def _cells(
+    counts: dict[str, tuple[int, int]],
+    utas_names: Sequence[str],
+    category: Category,
+    threshold: int,
+) -> tuple[QualityCell, tuple[QualityCell, ...]]:
+    """Total and per-UTAS cells with statistical secrecy.
+
+    Both numbers of a cell are person counts: the persons of the group (a share rests on it)
+    and, for an inconsistency, the persons concerned (shown as such). Either one from 1 to
+    threshold − 1 masks the cell; then, since the total is published, secondary suppression
+    runs on both lines until no masked cell can be recomputed from it.
+    """
+    pairs = [counts.get(key, (0, 0)) for key in utas_names]
+    persons = [float(n) for _, n in pairs]
+    concerned = [float(c) for c, _ in pairs]
+    flags = [
+        is_secret(n, threshold) or (category == "incoherence" and is_secret(c, threshold))
+        for c, n in pairs
+    ]
+    while True:
+        updated = secondary_line(persons, flags, threshold)
+        if category == "incoherence":
+            updated = secondary_line(concerned, updated, threshold)
+        if updated == flags:
+            break
+        flags = updated
+    cells = tuple(
+        _cell(key, key or UNKNOWN_UTAS_LABEL, count, n, masked)
+        for key, (count, n), masked in zip(utas_names, pairs, flags, strict=True)
+    )
+    total_count = sum(c for c, _ in counts.values())
+    total_persons = sum(n for _, n in counts.values())
+    total_masked = is_secret(total_persons, threshold) or (
+        category == "incoherence" and is_secret(total_count, threshold)
+    )
+    return _cell("total", "Ensemble", total_count, total_persons, total_masked), cells
+
+
+def _cell(key: str, label: str, count: int, persons: int, masked: bool) -> QualityCell:
+    if masked:
+        return QualityCell(key, label, None, None, None, suppressed=True)
+    return QualityCell(key, label, count, persons, count / persons if persons else None)
+
+
+def _utas_names(engine: Engine) -> list[str]:
+    """Every UTAS of the département, then the « commune inconnue » group."""
+    with engine.connect() as conn:
+        names = conn.execute(
+            select(Commune.utas).where(Commune.utas.is_not(None)).distinct()
+        ).scalars()
+        return [*sorted(names), UNKNOWN_UTAS]
+
+
+def freshness(
+    engine: Engine, as_of: dt.date | None = None, threshold_days: int = FRESHNESS_DAYS
+) -> tuple[SourceFreshness, ...]:
+    """Days since the last successful (or partial) import of each source ever imported."""
+    today = as_of or dt.date.today()
+    query = (
+        select(ImportRun.source, func.max(ImportRun.finished_at))
+        .where(ImportRun.status.in_(("success", "partial")), ImportRun.finished_at.is_not(None))
+        .group_by(ImportRun.source)
+        .order_by(ImportRun.source)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    result = []
+    for source, last in rows:
+        days = max((today - last.date()).days, 0)
+        result.append(
+            SourceFreshness(source, source_label(source), last, days, days > threshold_days)
+        )
+    return tuple(result)
+
+
+def stale_sources(
+    engine: Engine, as_of: dt.date | None = None, threshold_days: int = FRESHNESS_DAYS
+) -> tuple[SourceFreshness, ...]:
+    """Sources whose last import is older than the threshold (the warning on every page)."""
+    return tuple(f for f in freshness(engine, as_of, threshold_days) if f.stale)
+
+
+def quality_report(
+    engine: Engine,
+    threshold: int,
+    as_of: dt.date | None = None,
+    threshold_days: int = FRESHNESS_DAYS,
+) -> QualityReport:
+    """Every check: completeness per source, inconsistencies, freshness, all by UTAS.
+
+    ``threshold`` is the secrecy threshold (``settings.secrecy_threshold``).
+    """
+    utas_names = _utas_names(engine)
+    checks: list[QualityCheck] = []
+    for spec in COMPLETENESS:
+        grouped = _grouped_counts(engine, spec.condition(), by_source=True)
+        by_source: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+        for (source, utas), value in grouped.items():
+            by_source[source][utas] = value
+        for source in sorted(by_source):
+            total, cells = _cells(by_source[source], utas_names, spec.category, threshold)
+            checks.append(
+                QualityCheck(
+                    spec.id, spec.category, spec.label, spec.definition, source, total, cells
+                )
+            )
+    for spec in INCONSISTENCIES:
+        grouped = _grouped_counts(engine, spec.condition(), by_source=False)
+        counts = {utas: value for (_, utas), value in grouped.items()}
+        total, cells = _cells(counts, utas_names, spec.category, threshold)
+        checks.append(
+            QualityCheck(spec.id, spec.category, spec.label, spec.definition, None, total, cells)
+        )
+    return QualityReport(
+        as_of=as_of or dt.date.today(),
+        threshold_days=threshold_days,
+        checks=tuple(checks),
+        freshness=freshness(engine, as_of, threshold_days),
+    )
