@@ -1,0 +1,82 @@
+"""``pilotage roadmap list --json`` and ``pilotage roadmap set`` on a fresh database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import cli
+from data_access.db import session_scope
+from data_access.roadmap import step_history
+from data_access.roadmap_seed import load_seed_roadmap
+from settings import get_settings
+
+
+@pytest.fixture
+def run(db, monkeypatch, capsys):
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
+    get_settings.cache_clear()
+    with session_scope(db.engine) as session:
+        load_seed_roadmap(session, db.settings)
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = 0
+        try:
+            cli.main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def test_list_json_gives_every_step(run):
+    code, out, _ = run("roadmap", "list", "--json")
+    assert code == 0
+    steps = json.loads(out)
+    assert len(steps) == 42
+    by_id = {s["id"]: s for s in steps}
+    assert by_id["AC-08"] == {
+        "id": "AC-08",
+        "axis": "Accompagnement",
+        "target": "Déploiement des outils et interopérabilité",
+        "step": "Développer les interconnexions entre les SI PE et CD",
+        "due_label": "Prévu fin S1",
+        "due_date": "2023-06-30",
+        "owners": ["Beta.gouv", "CD"],
+        "status": "a_faire",
+        "done_date": None,
+    }
+    assert by_id["GP-01"]["due_date"] == "2023-03-24"
+
+
+def test_set_in_french_shows_in_list_and_history(run, db):
+    code, out, _ = run("roadmap", "set", "DO-01", "en cours", "--comment", "Go", "--user", "Lea")
+    assert (code, out.strip()) == (0, "DO-01 : à faire → en cours (version 2).")
+    code, out, _ = run("roadmap", "set", "DO-01", "Fait", "--user", "Lea")
+    assert code == 0
+    step = next(s for s in json.loads(run("roadmap", "list", "--json")[1]) if s["id"] == "DO-01")
+    assert step["status"] == "fait" and step["done_date"] is not None
+    history = step_history(db.engine, "DO-01")
+    assert [(h.changed_by, h.new_status, h.comment) for h in history] == [
+        ("Lea", "en_cours", "Go"),
+        ("Lea", "fait", None),
+    ]
+    code, out, _ = run("roadmap", "history", "DO-01")
+    assert "à faire → en cours — Go" in out and "en cours → fait" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("DO-01", "presque"), "Erreur : Statut inconnu « presque »"),
+        (("ZZ-1", "fait"), "Erreur : Étape de feuille de route inconnue : « ZZ-1 »."),
+    ],
+)
+def test_set_errors_are_one_french_line(run, args, message):
+    code, _out, err = run("roadmap", "set", *args)
+    assert code == 1
+    assert err.startswith(message) and err.count("\n") == 1
