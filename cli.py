@@ -142,6 +142,41 @@ def import_bundle(directory: Path, skip_invalid: bool, user: str | None) -> None
         click.echo(line)
 
 
+@import_group.command(
+    "rdv-insertion",
+    help="Importe l'export des usagers de RDV-Insertion (CSV ou .xlsx) et, en option, "
+    "l'export des rendez-vous.",
+)
+@click.argument("users", type=click.Path(path_type=Path))
+@click.option(
+    "--appointments",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Export des rendez-vous de RDV-Insertion (une ligne par rendez-vous).",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Écrit les lignes valides et garde les lignes rejetées dans le compte rendu de l'import.",
+)
+@click.option("--user", default=None, help="Auteur de l'import (par défaut : l'utilisateur).")
+def import_rdv_insertion(
+    users: Path, appointments: Path | None, skip_invalid: bool, user: str | None
+) -> None:
+    """Load RDV-Insertion exports through the validated path and print the French summary."""
+    import getpass
+
+    from data_access.importers.pipeline import describe_result, run_import
+    from data_access.importers.rdv_insertion import importer_from_paths
+
+    importer = importer_from_paths(users, _settings().pseudonymisation_key, appointments)
+    result = run_import(
+        _engine(), importer, user=user or getpass.getuser(), skip_invalid=skip_invalid
+    )
+    for line in describe_result(result):
+        click.echo(line)
+
+
 @import_group.command("undo", help="Annule un import entier (sans toucher aux autres imports).")
 @click.argument("run_id", type=int)
 @click.option("--user", default=None, help="Auteur de l'annulation (par défaut : l'utilisateur).")
@@ -156,6 +191,22 @@ def import_undo(run_id: int, user: str | None) -> None:
         f"Import n° {run_id} annulé : {report.rows_deleted} lignes supprimées, "
         f"{report.rows_restored} lignes remises à leur valeur précédente."
     )
+
+
+@cli.command("quality", help="Qualité des données : complétude, incohérences, fraîcheur, par UTAS.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (effectifs masqués).")
+def quality(as_json: bool) -> None:
+    """Print the data-quality checks (JSON, or one French line per check)."""
+    import json
+
+    from metrics.quality import describe_report, quality_report
+
+    report = quality_report(_engine(), _settings().secrecy_threshold)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        return
+    for line in describe_report(report, _settings().secrecy_threshold):
+        click.echo(line)
 
 
 def main(argv: list[str] | None = None) -> None:

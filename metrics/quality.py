@@ -449,3 +449,34 @@ def quality_report(
         checks=tuple(checks),
         freshness=freshness(engine, as_of, threshold_days),
     )
+
+
+def describe_report(report: QualityReport, threshold: int) -> list[str]:
+    """French text of the report for the terminal: freshness, then one line per check."""
+    from babel.numbers import format_decimal, format_percent
+
+    def number(value: int | None) -> str:
+        return f"< {threshold}" if value is None else format_decimal(value, locale="fr_FR")
+
+    def share(cell: QualityCell) -> str:
+        if cell.suppressed or cell.rate is None:
+            return "secret statistique" if cell.suppressed else "—"
+        return format_percent(cell.rate, format="#,##0.0 %", locale="fr_FR")
+
+    lines = ["Fraîcheur des sources :"]
+    if not report.freshness:
+        lines.append("  aucun import enregistré.")
+    for item in report.freshness:
+        flag = " — trop ancien" if item.stale else ""
+        lines.append(f"  {item.label} : dernier import il y a {item.days} jour(s){flag}")
+    lines.append("Complétude (part des personnes ayant la donnée) :")
+    for check in report.completeness():
+        total = check.total
+        lines.append(
+            f"  [{check.source_label}] {check.label} : {share(total)} "
+            f"({number(total.count)} sur {number(total.persons)})"
+        )
+    lines.append("Incohérences (personnes concernées) :")
+    for check in report.inconsistencies():
+        lines.append(f"  {check.label} : {number(check.total.count)}")
+    return lines

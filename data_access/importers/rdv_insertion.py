@@ -360,12 +360,12 @@ def _check_structure(table: Table, positions: Mapping[str, int], kind: str) -> N
     """Refuse a file that lacks the identifier or the entry date columns altogether."""
     if "department_id" not in positions and "caf_number" not in positions:
         raise ExportStructureError(
-            f"{table.file_name} : ce n'est pas un {kind} RDV-Insertion, il manque la colonne "
+            f"ce n'est pas un {kind} RDV-Insertion, il manque la colonne "
             "« ID interne au département » ou « Numéro CAF »."
         )
     if "rights_opening" not in positions and "created" not in positions:
         raise ExportStructureError(
-            f"{table.file_name} : il manque la colonne « Date d'entrée flux » ou « Date de "
+            "il manque la colonne « Date d'entrée flux » ou « Date de "
             "création » (date d'entrée dans le parcours)."
         )
 
@@ -569,7 +569,7 @@ def parse_appointments(
     _check_structure(table, positions, "export des rendez-vous")
     if "rdv_date" not in positions:
         raise ExportStructureError(
-            f"{table.file_name} : ce n'est pas un export des rendez-vous RDV-Insertion, il "
+            "ce n'est pas un export des rendez-vous RDV-Insertion, il "
             "manque la colonne « Date du RDV »."
         )
     parsed.unknown_columns[table.file_name] = unknown
@@ -687,6 +687,7 @@ class RdvInsertionImporter(Importer):
             self._validate_file(kind, data, name, towns, report, file_report)
         count_rejected(report)
         self.reports["users"].merged_rows = self.parsed.merged_rows
+        report.notes.extend(summary_notes(self.parsed.merged_rows, self.warnings))
         return report
 
     def _validate_file(
@@ -706,7 +707,8 @@ class RdvInsertionImporter(Importer):
             parse = parse_users if kind == "users" else parse_appointments
             parse(table, self.secret, towns, self.parsed)
         except (UnreadableFileError, ExportStructureError) as exc:
-            report.errors.append(RowError(name, None, None, str(exc)))
+            message = str(exc).removeprefix(f"{name} : ")
+            report.errors.append(RowError(name, None, None, message))
             return
         file_report.unknown_columns = self.parsed.unknown_columns.get(name, [])
         file_report.warnings = self.parsed.warnings[warnings_before:]
@@ -734,6 +736,28 @@ class RdvInsertionImporter(Importer):
 
 
 KEY = ("person_key",)
+NOTES_LISTED = 20
+
+
+def summary_notes(merged_rows: int, warnings: list[RowError]) -> list[str]:
+    """French notes of the preview and of the run: merged rows, then warnings (first 20)."""
+    notes = []
+    if merged_rows:
+        plural = "s" if merged_rows > 1 else ""
+        notes.append(
+            f"{merged_rows} ligne{plural} décrivai{'en' if plural else ''}t une personne déjà "
+            "présente (plusieurs organisations) : fusionnée"
+            f"{plural} pour ne compter chaque personne qu'une fois."
+        )
+    if warnings:
+        count = len(warnings)
+        notes.append(
+            f"{count} avertissement{'s' if count > 1 else ''} (lignes importées quand même) :"
+        )
+        notes.extend(f"  {w.describe()}" for w in warnings[:NOTES_LISTED])
+        if count > NOTES_LISTED:
+            notes.append(f"  … et {count - NOTES_LISTED} autres.")
+    return notes
 
 
 def _person_rows(persons: list[PersonRecord]) -> list[dict]:
@@ -835,5 +859,12 @@ def importer_from_paths(
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(f"Fichier illisible : {path} ({exc.strerror}).") from None
+    except FileNotFoundError:
+        reason = "fichier introuvable"
+    except IsADirectoryError:
+        reason = "c'est un dossier, un fichier est attendu"
+    except PermissionError:
+        reason = "lecture non autorisée"
+    except OSError:
+        reason = "lecture impossible"
+    raise UnreadableFileError(f"Fichier illisible : {path} ({reason}).")
