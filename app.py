@@ -31,12 +31,18 @@ if context.settings.demo_banner or (
 PAGES = {
     "Pilotage": [
         page("vue_ensemble.py", "Vue d'ensemble", "🏠", default=True),
+        page("point_hebdomadaire.py", "Point hebdomadaire", "📅"),
     ],
-    "Parcours des bénéficiaires": [],
+    "Parcours des bénéficiaires": [
+        page("convocation.py", "Convocation et rendez-vous", "✉️"),
+        page("orientation.py", "Orientation", "🧭"),
+        page("contrats.py", "Contrats et accompagnement", "🤝"),
+    ],
     "Feuille de route et instances": [],
     "Partenaires et entreprises": [],
     "Données": [
         page("donnees.py", "Données disponibles", "🗄️"),
+        page("methodologie.py", "Méthodologie", "📖"),
     ],
 }
 

@@ -127,6 +127,7 @@ def curve_chart(
     reference_days: float | None = None,
     target: float | None = None,
     note: str | None = None,
+    x_title: str = "Jours depuis l'entrée",
 ) -> ChartDescription:
     """Kaplan–Meier curves: share of the cohort with the event by day since entry.
 
@@ -149,7 +150,7 @@ def curve_chart(
         title=title,
         unit="ratio",
         kind="step",
-        x_title="Jours depuis l'entrée",
+        x_title=x_title,
         categories=tuple(days),
         series=tuple(series),
         as_of=as_of,

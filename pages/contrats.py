@@ -1,0 +1,48 @@
+"""« Contrats et accompagnement »: contracts after orientation, activity hours, caseloads."""
+
+import streamlit as st
+
+from ui.context import get_context
+from ui.indicators import indicator_cards
+from ui.metrics_cache import metric_results, show_failures
+from ui.scope_bar import scope_bar, scope_caption
+from ui.thematic import breakdown_tabs, curve_block
+
+KPIS = (
+    "contract_within_30d_rate",
+    "contract_mean_days",
+    "contracts_signed",
+    "activity_15h_rate",
+    "caseload_median",
+)
+BREAKDOWNS = (
+    "contract_within_30d_rate",
+    "contract_mean_days",
+    "activity_15h_rate",
+    "caseload_median",
+)
+
+context = get_context()
+scope = scope_bar(context)
+threshold = context.settings.secrecy_threshold
+
+st.title("Contrats et accompagnement")
+st.caption(scope_caption())
+computed = metric_results(context, scope)
+show_failures(computed)
+indicator_cards(KPIS, computed, threshold, previous=metric_results(context, scope.previous()))
+
+st.subheader("Délai entre l'orientation et le contrat")
+curve_block(
+    context,
+    scope,
+    module="metrics.contracts",
+    metric_id="contract_within_30d_rate",
+    title="Part des personnes orientées ayant signé un contrat, selon le délai",
+    reference_days=context.settings.contract_days,
+    x_title="Jours depuis l'orientation",
+    key="courbe-contrat",
+)
+
+st.subheader("Détail par cohorte, par UTAS et par type")
+breakdown_tabs(BREAKDOWNS, computed, scope, threshold)

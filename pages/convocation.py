@@ -1,0 +1,62 @@
+"""« Convocation et rendez-vous »: delays from entry to convocation and first appointment."""
+
+import streamlit as st
+
+from ui.context import get_context
+from ui.indicators import indicator_cards
+from ui.metrics_cache import metric_results, show_failures
+from ui.scope_bar import scope_bar, scope_caption
+from ui.thematic import breakdown_tabs, curve_block
+
+KPIS = (
+    "entrants",
+    "convocation_within_15d_rate",
+    "convocation_median_days",
+    "first_appointment_median_days",
+    "invitations_sent",
+    "appointments_held",
+    "no_show_rate",
+    "no_show_rate_after_invitation",
+    "no_show_rate_after_convocation",
+)
+BREAKDOWNS = (
+    "convocation_within_15d_rate",
+    "convocation_median_days",
+    "first_appointment_median_days",
+    "no_show_rate",
+    "entrants",
+)
+
+context = get_context()
+scope = scope_bar(context)
+threshold = context.settings.secrecy_threshold
+
+st.title("Convocation et rendez-vous")
+st.caption(scope_caption())
+computed = metric_results(context, scope)
+show_failures(computed)
+indicator_cards(KPIS, computed, threshold, previous=metric_results(context, scope.previous()))
+
+st.subheader("Délai entre l'entrée et la première convocation")
+curve_block(
+    context,
+    scope,
+    module="metrics.convocation",
+    metric_id="convocation_within_15d_rate",
+    title="Part des entrants convoqués, selon le nombre de jours depuis l'entrée",
+    reference_days=context.settings.convocation_days,
+    key="courbe-convocation",
+)
+st.subheader("Délai entre l'entrée et le premier rendez-vous honoré")
+curve_block(
+    context,
+    scope,
+    module="metrics.convocation",
+    metric_id="first_appointment_median_days",
+    title="Part des entrants venus à un premier rendez-vous, selon le délai depuis l'entrée",
+    reference_days=context.settings.orientation_short_days,
+    key="courbe-premier-rdv",
+)
+
+st.subheader("Détail par cohorte, par UTAS et par type")
+breakdown_tabs(BREAKDOWNS, computed, scope, threshold)

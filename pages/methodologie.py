@@ -1,0 +1,73 @@
+"""« Méthodologie »: the catalogue of indicators, the secrecy rule and the thresholds."""
+
+import streamlit as st
+
+from metrics import catalog
+from ui.context import get_context
+from ui.formatting import format_days, format_rate
+from ui.indicators import format_unit
+
+UNIT_NAMES = {"ratio": "taux", "days": "jours", "count": "effectif"}
+
+context = get_context()
+settings = context.settings
+
+st.title("Méthodologie")
+st.markdown(
+    "Chaque chiffre du tableau de bord vient du catalogue ci-dessous : identifiant stable, "
+    "définition, formule, unité et cible. Les délais sont en jours calendaires ; les parts "
+    "« sous N jours » et les médianes sont estimées par la méthode de Kaplan–Meier, qui compte "
+    "les personnes encore sans événement jusqu'à la date d'observation au lieu de les exclure."
+)
+st.subheader("Secret statistique")
+st.markdown(
+    f"Seuls des agrégats sont affichés. Un effectif de 1 à {settings.secrecy_threshold - 1} "
+    f"personnes est masqué, ainsi que tout taux ou délai calculé sur moins de "
+    f"{settings.secrecy_threshold} personnes ; il s'affiche « < {settings.secrecy_threshold} "
+    "(secret statistique) », jamais 0. Zéro n'est pas secret. Dans un tableau avec totaux, une "
+    "seconde case est masquée quand la première pourrait être retrouvée par différence."
+)
+st.subheader("Seuils en vigueur")
+st.table(
+    {
+        "Paramètre": [
+            "Convocation après l'entrée",
+            "Orientation après l'entrée (délai légal)",
+            "Orientation (délai court)",
+            "Contrat après l'orientation",
+            "Heures d'activité hebdomadaires visées",
+        ],
+        "Valeur": [
+            format_days(settings.convocation_days),
+            format_days(settings.orientation_days),
+            format_days(settings.orientation_short_days),
+            format_days(settings.contract_days),
+            f"{settings.activity_hours_min:g} h",
+        ],
+    }
+)
+
+families = catalog.families()
+if not families:
+    st.info("Aucun indicateur n'est encore enregistré dans le catalogue.")
+for family in families:
+    st.subheader(family.label)
+    for spec in family.indicators:
+        target = spec.target_for(settings)
+        with st.expander(f"{spec.label} — `{spec.id}`"):
+            st.markdown(f"**Définition.** {spec.definition}")
+            st.markdown(f"**Formule.** {spec.formula}")
+            st.markdown(f"**Unité.** {UNIT_NAMES.get(spec.unit, spec.unit)}")
+            if target is not None:
+                shown = (
+                    format_rate(target) if spec.unit == "ratio" else format_unit(target, spec.unit)
+                )
+                st.markdown(f"**Cible.** {shown} (source : {spec.target_source})")
+            else:
+                st.markdown("**Cible.** aucune")
+            if spec.breakdowns:
+                st.markdown(f"**Ventilations.** {', '.join(spec.breakdowns)}")
+            st.markdown(
+                "**Secret statistique.** "
+                + ("s'applique (indicateur sur des personnes)" if spec.person_based else "non")
+            )

@@ -1,0 +1,91 @@
+"""« Orientation »: delay to orientation, types and organisms, the stock by seniority."""
+
+import streamlit as st
+
+from ui.context import get_context
+from ui.indicators import indicator_cards
+from ui.metrics_cache import metric_results, show_failures
+from ui.scope_bar import scope_bar, scope_caption
+from ui.thematic import breakdown_tabs, curve_block, results_bars
+
+KPIS = (
+    "orientation_within_45d_rate",
+    "orientation_within_30d_rate",
+    "orientation_median_days",
+    "orientation_mean_days",
+    "orientations_decided",
+    "orientation_share_pro",
+    "orientation_share_socio_pro",
+    "orientation_share_social",
+    "stock_orientation_rate",
+)
+SHARES = ("orientation_share_pro", "orientation_share_socio_pro", "orientation_share_social")
+STOCK = (
+    "stock_orientation_rate_lt6m",
+    "stock_orientation_rate_6to12m",
+    "stock_orientation_rate_ge12m",
+    "stock_orientation_rate",
+)
+BREAKDOWNS = (
+    "orientation_within_45d_rate",
+    "orientation_median_days",
+    "orientation_mean_days",
+    *SHARES,
+    "stock_orientation_rate",
+)
+
+context = get_context()
+scope = scope_bar(context)
+threshold = context.settings.secrecy_threshold
+
+st.title("Orientation")
+st.caption(scope_caption())
+computed = metric_results(context, scope)
+show_failures(computed)
+indicator_cards(KPIS, computed, threshold, previous=metric_results(context, scope.previous()))
+
+st.subheader("Délai entre l'entrée et l'orientation")
+curve_block(
+    context,
+    scope,
+    module="metrics.orientation",
+    metric_id="orientation_within_45d_rate",
+    title="Part des entrants orientés, selon le nombre de jours depuis l'entrée",
+    reference_days=context.settings.orientation_days,
+    key="courbe-orientation",
+)
+
+st.subheader("Types d'orientation")
+results_bars(
+    SHARES,
+    computed,
+    scope,
+    threshold,
+    key="orientation-types",
+    title="Répartition des orientations décidées sur la période",
+    names={
+        "orientation_share_pro": "Professionnelle",
+        "orientation_share_socio_pro": "Socio-professionnelle",
+        "orientation_share_social": "Sociale",
+    },
+)
+
+st.subheader("Stock orienté, par ancienneté dans le RSA")
+results_bars(
+    STOCK,
+    computed,
+    scope,
+    threshold,
+    key="orientation-stock-anciennete",
+    title="Part des bénéficiaires présents déjà orientés, par ancienneté",
+    names={
+        "stock_orientation_rate_lt6m": "Moins de 6 mois",
+        "stock_orientation_rate_6to12m": "6 à 12 mois",
+        "stock_orientation_rate_ge12m": "1 an ou plus",
+        "stock_orientation_rate": "Ensemble",
+    },
+    note="Repères DREES fin 2023 (France) : 57 %, 82 %, 90 % ; 86 % au total.",
+)
+
+st.subheader("Détail par cohorte, par UTAS et par type")
+breakdown_tabs(BREAKDOWNS, computed, scope, threshold)
