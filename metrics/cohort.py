@@ -407,7 +407,11 @@ def within_row(days: float) -> Callable[[str, str, DelayCounts], BreakdownRow]:
 
     def build(key: str, label: str, group: DelayCounts) -> BreakdownRow:
         return BreakdownRow(
-            key, label, group.curve().within(days), group.events_within(days), group.size
+            key,
+            label,
+            group.curve().within(days),
+            float(group.events_within(days)),
+            float(group.size),
         )
 
     return build
@@ -417,13 +421,17 @@ def median_row(key: str, label: str, group: DelayCounts) -> BreakdownRow:
     """Row builder: Kaplan–Meier median (numerator = events observed, denominator = cohort)."""
     median = group.curve().median()
     return BreakdownRow(
-        key, label, None if median is None else float(median), group.events, group.size
+        key,
+        label,
+        None if median is None else float(median),
+        float(group.events),
+        float(group.size),
     )
 
 
 def mean_row(key: str, label: str, group: DelayCounts) -> BreakdownRow:
     """Row builder: mean delay of those who reached the event (denominator = those persons)."""
-    return BreakdownRow(key, label, group.mean_event_delay(), None, group.events)
+    return BreakdownRow(key, label, group.mean_event_delay(), None, float(group.events))
 
 
 def publish_within(

@@ -1,0 +1,184 @@
+"""Accompaniment at the as-of date: weekly activity hours and referents' caseloads.
+
+Both are states at one date (not flows): who is accompanied on the as-of date, how many hours
+of activity they have planned, how many persons each referent follows.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+
+from sqlalchemy import Connection, and_, case, func, or_, select
+
+from metrics.cohort import (
+    ACCOMPANIMENTS,
+    P,
+    check_territory,
+    label_for,
+    person_conditions,
+    persons_with_utas,
+    ratio_row,
+    utas_key,
+)
+from metrics.privacy import publish
+from metrics.results import BreakdownRow, MetricResult
+from metrics.scope import Scope
+from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.sql import date_value, month_bucket
+
+ACTIVITY = IndicatorSpec(
+    id="activity_15h_rate",
+    label="Part des personnes accompagnées avec au moins 15 h d'activité par semaine",
+    definition=(
+        "Parmi les personnes soumises aux droits et devoirs ayant un accompagnement en cours "
+        "à la date d'observation, part dont les heures d'activité hebdomadaires prévues "
+        "(maximum sur leurs accompagnements en cours) atteignent 15 heures. Des heures non "
+        "renseignées comptent comme non atteintes."
+    ),
+    formula="personnes accompagnées avec heures ≥ 15 ÷ personnes accompagnées",
+    unit="ratio",
+    target=lambda s: 1.0,
+    target_source="Loi plein emploi",
+    breakdowns=("cohort_month", "utas"),
+)
+CASELOAD = IndicatorSpec(
+    id="caseload_median",
+    label="Nombre médian de personnes suivies par référent",
+    definition=(
+        "Médiane, sur les référents, du nombre de personnes distinctes qu'ils accompagnent à "
+        "la date d'observation. Les expérimentations visent 50 à 70 personnes par référent."
+    ),
+    formula="médiane des portefeuilles (personnes distinctes par référent)",
+    unit="count",
+    target=lambda s: 70.0,
+    target_source="Expérimentation",
+    higher_is_better=False,
+    breakdowns=("utas",),
+)
+
+
+def active_at(scope: Scope):
+    """Accompaniments running at the as-of date: started, and not ended on or before it."""
+    as_of = date_value(scope.as_of)
+    return and_(
+        ACCOMPANIMENTS.c.start_date <= as_of,
+        or_(ACCOMPANIMENTS.c.end_date.is_(None), ACCOMPANIMENTS.c.end_date > as_of),
+        ACCOMPANIMENTS.c.start_date >= P.c.entry_date,
+    )
+
+
+def _activity(conn: Connection, context: MetricContext) -> MetricResult:
+    """Persons accompanied at as-of, by entry month, UTAS and whether they reach the hours."""
+    scope = context.scope
+    hours = (
+        select(
+            ACCOMPANIMENTS.c.person_id,
+            func.max(ACCOMPANIMENTS.c.weekly_activity_hours).label("hours"),
+        )
+        .select_from(ACCOMPANIMENTS.join(P, P.c.id == ACCOMPANIMENTS.c.person_id))
+        .where(*person_conditions(scope), active_at(scope))
+        .group_by(ACCOMPANIMENTS.c.person_id)
+        .subquery("activity_hours")
+    )
+    month = month_bucket(P.c.entry_date).label("month")
+    utas = utas_key().label("utas")
+    reached = case((hours.c.hours >= context.settings.activity_hours_min, 1), else_=0).label(
+        "reached"
+    )
+    rows = conn.execute(
+        select(month, utas, reached, func.count().label("n"))
+        .select_from(persons_with_utas().join(hours, hours.c.person_id == P.c.id))
+        .group_by(month, utas, reached)
+    ).all()
+
+    def split(field: str) -> list[BreakdownRow]:
+        num: dict[str, int] = defaultdict(int)
+        den: dict[str, int] = defaultdict(int)
+        for row in rows:
+            key = getattr(row, field)
+            den[key] += int(row.n)
+            num[key] += int(row.n) if row.reached else 0
+        return [ratio_row(key, label_for(field, key), num[key], den[key]) for key in sorted(den)]
+
+    count = sum(int(row.n) for row in rows if row.reached)
+    total = sum(int(row.n) for row in rows)
+    return publish(
+        ACTIVITY,
+        context.settings,
+        count / total if total else None,
+        float(count),
+        float(total),
+        {"cohort_month": split("month"), "utas": split("utas")},
+    )
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def _caseload(conn: Connection, context: MetricContext) -> MetricResult:
+    """Distinct persons per referent (and per referent within each UTAS) at as-of."""
+    scope = context.scope
+    utas = utas_key().label("utas")
+    per_referent = conn.execute(
+        select(
+            ACCOMPANIMENTS.c.referent_key,
+            utas,
+            func.count(func.distinct(ACCOMPANIMENTS.c.person_id)).label("persons"),
+        )
+        .select_from(persons_with_utas().join(ACCOMPANIMENTS, ACCOMPANIMENTS.c.person_id == P.c.id))
+        .where(*person_conditions(scope), active_at(scope))
+        .group_by(ACCOMPANIMENTS.c.referent_key, utas)
+    ).all()
+    persons_by_utas = dict(
+        conn.execute(
+            select(utas, func.count(func.distinct(ACCOMPANIMENTS.c.person_id)))
+            .select_from(
+                persons_with_utas().join(ACCOMPANIMENTS, ACCOMPANIMENTS.c.person_id == P.c.id)
+            )
+            .where(*person_conditions(scope), active_at(scope))
+            .group_by(utas)
+        ).all()
+    )
+    overall: dict[str, int] = defaultdict(int)
+    by_utas: dict[str, list[int]] = defaultdict(list)
+    for row in per_referent:
+        # A person lives in one commune, hence one UTAS: summing over UTAS stays distinct.
+        overall[row.referent_key] += int(row.persons)
+        by_utas[row.utas].append(int(row.persons))
+    rows = [
+        BreakdownRow(
+            key,
+            label_for("utas", key),
+            _median(by_utas[key]),
+            float(persons_by_utas.get(key, 0)),
+            float(len(by_utas[key])),
+        )
+        for key in sorted(by_utas)
+    ]
+    return publish(
+        CASELOAD,
+        context.settings,
+        _median(list(overall.values())),
+        float(sum(persons_by_utas.values())),
+        float(len(overall)),
+        {"utas": rows},
+        size_field="numerator",
+    )
+
+
+def compute(context: MetricContext) -> dict[str, MetricResult]:
+    """Every indicator of the family for one scope."""
+    with context.engine.connect() as conn:
+        check_territory(conn, context.scope.territory)
+        results = [_activity(conn, context), _caseload(conn, context)]
+    return {result.id: result for result in results}
+
+
+FAMILY = Family(
+    name="accompaniment",
+    label="Accompagnement",
+    indicators=(ACTIVITY, CASELOAD),
+    compute=compute,
+)

@@ -1,0 +1,142 @@
+"""No-show rate at orientation appointments, overall and by how the appointment was booked.
+
+Why split by ``booked_after``: an invitation lets the person choose the slot, a convocation
+imposes it; the département compares their no-show rates to choose between them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Connection, func, select
+
+from metrics.cohort import (
+    APPOINTMENTS,
+    P,
+    check_territory,
+    cohort_last_day,
+    label_for,
+    person_conditions,
+    persons_with_utas,
+    ratio_row,
+    utas_key,
+)
+from metrics.privacy import publish
+from metrics.results import BreakdownRow, MetricResult
+from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.sql import date_value, month_bucket
+
+BOOKED_LABELS = {
+    "invitation": "Après invitation",
+    "convocation": "Après convocation",
+    "": "Mode de prise non renseigné",
+}
+_DEFINITION = (
+    "Part des rendez-vous d'orientation datés dans la période (et au plus tard à la date "
+    "d'observation) où la personne ne s'est pas présentée sans prévenir. Les rendez-vous au "
+    "statut inconnu (à venir ou à préciser) sont exclus."
+)
+_FORMULA = "absents ÷ (venus + excusés + annulés + absents)"
+
+NO_SHOW = IndicatorSpec(
+    id="no_show_rate",
+    label="Taux d'absence aux rendez-vous d'orientation",
+    definition=_DEFINITION,
+    formula=_FORMULA,
+    unit="ratio",
+    higher_is_better=False,
+    breakdowns=("cohort_month", "utas", "booked_after"),
+)
+NO_SHOW_INVITATION = IndicatorSpec(
+    id="no_show_rate_after_invitation",
+    label="Taux d'absence après invitation",
+    definition=_DEFINITION + " Rendez-vous pris par la personne après une invitation.",
+    formula=_FORMULA + " ; rendez-vous pris après invitation",
+    unit="ratio",
+    higher_is_better=False,
+    breakdowns=("cohort_month", "utas"),
+)
+NO_SHOW_CONVOCATION = IndicatorSpec(
+    id="no_show_rate_after_convocation",
+    label="Taux d'absence après convocation",
+    definition=_DEFINITION + " Rendez-vous fixés par l'agent (convocation).",
+    formula=_FORMULA + " ; rendez-vous fixés par convocation",
+    unit="ratio",
+    higher_is_better=False,
+    breakdowns=("cohort_month", "utas"),
+)
+
+
+def _rows(conn: Connection, context: MetricContext):
+    """Appointments by (month, UTAS, booked_after, no-show flag): aggregates only."""
+    scope = context.scope
+    month = month_bucket(APPOINTMENTS.c.date).label("month")
+    utas = utas_key().label("utas")
+    booked = func.coalesce(APPOINTMENTS.c.booked_after, "").label("booked")
+    noshow = (APPOINTMENTS.c.status == "noshow").label("noshow")
+    query = (
+        select(month, utas, booked, noshow, func.count().label("n"))
+        .select_from(persons_with_utas().join(APPOINTMENTS, APPOINTMENTS.c.person_id == P.c.id))
+        .where(
+            *person_conditions(scope),
+            APPOINTMENTS.c.purpose == "orientation",
+            APPOINTMENTS.c.status != "unknown",
+            APPOINTMENTS.c.date >= date_value(scope.start),
+            APPOINTMENTS.c.date <= date_value(cohort_last_day(scope)),
+            APPOINTMENTS.c.date >= P.c.entry_date,
+        )
+        .group_by(month, utas, booked, noshow)
+    )
+    return conn.execute(query).all()
+
+
+def _result(spec: IndicatorSpec, context: MetricContext, rows, by_booked: bool) -> MetricResult:
+    def split(field: str) -> list[BreakdownRow]:
+        num: dict[str, int] = defaultdict(int)
+        den: dict[str, int] = defaultdict(int)
+        for row in rows:
+            key = getattr(row, field)
+            den[key] += int(row.n)
+            num[key] += int(row.n) if row.noshow else 0
+        kind = {"month": "month", "utas": "utas", "booked": "booked"}[field]
+        return [
+            ratio_row(key, label_for(kind, key, BOOKED_LABELS), num[key], den[key])
+            for key in sorted(den)
+        ]
+
+    numerator = sum(int(row.n) for row in rows if row.noshow)
+    denominator = sum(int(row.n) for row in rows)
+    breakdowns = {"cohort_month": split("month"), "utas": split("utas")}
+    if by_booked:
+        breakdowns["booked_after"] = split("booked")
+    return publish(
+        spec,
+        context.settings,
+        numerator / denominator if denominator else None,
+        float(numerator),
+        float(denominator),
+        breakdowns,
+    )
+
+
+def compute(context: MetricContext) -> dict[str, MetricResult]:
+    """Every indicator of the family for one scope."""
+    with context.engine.connect() as conn:
+        check_territory(conn, context.scope.territory)
+        rows = _rows(conn, context)
+    invitation = [row for row in rows if row.booked == "invitation"]
+    convocation = [row for row in rows if row.booked == "convocation"]
+    results = [
+        _result(NO_SHOW, context, rows, by_booked=True),
+        _result(NO_SHOW_INVITATION, context, invitation, by_booked=False),
+        _result(NO_SHOW_CONVOCATION, context, convocation, by_booked=False),
+    ]
+    return {result.id: result for result in results}
+
+
+FAMILY = Family(
+    name="appointments",
+    label="Rendez-vous",
+    indicators=(NO_SHOW, NO_SHOW_INVITATION, NO_SHOW_CONVOCATION),
+    compute=compute,
+)

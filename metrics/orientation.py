@@ -1,0 +1,330 @@
+"""Orientation: delays of the flow (Kaplan–Meier), DREES mean delay, shares by type and the
+orientation rate of the stock by seniority.
+
+Why both a Kaplan–Meier median and a plain mean: the median is the honest steering figure
+(censoring-aware); the mean over oriented persons is how DREES publishes, so the committee can
+compare the département with the national figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, case, exists, func, literal, or_, select
+
+from metrics.cohort import (
+    ORIENTATIONS,
+    DelayCounts,
+    P,
+    check_territory,
+    cohort_last_day,
+    entry_delay_counts,
+    label_for,
+    person_conditions,
+    persons_with_utas,
+    publish_mean,
+    publish_median,
+    publish_within,
+    ratio_row,
+    utas_key,
+)
+from metrics.privacy import publish
+from metrics.results import BreakdownRow, MetricResult
+from metrics.scope import Scope
+from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.sql import date_value, month_bucket
+
+TYPE_LABELS = {
+    "pro": "Professionnelle",
+    "socio_pro": "Socio-professionnelle",
+    "social": "Sociale",
+}
+ORGANISM_LABELS = {
+    "france_travail": "France Travail",
+    "cd": "Conseil départemental",
+    "other": "Autre organisme",
+    "": "Organisme non renseigné",
+}
+SENIORITY_LABELS = {
+    "lt6m": "Moins de 6 mois",
+    "6to12m": "De 6 mois à moins d'un an",
+    "ge12m": "Un an ou plus",
+}
+SIX_MONTHS_DAYS = 183
+ONE_YEAR_DAYS = 365
+
+_KM_NOTE = (
+    "Estimation Kaplan–Meier : les personnes pas encore orientées à la date d'observation (ou "
+    "sorties avant) sont censurées, pas écartées."
+)
+
+WITHIN_45 = IndicatorSpec(
+    id="orientation_within_45d_rate",
+    label="Part des entrants orientés dans le délai légal (45 jours)",
+    definition="Part estimée des entrants de la période orientés dans les 45 jours suivant "
+    "leur entrée. " + _KM_NOTE,
+    formula="1 − S(45), S estimée par Kaplan–Meier sur le délai T0 → première décision",
+    unit="ratio",
+    target=lambda s: 1.0,
+    target_source="Décret n° 2024-1244",
+    breakdowns=("cohort_month", "utas"),
+)
+WITHIN_30 = IndicatorSpec(
+    id="orientation_within_30d_rate",
+    label="Part des entrants orientés sous 30 jours",
+    definition="Part estimée des entrants de la période orientés dans les 30 jours suivant "
+    "leur entrée. " + _KM_NOTE,
+    formula="1 − S(30), S estimée par Kaplan–Meier sur le délai T0 → première décision",
+    unit="ratio",
+    breakdowns=("cohort_month", "utas"),
+)
+MEDIAN = IndicatorSpec(
+    id="orientation_median_days",
+    label="Délai médian d'orientation",
+    definition="Nombre de jours au bout duquel la moitié des entrants est orientée. " + _KM_NOTE,
+    formula="plus petit t tel que S(t) ≤ 0,5",
+    unit="days",
+    target=lambda s: float(s.orientation_days),
+    target_source="Décret n° 2024-1244",
+    higher_is_better=False,
+    breakdowns=("cohort_month", "utas"),
+)
+MEAN = IndicatorSpec(
+    id="orientation_mean_days",
+    label="Délai moyen d'orientation (définition DREES)",
+    definition=(
+        "Moyenne du délai entre l'entrée et la première décision d'orientation, parmi les "
+        "entrants de la période orientés avant la fin de leur observation. Comparable au "
+        "chiffre national publié par la DREES (79 jours pour les entrants de 2023)."
+    ),
+    formula="moyenne de (première décision − T0) sur les entrants orientés",
+    unit="days",
+    target=lambda s: 79.0,
+    target_source="DREES",
+    higher_is_better=False,
+    breakdowns=("cohort_month", "utas"),
+)
+
+
+def _share_spec(kind: str) -> IndicatorSpec:
+    return IndicatorSpec(
+        id=f"orientation_share_{kind}",
+        label=f"Part des orientations de type « {TYPE_LABELS[kind].lower()} »",
+        definition=(
+            f"Parmi les décisions d'orientation datées dans la période, part des orientations "
+            f"{TYPE_LABELS[kind].lower()}s. Par organisme : la même part parmi les décisions "
+            "confiées à chaque organisme."
+        ),
+        formula=f"décisions de type {kind} ÷ décisions de la période",
+        unit="ratio",
+        breakdowns=("cohort_month", "utas", "organism"),
+    )
+
+
+SHARES = {kind: _share_spec(kind) for kind in TYPE_LABELS}
+
+
+def _stock_spec(suffix: str, band: str | None, target: float) -> IndicatorSpec:
+    band_text = f" dont l'ancienneté est « {SENIORITY_LABELS[band].lower()} »" if band else ""
+    return IndicatorSpec(
+        id=f"stock_orientation_rate{suffix}",
+        label="Taux d'orientation du stock"
+        + (f" ({SENIORITY_LABELS[band].lower()})" if band else ""),
+        definition=(
+            "Parmi les personnes soumises aux droits et devoirs présentes à la date "
+            f"d'observation (entrées avant, pas sorties){band_text}, part ayant reçu une "
+            "décision d'orientation au plus tard à cette date. Ancienneté : moins de 183 "
+            "jours, de 183 à 364 jours, 365 jours ou plus (tranches OARSA de la DREES)."
+        ),
+        formula="personnes présentes orientées ÷ personnes présentes",
+        unit="ratio",
+        target=lambda s: target,
+        target_source="DREES",
+        breakdowns=("cohort_month", "utas") if band else ("cohort_month", "utas", "seniority"),
+    )
+
+
+STOCK = _stock_spec("", None, 0.86)
+STOCK_BANDS = {
+    "lt6m": _stock_spec("_lt6m", "lt6m", 0.57),
+    "6to12m": _stock_spec("_6to12m", "6to12m", 0.82),
+    "ge12m": _stock_spec("_ge12m", "ge12m", 0.90),
+}
+
+
+def orientation_counts(conn: Connection, scope: Scope) -> DelayCounts:
+    """T0 → first orientation decision, for the cohort of the scope."""
+    return entry_delay_counts(
+        conn, scope, ORIENTATIONS, ORIENTATIONS.c.person_id, ORIENTATIONS.c.decision_date
+    )
+
+
+def _split(
+    rows: Iterable, field: str, label_kind: str, hit, labels: dict[str, str] | None = None
+) -> list[BreakdownRow]:
+    """Share rows by ``field``: ``hit(row)`` says whether the row's persons are in the
+    numerator."""
+    num: dict[str, int] = defaultdict(int)
+    den: dict[str, int] = defaultdict(int)
+    for row in rows:
+        key = getattr(row, field)
+        den[key] += int(row.n)
+        if hit(row):
+            num[key] += int(row.n)
+    return [
+        ratio_row(key, label_for(label_kind, key, labels), num[key], den[key])
+        for key in sorted(den)
+    ]
+
+
+def _share_results(conn: Connection, context: MetricContext) -> list[MetricResult]:
+    """Decisions dated in the period (≥ T0, ≤ as-of) by month, UTAS, organism and type."""
+    scope = context.scope
+    month = month_bucket(ORIENTATIONS.c.decision_date).label("month")
+    utas = utas_key().label("utas")
+    organism = func.coalesce(ORIENTATIONS.c.organism, "").label("organism")
+    kind = ORIENTATIONS.c.orientation_type.label("kind")
+    rows = conn.execute(
+        select(month, utas, organism, kind, func.count().label("n"))
+        .select_from(persons_with_utas().join(ORIENTATIONS, ORIENTATIONS.c.person_id == P.c.id))
+        .where(
+            *person_conditions(scope),
+            ORIENTATIONS.c.decision_date >= date_value(scope.start),
+            ORIENTATIONS.c.decision_date <= date_value(cohort_last_day(scope)),
+            ORIENTATIONS.c.decision_date >= P.c.entry_date,
+        )
+        .group_by(month, utas, organism, kind)
+    ).all()
+    total = sum(int(row.n) for row in rows)
+    results = []
+    for key, spec in SHARES.items():
+
+        def hit(row, key: str = key) -> bool:
+            return row.kind == key
+
+        count = sum(int(row.n) for row in rows if hit(row))
+        results.append(
+            publish(
+                spec,
+                context.settings,
+                count / total if total else None,
+                float(count),
+                float(total),
+                {
+                    "cohort_month": _split(rows, "month", "month", hit),
+                    "utas": _split(rows, "utas", "utas", hit),
+                    "organism": _split(rows, "organism", "organism", hit, ORGANISM_LABELS),
+                },
+            )
+        )
+    return results
+
+
+def seniority_band(as_of: dt.date):
+    """SQL CASE giving the seniority band of a person present at ``as_of``."""
+    six_months_ago = as_of - dt.timedelta(days=SIX_MONTHS_DAYS)
+    one_year_ago = as_of - dt.timedelta(days=ONE_YEAR_DAYS)
+    return case(
+        (P.c.entry_date > date_value(six_months_ago), literal("lt6m")),
+        (P.c.entry_date > date_value(one_year_ago), literal("6to12m")),
+        else_=literal("ge12m"),
+    )
+
+
+def _stock_results(conn: Connection, context: MetricContext) -> list[MetricResult]:
+    """Persons present at as-of by entry month, UTAS, seniority band and oriented flag."""
+    as_of = date_value(context.scope.as_of)
+    oriented = exists().where(
+        ORIENTATIONS.c.person_id == P.c.id,
+        ORIENTATIONS.c.decision_date >= P.c.entry_date,
+        ORIENTATIONS.c.decision_date <= as_of,
+    )
+    month = month_bucket(P.c.entry_date).label("month")
+    utas = utas_key().label("utas")
+    band = seniority_band(context.scope.as_of).label("band")
+    flag = case((oriented, 1), else_=0).label("oriented")
+    rows = conn.execute(
+        select(month, utas, band, flag, func.count().label("n"))
+        .select_from(persons_with_utas())
+        .where(
+            *person_conditions(context.scope),
+            P.c.entry_date <= as_of,
+            or_(P.c.exit_date.is_(None), P.c.exit_date > as_of),
+        )
+        .group_by(month, utas, band, flag)
+    ).all()
+
+    def hit(row) -> bool:
+        return bool(row.oriented)
+
+    def result(spec: IndicatorSpec, kept: list, with_band: bool) -> MetricResult:
+        count = sum(int(row.n) for row in kept if hit(row))
+        total = sum(int(row.n) for row in kept)
+        breakdowns = {
+            "cohort_month": _split(kept, "month", "month", hit),
+            "utas": _split(kept, "utas", "utas", hit),
+        }
+        if with_band:
+            breakdowns["seniority"] = [
+                row
+                for key in SENIORITY_LABELS
+                for row in _split(kept, "band", "band", hit, SENIORITY_LABELS)
+                if row.key == key
+            ]
+        return publish(
+            spec,
+            context.settings,
+            count / total if total else None,
+            float(count),
+            float(total),
+            breakdowns,
+        )
+
+    results = [result(STOCK, rows, with_band=True)]
+    for key, spec in STOCK_BANDS.items():
+        results.append(result(spec, [row for row in rows if row.band == key], with_band=False))
+    return results
+
+
+def compute(context: MetricContext) -> dict[str, MetricResult]:
+    """Every indicator of the family for one scope."""
+    settings = context.settings
+    with context.engine.connect() as conn:
+        check_territory(conn, context.scope.territory)
+        counts = orientation_counts(conn, context.scope)
+        shares = _share_results(conn, context)
+        stock = _stock_results(conn, context)
+    results = [
+        publish_within(WITHIN_45, settings, counts, settings.orientation_days),
+        publish_within(WITHIN_30, settings, counts, settings.orientation_short_days),
+        publish_median(MEDIAN, settings, counts),
+        publish_mean(MEAN, settings, counts),
+        *shares,
+        *stock,
+    ]
+    return {result.id: result for result in results}
+
+
+CURVES = {
+    WITHIN_45.id: orientation_counts,
+    WITHIN_30.id: orientation_counts,
+    MEDIAN.id: orientation_counts,
+    MEAN.id: orientation_counts,
+}
+
+FAMILY = Family(
+    name="orientation",
+    label="Orientation",
+    indicators=(
+        WITHIN_45,
+        WITHIN_30,
+        MEDIAN,
+        MEAN,
+        *SHARES.values(),
+        STOCK,
+        *STOCK_BANDS.values(),
+    ),
+    compute=compute,
+)
