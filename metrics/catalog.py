@@ -6,14 +6,32 @@ the whole registry and reports every problem at once; a test keeps it empty.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
+from dataclasses import replace
 from functools import cache
 
-from metrics.exceptions import UnknownMetricError
+from metrics.cohort import BREAKDOWN_FIELDS, check_territory
+from metrics.cohort import delay_curves as delay_curves_from
+from metrics.exceptions import MetricError, UnknownMetricError
 from metrics.results import MetricResult
 from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext
+from metrics.survival import DelayCurve
+from settings import Settings
 
-FAMILY_MODULES: tuple[str, ...] = ("metrics.roadmap", "metrics.coverage", "metrics.companies")
+UNITS = ("ratio", "days", "count")
+
+FAMILY_MODULES: tuple[str, ...] = (
+    "metrics.convocation",
+    "metrics.appointments",
+    "metrics.orientation",
+    "metrics.contracts",
+    "metrics.accompaniment",
+    "metrics.activity",
+    "metrics.roadmap",
+    "metrics.coverage",
+    "metrics.companies",
+)
 
 
 @cache
@@ -53,6 +71,31 @@ def validate() -> list[str]:
                 problems.append(f"{spec.id}: {name} vide")
         if spec.target is not None and spec.target_source not in TARGET_SOURCES:
             problems.append(f"{spec.id}: source de la cible inconnue « {spec.target_source} »")
+        problems.extend(_check_spec(spec))
+    names = [family.name for family in families()]
+    problems.extend(
+        f"{name}: famille en double" for name in sorted(set(names)) if names.count(name) > 1
+    )
+    return problems
+
+
+def _check_spec(spec: IndicatorSpec) -> list[str]:
+    """Problems of one spec beyond empty texts: unit, target and its source, breakdowns."""
+    problems = []
+    if spec.unit not in UNITS:
+        problems.append(f"{spec.id}: unité inconnue « {spec.unit} »")
+    if spec.target is None and spec.target_source is not None:
+        problems.append(f"{spec.id}: source de cible sans cible")
+    if spec.target is not None:
+        target = spec.target_for(Settings(_env_file=None))  # type: ignore[call-arg]
+        if not isinstance(target, int | float):
+            problems.append(f"{spec.id}: la cible n'est pas un nombre")
+        elif spec.unit == "ratio" and not 0 <= target <= 1:
+            problems.append(f"{spec.id}: cible hors de 0–1 pour un taux")
+    if len(set(spec.breakdowns)) != len(spec.breakdowns):
+        problems.append(f"{spec.id}: ventilation en double")
+    if spec.label.strip() and not spec.label[0].isupper():
+        problems.append(f"{spec.id}: le libellé doit commencer par une majuscule")
     return problems
 
 
@@ -62,3 +105,81 @@ def compute_all(context: MetricContext) -> dict[str, MetricResult]:
     for family in families():
         results.update(family.compute(context))
     return results
+
+
+def family_for(metric_id: str) -> Family:
+    """The family that computes an indicator; raises UnknownMetricError."""
+    spec = spec_for(metric_id)
+    for family in families():
+        if spec in family.indicators:
+            return family
+    raise UnknownMetricError(f"Indicateur inconnu : « {metric_id} ».")
+
+
+def compute_one(context: MetricContext, metric_id: str) -> MetricResult:
+    """One indicator for one scope (its family computes its siblings too: they share queries)."""
+    results = family_for(metric_id).compute(context)
+    if metric_id not in results:
+        raise UnknownMetricError(f"Indicateur inconnu : « {metric_id} ».")
+    return results[metric_id]
+
+
+def delay_metric_ids() -> tuple[str, ...]:
+    """Ids of the delay indicators that have a Kaplan–Meier curve."""
+    return tuple(
+        metric_id
+        for name in FAMILY_MODULES
+        for metric_id in getattr(importlib.import_module(name), "CURVES", {})
+    )
+
+
+def delay_curves(context: MetricContext, metric_id: str, by: str | None = None) -> list[DelayCurve]:
+    """Cumulative Kaplan–Meier curves (share reached by day t) behind a delay indicator, for
+    the whole cohort or by ``cohort_month`` / ``utas``; small groups come back masked."""
+    for name in FAMILY_MODULES:
+        query = getattr(importlib.import_module(name), "CURVES", {}).get(metric_id)
+        if query is not None:
+            with context.engine.connect() as conn:
+                check_territory(conn, context.scope.territory)
+                counts = query(conn, context.scope)
+            if by is not None and by not in BREAKDOWN_FIELDS:
+                raise MetricError(f"Ventilation inconnue pour une courbe : « {by} ».")
+            return delay_curves_from(counts, context.settings.secrecy_threshold, by)
+    raise UnknownMetricError(f"Pas de courbe de délai pour l'indicateur « {metric_id} ».")
+
+
+def periods(end: dt.date, freq: str, n: int) -> list[tuple[dt.date, dt.date]]:
+    """The ``n`` calendar weeks (Monday–Sunday) or months up to the one holding ``end``; the
+    last one stops at ``end``."""
+    if freq not in ("week", "month"):
+        raise MetricError(f"Fréquence inconnue « {freq} » : week ou month attendu.")
+    if n < 1:
+        raise MetricError("Le nombre de périodes doit être au moins 1.")
+    spans: list[tuple[dt.date, dt.date]] = []
+    if freq == "week":
+        start = end - dt.timedelta(days=end.weekday())
+        for _ in range(n):
+            spans.append((start, min(start + dt.timedelta(days=6), end)))
+            start -= dt.timedelta(days=7)
+    else:
+        start = end.replace(day=1)
+        for _ in range(n):
+            next_month = (start + dt.timedelta(days=32)).replace(day=1)
+            spans.append((start, min(next_month - dt.timedelta(days=1), end)))
+            start = (start - dt.timedelta(days=1)).replace(day=1)
+    return spans[::-1]
+
+
+def series(
+    context: MetricContext, metric_id: str, freq: str, n: int
+) -> list[tuple[dt.date, dt.date, MetricResult]]:
+    """One indicator for each of the last ``n`` weeks or months ending with the scope's end,
+    oldest first, each seen from the scope's as-of date (what is known today about each
+    period). Territory and payer are kept; each point goes through secrecy on its own."""
+    family = family_for(metric_id)
+    points = []
+    for start, end in periods(context.scope.end, freq, n):
+        scope = replace(context.scope, start=start, end=end, as_of=context.scope.as_of)
+        results = family.compute(replace(context, scope=scope))
+        points.append((start, end, results[metric_id]))
+    return points
