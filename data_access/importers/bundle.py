@@ -81,7 +81,10 @@ from settings import Settings
 SOURCE = "bundle"
 READABLE_SUFFIXES = (".csv", ".txt", ".xlsx")
 # Modules that register further file kinds when imported (services, roadmap steps…).
-BUNDLE_MODULES: tuple[str, ...] = ()
+BUNDLE_MODULES: tuple[str, ...] = (
+    "data_access.importers.roadmap_steps",
+    "data_access.importers.data_inclusion",
+)
 
 UNKNOWN_PERSON = "personne inconnue : identifiant absent de beneficiaries.csv et de la base"
 
