@@ -6,6 +6,7 @@ so users never see a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import click
 from sqlalchemy import Engine
 
 from data_access.exceptions import DataAccessError
-from metrics.exceptions import MetricError
+from metrics.exceptions import MetricError, ScopeError
 from settings import Settings, SettingsError, get_settings
 
 USER_ERRORS = (DataAccessError, MetricError, SettingsError)
@@ -177,6 +178,33 @@ def import_rdv_insertion(
         click.echo(line)
 
 
+@import_group.command(
+    "data-inclusion",
+    help="Importe des structures et services au standard data·inclusion (JSON ou CSV exportés "
+    "par data·inclusion ou DORA) ; seuls les services du département sont retenus.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Écrit les enregistrements valides et garde les rejetés dans le compte rendu.",
+)
+@click.option("--user", default=None, help="Auteur de l'import (par défaut : l'utilisateur).")
+def import_data_inclusion(files: tuple[Path, ...], skip_invalid: bool, user: str | None) -> None:
+    """Load data·inclusion exports through the validated path and print the French summary."""
+    import getpass
+
+    from data_access.importers.data_inclusion import importer_from_paths
+    from data_access.importers.pipeline import describe_result, run_import
+
+    importer = importer_from_paths(files, _settings())
+    result = run_import(
+        _engine(), importer, user=user or getpass.getuser(), skip_invalid=skip_invalid
+    )
+    for line in describe_result(result):
+        click.echo(line)
+
+
 @import_group.command("undo", help="Annule un import entier (sans toucher aux autres imports).")
 @click.argument("run_id", type=int)
 @click.option("--user", default=None, help="Auteur de l'annulation (par défaut : l'utilisateur).")
@@ -207,6 +235,80 @@ def quality(as_json: bool) -> None:
         return
     for line in describe_report(report, _settings().secrecy_threshold):
         click.echo(line)
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    """An ISO date (AAAA-MM-JJ) from an option, or a French error naming the option."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ScopeError(
+            f"Date invalide pour {option} : « {value} » (format attendu AAAA-MM-JJ)."
+        ) from None
+
+
+@cli.command("metrics", help="Calcule tous les indicateurs pour une période (JSON ou tableau).")
+@click.option("--from", "date_from", required=True, help="Début de la période (AAAA-MM-JJ).")
+@click.option("--to", "date_to", required=True, help="Fin de la période (AAAA-MM-JJ), incluse.")
+@click.option("--as-of", "as_of", default=None, help="Date d'observation (par défaut : --to).")
+@click.option("--territory", default=None, help="UTAS (nom), EPCI (SIREN) ou commune (code INSEE).")
+@click.option("--payer", type=click.Choice(["caf", "msa"]), default=None, help="Payeur.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON : scope et indicateurs.")
+def metrics_command(
+    date_from: str,
+    date_to: str,
+    as_of: str | None,
+    territory: str | None,
+    payer: str | None,
+    as_json: bool,
+) -> None:
+    """Every indicator of every registered family for one scope."""
+    import json
+
+    from metrics.report import metrics_report
+    from metrics.scope import Scope
+
+    scope = Scope.build(
+        _parse_date(date_from, "--from"),  # type: ignore[arg-type]
+        _parse_date(date_to, "--to"),  # type: ignore[arg-type]
+        _parse_date(as_of, "--as-of"),
+        territory,
+        payer,
+    )
+    report = metrics_report(_engine(), _settings(), scope)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        for line in _metrics_table(report, _settings().secrecy_threshold):
+            click.echo(line)
+
+
+def _metrics_table(report: dict, threshold: int) -> list[str]:
+    """The report as a French table: label, value, target and status of each indicator."""
+    from metrics.report import label_of
+    from ui.formatting import format_date, format_days, format_int, format_rate, secret_label
+
+    formats = {"ratio": format_rate, "days": format_days, "count": format_int}
+    statuses = {
+        "atteint": "cible atteinte",
+        "non_atteint": "cible non atteinte",
+        "sans_cible": "",
+        "secret": "",
+        "sans_donnees": "aucune donnée",
+    }
+    scope = report["scope"]
+    dates = {key: format_date(dt.date.fromisoformat(scope[key])) for key in ("from", "to", "as_of")}
+    lines = [f"Indicateurs du {dates['from']} au {dates['to']} (observés au {dates['as_of']})"]
+    for metric_id, item in report["metrics"].items():
+        fmt = formats.get(item["unit"], format_int)
+        value = secret_label(threshold) if item["suppressed"] else fmt(item["value"])
+        target = f"cible {fmt(item['target'])}" if item.get("target") is not None else ""
+        status = statuses.get(item.get("status", ""), "")
+        extra = " ; ".join(part for part in (target, status) if part)
+        lines.append(f"{label_of(metric_id)} : {value}" + (f" ({extra})" if extra else ""))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:

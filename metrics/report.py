@@ -1,0 +1,52 @@
+"""Every indicator for one scope as one plain dictionary: what ``pilotage metrics`` prints.
+
+Why a function of its own: the CLI, the benchmarks and the engine-comparison checks need the
+same figures in the same shape, ready for JSON (ratios between 0 and 1, days as numbers,
+masked figures as null with ``suppressed: true``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access.db import check_connection, describe_connection_error, has_schema
+from data_access.exceptions import DatabaseUnavailableError
+from metrics import catalog
+from metrics.cohort import check_territory
+from metrics.exceptions import MetricError
+from metrics.scope import Scope
+from metrics.spec import MetricContext
+from settings import Settings
+
+
+def metrics_report(
+    engine: Engine, settings: Settings, scope: Scope, with_breakdowns: bool = False
+) -> dict[str, Any]:
+    """``{"scope": {...}, "metrics": {id: {value, numerator, denominator, unit, suppressed,
+    target, status}}}`` for every indicator of every registered family."""
+    check_connection(engine)
+    if not has_schema(engine):
+        raise MetricError("La base ne contient pas encore de tables : lancez « pilotage init-db ».")
+    try:
+        with engine.connect() as conn:
+            check_territory(conn, scope.territory)
+        results = catalog.compute_all(MetricContext(engine, settings, scope))
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailableError(describe_connection_error(engine, exc)) from None
+    return {
+        "scope": scope.to_dict(),
+        "metrics": {
+            metric_id: result.to_json(with_breakdowns) for metric_id, result in results.items()
+        },
+    }
+
+
+def label_of(metric_id: str) -> str:
+    """The French label of an indicator id (the id itself if the catalogue lacks it)."""
+    try:
+        return catalog.spec_for(metric_id).label
+    except MetricError:
+        return metric_id
