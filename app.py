@@ -38,7 +38,10 @@ PAGES = {
         page("orientation.py", "Orientation", "🧭"),
         page("contrats.py", "Contrats et accompagnement", "🤝"),
     ],
-    "Feuille de route et instances": [],
+    "Feuille de route et instances": [
+        page("feuille_de_route.py", "Feuille de route", "🗺️"),
+        page("instances.py", "Instances", "🏛️"),
+    ],
     "Partenaires et entreprises": [],
     "Données": [
         page("donnees.py", "Données disponibles", "🗄️"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
+from data_access.db import session_scope
 from data_access.exceptions import DataAccessError
 from data_access.roadmap import RoadmapValueError, parse_party
 from data_access.schema import (
@@ -262,3 +263,28 @@ def list_actions(
 def open_actions(engine: Engine) -> list[ActionView]:
     """Actions still open or in progress (decisions are records, not work to do)."""
     return list_actions(engine, open_only=True, kind="action")
+
+
+def record_meeting(
+    engine: Engine,
+    kind: str,
+    date: dt.date,
+    title: str,
+    institutions: list[str] | tuple[str, ...] | str = (),
+    notes: str | None = None,
+) -> int:
+    """``create_meeting`` in its own transaction (the form of the « Instances » page)."""
+    with session_scope(engine) as session:
+        return create_meeting(session, kind, date, title, institutions, notes)
+
+
+def record_action(engine: Engine, text: str, **fields: object) -> int:
+    """``add_action`` in its own transaction (the form of the « Instances » page)."""
+    with session_scope(engine) as session:
+        return add_action(session, text, **fields)  # type: ignore[arg-type]
+
+
+def change_action_status(engine: Engine, action_id: int, status: str) -> None:
+    """``set_action_status`` in its own transaction."""
+    with session_scope(engine) as session:
+        set_action_status(session, action_id, status)

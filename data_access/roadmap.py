@@ -18,6 +18,7 @@ from babel.dates import format_date, format_datetime
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
+from data_access.db import session_scope
 from data_access.exceptions import ConcurrentEditError, DataAccessError
 from data_access.schema import PARTIES, ROADMAP_STATUSES, RoadmapStep, RoadmapStepHistory
 
@@ -388,3 +389,32 @@ def changes_between(engine: Engine, start: dt.date, end: dt.date) -> list[StepCh
             )
         )
     return changes
+
+
+def read_step(engine: Engine, step_id: str) -> StepView:
+    """One step as stored now, for a form about to edit it; raises UnknownStepError."""
+    with Session(engine) as session:
+        return get_step(session, step_id)
+
+
+def change_step_status(
+    engine: Engine,
+    step_id: str,
+    status: str,
+    *,
+    user: str,
+    expected_version: int | None,
+    comment: str | None = None,
+    done_date: dt.date | None = None,
+) -> StepView:
+    """``set_step_status`` in its own transaction (the edit form of the page)."""
+    with session_scope(engine) as session:
+        return set_step_status(
+            session,
+            step_id,
+            status,
+            user=user,
+            expected_version=expected_version,
+            comment=comment,
+            done_date=done_date,
+        )

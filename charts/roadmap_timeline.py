@@ -1,0 +1,218 @@
+"""Timelines of the roadmap and of the governance calendar (figures only, no query).
+
+The committee reads the roadmap as dates on a line: each step at its due date, grouped by axis,
+coloured by status, with a vertical line at the observation date so that what is late sits
+visibly left of it. The « Instances » calendar puts meetings and roadmap milestones on the same
+time axis. Both take the values the data layer returns and draw them with the project template;
+``timeline_table`` gives the data behind the roadmap chart for its CSV export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from charts.theme import (
+    BLEU_FRANCE,
+    GREY_LIGHT,
+    GREY_MID,
+    ROUGE_MARIANNE,
+    register_template,
+)
+from data_access.governance import MEETING_KIND_LABELS, MeetingView
+from data_access.roadmap import STATUS_LABELS, StepView
+from ui.formatting import format_date
+
+STATUS_COLORS: dict[str, str] = {
+    "a_faire": GREY_MID,
+    "en_cours": BLEU_FRANCE,
+    "fait": "#18753C",
+    "bloque": "#D55E00",
+    "abandonne": GREY_LIGHT,
+}
+MEETING_SYMBOLS = {
+    "comite_de_suivi": "star",
+    "point_hebdomadaire": "circle",
+    "groupe_de_travail": "square",
+}
+MILESTONES_ROW = "Jalons de la feuille de route"
+ROW_HEIGHT = 22
+
+
+def _is_late(step: StepView, as_of: dt.date) -> bool:
+    return (
+        step.status not in ("fait", "abandonne")
+        and step.due_date is not None
+        and step.due_date < as_of
+    )
+
+
+def _hover(step: StepView, as_of: dt.date) -> str:
+    lines = [
+        f"<b>{step.step_id}</b> — {step.status_label}",
+        step.step,
+        f"Échéance : {step.due_label or '—'} ({format_date(step.due_date)})",
+        f"Responsables : {', '.join(step.owners) or 'non attribué'}",
+    ]
+    if step.done_date:
+        lines.append(f"Fait le {format_date(step.done_date)}")
+    if _is_late(step, as_of):
+        lines.append("<b>En retard</b>")
+    return "<br>".join(lines)
+
+
+def _today_line(fig: go.Figure, day: dt.date, label: str) -> None:
+    fig.add_shape(
+        type="line",
+        x0=day,
+        x1=day,
+        xref="x",
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": ROUGE_MARIANNE, "width": 2, "dash": "dash"},
+    )
+    fig.add_annotation(
+        x=day,
+        y=1,
+        xref="x",
+        yref="paper",
+        text=label,
+        showarrow=False,
+        yanchor="bottom",
+        font={"color": ROUGE_MARIANNE},
+    )
+
+
+def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: str) -> go.Figure:
+    """Dated steps at their due date, one line each, grouped by axis, coloured by status.
+
+    Late steps (open, due before ``as_of``) get a red outline; undated steps are left out
+    (the page lists them in its table).
+    """
+    dated = [s for s in steps if s.due_date is not None]
+    fig = go.Figure()
+    for status, label in STATUS_LABELS.items():
+        members = [s for s in dated if s.status == status]
+        if not members:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[s.due_date for s in members],
+                y=[[s.axis for s in members], [s.step_id for s in members]],
+                mode="markers",
+                name=label.capitalize(),
+                marker={
+                    "size": 13,
+                    "color": STATUS_COLORS[status],
+                    "line": {
+                        "color": [
+                            ROUGE_MARIANNE if _is_late(s, as_of) else "white" for s in members
+                        ],
+                        "width": [3 if _is_late(s, as_of) else 1 for s in members],
+                    },
+                },
+                hovertext=[_hover(s, as_of) for s in members],
+                hoverinfo="text",
+            )
+        )
+    _today_line(fig, as_of, today_label)
+    fig.update_layout(
+        template=register_template(),
+        title={"text": "<b>Feuille de route : échéances des étapes par axe</b>"},
+        height=max(360, 140 + ROW_HEIGHT * len(dated)),
+        xaxis={"title": {"text": "Échéance"}, "tickformat": "%b %Y"},
+        yaxis={"autorange": "reversed", "title": None},
+        showlegend=True,
+    )
+    return fig
+
+
+def timeline_table(
+    steps: Sequence[StepView], as_of: dt.date
+) -> tuple[list[str], list[list[str | float | None]]]:
+    """Header and rows of the timeline, for the CSV export."""
+    header = [
+        "Étape",
+        "Axe",
+        "Libellé",
+        "Échéance (libellé)",
+        "Échéance",
+        "Responsables",
+        "Statut",
+        "Fait le",
+        "En retard",
+    ]
+    rows: list[list[str | float | None]] = [
+        [
+            s.step_id,
+            s.axis,
+            s.step,
+            s.due_label or "",
+            s.due_date.isoformat() if s.due_date else "",
+            "|".join(s.owners),
+            s.status_label,
+            s.done_date.isoformat() if s.done_date else "",
+            "oui" if _is_late(s, as_of) else "non",
+        ]
+        for s in steps
+    ]
+    return header, rows
+
+
+def governance_calendar(
+    meetings: Sequence[MeetingView],
+    milestones: Sequence[StepView],
+    today: dt.date,
+    *,
+    today_label: str,
+) -> go.Figure:
+    """Meetings by kind and roadmap milestones on one time axis, with a line at ``today``."""
+    fig = go.Figure()
+    for kind, label in MEETING_KIND_LABELS.items():
+        members = [m for m in meetings if m.kind == kind]
+        if not members:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[m.date for m in members],
+                y=[label] * len(members),
+                mode="markers",
+                name=label,
+                marker={"size": 12, "symbol": MEETING_SYMBOLS[kind]},
+                hovertext=[
+                    f"<b>{m.title}</b><br>{format_date(m.date)}<br>{', '.join(m.institutions)}"
+                    for m in members
+                ],
+                hoverinfo="text",
+            )
+        )
+    dated = [s for s in milestones if s.due_date is not None]
+    if dated:
+        fig.add_trace(
+            go.Scatter(
+                x=[s.due_date for s in dated],
+                y=[MILESTONES_ROW] * len(dated),
+                mode="markers",
+                name=MILESTONES_ROW,
+                marker={
+                    "size": 11,
+                    "symbol": "diamond",
+                    "color": [STATUS_COLORS[s.status] for s in dated],
+                },
+                hovertext=[_hover(s, today) for s in dated],
+                hoverinfo="text",
+            )
+        )
+    _today_line(fig, today, today_label)
+    fig.update_layout(
+        template=register_template(),
+        title={"text": "<b>Calendrier des instances et jalons</b>"},
+        height=380,
+        xaxis={"title": {"text": "Date"}, "tickformat": "%b %Y"},
+        yaxis={"title": None, "type": "category"},
+        showlegend=False,
+    )
+    return fig

@@ -1,0 +1,250 @@
+"""« Feuille de route »: the roadmap on a timeline, its table, its edits and their history.
+
+Statuses shown are those at the scope's as-of date (replayed from the history), so a committee
+looking back sees the roadmap as it stood. Project leads change a status in the form; the form
+remembers the version it showed, and a concurrent change by someone else is refused with the
+current state rather than silently overwritten.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from charts.builders import breakdown_chart
+from charts.csv_export import table_csv
+from charts.roadmap_timeline import roadmap_timeline, timeline_table
+from data_access.exceptions import DataAccessError
+from data_access.governance import last_meeting
+from data_access.roadmap import (
+    STATUS_LABELS,
+    StepConflictError,
+    change_step_status,
+    changes_between,
+    read_step,
+    step_history,
+    steps_at,
+)
+from data_access.schema import PARTIES
+from metrics.roadmap import is_late
+from ui.auth import can_edit_roadmap
+from ui.chart_block import chart_block
+from ui.context import get_context
+from ui.formatting import format_date, format_datetime
+from ui.indicators import indicator_cards
+from ui.metrics_cache import current_version, metric_results, show_failures
+from ui.scope_bar import scope_bar
+from ui.tables import steps_table
+
+ROADMAP_IDS = (
+    "roadmap_steps_total",
+    "roadmap_done_rate",
+    "roadmap_late_steps",
+    "roadmap_due_next_14d",
+)
+VERSION_KEY = "fdr_version_seen"
+FLASH_KEY = "fdr_flash"
+
+context = get_context()
+scope = scope_bar(context)
+as_of = scope.as_of
+threshold = context.settings.secrecy_threshold
+today = dt.date.today()
+
+st.title("Feuille de route")
+st.caption(
+    f"Statuts au {format_date(as_of)}, reconstitués à partir de l'historique des modifications. "
+    "La feuille de route couvre tout le département : territoire et payeur ne s'appliquent pas."
+)
+
+version = current_version(context)
+computed = metric_results(context, scope, version, only=ROADMAP_IDS)
+show_failures(computed)
+indicator_cards(ROADMAP_IDS, computed, threshold)
+
+steps = steps_at(context.engine, as_of)
+if not steps:
+    st.info("Aucune étape de feuille de route : lancez « pilotage init-db » ou importez-la.")
+    st.stop()
+
+# --- timeline ------------------------------------------------------------------------------
+st.subheader("Calendrier des étapes")
+today_label = "Aujourd'hui" if as_of == today else f"Au {format_date(as_of)}"
+st.plotly_chart(
+    roadmap_timeline(steps, as_of, today_label=today_label),
+    theme=None,
+    width="stretch",
+    key="fdr-timeline",
+    config={"displaylogo": False, "locale": "fr"},
+)
+header, rows = timeline_table(steps, as_of)
+st.download_button(
+    "CSV",
+    data=table_csv(header, rows),
+    file_name=f"feuille-de-route_{as_of.isoformat()}.csv",
+    mime="text/csv",
+    key="fdr-timeline-csv",
+    icon=":material/table:",
+    help="Toutes les étapes avec échéance, responsables et statut.",
+)
+undated = [s for s in steps if s.due_date is None]
+if undated:
+    st.caption(
+        f"{len(undated)} étape(s) sans échéance (questions du macro-processus) ne figurent pas "
+        "sur le calendrier ; elles sont dans le tableau ci-dessous."
+    )
+
+done_rate = computed.get("roadmap_done_rate")
+if done_rate is not None:
+    left, right = st.columns(2)
+    with left:
+        chart_block(
+            breakdown_chart(
+                done_rate,
+                "axis",
+                title="Part des étapes réalisées par axe",
+                x_title="Axe",
+                as_of=as_of,
+                threshold=threshold,
+                kind="hbar",
+            )
+        )
+    with right:
+        chart_block(
+            breakdown_chart(
+                done_rate,
+                "owner",
+                title="Part des étapes réalisées par responsable",
+                x_title="Responsable",
+                as_of=as_of,
+                threshold=threshold,
+                kind="hbar",
+                note="Une étape portée par plusieurs partenaires compte pour chacun.",
+            )
+        )
+
+# --- what moved since the last committee ---------------------------------------------------
+committee = last_meeting(context.engine, "comite_de_suivi", before=as_of)
+if committee is not None:
+    st.subheader(f"Ce qui a bougé depuis le comité du {format_date(committee.date)}")
+    moved = changes_between(context.engine, committee.date, as_of)
+    if moved:
+        st.dataframe(
+            {
+                "Étape": [c.step_id for c in moved],
+                "Axe": [c.axis for c in moved],
+                "Libellé": [c.step for c in moved],
+                "Avant": [STATUS_LABELS[c.status_before] for c in moved],
+                "Maintenant": [STATUS_LABELS[c.status_after] for c in moved],
+                "Modifié le": [format_datetime(c.last_changed_at) for c in moved],
+                "Par": [c.last_changed_by for c in moved],
+            },
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.info("Aucun changement de statut depuis ce comité.")
+
+# --- table with filters --------------------------------------------------------------------
+st.subheader("Toutes les étapes")
+axes = list(dict.fromkeys(s.axis for s in steps))
+f_axis, f_status, f_owner, f_late = st.columns([3, 3, 3, 2])
+chosen_axes = f_axis.multiselect("Axe", axes, key="fdr_filter_axis")
+chosen_status = f_status.multiselect(
+    "Statut", list(STATUS_LABELS), format_func=STATUS_LABELS.__getitem__, key="fdr_filter_status"
+)
+chosen_owners = f_owner.multiselect("Responsable", list(PARTIES), key="fdr_filter_owner")
+only_late = f_late.checkbox("En retard seulement", key="fdr_filter_late")
+shown = [
+    s
+    for s in steps
+    if (not chosen_axes or s.axis in chosen_axes)
+    and (not chosen_status or s.status in chosen_status)
+    and (not chosen_owners or set(s.owners) & set(chosen_owners))
+    and (not only_late or is_late(s, as_of))
+]
+st.caption(f"{len(shown)} étape(s) sur {len(steps)}.")
+if shown:
+    steps_table(shown)
+
+# --- history and edit of one step ----------------------------------------------------------
+st.subheader("Détail d'une étape")
+labels = {s.step_id: f"{s.step_id} — {s.step[:90]}" for s in steps}
+step_id = st.selectbox("Étape", list(labels), format_func=labels.__getitem__, key="fdr_step")
+current = read_step(context.engine, step_id)
+st.markdown(
+    f"**{current.target}**  \n{current.step}  \n"
+    f"Échéance : {current.due_label or '—'} ({format_date(current.due_date)}) · "
+    f"Responsables : {', '.join(current.owners) or 'non attribué'} · "
+    f"Statut actuel : **{current.status_label}**"
+    + (f" (fait le {format_date(current.done_date)})" if current.done_date else "")
+)
+if current.comment:
+    st.caption(f"Dernier commentaire : {current.comment}")
+
+history = step_history(context.engine, step_id)
+with st.expander(f"Historique ({len(history)} modification(s))", expanded=bool(history)):
+    if history:
+        st.dataframe(
+            {
+                "Date": [format_datetime(h.changed_at) for h in history],
+                "Par": [h.changed_by for h in history],
+                "Ancien statut": [STATUS_LABELS.get(h.old_status or "", "—") for h in history],
+                "Nouveau statut": [STATUS_LABELS[h.new_status] for h in history],
+                "Commentaire": [h.comment or "" for h in history],
+            },
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.write("Aucune modification enregistrée.")
+
+if flash := st.session_state.pop(FLASH_KEY, None):
+    st.success(flash)
+if can_edit_roadmap():
+    seen = st.session_state.setdefault(VERSION_KEY, {})
+    seen.setdefault(step_id, current.version)
+    with st.form(f"fdr_edit_{step_id}"):
+        st.markdown("**Modifier le statut**")
+        author = st.text_input("Votre nom", key="fdr_author")
+        statuses = list(STATUS_LABELS)
+        new_status = st.selectbox(
+            "Nouveau statut",
+            statuses,
+            index=statuses.index(current.status),
+            format_func=STATUS_LABELS.__getitem__,
+        )
+        done_on = st.date_input(
+            "Fait le (si « fait »)",
+            value=current.done_date or today,
+            max_value=today,
+            format="DD/MM/YYYY",
+        )
+        comment = st.text_area("Commentaire")
+        submitted = st.form_submit_button("Enregistrer", type="primary")
+    if submitted:
+        if not author.strip():
+            st.error("Indiquez votre nom : il est gardé dans l'historique.")
+        else:
+            try:
+                saved = change_step_status(
+                    context.engine,
+                    step_id,
+                    new_status,
+                    user=author.strip(),
+                    expected_version=seen[step_id],
+                    comment=comment,
+                    done_date=done_on if new_status == "fait" else None,
+                )
+            except StepConflictError as exc:
+                seen[step_id] = exc.current.version
+                st.error(str(exc))
+            except DataAccessError as exc:
+                st.error(str(exc))
+            else:
+                seen[step_id] = saved.version
+                st.session_state[FLASH_KEY] = (
+                    f"{saved.step_id} : statut « {saved.status_label} » enregistré."
+                )
+                st.rerun()
+else:
+    st.caption("Seuls les chefs de projet et les administrateurs modifient la feuille de route.")
