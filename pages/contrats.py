@@ -36,7 +36,6 @@ st.subheader("Délai entre l'orientation et le contrat")
 curve_block(
     context,
     scope,
-    module="metrics.contracts",
     metric_id="contract_within_30d_rate",
     title="Part des personnes orientées ayant signé un contrat, selon le délai",
     reference_days=context.settings.contract_days,

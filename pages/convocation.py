@@ -41,7 +41,6 @@ st.subheader("Délai entre l'entrée et la première convocation")
 curve_block(
     context,
     scope,
-    module="metrics.convocation",
     metric_id="convocation_within_15d_rate",
     title="Part des entrants convoqués, selon le nombre de jours depuis l'entrée",
     reference_days=context.settings.convocation_days,
@@ -51,7 +50,6 @@ st.subheader("Délai entre l'entrée et le premier rendez-vous honoré")
 curve_block(
     context,
     scope,
-    module="metrics.convocation",
     metric_id="first_appointment_median_days",
     title="Part des entrants venus à un premier rendez-vous, selon le délai depuis l'entrée",
     reference_days=context.settings.orientation_short_days,

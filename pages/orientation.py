@@ -48,7 +48,6 @@ st.subheader("Délai entre l'entrée et l'orientation")
 curve_block(
     context,
     scope,
-    module="metrics.orientation",
     metric_id="orientation_within_45d_rate",
     title="Part des entrants orientés, selon le nombre de jours depuis l'entrée",
     reference_days=context.settings.orientation_days,

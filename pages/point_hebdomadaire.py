@@ -8,10 +8,11 @@ import streamlit as st
 from charts.builders import trend_chart
 from data_access.governance import open_actions
 from data_access.roadmap import steps_at
+from metrics import catalog
 from metrics.roadmap import is_due_soon, is_late
 from ui.chart_block import chart_block
 from ui.context import get_context
-from ui.formatting import format_date
+from ui.formatting import format_date, format_day_month
 from ui.indicators import indicator_cards, label_of
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.scope_bar import scope_bar
@@ -60,13 +61,16 @@ indicator_cards(
 )
 
 st.subheader(f"Tendance sur {WEEKS} semaines")
+st.caption(
+    "Semaines calendaires (lundi–dimanche), la dernière arrêtée à la date d'observation ; "
+    "chaque semaine est vue avec les données connues à cette date."
+)
 weeks = [
-    replace(week, start=week.start - dt.timedelta(weeks=k), end=week.end - dt.timedelta(weeks=k))
-    for k in range(WEEKS - 1, -1, -1)
+    replace(week, start=start, end=end, as_of=as_of)
+    for start, end in catalog.periods(as_of, "week", WEEKS)
 ]
-weeks = [replace(w, as_of=w.end) for w in weeks]
 history = [metric_results(context, w, version, only=TREND_COUNTS + TREND_RATES) for w in weeks]
-labels = [f"sem. du {format_date(w.start)}" for w in weeks]
+labels = [f"sem. du {format_day_month(w.start)}" for w in weeks]
 counts = [i for i in TREND_COUNTS if any(h.get(i) is not None for h in history)]
 rates = [i for i in TREND_RATES if any(h.get(i) is not None for h in history)]
 if counts:

@@ -47,6 +47,11 @@ def format_date(value: dt.date | None) -> str:
     return _babel_date(value, format="d MMMM y", locale=LOCALE)
 
 
+def format_day_month(value: dt.date) -> str:
+    """« 3 mars », for axis labels where the year is obvious."""
+    return _babel_date(value, format="d MMM", locale=LOCALE)
+
+
 def format_datetime(value: dt.datetime | None) -> str:
     """« 12 mars 2024 à 14:05 »."""
     if value is None:

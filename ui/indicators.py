@@ -10,20 +10,20 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from charts.texts import (  # noqa: F401 (re-exported for the pages)
+    STATUS_LABELS,
+    delta_text,
+    format_unit,
+    target_text,
+    value_text,
+)
 from metrics import catalog
 from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
 from metrics.spec import IndicatorSpec
-from ui.formatting import NO_DATA, format_days, format_int, format_rate, secret_label
+from ui.formatting import NO_DATA
 from ui.metrics_cache import Computed
 
-STATUS_LABELS = {
-    "atteint": "cible atteinte",
-    "non_atteint": "cible non atteinte",
-    "sans_cible": "sans cible",
-    "secret": "secret statistique",
-    "sans_donnees": "aucune donnée",
-}
 BREAKDOWN_LABELS = {
     "cohort_month": "Par cohorte mensuelle d'entrée",
     "month": "Par mois",
@@ -62,49 +62,6 @@ def label_of(metric_id: str) -> str:
     """The French label of an indicator (its id while the family is missing)."""
     spec = spec_or_none(metric_id)
     return spec.label if spec else metric_id
-
-
-def format_unit(value: float | None, unit: str) -> str:
-    """A value in its unit, French style."""
-    if unit == "ratio":
-        return format_rate(value)
-    if unit == "days":
-        return format_days(value)
-    return format_int(value)
-
-
-def value_text(result: MetricResult | None, threshold: int) -> str:
-    """« 87,5 % », « < 11 (secret statistique) » or « Aucune donnée sur la période »."""
-    if result is None:
-        return NO_DATA
-    if result.suppressed:
-        return secret_label(threshold)
-    if result.value is None:
-        return NO_DATA
-    return format_unit(result.value, result.unit)
-
-
-def delta_text(current: MetricResult | None, previous: MetricResult | None) -> str | None:
-    """The change against the previous period (« +3,2 pts », « −2 j », « +12 »), or None."""
-    if current is None or previous is None:
-        return None
-    if current.value is None or previous.value is None:
-        return None
-    diff = current.value - previous.value
-    sign = "+" if diff >= 0 else "−"
-    if current.unit == "ratio":
-        return f"{sign}{format_rate(abs(diff), 1).replace(' %', '')} pts"
-    if current.unit == "days":
-        return f"{sign}{format_days(abs(diff))}"
-    return f"{sign}{format_int(abs(diff))}"
-
-
-def target_text(result: MetricResult | None) -> str | None:
-    """« Cible : 90,0 % — cible non atteinte », or None without target."""
-    if result is None or result.target is None:
-        return None
-    status = STATUS_LABELS.get(result.status, result.status)
-    return f"Cible : {format_unit(result.target, result.unit)} — {status}"
 
 
 def is_off_target(result: MetricResult | None) -> bool:

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from charts.committee import LAUNCH_DATE, two_months_before
 from data_access.snapshots import last_committee_date
 from data_access.territories import list_territories
 from metrics.scope import Scope, Territory
 from ui.context import AppContext
 from ui.formatting import format_date
 
-LAUNCH_DATE = dt.date(2023, 2, 17)
 PRESETS = {
     "7j": "7 derniers jours",
     "mois": "Mois en cours",
@@ -49,19 +49,6 @@ class ScopeChoice:
     level: str
     territory: str
     payer: str
-
-
-def two_months_before(day: dt.date) -> dt.date:
-    """The same day two months earlier (clamped to the month's end), the committee rhythm."""
-    month = day.month - 2
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for candidate in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def preset_period(
@@ -151,38 +138,42 @@ def _territories(database_url: str, _context: AppContext) -> dict[str, list[tupl
     return list_territories(_context.engine)
 
 
-def _initial_choice(today: dt.date) -> ScopeChoice:
+def _widget_values(choice: ScopeChoice) -> dict[str, object]:
+    return {
+        "scope_preset": choice.preset,
+        "scope_as_of": choice.as_of,
+        "scope_level": choice.level,
+        "scope_territory": choice.territory or None,
+        "scope_payer": choice.payer,
+        "scope_custom": (
+            choice.start or choice.as_of.replace(day=1),
+            choice.end or choice.as_of,
+        ),
+    }
+
+
+def _sync_widgets(today: dt.date) -> None:
+    """Give the widgets their values before they are drawn.
+
+    A URL that differs from what this session last wrote (a shared link, a bookmark) sets
+    every widget. Otherwise each widget keeps its state, re-assigned so that Streamlit does
+    not drop it when the person moves to another page; a widget without state takes the
+    session's last choice (or the defaults).
+    """
     params = {k: st.query_params[k] for k in _PARAMS if k in st.query_params}
-    if params:
-        return read_choice(params, today)
     mirror = st.session_state.get(_MIRROR)
-    return mirror if isinstance(mirror, ScopeChoice) else read_choice({}, today)
-
-
-def _seed_widgets(choice: ScopeChoice) -> None:
-    """Put the choice in the widgets' state once per session (or when the URL changes it)."""
-    if st.session_state.get("scope_seeded") == choice and "scope_preset" in st.session_state:
+    if params and (not isinstance(mirror, ScopeChoice) or params != choice_params(mirror)):
+        st.session_state.update(_widget_values(read_choice(params, today)))
         return
-    st.session_state.update(
-        {
-            "scope_preset": choice.preset,
-            "scope_as_of": choice.as_of,
-            "scope_level": choice.level,
-            "scope_territory": choice.territory or None,
-            "scope_payer": choice.payer,
-            "scope_custom": (
-                choice.start or choice.as_of.replace(day=1),
-                choice.end or choice.as_of,
-            ),
-            "scope_seeded": choice,
-        }
-    )
+    base = mirror if isinstance(mirror, ScopeChoice) else read_choice({}, today)
+    for key, value in _widget_values(base).items():
+        st.session_state[key] = st.session_state.get(key, value)
 
 
 def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     """Draw the scope bar in the sidebar and return the chosen Scope."""
     today = today or dt.date.today()
-    _seed_widgets(_initial_choice(today))
+    _sync_widgets(today)
     territories = _territories(context.settings.database_url, context)
     bar = st.sidebar
     bar.subheader("Périmètre")
@@ -214,7 +205,6 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     payer = bar.selectbox("Payeur", list(PAYERS), format_func=PAYERS.__getitem__, key="scope_payer")
     choice = ScopeChoice(preset, start, end, as_of, level, territory, payer)
     st.session_state[_MIRROR] = choice
-    st.session_state["scope_seeded"] = choice
     params = choice_params(choice)
     if {k: st.query_params.get(k) for k in _PARAMS if k in st.query_params} != params:
         st.query_params.from_dict(params)

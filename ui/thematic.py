@@ -1,23 +1,22 @@
 """Building blocks of the thematic pages: breakdown tabs and delay curves.
 
 Breakdowns come with each MetricResult (by monthly cohort, by UTAS, by type); delay curves are
-the Kaplan–Meier curves behind the delay indicators, computed by the family module named in
-``CURVES`` and published by ``metrics.cohort.delay_curves`` (masked below the secrecy
-threshold), cached per scope and data version like every figure.
+the Kaplan–Meier curves behind the delay indicators (``metrics.catalog.delay_curves``, masked
+below the secrecy threshold), cached per scope and data version like every figure.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
 import streamlit as st
 from sqlalchemy import Engine
 
 from charts.builders import breakdown_chart, curve_chart, trend_chart
-from metrics.cohort import delay_curves
+from metrics import catalog
 from metrics.results import MetricResult
 from metrics.scope import Scope
+from metrics.spec import MetricContext
 from metrics.survival import DelayCurve
 from settings import Settings
 from ui.chart_block import chart_block
@@ -96,20 +95,16 @@ def results_bars(
 
 
 def family_curves(
-    engine: Engine, settings: Settings, module: str, metric_id: str, scope: Scope, by: str
+    engine: Engine, settings: Settings, metric_id: str, scope: Scope, by: str
 ) -> list[DelayCurve]:
     """Published delay curves of one delay indicator (``by`` = "" for the whole cohort)."""
-    counts_for = importlib.import_module(module).CURVES[metric_id]
-    with engine.connect() as conn:
-        counts = counts_for(conn, scope)
-    return delay_curves(counts, settings.secrecy_threshold, by or None)
+    return catalog.delay_curves(MetricContext(engine, settings, scope), metric_id, by or None)
 
 
 def curve_block(
     context: AppContext,
     scope: Scope,
     *,
-    module: str,
     metric_id: str,
     title: str,
     reference_days: float,
@@ -117,9 +112,7 @@ def curve_block(
     key: str,
 ) -> None:
     """Kaplan–Meier curves of one delay, whole cohort or by group, with exports."""
-    try:
-        importlib.import_module(module).CURVES[metric_id]
-    except (ImportError, AttributeError, KeyError):
+    if metric_id not in catalog.delay_metric_ids():
         return
     by = st.segmented_control(
         "Courbes",
@@ -130,7 +123,7 @@ def curve_block(
         label_visibility="collapsed",
     )
     curves: list[DelayCurve] = cached_call(
-        context, "ui.thematic:family_curves", module, metric_id, scope, by or ""
+        context, "ui.thematic:family_curves", metric_id, scope, by or ""
     )
     if by == "cohort_month":
         curves = sorted(curves, key=lambda c: c.key)[-MAX_COHORT_CURVES:]

@@ -1,0 +1,414 @@
+"""What a follow-up committee looks at, gathered once for the page and for the deck.
+
+The committee period runs from the day after the previous committee (or two months back when
+none is recorded) to the committee date; it is compared with the period of the same length
+just before, and with the figures the previous deck actually presented (its snapshot). The
+same ``CommitteeData`` feeds the « Comité de suivi » page and the PowerPoint deck, so both show
+the same numbers. Metric values come from ``metrics/`` (through ``compute``, which the page
+replaces by its cache); roadmap steps and actions from the roadmap's data access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import Engine
+
+from charts.builders import breakdown_chart, breakdowns_trend, comparison_chart, trend_chart
+from charts.description import ChartDescription
+from charts.texts import delta_text, difference_text, format_unit, target_text, value_text
+from data_access.governance import ActionView, list_actions, open_actions
+from data_access.roadmap import StepView, steps_at
+from data_access.snapshots import Snapshot, last_committee_date, latest_snapshot
+from metrics import catalog
+from metrics.exceptions import UnknownMetricError
+from metrics.results import MetricResult
+from metrics.roadmap import is_late
+from metrics.scope import Scope, Territory
+from metrics.spec import MetricContext
+from settings import Settings
+from ui.formatting import NO_DATA, format_date, secret_label
+
+LAUNCH_DATE = dt.date(2023, 2, 17)
+HEADLINE = (
+    "entrants",
+    "convocation_within_15d_rate",
+    "convocation_median_days",
+    "no_show_rate",
+    "orientation_within_45d_rate",
+    "orientation_median_days",
+    "stock_orientation_rate",
+    "contract_within_30d_rate",
+    "activity_15h_rate",
+    "caseload_median",
+    "roadmap_done_rate",
+    "roadmap_late_steps",
+    "companies_engaged",
+    "immersions",
+    "hires",
+)
+COMPARED_RATES = (
+    "convocation_within_15d_rate",
+    "orientation_within_45d_rate",
+    "contract_within_30d_rate",
+    "activity_15h_rate",
+    "no_show_rate",
+)
+LAUNCH_TRENDS = (
+    "convocation_within_15d_rate",
+    "orientation_within_45d_rate",
+    "contract_within_30d_rate",
+)
+COMPANY_IDS = ("companies_engaged", "immersions", "job_offers", "hires", "mentoring")
+ORIENTATION_TYPES = {
+    "orientation_share_pro": "Professionnelle",
+    "orientation_share_socio_pro": "Socio-professionnelle",
+    "orientation_share_social": "Sociale",
+}
+SENIORITY = {
+    "stock_orientation_rate_lt6m": "Moins de 6 mois",
+    "stock_orientation_rate_6to12m": "6 à 12 mois",
+    "stock_orientation_rate_ge12m": "1 an ou plus",
+    "stock_orientation_rate": "Ensemble",
+}
+COVERAGE_PREFIX = "coverage_rate_"
+
+Compute = Callable[[Scope], dict[str, MetricResult]]
+
+
+def two_months_before(day: dt.date) -> dt.date:
+    """The same day two months earlier (clamped to the month's end), the committee rhythm."""
+    month_index = day.year * 12 + day.month - 1 - 2
+    year, month = divmod(month_index, 12)
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def label_of(metric_id: str) -> str:
+    """The French label of an indicator (its id if the catalogue does not know it)."""
+    try:
+        return catalog.spec_for(metric_id).label
+    except UnknownMetricError:
+        return metric_id
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    """One line of the headline table: the indicator in each period, as French text."""
+
+    metric_id: str
+    label: str
+    previous: str
+    current: str
+    change: str
+    presented: str
+    target: str
+
+
+@dataclass(frozen=True)
+class CommitteeData:
+    """Everything the committee page and deck show, computed once."""
+
+    departement_name: str
+    committee_date: dt.date
+    scope: Scope
+    previous_scope: Scope
+    previous_committee: dt.date | None
+    current: dict[str, MetricResult]
+    previous: dict[str, MetricResult]
+    launch: dict[str, MetricResult]
+    presented: Snapshot | None
+    steps: list[StepView]
+    decisions: list[ActionView]
+    actions: list[ActionView]
+    threshold: int
+    failures: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def late_steps(self) -> list[StepView]:
+        """Steps due before the as-of date and still open."""
+        return [s for s in self.steps if is_late(s, self.scope.as_of)]
+
+    @property
+    def period_text(self) -> str:
+        """« du 13 janvier 2024 au 12 mars 2024 »."""
+        return f"du {format_date(self.scope.start)} au {format_date(self.scope.end)}"
+
+
+def committee_scope(
+    committee_date: dt.date,
+    previous_committee: dt.date | None,
+    *,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    as_of: dt.date | None = None,
+    territory: Territory | None = None,
+    payer: str | None = None,
+) -> Scope:
+    """The committee period: since the previous committee, else the last two months."""
+    end = period_to or committee_date
+    if period_from is not None:
+        start = period_from
+    elif previous_committee is not None and previous_committee < end:
+        start = previous_committee + dt.timedelta(days=1)
+    else:
+        start = two_months_before(end) + dt.timedelta(days=1)
+    return Scope(start=start, end=end, as_of=as_of or end, territory=territory, payer=payer or None)
+
+
+def _compute_all(engine: Engine, settings: Settings) -> Compute:
+    def compute(scope: Scope) -> dict[str, MetricResult]:
+        return catalog.compute_all(MetricContext(engine, settings, scope))
+
+    return compute
+
+
+def gather_committee(
+    engine: Engine,
+    settings: Settings,
+    committee_date: dt.date,
+    *,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    as_of: dt.date | None = None,
+    territory: Territory | None = None,
+    payer: str | None = None,
+    compute: Compute | None = None,
+) -> CommitteeData:
+    """Compute the committee's figures: period, previous period, since launch, roadmap."""
+    compute = compute or _compute_all(engine, settings)
+    previous_committee = last_committee_date(engine, committee_date)
+    scope = committee_scope(
+        committee_date,
+        previous_committee,
+        period_from=period_from,
+        period_to=period_to,
+        as_of=as_of,
+        territory=territory,
+        payer=payer,
+    )
+    launch = replace(scope, start=min(LAUNCH_DATE, scope.end))
+    since = previous_committee or scope.start
+    decisions = [
+        a
+        for a in list_actions(engine, kind="decision")
+        if a.meeting_date is None or since <= a.meeting_date <= committee_date
+    ]
+    return CommitteeData(
+        departement_name=settings.departement_name,
+        committee_date=committee_date,
+        scope=scope,
+        previous_scope=scope.previous(),
+        previous_committee=previous_committee,
+        current=compute(scope),
+        previous=compute(scope.previous()),
+        launch=compute(launch),
+        presented=latest_snapshot(engine, before=committee_date),
+        steps=steps_at(engine, scope.as_of),
+        decisions=decisions,
+        actions=open_actions(engine),
+        threshold=settings.secrecy_threshold,
+    )
+
+
+def presented_text(data: CommitteeData, metric_id: str) -> str:
+    """The value the previous deck showed for an indicator, as French text."""
+    if data.presented is None:
+        return "—"
+    figure = data.presented.figures.get(metric_id)
+    if not isinstance(figure, dict):
+        return "—"
+    if figure.get("suppressed"):
+        return secret_label(data.threshold)
+    if figure.get("value") is None:
+        return NO_DATA
+    return format_unit(figure["value"], figure.get("unit", "count"))
+
+
+def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
+    """The headline table, one row per indicator present in the current results."""
+    rows = []
+    for metric_id in HEADLINE:
+        current = data.current.get(metric_id)
+        if current is None:
+            continue
+        previous = data.previous.get(metric_id)
+        rows.append(
+            HeadlineRow(
+                metric_id=metric_id,
+                label=label_of(metric_id),
+                previous=value_text(previous, data.threshold),
+                current=value_text(current, data.threshold),
+                change=delta_text(current, previous) or "—",
+                presented=presented_text(data, metric_id),
+                target=(target_text(current) or "—").removeprefix("Cible : "),
+            )
+        )
+    return rows
+
+
+def presented_change(data: CommitteeData, metric_id: str) -> str | None:
+    """Change since the figure presented at the previous committee, or None."""
+    current = data.current.get(metric_id)
+    if current is None or data.presented is None:
+        return None
+    figure = data.presented.figures.get(metric_id)
+    if not isinstance(figure, dict) or figure.get("suppressed"):
+        return None
+    return difference_text(current.value, figure.get("value"), current.unit)
+
+
+def snapshot_figures(data: CommitteeData) -> dict[str, Any]:
+    """The figures a deck presents, as stored in its snapshot (JSON-friendly)."""
+    return {
+        metric_id: {
+            "label": label_of(metric_id),
+            "unit": result.unit,
+            "value": None if result.suppressed else result.value,
+            "suppressed": result.suppressed,
+            "numerator": None if result.suppressed else result.numerator,
+            "denominator": None if result.suppressed else result.denominator,
+            "target": result.target,
+            "status": result.status,
+        }
+        for metric_id, result in data.current.items()
+    }
+
+
+def _present(results: dict[str, MetricResult], ids: tuple[str, ...]) -> list[str]:
+    return [i for i in ids if i in results]
+
+
+def committee_charts(data: CommitteeData) -> list[ChartDescription]:
+    """The committee's charts, in slide order; each one also appears on the page."""
+    as_of, threshold = data.scope.as_of, data.threshold
+    charts: list[ChartDescription] = []
+    rates = _present(data.current, COMPARED_RATES)
+    if rates:
+        charts.append(
+            comparison_chart(
+                [label_of(i) for i in rates],
+                [data.current.get(i) for i in rates],
+                [data.previous.get(i) for i in rates],
+                key="comite-taux-cles",
+                title="Taux clés : période du comité et période précédente",
+                unit="ratio",
+                current_name="Période du comité",
+                previous_name="Période précédente",
+                as_of=as_of,
+                threshold=threshold,
+            )
+        )
+    trends = {label_of(i): data.launch[i] for i in _present(data.launch, LAUNCH_TRENDS)}
+    if trends:
+        charts.append(
+            breakdowns_trend(
+                trends,
+                "cohort_month",
+                key="comite-tendances-lancement",
+                title="Depuis le lancement : délais tenus, par mois d'entrée",
+                x_title="Mois d'entrée",
+                as_of=as_of,
+                threshold=threshold,
+            )
+        )
+    if "entrants" in data.launch:
+        charts.append(
+            breakdown_chart(
+                data.launch["entrants"],
+                "cohort_month",
+                title="Entrants soumis aux droits et devoirs, par mois depuis le lancement",
+                x_title="Mois d'entrée",
+                as_of=as_of,
+                threshold=threshold,
+                series_name="Entrants",
+            )
+        )
+    for metric_id, title in (
+        ("convocation_within_15d_rate", "Convocation sous 15 jours, par UTAS"),
+        ("orientation_within_45d_rate", "Orientation sous 45 jours, par UTAS"),
+    ):
+        if metric_id in data.current:
+            charts.append(
+                breakdown_chart(
+                    data.current[metric_id],
+                    "utas",
+                    title=title,
+                    x_title="UTAS",
+                    as_of=as_of,
+                    threshold=threshold,
+                    kind="hbar",
+                    series_name=label_of(metric_id),
+                )
+            )
+    for mapping, key, title in (
+        (ORIENTATION_TYPES, "comite-types-orientation", "Orientations décidées, par type"),
+        (SENIORITY, "comite-stock-anciennete", "Stock orienté, par ancienneté dans le RSA"),
+    ):
+        ids = _present(data.current, tuple(mapping))
+        if ids:
+            charts.append(
+                trend_chart(
+                    [mapping[i] for i in ids],
+                    {title: [data.current[i] for i in ids]},
+                    key=key,
+                    title=title,
+                    unit="ratio",
+                    x_title="Catégorie",
+                    as_of=as_of,
+                    threshold=threshold,
+                    kind="bar",
+                )
+            )
+    if "roadmap_done_rate" in data.current:
+        charts.append(
+            breakdown_chart(
+                data.current["roadmap_done_rate"],
+                "axis",
+                title="Feuille de route : part des étapes réalisées, par axe",
+                x_title="Axe",
+                as_of=as_of,
+                threshold=threshold,
+                kind="hbar",
+                series_name="Part réalisée",
+                with_target=False,
+            )
+        )
+    coverage = sorted(i for i in data.current if i.startswith(COVERAGE_PREFIX))
+    if coverage:
+        charts.append(
+            trend_chart(
+                [label_of(i).removeprefix("Couverture ") for i in coverage],
+                {"Couverture": [data.current[i] for i in coverage]},
+                key="comite-couverture",
+                title="Offre partenaire : bénéficiaires ayant un besoin couvert sur leur commune",
+                unit="ratio",
+                x_title="Besoin",
+                as_of=as_of,
+                threshold=threshold,
+                kind="hbar",
+            )
+        )
+    companies = _present(data.current, COMPANY_IDS)
+    if companies:
+        charts.append(
+            trend_chart(
+                [label_of(i) for i in companies],
+                {"Période du comité": [data.current[i] for i in companies]},
+                key="comite-entreprises",
+                title="Mobilisation des entreprises sur la période",
+                unit="count",
+                x_title="Action",
+                as_of=as_of,
+                threshold=threshold,
+                kind="bar",
+            )
+        )
+    return charts

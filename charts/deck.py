@@ -1,0 +1,404 @@
+"""The committee deck: a 16:9 PowerPoint with native, editable charts (python-pptx).
+
+Slides: title (département, period, committee date), headline indicators, one slide per chart
+of ``committee_charts`` drawn as a native PowerPoint chart from the same description as the
+page (so partners can restyle or re-use it), the roadmap status by axis, the late steps,
+decisions and open actions. Masked values are blank points and named in the slide's footnote;
+they never appear as numbers. ``export_deck`` also stores the figures as a snapshot so the next
+committee compares with what was presented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+from sqlalchemy import Engine
+
+from charts.committee import (
+    CommitteeData,
+    committee_charts,
+    gather_committee,
+    headline_rows,
+    snapshot_figures,
+)
+from charts.description import ChartDescription
+from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
+from data_access.snapshots import save_snapshot
+from metrics.scope import Territory
+from settings import Settings
+from ui.formatting import NO_DATA, format_date
+
+SLIDE_WIDTH = Inches(13.333)
+SLIDE_HEIGHT = Inches(7.5)
+MARGIN = Inches(0.5)
+ROWS_PER_TABLE_SLIDE = 10
+_TITLE_ONLY = 5
+_TITLE = 0
+_NUMBER_FORMATS = {"ratio": "0.0%", "days": '0.0" j"', "count": "#,##0"}
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#"))
+
+
+def _title_slide(prs: Presentation, data: CommitteeData) -> None:
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE])
+    slide.shapes.title.text = f"Comité de suivi RSA — {data.departement_name}"
+    slide.shapes.title.text_frame.paragraphs[0].runs[0].font.color.rgb = _rgb(BLEU_FRANCE)
+    subtitle = slide.placeholders[1]
+    subtitle.text = (
+        f"Comité du {format_date(data.committee_date)}\n"
+        f"Période {data.period_text}, données au {format_date(data.scope.as_of)}"
+    )
+
+
+def _add_title(prs: Presentation, title: str):  # type: ignore[no-untyped-def]
+    slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY])
+    shape = slide.shapes.title
+    shape.text = title
+    shape.left, shape.top = MARGIN, Inches(0.25)
+    shape.width, shape.height = SLIDE_WIDTH - 2 * MARGIN, Inches(0.9)
+    paragraph = shape.text_frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.LEFT
+    paragraph.runs[0].font.size = Pt(28)
+    paragraph.runs[0].font.bold = True
+    paragraph.runs[0].font.color.rgb = _rgb(BLEU_FRANCE)
+    return slide
+
+
+def _footnote(slide, text: str) -> None:  # type: ignore[no-untyped-def]
+    box = slide.shapes.add_textbox(
+        MARGIN, SLIDE_HEIGHT - Inches(0.7), SLIDE_WIDTH - 2 * MARGIN, Inches(0.5)
+    )
+    box.text_frame.word_wrap = True
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size = Pt(11)
+    run.font.color.rgb = _rgb(GREY_MID)
+
+
+def _table(slide, header: Sequence[str], rows: Sequence[Sequence[str]], widths=None) -> None:  # type: ignore[no-untyped-def]
+    top = Inches(1.3)
+    height = Inches(0.4) * (len(rows) + 1)
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(header), MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, height
+    )
+    table = shape.table
+    if widths:
+        total = sum(widths)
+        for index, width in enumerate(widths):
+            table.columns[index].width = Emu(int((SLIDE_WIDTH - 2 * MARGIN) * width / total))
+    for col, text in enumerate(header):
+        cell = table.cell(0, col)
+        cell.text = text
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = _rgb(BLEU_FRANCE)
+        font = cell.text_frame.paragraphs[0].runs[0].font
+        font.size, font.bold, font.color.rgb = Pt(13), True, _rgb("#FFFFFF")
+    for r, row in enumerate(rows, start=1):
+        for col, text in enumerate(row):
+            cell = table.cell(r, col)
+            cell.text = text
+            font = cell.text_frame.paragraphs[0].runs[0].font
+            font.size, font.color.rgb = Pt(12), _rgb(GREY_TEXT)
+
+
+def _headline_slide(prs: Presentation, data: CommitteeData) -> None:
+    slide = _add_title(prs, "Indicateurs clés")
+    rows = headline_rows(data)
+    presented = (
+        f"Présenté le {format_date(data.presented.committee_date)}"
+        if data.presented
+        else "Présenté au dernier comité"
+    )
+    if not rows:
+        _message(slide, NO_DATA)
+    else:
+        _table(
+            slide,
+            [
+                "Indicateur",
+                "Période précédente",
+                "Période du comité",
+                "Évolution",
+                presented,
+                "Cible",
+            ],
+            [[r.label, r.previous, r.current, r.change, r.presented, r.target] for r in rows],
+            widths=[4.2, 1.8, 1.8, 1.3, 1.8, 2.6],
+        )
+    _footnote(
+        slide,
+        f"Période du comité {data.period_text} ; période précédente du "
+        f"{format_date(data.previous_scope.start)} au {format_date(data.previous_scope.end)}. "
+        f"Source : base opérationnelle, données au {format_date(data.scope.as_of)}.",
+    )
+
+
+def _message(slide, text: str) -> None:  # type: ignore[no-untyped-def]
+    box = slide.shapes.add_textbox(MARGIN, Inches(3), SLIDE_WIDTH - 2 * MARGIN, Inches(1))
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size = Pt(24)
+    run.font.color.rgb = _rgb(GREY_MID)
+
+
+def _step_points(desc: ChartDescription, index: int) -> list[tuple[float, float]]:
+    """A step curve as XY points: each value held until the next day with a value."""
+    points: list[tuple[float, float]] = []
+    serie = desc.series[index]
+    for day, value in zip(desc.categories, serie.values, strict=True):
+        if value is None:
+            continue
+        if points:
+            points.append((float(day), points[-1][1]))
+        points.append((float(day), value))
+    return points
+
+
+def native_chart_data(desc: ChartDescription) -> CategoryChartData | XyChartData:
+    """The chart data of a description: values in their unit (ratios between 0 and 1)."""
+    number_format = _NUMBER_FORMATS[desc.unit]
+    if desc.kind == "step":
+        xy = XyChartData(number_format=number_format)
+        for index, serie in enumerate(desc.series):
+            series = xy.add_series(serie.name, number_format=number_format)
+            for x, y in _step_points(desc, index):
+                series.add_data_point(x, y)
+        return xy
+    data = CategoryChartData(number_format=number_format)
+    data.categories = [str(c) for c in desc.categories]
+    for serie in desc.series:
+        data.add_series(
+            serie.name, [None if serie.masked(i) else v for i, v in enumerate(serie.values)]
+        )
+    return data
+
+
+def _chart_type(desc: ChartDescription) -> XL_CHART_TYPE:
+    return {
+        "bar": XL_CHART_TYPE.COLUMN_CLUSTERED,
+        "hbar": XL_CHART_TYPE.BAR_CLUSTERED,
+        "line": XL_CHART_TYPE.LINE_MARKERS,
+        "step": XL_CHART_TYPE.XY_SCATTER_LINES_NO_MARKERS,
+    }[desc.kind]
+
+
+def _style_chart(chart, desc: ChartDescription) -> None:  # type: ignore[no-untyped-def]
+    chart.has_title = False
+    chart.font.size = Pt(12)
+    chart.has_legend = len(desc.series) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+    for index, series in enumerate(chart.plots[0].series):
+        colour = _rgb(PALETTE[index % len(PALETTE)])
+        if desc.kind in ("bar", "hbar"):
+            series.format.fill.solid()
+            series.format.fill.fore_color.rgb = colour
+        else:
+            series.format.line.color.rgb = colour
+            series.format.line.width = Pt(2.5)
+            series.smooth = False
+    if desc.kind in ("bar", "hbar"):
+        plot = chart.plots[0]
+        plot.has_data_labels = True
+        plot.data_labels.number_format = _NUMBER_FORMATS[desc.unit]
+        plot.data_labels.number_format_is_linked = False
+        plot.data_labels.font.size = Pt(11)
+        if desc.kind == "hbar":
+            chart.category_axis.reverse_order = True
+    value_axis = chart.value_axis
+    value_axis.has_title = True
+    value_axis.axis_title.text_frame.text = desc.unit_title.replace(" (%)", "")
+    value_axis.tick_labels.number_format = _NUMBER_FORMATS[desc.unit]
+    value_axis.tick_labels.number_format_is_linked = False
+    if desc.unit == "ratio":
+        value_axis.minimum_scale = 0
+        value_axis.maximum_scale = 1
+
+
+def _masked_names(desc: ChartDescription) -> list[str]:
+    return [
+        f"{serie.name} — {desc.categories[i]}" if len(desc.series) > 1 else str(desc.categories[i])
+        for serie in desc.series
+        for i in range(len(serie.values))
+        if serie.masked(i)
+    ]
+
+
+def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
+    slide = _add_title(prs, desc.title)
+    if not desc.has_data:
+        _message(slide, NO_DATA)
+        _footnote(slide, desc.footnote)
+        return
+    top = Inches(1.25)
+    height = SLIDE_HEIGHT - top - Inches(0.9)
+    frame = slide.shapes.add_chart(
+        _chart_type(desc),
+        MARGIN,
+        top,
+        SLIDE_WIDTH - 2 * MARGIN,
+        height,
+        native_chart_data(desc),
+    )
+    _style_chart(frame.chart, desc)
+    notes = [desc.footnote]
+    masked = _masked_names(desc)
+    if masked:
+        notes.append("Non diffusés (secret statistique) : " + ", ".join(masked) + ".")
+    target = desc.target_text()
+    if target:
+        notes.insert(0, target + ".")
+    _footnote(slide, " ".join(notes))
+
+
+def _roadmap_slide(prs: Presentation, data: CommitteeData) -> None:
+    done = data.current.get("roadmap_done_rate")
+    total = data.current.get("roadmap_steps_total")
+    late = data.current.get("roadmap_late_steps")
+    if done is None:
+        return
+    slide = _add_title(prs, "Feuille de route : avancement par axe")
+    totals = {row.key: row for row in (total.breakdowns.get("axis", ()) if total else ())}
+    lates = {row.key: row for row in (late.breakdowns.get("axis", ()) if late else ())}
+    rows = []
+    for row in done.breakdowns.get("axis", ()):
+        rows.append(
+            [
+                row.label,
+                _int(totals[row.key].value) if row.key in totals else "—",
+                _int(row.numerator),
+                _int(lates[row.key].value) if row.key in lates else "—",
+                "—" if row.value is None else f"{row.value * 100:.0f} %".replace(".", ","),
+            ]
+        )
+    if rows:
+        _table(
+            slide,
+            ["Axe", "Étapes", "Réalisées", "En retard", "Part réalisée"],
+            rows,
+            widths=[6, 1.5, 1.5, 1.5, 1.8],
+        )
+    else:
+        _message(slide, NO_DATA)
+    _footnote(
+        slide,
+        f"Statuts au {format_date(data.scope.as_of)} ; part réalisée = étapes faites ÷ étapes "
+        "non abandonnées.",
+    )
+
+
+def _int(value: float | None) -> str:
+    return "—" if value is None else f"{int(value)}"
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _late_slides(prs: Presentation, data: CommitteeData) -> None:
+    late = data.late_steps
+    pages = _chunks(late, ROWS_PER_TABLE_SLIDE)
+    for number, chunk in enumerate(pages, start=1):
+        suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
+        slide = _add_title(prs, f"Étapes en retard{suffix}")
+        if not chunk:
+            _message(slide, "Aucune étape en retard.")
+            continue
+        _table(
+            slide,
+            ["Axe", "Étape", "Échéance", "Responsables", "Statut"],
+            [
+                [
+                    s.axis,
+                    s.step,
+                    s.due_label or format_date(s.due_date),
+                    ", ".join(s.owners),
+                    s.status_label,
+                ]
+                for s in chunk
+            ],
+            widths=[2.5, 5.5, 1.8, 1.8, 1.3],
+        )
+
+
+def _actions_slides(prs: Presentation, data: CommitteeData) -> None:
+    items = [("Décision", a) for a in data.decisions] + [("Action", a) for a in data.actions]
+    pages = _chunks(items, ROWS_PER_TABLE_SLIDE)
+    for number, chunk in enumerate(pages, start=1):
+        suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
+        slide = _add_title(prs, f"Décisions et actions ouvertes{suffix}")
+        if not chunk:
+            _message(slide, "Aucune décision ni action ouverte.")
+            continue
+        _table(
+            slide,
+            ["Type", "Libellé", "Responsable", "Échéance"],
+            [[kind, a.text, a.owner or "—", format_date(a.due_date)] for kind, a in chunk],
+            widths=[1.3, 7.5, 1.8, 1.8],
+        )
+
+
+def build_deck(data: CommitteeData) -> bytes:
+    """The committee deck as .pptx bytes."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    _title_slide(prs, data)
+    _headline_slide(prs, data)
+    for desc in committee_charts(data):
+        _chart_slide(prs, desc)
+    _roadmap_slide(prs, data)
+    _late_slides(prs, data)
+    _actions_slides(prs, data)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return buffer.getvalue()
+
+
+def deck_and_snapshot(engine: Engine, data: CommitteeData) -> bytes:
+    """Build the deck and store its figures as the committee's snapshot."""
+    content = build_deck(data)
+    save_snapshot(
+        engine,
+        committee_date=data.committee_date,
+        period_from=data.scope.start,
+        period_to=data.scope.end,
+        as_of=data.scope.as_of,
+        figures=snapshot_figures(data),
+    )
+    return content
+
+
+def export_deck(
+    engine: Engine,
+    settings: Settings,
+    *,
+    period_from: dt.date,
+    period_to: dt.date,
+    as_of: dt.date | None = None,
+    committee_date: dt.date | None = None,
+    territory: Territory | None = None,
+    payer: str | None = None,
+) -> bytes:
+    """Gather, build and snapshot the deck of one committee (the CLI's entry point)."""
+    data = gather_committee(
+        engine,
+        settings,
+        committee_date or period_to,
+        period_from=period_from,
+        period_to=period_to,
+        as_of=as_of,
+        territory=territory,
+        payer=payer,
+    )
+    return deck_and_snapshot(engine, data)
