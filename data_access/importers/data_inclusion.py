@@ -6,13 +6,16 @@ data·inclusion do. Their exports (JSON or CSV) are validated with the models of
 coverage indicators need, and filtered to the département: a service is kept when its
 ``zone_eligibilite`` holds one of its communes, one of its EPCI, its code or ``france``.
 
-The bundle's ``services.csv`` goes through the same normalisation (``ServiceRow`` and
-``write_offer``) so that both sources feed ``partner_services`` identically.
+The bundle's ``services.csv`` goes through the same normalisation (``ServiceRow``, the same
+area filter and ``write_offer``), registered here as a bundle file kind, so that both sources
+feed ``partner_services`` identically. Both go through the one validated path of
+``pipeline.run_import``: validate, then one transaction with its import run, undoable.
 """
 
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import json
 import re
 import types
@@ -24,10 +27,27 @@ from typing import Any
 
 import pydantic
 from data_inclusion.schema import v1
-from sqlalchemy import Connection, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, and_, select
 
 from data_access.exceptions import DataAccessError
+from data_access.importers.base import (
+    Column,
+    Importer,
+    ParsedRow,
+    RowError,
+    ValidationReport,
+    sha256_hex,
+)
+from data_access.importers.bundle import BundleContext, FileKind, register
+from data_access.importers.pipeline import Journal, UpsertCounts
+from data_access.importers.reading import (
+    CellError,
+    UnreadableFileError,
+    normalise_header,
+    parse_date,
+    parse_int,
+    read_table,
+)
 from data_access.schema import (
     Commune,
     PartnerService,
@@ -35,12 +55,15 @@ from data_access.schema import (
     ServiceThematique,
     ServiceZone,
 )
+from data_access.thematiques import category_of_thematique
+from settings import Settings
 
 SOURCE = "data_inclusion"
 # Networks of the IAE (insertion par l'activité économique), as the roadmap counts them.
 IAE_NETWORKS: frozenset[str] = frozenset({"ei", "aci", "ai", "etti", "eiti", "geiq"})
 FRANCE_CODES = frozenset({"france", "99100"})
-THEMATIQUE_SEPARATOR = "--"
+# Skipped services listed one by one in the report, beyond which only their number is given.
+SKIPPED_DETAILS = 50
 
 _LIST_SPLIT = re.compile(r"\s*[|;,]\s*")
 
@@ -92,7 +115,7 @@ class OfferArea:
         return False
 
 
-def load_area(conn: Connection | Session, departement_code: str) -> OfferArea:
+def load_area(conn: Connection, departement_code: str) -> OfferArea:
     """The département's communes and EPCI as loaded by ``init-db``."""
     rows = conn.execute(select(Commune.code_insee, Commune.epci_siren)).all()
     return OfferArea(
@@ -133,18 +156,13 @@ class ServiceRow:
     structure_name: str | None = None
     modes_accueil: tuple[str, ...] = ()
     capacity: int | None = None
-    start_date: Any = None
-    end_date: Any = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
 
     @property
     def categories(self) -> tuple[str, ...]:
         """Distinct categories of its thématiques (the part before ``--``)."""
-        return tuple(dict.fromkeys(category_of(t) for t in self.thematiques))
-
-
-def category_of(thematique: str) -> str:
-    """Category of a thématique: ``mobilite--preparer-un-permis`` → ``mobilite``."""
-    return thematique.split(THEMATIQUE_SEPARATOR, 1)[0]
+        return tuple(dict.fromkeys(category_of_thematique(t) for t in self.thematiques))
 
 
 def zones_of(codes: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -164,66 +182,12 @@ def zones_of(codes: Iterable[str]) -> tuple[tuple[str, str], ...]:
 
 @dataclass(frozen=True)
 class RawRecord:
-    """One record as read: its kind, its position in the file and its fields."""
+    """One record as read: its kind, where a user finds it, and its fields."""
 
     kind: str  # "structure" | "service"
-    number: int  # spreadsheet line for CSV (header = 1), 1-based record index for JSON
+    number: int  # spreadsheet line for CSV (header = 1), 1-based object index for JSON
     data: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RecordError:
-    """A record refused by validation, with where it is and why (French)."""
-
-    file_name: str
-    number: int
-    position: str  # "ligne", "enregistrement", "structure n°" or "service n°"
-    field: str | None
-    message: str
-
-    def describe(self) -> str:
-        """One French line: file, position, field and reason."""
-        where = f"{self.file_name}, {self.position} {self.number}"
-        if self.field:
-            return f"{where}, champ « {self.field} » : {self.message}"
-        return f"{where} : {self.message}"
-
-
-@dataclass(frozen=True)
-class SkippedService:
-    """A valid service whose eligibility zone lies outside the département."""
-
-    file_name: str
-    number: int
-    position: str
-    service_id: str
-    zones: tuple[str, ...]
-
-    def describe(self) -> str:
-        """One French line naming the service and its zone."""
-        zone = ", ".join(self.zones) if self.zones else "aucune zone d'éligibilité"
-        return (
-            f"{self.file_name}, {self.position} {self.number} : service « {self.service_id} » "
-            f"hors du département (zone : {zone})"
-        )
-
-
-@dataclass
-class OfferBatch:
-    """Everything read from one or more files, before writing."""
-
-    structures: list[StructureRow] = field(default_factory=list)
-    services: list[ServiceRow] = field(default_factory=list)
-    skipped: list[SkippedService] = field(default_factory=list)
-    skipped_structures: int = 0
-    errors: list[RecordError] = field(default_factory=list)
-    structures_read: int = 0
-    services_read: int = 0
-
-    @property
-    def rows_read(self) -> int:
-        """Records read, valid or not."""
-        return self.structures_read + self.services_read
+    from_csv: bool = False
 
 
 def _kind_of(record: Mapping[str, Any]) -> str:
@@ -231,46 +195,74 @@ def _kind_of(record: Mapping[str, Any]) -> str:
     return "service" if "structure_id" in record else "structure"
 
 
-def read_json_records(path: Path, text: str) -> list[RawRecord]:
+def read_json_records(file_name: str, text: str) -> list[RawRecord]:
     """Records of a JSON export: a list, ``{"structures": […], "services": […]}`` or the
     paginated API shape ``{"items": […]}``."""
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataInclusionFileError(
-            f"{path.name} : JSON invalide (ligne {exc.lineno}, colonne {exc.colno})."
+            f"{file_name} : JSON invalide (ligne {exc.lineno}, colonne {exc.colno})."
         ) from None
     groups: list[tuple[str | None, list]] = []
     if isinstance(payload, list):
         groups.append((None, payload))
     elif isinstance(payload, dict) and any(k in payload for k in ("structures", "services")):
-        groups += [("structure", payload.get("structures") or [])]
-        groups += [("service", payload.get("services") or [])]
+        groups.append(("structure", payload.get("structures") or []))
+        groups.append(("service", payload.get("services") or []))
     elif isinstance(payload, dict) and isinstance(payload.get("items"), list):
         groups.append((None, payload["items"]))
     else:
         raise DataInclusionFileError(
-            f"{path.name} : une liste de structures ou de services data·inclusion est attendue."
+            f"{file_name} : une liste de structures ou de services data·inclusion est attendue."
         )
     records: list[RawRecord] = []
     for forced_kind, items in groups:
         for index, item in enumerate(items, start=1):
-            if not isinstance(item, dict):
-                item = {"__invalid__": item}
-            records.append(RawRecord(forced_kind or _kind_of(item), index, item))
+            data = item if isinstance(item, dict) else {"__invalid__": item}
+            records.append(RawRecord(forced_kind or _kind_of(data), index, data))
     return records
 
 
-def read_csv_records(path: Path, rows: Sequence[Mapping[str, str]]) -> list[RawRecord]:
-    """Records of a CSV export; the kind follows the columns (``structure_id`` = services)."""
-    if not rows:
-        return []
-    kind = _kind_of(rows[0])
-    if "id" not in rows[0]:
+def read_csv_records(data: bytes, file_name: str) -> list[RawRecord]:
+    """Records of a CSV (or .xlsx) export; ``structure_id`` among the columns = services."""
+    table = read_table(data, file_name)
+    headers = [normalise_header(h) for h in table.headers]
+    if "id" not in headers:
         raise DataInclusionFileError(
-            f"{path.name} : colonne « id » absente, ce n'est pas un export data·inclusion."
+            f"{file_name} : colonne « id » absente, ce n'est pas un export data·inclusion."
         )
-    return [RawRecord(kind, line, dict(row)) for line, row in enumerate(rows, start=2)]
+    kind = "service" if "structure_id" in headers else "structure"
+    records = []
+    for row in table.rows:
+        values = dict(zip(headers, row.cells, strict=False))
+        records.append(RawRecord(kind, row.line, values, from_csv=True))
+    return records
+
+
+def read_records(file_name: str, data: bytes) -> list[RawRecord]:
+    """Records of one export file, JSON or CSV/xlsx, decided by content then by name."""
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if file_name.lower().endswith(".json") or stripped[:1] in (b"[", b"{"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise DataInclusionFileError(
+                f"{file_name} : un fichier JSON doit être encodé en UTF-8."
+            ) from None
+        return read_json_records(file_name, text)
+    return read_csv_records(data, file_name)
+
+
+def where(file_name: str, record: RawRecord) -> tuple[str, int | None]:
+    """(file label, line) of a record for a RowError.
+
+    CSV: the spreadsheet line. JSON has no useful line (exports are often on one line), so
+    the label names the object: « services.json, service n° 3 ».
+    """
+    if record.from_csv:
+        return file_name, record.number
+    return f"{file_name}, {record.kind} n° {record.number}", None
 
 
 # --- validation with the data·inclusion models ---------------------------------------------
@@ -333,9 +325,6 @@ def _prepared(kind: str, data: Mapping[str, Any]) -> dict[str, Any]:
                 continue
         prepared[name] = value
     return prepared
-
-
-_FIELD_LABELS = {"zone_eligibilite": "zone_eligibilite", "nom": "nom", "date_maj": "date_maj"}
 
 
 def _french_message(error: Mapping[str, Any]) -> str:
@@ -427,158 +416,435 @@ def service_row(model: v1.Service, structure_name: str | None) -> ServiceRow:
     )
 
 
-def _position(file_name: str, record: RawRecord) -> str:
-    """How a user finds the record: spreadsheet line for CSV, numbered object for JSON."""
-    if file_name.lower().endswith(".csv"):
-        return "ligne"
-    return f"{record.kind} n°"
+# --- sorting records: kept, out of area, rejected ------------------------------------------
 
 
-def parse_records(
-    file_name: str, records: Iterable[RawRecord], area: OfferArea, batch: OfferBatch
-) -> None:
-    """Validate records and sort them into kept, skipped (out of area) and rejected."""
+@dataclass(frozen=True)
+class SkippedService:
+    """A valid service whose eligibility zone lies outside the département."""
+
+    label: str
+    service_id: str
+    zones: tuple[str, ...]
+
+    def describe(self) -> str:
+        """One French line naming the service and its zone."""
+        zone = ", ".join(self.zones) if self.zones else "aucune zone d'éligibilité"
+        return f"{self.label} : service « {self.service_id} » hors du département (zone : {zone})"
+
+
+@dataclass
+class OfferBatch:
+    """Everything read from the files, sorted, before writing."""
+
+    structures: list[StructureRow] = field(default_factory=list)
+    services: list[ServiceRow] = field(default_factory=list)
+    origin: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, id) → file
+    skipped: list[SkippedService] = field(default_factory=list)
+    skipped_structures: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def notes(self) -> list[str]:
+        """French lines for the import report: services and structures left out, and why."""
+        lines = []
+        if self.skipped:
+            lines.append(
+                f"{len(self.skipped)} service(s) ignoré(s) : zone d'éligibilité hors du département"
+            )
+            lines += [f"  {s.describe()}" for s in self.skipped[:SKIPPED_DETAILS]]
+            if len(self.skipped) > SKIPPED_DETAILS:
+                lines.append(f"  … et {len(self.skipped) - SKIPPED_DETAILS} autre(s)")
+        if self.skipped_structures:
+            lines.append(
+                f"{self.skipped_structures} structure(s) ignorée(s) : ni située(s) dans le "
+                "département ni porteuse(s) d'un service retenu"
+            )
+        return lines
+
+
+def sort_records(
+    files: Sequence[tuple[str, Sequence[RawRecord]]], area: OfferArea
+) -> tuple[OfferBatch, dict[str, set[int]]]:
+    """Validate every record of every file, then keep, skip or reject each one.
+
+    Services are resolved after all files are read, so a ``services.csv`` can name the
+    structures of a ``structures.csv`` given in the same import. Returns the batch and, per
+    file, the numbers of its rejected records.
+    """
+    batch = OfferBatch()
+    rejected: dict[str, set[int]] = {name: set() for name, _ in files}
     structures: dict[str, StructureRow] = {}
-    services: list[tuple[RawRecord, v1.Service]] = []
-    for record in records:
-        position = _position(file_name, record)
-        if record.kind == "structure":
-            batch.structures_read += 1
-        else:
-            batch.services_read += 1
-        result = _validate(record.kind, record.data)
-        if isinstance(result, list):
-            batch.errors += [
-                RecordError(file_name, record.number, position, name or None, message)
-                for name, message in result
-            ]
-            continue
-        if isinstance(result, v1.Structure):
-            structures[result.id] = structure_row(result)
-        else:
-            services.append((record, result))  # type: ignore[arg-type]
-    for record, model in services:
-        position = _position(file_name, record)
+    services: list[tuple[str, RawRecord, v1.Service]] = []
+    for file_name, records in files:
+        for record in records:
+            result = _validate(record.kind, record.data)
+            if isinstance(result, list):
+                label, line = where(file_name, record)
+                if record.data.get("id") and line is None:
+                    label = f"{label} (« {record.data['id']} »)"
+                batch.errors += [
+                    RowError(label, line, name or None, message) for name, message in result
+                ]
+                rejected[file_name].add(record.number)
+            elif isinstance(result, v1.Structure):
+                structures[result.id] = structure_row(result)
+                batch.origin[("structure", result.id)] = file_name
+            elif isinstance(result, v1.Service):
+                services.append((file_name, record, result))
+    for file_name, record, model in services:
         owner = structures.get(model.structure_id)
         row = service_row(model, owner.name if owner else None)
         if area.touches(row.zones):
             batch.services.append(row)
+            batch.origin[("service", row.service_id)] = file_name
         else:
-            batch.skipped.append(
-                SkippedService(
-                    file_name,
-                    record.number,
-                    position,
-                    model.id,
-                    tuple(model.zone_eligibilite or ()),
-                )
-            )
+            label, line = where(file_name, record)
+            if line is not None:
+                label = f"{label}, ligne {line}"
+            zones = tuple(model.zone_eligibilite or ())
+            batch.skipped.append(SkippedService(label, model.id, zones))
     used = {s.structure_source_id for s in batch.services}
     for row in structures.values():
         if row.source_id in used or (row.code_insee or "").upper() in area.communes:
             batch.structures.append(row)
         else:
             batch.skipped_structures += 1
+    return batch, rejected
 
 
-def read_file_records(path: Path, csv_rows: Sequence[Mapping[str, str]] | None) -> list[RawRecord]:
-    """Records of one export file; CSV rows come already decoded by the shared reader."""
-    if path.suffix.lower() == ".json":
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataInclusionFileError(f"{path.name} : fichier illisible ({exc}).") from None
-        return read_json_records(path, text)
-    if csv_rows is None:
-        raise DataInclusionFileError(
-            f"{path.name} : format non reconnu, un fichier .json ou .csv est attendu."
-        )
-    return read_csv_records(path, csv_rows)
+# --- writing (through the pipeline's journal) ----------------------------------------------
 
 
-# --- writing -------------------------------------------------------------------------------
+def write_structures(journal: Journal, structures: Sequence[StructureRow]) -> UpsertCounts:
+    """Upsert structures on their data·inclusion id."""
+    return journal.upsert(
+        PartnerStructure.__table__,
+        [
+            {
+                "source_id": row.source_id,
+                "name": row.name,
+                "siret": row.siret,
+                "code_insee": row.code_insee,
+                "reseaux_porteurs": "|".join(row.reseaux_porteurs) or None,
+                "is_iae": row.is_iae,
+            }
+            for row in structures
+        ],
+        key=("source_id",),
+    )
 
 
-@dataclass(frozen=True)
-class WriteCounts:
-    """What ``write_offer`` changed."""
+def write_services(
+    conn: Connection, journal: Journal, services: Sequence[ServiceRow]
+) -> UpsertCounts:
+    """Upsert services on their id (after their structures), then their thématiques and zones.
 
-    structures: int
-    services: int
-
-
-def write_offer(
-    session: Session,
-    structures: Sequence[StructureRow],
-    services: Sequence[ServiceRow],
-    import_run_id: int | None,
-) -> WriteCounts:
-    """Upsert structures (on their id) and services (on their id) with thématiques and zones.
-
-    The caller owns the transaction. A service's thématiques and zones are replaced as a whole,
-    so re-importing the same file leaves the same rows.
+    Child rows are diffed against the database: only thématiques and zones that appeared are
+    inserted and only those that vanished are deleted, all through the journal, so re-importing
+    the same file changes nothing and undo is exact.
     """
-    known = {
-        s.source_id: s
-        for s in session.scalars(
-            select(PartnerStructure).where(
-                PartnerStructure.source_id.in_(
-                    {r.source_id for r in structures}
-                    | {r.structure_source_id for r in services if r.structure_source_id}
+    wanted = sorted({r.structure_source_id for r in services if r.structure_source_id})
+    owners: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), 2_000):
+        chunk = wanted[start : start + 2_000]
+        query = select(PartnerStructure.source_id, PartnerStructure.id, PartnerStructure.name)
+        for source_id, pk, name in conn.execute(query.where(PartnerStructure.source_id.in_(chunk))):
+            owners[source_id] = (pk, name)
+    service_rows = []
+    for row in services:
+        owner = owners.get(row.structure_source_id or "")
+        service_rows.append(
+            {
+                "service_id": row.service_id,
+                "name": row.name,
+                "structure_id": owner[0] if owner else None,
+                "structure_name": row.structure_name or (owner[1] if owner else None),
+                "modes_accueil": "|".join(row.modes_accueil) or None,
+                "capacity": row.capacity,
+                "start_date": row.start_date,
+                "end_date": row.end_date,
+            }
+        )
+    counts = journal.upsert(PartnerService.__table__, service_rows, key=("service_id",))
+    _write_children(conn, journal, services)
+    return counts
+
+
+def _write_children(conn: Connection, journal: Journal, services: Sequence[ServiceRow]) -> None:
+    """Bring each service's thématiques and zones to what the file says (diff, journaled)."""
+    ids = sorted({r.service_id for r in services})
+    pks: dict[str, int] = {}
+    for start in range(0, len(ids), 2_000):
+        chunk = ids[start : start + 2_000]
+        query = select(PartnerService.service_id, PartnerService.id)
+        pks.update(dict(conn.execute(query.where(PartnerService.service_id.in_(chunk))).all()))
+    all_pks = sorted(pks.values())
+    have_t: set[tuple[int, str, str]] = set()
+    have_z: set[tuple[int, str, str]] = set()
+    t_table, z_table = ServiceThematique.__table__, ServiceZone.__table__
+    for start in range(0, len(all_pks), 2_000):
+        chunk = all_pks[start : start + 2_000]
+        have_t |= set(
+            tuple(row)
+            for row in conn.execute(
+                select(t_table.c.service_pk, t_table.c.thematique, t_table.c.category).where(
+                    t_table.c.service_pk.in_(chunk)
                 )
             )
         )
-    }
-    for row in structures:
-        structure = known.get(row.source_id) or PartnerStructure(source_id=row.source_id)
-        structure.name = row.name
-        structure.siret = row.siret
-        structure.code_insee = row.code_insee
-        structure.reseaux_porteurs = "|".join(row.reseaux_porteurs) or None
-        structure.is_iae = row.is_iae
-        structure.import_run_id = import_run_id
-        session.add(structure)
-        known[row.source_id] = structure
-    session.flush()
-    existing = {
-        s.service_id: s
-        for s in session.scalars(
-            select(PartnerService).where(
-                PartnerService.service_id.in_({r.service_id for r in services})
+        have_z |= set(
+            tuple(row)
+            for row in conn.execute(
+                select(z_table.c.service_pk, z_table.c.zone_code, z_table.c.zone_kind).where(
+                    z_table.c.service_pk.in_(chunk)
+                )
             )
         )
+    want_t = {
+        (pks[r.service_id], t, category_of_thematique(t)) for r in services for t in r.thematiques
     }
-    for row in services:
-        service = existing.get(row.service_id) or PartnerService(service_id=row.service_id)
-        owner = known.get(row.structure_source_id) if row.structure_source_id else None
-        service.name = row.name
-        service.structure_id = owner.id if owner else None
-        service.structure_name = row.structure_name or (owner.name if owner else None)
-        service.modes_accueil = "|".join(row.modes_accueil) or None
-        service.capacity = row.capacity
-        service.start_date = row.start_date
-        service.end_date = row.end_date
-        service.import_run_id = import_run_id
-        session.add(service)
-        existing[row.service_id] = service
-    session.flush()
-    pks = [existing[r.service_id].id for r in services]
-    for start in range(0, len(pks), 500):
-        chunk = pks[start : start + 500]
-        session.execute(delete(ServiceThematique).where(ServiceThematique.service_pk.in_(chunk)))
-        session.execute(delete(ServiceZone).where(ServiceZone.service_pk.in_(chunk)))
-    thematiques = [
-        {"service_pk": existing[r.service_id].id, "thematique": t, "category": category_of(t)}
-        for r in services
-        for t in dict.fromkeys(r.thematiques)
-    ]
-    zones = [
-        {"service_pk": existing[r.service_id].id, "zone_code": code, "zone_kind": kind}
-        for r in services
-        for code, kind in r.zones
-    ]
-    if thematiques:
-        session.execute(ServiceThematique.__table__.insert(), thematiques)
-    if zones:
-        session.execute(ServiceZone.__table__.insert(), zones)
-    return WriteCounts(structures=len(structures), services=len(services))
+    want_z = {(pks[r.service_id], code, kind) for r in services for code, kind in r.zones}
+    for pk, thematique, _ in sorted(have_t - want_t):
+        journal.delete_where(
+            t_table, and_(t_table.c.service_pk == pk, t_table.c.thematique == thematique)
+        )
+    for pk, code, _ in sorted(have_z - want_z):
+        journal.delete_where(z_table, and_(z_table.c.service_pk == pk, z_table.c.zone_code == code))
+    journal.insert(
+        t_table,
+        [
+            {"service_pk": pk, "thematique": t, "category": c}
+            for pk, t, c in sorted(want_t - have_t)
+        ],
+    )
+    journal.insert(
+        z_table,
+        [
+            {"service_pk": pk, "zone_code": z, "zone_kind": k}
+            for pk, z, k in sorted(want_z - have_z)
+        ],
+    )
+
+
+# --- the importer --------------------------------------------------------------------------
+
+
+class DataInclusionImporter(Importer):
+    """One or more data·inclusion / DORA export files (structures, services), one run."""
+
+    source = SOURCE
+
+    def __init__(self, files: Mapping[str, bytes], settings: Settings) -> None:
+        self.files = dict(files)
+        self.settings = settings
+        self.name = ", ".join(self.files)
+        digest = "".join(f"{name}:{sha256_hex(data)};" for name, data in sorted(files.items()))
+        self.hash = sha256_hex(digest.encode("utf-8"))
+        self._batch: OfferBatch | None = None
+        self._report: ValidationReport | None = None
+
+    @classmethod
+    def from_paths(cls, paths: Iterable[Path | str], settings: Settings) -> DataInclusionImporter:
+        """Read the files; a missing one is a French error before anything happens."""
+        files: dict[str, bytes] = {}
+        for item in paths:
+            path = Path(item)
+            try:
+                files[path.name] = path.read_bytes()
+            except OSError as exc:
+                raise DataInclusionFileError(
+                    f"Fichier illisible : {path} ({exc.strerror or exc})."
+                ) from None
+        if not files:
+            raise DataInclusionFileError("Aucun fichier data·inclusion indiqué.")
+        return cls(files, settings)
+
+    def validate(self, conn: Connection) -> ValidationReport:
+        report = ValidationReport(self.source, self.name, self.hash)
+        area = load_area(conn, self.settings.departement_code)
+        readable: list[tuple[str, list[RawRecord]]] = []
+        for file_name, data in self.files.items():
+            file_report = report.file(file_name)
+            try:
+                records = read_records(file_name, data)
+            except (DataInclusionFileError, UnreadableFileError) as exc:
+                report.errors.append(RowError(file_name, None, None, str(exc).split(" : ", 1)[-1]))
+                continue
+            file_report.rows_read = len(records)
+            readable.append((file_name, records))
+        batch, rejected = sort_records(readable, area)
+        for file_name, numbers in rejected.items():
+            report.file(file_name).rows_rejected = len(numbers)
+        for file_name in self.files:
+            if not any(name == file_name for name, _ in readable):
+                report.file(file_name).rows_rejected = report.file(file_name).rows_read
+        report.errors.extend(batch.errors)
+        report.notes.extend(batch.notes())
+        self._batch, self._report = batch, report
+        return report
+
+    def write(self, conn: Connection, journal: Journal) -> None:
+        batch, report = self._batch, self._report
+        if batch is None or report is None:
+            raise DataInclusionFileError(
+                "Import non validé : la validation doit précéder l'écriture."
+            )
+        totals = [0, 0, 0]
+        for kind, rows in (("structure", batch.structures), ("service", batch.services)):
+            for file_name in self.files:
+                mine = [r for r in rows if batch.origin.get((kind, _row_id(r))) == file_name]
+                if not mine:
+                    continue
+                if kind == "structure":
+                    counts = write_structures(journal, mine)  # type: ignore[arg-type]
+                else:
+                    counts = write_services(conn, journal, mine)  # type: ignore[arg-type]
+                file_report = report.file(file_name)
+                file_report.rows_inserted += counts.inserted
+                file_report.rows_updated += counts.updated
+                file_report.rows_unchanged += counts.unchanged
+                if kind == "service":
+                    totals = [
+                        totals[0] + counts.inserted,
+                        totals[1] + counts.updated,
+                        totals[2] + counts.unchanged,
+                    ]
+        report.notes.insert(
+            0,
+            f"{len(batch.structures)} structure(s) retenue(s) dont "
+            f"{sum(1 for s in batch.structures if s.is_iae)} de l'IAE ; "
+            f"{len(batch.services)} service(s) retenu(s) : {totals[0]} nouveau(x), "
+            f"{totals[1]} modifié(s), {totals[2]} inchangé(s)",
+        )
+
+
+def _row_id(row: StructureRow | ServiceRow) -> str:
+    return row.source_id if isinstance(row, StructureRow) else row.service_id
+
+
+def importer_from_paths(paths: Iterable[Path | str], settings: Settings) -> DataInclusionImporter:
+    """The importer of ``pilotage import data-inclusion FILE…``."""
+    return DataInclusionImporter.from_paths(paths, settings)
+
+
+# --- the bundle's services.csv -------------------------------------------------------------
+
+BUNDLE_FILE = "services.csv"
+_THEMATIQUES = frozenset(t.value for t in v1.Thematique)
+_CATEGORIES = frozenset(c.value for c in v1.Categorie)
+_MODES = frozenset(m.value for m in v1.ModeAccueil)
+_ZONE_CODE = pydantic.TypeAdapter(
+    typing.get_args(typing.get_args(v1.Service.model_fields["zone_eligibilite"].annotation)[0])[0]
+)
+
+
+def _pipe_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split("|") if part.strip()]
+
+
+def parse_thematiques(value: str) -> tuple[str, ...]:
+    """``|``-separated thématiques, each a data·inclusion category or ``categorie--suffix``."""
+    items = tuple(dict.fromkeys(t.casefold() for t in _pipe_list(value)))
+    unknown = [t for t in items if t not in _THEMATIQUES and t not in _CATEGORIES]
+    if unknown:
+        raise CellError(f"thématique inconnue « {unknown[0]} » (liste data·inclusion)")
+    if not items:
+        raise CellError("au moins une thématique attendue")
+    return items
+
+
+def parse_zones(value: str) -> tuple[tuple[str, str], ...]:
+    """``|``-separated zone codes checked by the data·inclusion schema's own code types."""
+    codes = _pipe_list(value)
+    for code in codes:
+        try:
+            _ZONE_CODE.validate_python(code)
+        except pydantic.ValidationError:
+            raise CellError(
+                f"code de zone invalide « {code} » : code commune, EPCI, département ou france"
+            ) from None
+    zones = zones_of(codes)
+    if not zones:
+        raise CellError("au moins un code de zone en France attendu")
+    return zones
+
+
+def parse_modes(value: str) -> tuple[str, ...]:
+    """``|``-separated modes d'accueil (a-distance, en-presentiel)."""
+    modes = tuple(sorted({m.casefold() for m in _pipe_list(value)}))
+    unknown = [m for m in modes if m not in _MODES]
+    if unknown:
+        raise CellError(
+            f"mode d'accueil inconnu « {unknown[0]} » : valeurs possibles "
+            f"{', '.join(sorted(_MODES))}"
+        )
+    return modes
+
+
+def parse_capacity(value: str) -> int:
+    number = parse_int(value)
+    if number < 0:
+        raise CellError("capacité négative")
+    return number
+
+
+SERVICE_COLUMNS = (
+    Column("service_id"),
+    Column("name"),
+    Column("structure_name", required=False),
+    Column("thematiques", parse_thematiques),
+    Column("zone_eligibilite", parse_zones),
+    Column("modes_accueil", parse_modes, required=False, default=()),
+    Column("capacity", parse_capacity, required=False),
+    Column("start_date", parse_date, required=False),
+    Column("end_date", parse_date, required=False),
+)
+
+
+def _check_services(ctx: BundleContext, rows: list[ParsedRow]) -> list[ParsedRow]:
+    """Date order, then the département filter shared with data·inclusion imports."""
+    area = load_area(ctx.conn, ctx.settings.departement_code)
+    kept: list[ParsedRow] = []
+    skipped: list[SkippedService] = []
+    for row in rows:
+        v = row.values
+        if v["start_date"] and v["end_date"] and v["end_date"] < v["start_date"]:
+            ctx.reject(BUNDLE_FILE, row, "end_date", "date de fin antérieure à la date de début")
+            continue
+        service = ServiceRow(
+            service_id=v["service_id"],
+            name=v["name"],
+            thematiques=v["thematiques"],
+            zones=v["zone_eligibilite"],
+            structure_name=v["structure_name"],
+            modes_accueil=v["modes_accueil"] or (),
+            capacity=v["capacity"],
+            start_date=v["start_date"],
+            end_date=v["end_date"],
+        )
+        if not area.touches(service.zones):
+            zones = tuple(code for code, _ in service.zones)
+            skipped.append(
+                SkippedService(f"{BUNDLE_FILE}, ligne {row.line}", service.service_id, zones)
+            )
+            continue
+        kept.append(ParsedRow(row.line, {"service_id": service.service_id, "row": service}))
+    ctx.report.notes.extend(OfferBatch(skipped=skipped).notes())
+    return kept
+
+
+def _write_services(ctx: BundleContext, journal: Journal, rows: list[ParsedRow]) -> UpsertCounts:
+    return write_services(ctx.conn, journal, [r.values["row"] for r in rows])
+
+
+register(
+    FileKind(
+        BUNDLE_FILE,
+        60,
+        SERVICE_COLUMNS,
+        ("service_id",),
+        "service_id",
+        _check_services,
+        _write_services,
+    )
+)
