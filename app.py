@@ -32,6 +32,7 @@ PAGES = {
     "Pilotage": [
         page("vue_ensemble.py", "Vue d'ensemble", "🏠", default=True),
         page("point_hebdomadaire.py", "Point hebdomadaire", "📅"),
+        page("comite.py", "Comité de suivi", "🏛️"),
     ],
     "Parcours des bénéficiaires": [
         page("convocation.py", "Convocation et rendez-vous", "✉️"),

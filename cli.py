@@ -311,6 +311,69 @@ def _metrics_table(report: dict, threshold: int) -> list[str]:
     return lines
 
 
+@cli.group("export", help="Exports : support PowerPoint du comité de suivi.")
+def export_group() -> None:
+    """Exports for meetings."""
+
+
+@export_group.command(
+    "deck", help="Support du comité de suivi (PowerPoint 16:9, graphiques natifs modifiables)."
+)
+@click.option("--from", "date_from", required=True, help="Début de la période (AAAA-MM-JJ).")
+@click.option("--to", "date_to", required=True, help="Fin de la période (AAAA-MM-JJ), incluse.")
+@click.option("--as-of", "as_of", default=None, help="Date d'observation (par défaut : --to).")
+@click.option(
+    "--committee-date", default=None, help="Date du comité (AAAA-MM-JJ, par défaut : --to)."
+)
+@click.option("--territory", default=None, help="UTAS (nom), EPCI (SIREN) ou commune (code INSEE).")
+@click.option("--payer", type=click.Choice(["caf", "msa"]), default=None, help="Payeur.")
+@click.option(
+    "--output", required=True, type=click.Path(path_type=Path), help="Fichier .pptx à écrire."
+)
+def export_deck_command(
+    date_from: str,
+    date_to: str,
+    as_of: str | None,
+    committee_date: str | None,
+    territory: str | None,
+    payer: str | None,
+    output: Path,
+) -> None:
+    """Build the committee deck, store its figures as a snapshot, write the file."""
+    import time
+
+    from charts.deck import export_deck
+    from metrics.scope import Scope
+
+    scope = Scope.build(
+        _parse_date(date_from, "--from"),  # type: ignore[arg-type]
+        _parse_date(date_to, "--to"),  # type: ignore[arg-type]
+        _parse_date(as_of, "--as-of"),
+        territory,
+        payer,
+    )
+    started = time.perf_counter()
+    content = export_deck(
+        _engine(),
+        _settings(),
+        period_from=scope.start,
+        period_to=scope.end,
+        as_of=scope.as_of,
+        committee_date=_parse_date(committee_date, "--committee-date"),
+        territory=scope.territory,
+        payer=scope.payer,
+    )
+    try:
+        output.write_bytes(content)
+    except OSError as exc:
+        click.echo(f"Erreur : impossible d'écrire {output} ({exc.strerror}).", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Support du comité écrit : {output} ({len(content) // 1024} Ko, "
+        f"{time.perf_counter() - started:.1f} s) ; chiffres conservés pour le prochain comité."
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the click group and translate user errors into one French line."""
     try:

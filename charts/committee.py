@@ -91,6 +91,15 @@ def two_months_before(day: dt.date) -> dt.date:
     raise ValueError(day)
 
 
+def category_label(category: str) -> str:
+    """French name of a data·inclusion need category (the coverage family knows them)."""
+    try:
+        from metrics.coverage import category_label as coverage_label
+    except ImportError:
+        return category
+    return coverage_label(category)
+
+
 def label_of(metric_id: str) -> str:
     """The French label of an indicator (its id if the catalogue does not know it)."""
     try:
@@ -385,7 +394,7 @@ def committee_charts(data: CommitteeData) -> list[ChartDescription]:
     if coverage:
         charts.append(
             trend_chart(
-                [label_of(i).removeprefix("Couverture ") for i in coverage],
+                [category_label(i.removeprefix(COVERAGE_PREFIX)) for i in coverage],
                 {"Couverture": [data.current[i] for i in coverage]},
                 key="comite-couverture",
                 title="Offre partenaire : bénéficiaires ayant un besoin couvert sur leur commune",

@@ -1,0 +1,101 @@
+"""« Comité de suivi »: the period since the last committee against the one before, trends
+since the launch, roadmap by axis, partner offer and companies, and the deck download."""
+
+import streamlit as st
+
+from charts.committee import committee_charts, gather_committee, headline_rows
+from charts.deck import deck_and_snapshot
+from ui.chart_block import chart_block
+from ui.context import get_context
+from ui.formatting import NO_DATA, format_date
+from ui.metrics_cache import current_version, metric_results, show_failures
+from ui.scope_bar import scope_bar
+from ui.tables import actions_table, steps_table
+
+context = get_context()
+chosen = scope_bar(context)
+version = current_version(context)
+failures: dict[str, str] = {}
+
+
+def compute(scope):  # type: ignore[no-untyped-def]
+    """The page's cached results (the deck uses the same ones)."""
+    computed = metric_results(context, scope, version)
+    failures.update(computed.failures)
+    return computed.results
+
+
+data = gather_committee(
+    context.engine,
+    context.settings,
+    chosen.as_of,
+    territory=chosen.territory,
+    payer=chosen.payer,
+    compute=compute,
+)
+
+st.title("Comité de suivi")
+previous = (
+    f"depuis le comité du {format_date(data.previous_committee)}"
+    if data.previous_committee
+    else "aucun comité précédent enregistré : les deux derniers mois"
+)
+st.caption(
+    f"Comité du {format_date(data.committee_date)} (date d'observation du périmètre) — période "
+    f"{data.period_text}, {previous}. Comparée à la période précédente de même durée, du "
+    f"{format_date(data.previous_scope.start)} au {format_date(data.previous_scope.end)}."
+)
+for label, message in failures.items():
+    st.warning(f"Indicateurs « {label} » indisponibles : {message}")
+
+st.download_button(
+    "Télécharger le support du comité (PowerPoint)",
+    data=lambda: deck_and_snapshot(context.engine, data),
+    file_name=f"comite-de-suivi_{data.committee_date.isoformat()}.pptx",
+    mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    type="primary",
+    icon=":material/slideshow:",
+    on_click="ignore",
+    key="deck-download",
+    help="Diapositives 16:9 aux graphiques natifs modifiables ; les chiffres présentés sont "
+    "conservés pour comparaison au prochain comité.",
+)
+
+st.subheader("Indicateurs clés")
+rows = headline_rows(data)
+presented = (
+    f"Présenté le {format_date(data.presented.committee_date)}"
+    if data.presented
+    else "Présenté au dernier comité"
+)
+if rows:
+    st.dataframe(
+        {
+            "Indicateur": [r.label for r in rows],
+            "Période précédente": [r.previous for r in rows],
+            "Période du comité": [r.current for r in rows],
+            "Évolution": [r.change for r in rows],
+            presented: [r.presented for r in rows],
+            "Cible": [r.target for r in rows],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.info(NO_DATA)
+
+st.subheader("Graphiques du comité")
+for desc in committee_charts(data):
+    chart_block(desc)
+
+st.subheader("Feuille de route : étapes en retard")
+if data.late_steps:
+    steps_table(data.late_steps)
+else:
+    st.success("Aucune étape en retard.")
+
+st.subheader("Décisions et actions ouvertes")
+if data.decisions or data.actions:
+    actions_table([*data.decisions, *data.actions])
+else:
+    st.info("Aucune décision ni action ouverte.")
