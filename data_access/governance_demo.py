@@ -1,0 +1,274 @@
+"""Demo governance: plausible roadmap progress and meetings for the synthetic département.
+
+A demo that shows the seed roadmap all « à faire » and no meeting would not show what the
+« Feuille de route » and « Instances » pages are for. Given the demo's as-of date, this gives
+each seed step a believable course (started some weeks before its due date, done around it,
+sometimes blocked for a while, rarely abandoned), written as history rows dated in the past so
+the roadmap can be replayed at any earlier date; and it records weekly points since the
+roadmap set them up (S12 2023), follow-up committees every two months since February 2023 and
+a few working groups, with decisions and actions.
+
+It never overwrites work: only steps never edited (version 1, no history) get a demo course,
+and meetings are added only when there are none. Authors are roles, never persons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from data_access.governance import add_action, create_meeting
+from data_access.roadmap_seed import load_seed_roadmap
+from data_access.schema import Meeting, RoadmapStep, RoadmapStepHistory
+from settings import Settings
+
+PILOT_START = dt.date(2023, 2, 17)
+WEEKLY_START = dt.date(2023, 3, 24)  # S12 2023, the roadmap's due date for the weekly point
+AUTHORS = {
+    "CD": "Cheffe de projet CD",
+    "PE": "Chef de projet France Travail",
+    "État": "Commissaire à la lutte contre la pauvreté",
+    "Beta.gouv": "Équipe Beta.gouv",
+    "CAF": "Référente CAF",
+    "MSA": "Référent MSA",
+}
+WEEKLY_ACTIONS = (
+    "Relancer les partenaires sur les présences aux rendez-vous collectifs",
+    "Mettre à jour la liste des bénéficiaires du stock à recontacter",
+    "Préparer les indicateurs du prochain comité de suivi",
+    "Vérifier les convocations envoyées hors délai de 15 jours",
+    "Recenser les places disponibles en PMSMP",
+    "Partager le planning des référents pour le mois suivant",
+    "Faire le point sur les orientations en attente de plus de 30 jours",
+)
+COMMITTEE_DECISIONS = (
+    "Valider le calendrier de reprise du stock",
+    "Étendre les rendez-vous collectifs aux UTAS du sud du département",
+    "Adopter le tableau de bord comme support commun du comité",
+    "Confier à France Travail la coordination des chargés de relation entreprises",
+    "Maintenir le rythme bimestriel du comité de suivi",
+    "Mobiliser le club « Les entreprises s'engagent » sur les immersions",
+)
+WORKING_GROUPS = (
+    (dt.date(2023, 4, 6), "Groupe de travail « Offre d'accompagnement »", "AC-01"),
+    (dt.date(2023, 5, 11), "Groupe de travail « Reprise du stock »", "DO-11"),
+    (dt.date(2023, 5, 25), "Atelier « Mobilisation des entreprises »", "ME-04"),
+)
+
+
+@dataclass(frozen=True)
+class DemoGovernanceReport:
+    """What the demo governance added."""
+
+    steps_with_history: int
+    history_rows: int
+    meetings: int
+    actions: int
+
+
+def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9, 0)) + dt.timedelta(minutes=rng.randrange(0, 480))
+
+
+def _course(
+    rng: random.Random, due: dt.date | None, step_id: str
+) -> list[tuple[dt.date, str, str | None]]:
+    """Dated status changes of one step: (day, new status, comment)."""
+    if due is None:  # macro-process questions: settled in the first weeks of the pilot
+        start = PILOT_START + dt.timedelta(days=rng.randrange(0, 10))
+        return [
+            (start, "en_cours", "Question mise à l'ordre du jour du point hebdomadaire"),
+            (start + dt.timedelta(days=rng.randrange(14, 60)), "fait", "Modalité arrêtée"),
+        ]
+    start = max(PILOT_START, due - dt.timedelta(days=rng.randrange(20, 50)))
+    events: list[tuple[dt.date, str, str | None]] = [(start, "en_cours", None)]
+    draw = rng.random()
+    if draw < 0.05 or step_id == "ME-05":
+        events.append((due + dt.timedelta(days=rng.randrange(10, 40)), "abandonne", "Arbitrage"))
+        return events
+    finish = due + dt.timedelta(days=rng.randrange(-10, 45))
+    if draw < 0.2:
+        blocked = start + dt.timedelta(days=rng.randrange(5, 20))
+        events.append((blocked, "bloque", "En attente d'un arbitrage ou d'un outil"))
+        events.append((blocked + dt.timedelta(days=rng.randrange(15, 60)), "en_cours", None))
+        finish = max(finish, events[-1][0] + dt.timedelta(days=rng.randrange(10, 40)))
+    events.append((max(finish, start + dt.timedelta(days=3)), "fait", None))
+    return events
+
+
+def _fill_steps(session: Session, as_of: dt.date, seed: int) -> tuple[int, int]:
+    edited = set(session.scalars(select(RoadmapStepHistory.step_id).distinct()).all())
+    steps = session.scalars(
+        select(RoadmapStep).where(RoadmapStep.version == 1).order_by(RoadmapStep.position)
+    ).all()
+    changed = rows = 0
+    for step in steps:
+        if step.step_id in edited:
+            continue
+        rng = random.Random(f"governance-{seed}-{step.step_id}")  # same course on every run
+        course = _course(rng, step.due_date, step.step_id)
+        past = [event for event in course if event[0] <= as_of]
+        if not past:
+            continue
+        owners = [o for o in step.owners.split("|") if o] or ["CD"]
+        status, done_date, moment = "a_faire", None, None
+        for day, new_status, comment in past:
+            moment = _moment(rng, day)
+            new_done = day if new_status == "fait" else None
+            session.execute(
+                insert(RoadmapStepHistory).values(
+                    step_id=step.step_id,
+                    changed_at=moment,
+                    changed_by=AUTHORS[rng.choice(owners)],
+                    old_status=status,
+                    new_status=new_status,
+                    old_done_date=done_date,
+                    new_done_date=new_done,
+                    comment=comment,
+                )
+            )
+            status, done_date = new_status, new_done
+            rows += 1
+        session.execute(
+            update(RoadmapStep)
+            .where(RoadmapStep.step_id == step.step_id, RoadmapStep.version == 1)
+            .values(
+                status=status,
+                done_date=done_date,
+                comment=past[-1][2],
+                version=1 + len(past),
+                updated_at=moment,
+                updated_by=AUTHORS[owners[0]],
+            )
+        )
+        changed += 1
+    return changed, rows
+
+
+def _committee_dates(as_of: dt.date) -> list[dt.date]:
+    """Every two months from February 2023 (August moved to September), up to the next one."""
+    dates: list[dt.date] = []
+    year, month = 2023, 2
+    while True:
+        shown = 9 if month == 8 else month
+        day = dt.date(year, shown, 16)
+        dates.append(day)
+        if day > as_of:
+            return dates
+        month += 2
+        if month > 12:
+            year, month = year + 1, month - 12
+
+
+def _weekly_dates(as_of: dt.date) -> list[dt.date]:
+    """Fridays from S12 2023, without August and the Christmas weeks, up to the next one."""
+    dates: list[dt.date] = []
+    day = WEEKLY_START
+    while True:
+        if day.month != 8 and not (day.month == 12 and day.day > 20):
+            dates.append(day)
+            if day > as_of:
+                return dates
+        day += dt.timedelta(days=7)
+
+
+def _action_status(rng: random.Random, due: dt.date, as_of: dt.date) -> str:
+    if due > as_of:
+        return rng.choice(("ouverte", "en_cours"))
+    if due < as_of - dt.timedelta(days=21):
+        return "faite" if rng.random() < 0.92 else "abandonnee"
+    return rng.choice(("faite", "en_cours", "ouverte"))
+
+
+def _fill_meetings(
+    session: Session, as_of: dt.date, rng: random.Random, steps: list[RoadmapStep]
+) -> tuple[int, int]:
+    meetings = actions = 0
+    dated = [s for s in steps if s.due_date is not None]
+    for number, day in enumerate(_committee_dates(as_of), start=1):
+        meeting = create_meeting(
+            session,
+            "comite_de_suivi",
+            day,
+            f"Comité de suivi n° {number}",
+            ["État", "CD", "PE", "CAF", "MSA", "ARS"],
+            "Co-présidé par le préfet et le président du conseil départemental.",
+        )
+        meetings += 1
+        if day > as_of:
+            continue
+        for text in rng.sample(COMMITTEE_DECISIONS, 2):
+            add_action(session, text, kind="decision", meeting_id=meeting, status="faite")
+            actions += 1
+        upcoming = [s for s in dated if day < s.due_date <= day + dt.timedelta(days=75)]
+        for step in rng.sample(upcoming, min(2, len(upcoming))):
+            due = min(step.due_date, day + dt.timedelta(days=45))
+            owner = (step.owners.split("|") or ["CD"])[0] or "CD"
+            add_action(
+                session,
+                f"Sécuriser l'échéance de l'étape {step.step_id}",
+                meeting_id=meeting,
+                owner=owner,
+                due_date=due,
+                status=_action_status(rng, due, as_of),
+                step_id=step.step_id,
+            )
+            actions += 1
+    for day in _weekly_dates(as_of):
+        present = ["CD", "PE", "État"] + [p for p in ("CAF", "MSA", "ARS") if rng.random() < 0.2]
+        meeting = create_meeting(
+            session, "point_hebdomadaire", day, "Point hebdomadaire d'avancement", present
+        )
+        meetings += 1
+        if day <= as_of and rng.random() < 0.4:
+            due = day + dt.timedelta(days=rng.choice((7, 14, 21)))
+            add_action(
+                session,
+                rng.choice(WEEKLY_ACTIONS),
+                meeting_id=meeting,
+                owner=rng.choice(("CD", "PE", "État")),
+                due_date=due,
+                status=_action_status(rng, due, as_of),
+            )
+            actions += 1
+    for day, title, step_id in WORKING_GROUPS:
+        if day > as_of:
+            continue
+        meeting = create_meeting(session, "groupe_de_travail", day, title, ["CD", "PE", "État"])
+        meetings += 1
+        if session.get(RoadmapStep, step_id) is not None:
+            add_action(
+                session,
+                f"Rédiger la synthèse du groupe de travail ({step_id})",
+                meeting_id=meeting,
+                owner="CD",
+                due_date=day + dt.timedelta(days=14),
+                status=_action_status(rng, day + dt.timedelta(days=14), as_of),
+                step_id=step_id,
+            )
+            actions += 1
+    return meetings, actions
+
+
+def fill_demo_governance(
+    session: Session, settings: Settings, as_of: dt.date, seed: int = 2023
+) -> DemoGovernanceReport:
+    """Give the seed roadmap a demo course up to ``as_of`` and record demo meetings.
+
+    Reproducible for a given seed and as-of date. Loads the seed roadmap first if it is
+    missing. Steps already edited and existing meetings are left alone.
+    """
+    rng = random.Random(f"governance-{seed}")
+    load_seed_roadmap(session, settings)
+    session.flush()
+    steps_changed, rows = _fill_steps(session, as_of, seed)
+    meetings = actions = 0
+    if session.scalar(select(func.count()).select_from(Meeting)) == 0:
+        steps = list(session.scalars(select(RoadmapStep).order_by(RoadmapStep.position)).all())
+        meetings, actions = _fill_meetings(session, as_of, rng, steps)
+    session.flush()
+    return DemoGovernanceReport(steps_changed, rows, meetings, actions)

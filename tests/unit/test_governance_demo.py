@@ -1,0 +1,66 @@
+"""Demo governance: past-dated history consistent with the steps, meetings, reproducibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from data_access.db import session_scope
+from data_access.governance import list_actions, list_meetings
+from data_access.governance_demo import fill_demo_governance
+from data_access.roadmap import list_steps, set_step_status, step_history, steps_at
+from data_access.roadmap_seed import load_seed_roadmap
+
+AS_OF = dt.date(2023, 9, 30)
+
+
+def _fill(db, as_of=AS_OF, seed=7):
+    with session_scope(db.engine) as session:
+        return fill_demo_governance(session, db.settings, as_of, seed)
+
+
+def test_history_is_past_and_replays_to_the_current_status(db):
+    report = _fill(db)
+    assert report.steps_with_history > 30 and report.meetings > 20
+    history = step_history(db.engine)
+    assert history and all(h.changed_at.date() <= AS_OF for h in history)
+    steps = list_steps(db.engine)
+    replayed = {s.step_id: s.status for s in steps_at(db.engine, AS_OF)}
+    assert replayed == {s.step_id: s.status for s in steps}
+    # Before the pilot, every step was still to do.
+    assert {s.status for s in steps_at(db.engine, dt.date(2023, 2, 1))} == {"a_faire"}
+    for step in steps:
+        entries = [h for h in history if h.step_id == step.step_id]
+        assert step.version == 1 + len(entries)
+        assert (step.status == "fait") == (step.done_date is not None)
+
+
+def test_meetings_rhythm(db):
+    _fill(db)
+    meetings = list_meetings(db.engine)
+    committees = sorted(m.date for m in meetings if m.kind == "comite_de_suivi")
+    # Feb, Apr, Jun, Sep (August moved), Oct 2023 — Oct being the next one after 30 Sep.
+    assert committees == [
+        dt.date(2023, 2, 16),
+        dt.date(2023, 4, 16),
+        dt.date(2023, 6, 16),
+        dt.date(2023, 9, 16),
+        dt.date(2023, 10, 16),
+    ]
+    weekly = [m.date for m in meetings if m.kind == "point_hebdomadaire"]
+    assert min(weekly) == dt.date(2023, 3, 24) and all(d.weekday() == 4 for d in weekly)
+    assert not [d for d in weekly if d.month == 8]
+    assert sum(1 for d in weekly if d > AS_OF) == 1  # the next weekly point is planned
+    actions = list_actions(db.engine)
+    assert all(a.meeting_date is None or a.meeting_date <= AS_OF for a in actions)
+
+
+def test_reproducible_and_never_overwrites(db):
+    with session_scope(db.engine) as session:
+        load_seed_roadmap(session, db.settings)
+        set_step_status(session, "DO-01", "bloqué", user="Lead", now=dt.datetime(2023, 4, 1, 9))
+    first = _fill(db)
+    assert first.steps_with_history <= 41  # DO-01, edited by a lead, is left alone
+    assert next(s for s in list_steps(db.engine) if s.step_id == "DO-01").status == "bloque"
+    assert [h.changed_by for h in step_history(db.engine, "DO-01")] == ["Lead"]
+    again = _fill(db)
+    assert (again.steps_with_history, again.meetings) == (0, 0)
