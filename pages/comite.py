@@ -8,7 +8,7 @@ from charts.deck import deck_and_snapshot
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.formatting import NO_DATA, format_date
-from ui.metrics_cache import current_version, metric_results, show_failures
+from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table, steps_table
 

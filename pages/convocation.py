@@ -57,4 +57,4 @@ curve_block(
 )
 
 st.subheader("Détail par cohorte, par UTAS et par type")
-breakdown_tabs(BREAKDOWNS, computed, scope, threshold)
+breakdown_tabs(BREAKDOWNS, computed, scope, threshold, key="convocation")

@@ -87,4 +87,4 @@ results_bars(
 )
 
 st.subheader("Détail par cohorte, par UTAS et par type")
-breakdown_tabs(BREAKDOWNS, computed, scope, threshold)
+breakdown_tabs(BREAKDOWNS, computed, scope, threshold, key="orientation")

@@ -34,31 +34,40 @@ def breakdown_kind(name: str) -> str:
     return "hbar" if name in ("utas", "axis", "epci", "commune") else "bar"
 
 
-def breakdown_tabs(ids: Sequence[str], computed: Computed, scope: Scope, threshold: int) -> None:
-    """For each indicator present, one tab per breakdown with its chart block."""
-    for metric_id in ids:
-        result = computed.get(metric_id)
-        if result is None or not result.breakdowns:
-            continue
-        label = label_of(metric_id)
-        st.markdown(f"#### {label}")
-        names = list(result.breakdowns)
-        for tab, name in zip(
-            st.tabs([BREAKDOWN_LABELS.get(n, n) for n in names]), names, strict=True
-        ):
-            with tab:
-                chart_block(
-                    breakdown_chart(
-                        result,
-                        name,
-                        title=f"{label} — {BREAKDOWN_LABELS.get(name, name).lower()}",
-                        x_title=BREAKDOWN_AXES.get(name, "Catégorie"),
-                        as_of=scope.as_of,
-                        threshold=threshold,
-                        kind=breakdown_kind(name),  # type: ignore[arg-type]
-                        series_name=label,
-                    )
+def breakdown_tabs(
+    ids: Sequence[str], computed: Computed, scope: Scope, threshold: int, *, key: str
+) -> None:
+    """A selector of indicators, then one tab per breakdown of the chosen one.
+
+    One indicator at a time keeps the page light (each chart carries its exports) and the
+    reader focused; the selection is kept while the person changes the scope.
+    """
+    present = [i for i in ids if (result := computed.get(i)) is not None and result.breakdowns]
+    if not present:
+        st.info(NO_DATA)
+        return
+    metric_id = st.selectbox(
+        "Indicateur à détailler", present, format_func=label_of, key=f"detail-{key}"
+    )
+    result = computed.get(metric_id)
+    if result is None:
+        return
+    label = label_of(metric_id)
+    names = list(result.breakdowns)
+    for tab, name in zip(st.tabs([BREAKDOWN_LABELS.get(n, n) for n in names]), names, strict=True):
+        with tab:
+            chart_block(
+                breakdown_chart(
+                    result,
+                    name,
+                    title=f"{label} — {BREAKDOWN_LABELS.get(name, name).lower()}",
+                    x_title=BREAKDOWN_AXES.get(name, "Catégorie"),
+                    as_of=scope.as_of,
+                    threshold=threshold,
+                    kind=breakdown_kind(name),  # type: ignore[arg-type]
+                    series_name=label,
                 )
+            )
 
 
 def results_bars(
