@@ -30,7 +30,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from data_inclusion.schema import v1
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -54,14 +53,17 @@ from data_access.schema import (
     ServiceThematique,
     ServiceZone,
 )
+from data_access.thematiques import CATEGORIES
+from data_access.thematiques import category_label as category_label
 from metrics.cohort import check_territory, person_conditions
 from metrics.privacy import is_secret, publish, suppress_table
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope
 from metrics.spec import Family, IndicatorSpec, MetricContext
 from metrics.sql import date_value
+from settings import Settings
 
-CATEGORY_LABELS: dict[str, str] = {c.value: c.label for c in v1.Categorie}
+CATEGORY_LABELS: dict[str, str] = CATEGORIES
 IN_PERSON = "en-presentiel"
 REMOTE = "a-distance"
 MODE_LABELS = {
@@ -70,11 +72,6 @@ MODE_LABELS = {
     "unknown": "Mode d'accueil non précisé",
 }
 LEVELS = ("utas", "epci")
-
-
-def category_label(category: str) -> str:
-    """French label of a data·inclusion category (the code itself when unknown)."""
-    return CATEGORY_LABELS.get(category, category)
 
 
 # --- SQL building blocks -------------------------------------------------------------------
@@ -596,7 +593,7 @@ class CommuneCoverage:
 
 
 def commune_coverage(
-    engine: Engine, scope: Scope, category: str, threshold: int
+    engine: Engine, settings: Settings, scope: Scope, category: str
 ) -> list[CommuneCoverage]:
     """Every commune of the scope with its coverage for one category (for the map).
 
@@ -637,6 +634,7 @@ def commune_coverage(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
+    threshold = settings.secrecy_threshold
     return [
         CommuneCoverage(
             code=row[0],
@@ -666,7 +664,9 @@ class CoverageCell:
     suppressed: bool
 
 
-def coverage_matrix(engine: Engine, scope: Scope, level: str, threshold: int) -> list[CoverageCell]:
+def coverage_matrix(
+    engine: Engine, settings: Settings, scope: Scope, level: str
+) -> list[CoverageCell]:
     """Coverage rate per territory (UTAS or EPCI) and category, secrecy applied.
 
     The table is published with the département's totals, so secondary suppression runs on
@@ -686,7 +686,7 @@ def coverage_matrix(engine: Engine, scope: Scope, level: str, threshold: int) ->
         den[(keys[0], cell.category)] += cell.persons
         if cell.covered:
             num[(keys[0], cell.category)] += cell.persons
-    masked = suppress_table(dict(den), threshold)
+    masked = suppress_table(dict(den), settings.secrecy_threshold)
     order = list(CATEGORY_LABELS)
     result = []
     for key in sorted(
@@ -721,7 +721,12 @@ class ServiceLine:
 
 
 def services_for(
-    engine: Engine, scope: Scope, category: str, level: str | None = None, code: str | None = None
+    engine: Engine,
+    settings: Settings,
+    scope: Scope,
+    category: str,
+    level: str | None = None,
+    code: str | None = None,
 ) -> list[ServiceLine]:
     """Active services of a category covering at least one commune of a territory."""
     condition: ColumnElement[bool] = territory_condition(scope)

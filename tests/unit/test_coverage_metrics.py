@@ -225,7 +225,7 @@ def test_service_with_several_thematiques_counts_once_per_category(db) -> None:
     assert modes == {"in_person": 1, "remote_only": 0, "unknown": 0}
     family = {row.key: row.value for row in results["services_famille"].breakdowns["mode"]}
     assert family["remote_only"] == 1
-    listed = coverage.services_for(db.engine, SCOPE, "sante")
+    listed = coverage.services_for(db.engine, db.settings, SCOPE, "sante")
     assert [s.service_id for s in listed] == ["S3"]
 
 
@@ -294,7 +294,9 @@ def test_secrecy_on_coverage_rates(db) -> None:
 def test_commune_map_and_matrix(db) -> None:
     build_departement(db.engine)
     add_persons(db.engine, "23031", 5, ("mobilite",))
-    communes = {c.code: c for c in coverage.commune_coverage(db.engine, SCOPE, "mobilite", 11)}
+    communes = {
+        c.code: c for c in coverage.commune_coverage(db.engine, db.settings, SCOPE, "mobilite")
+    }
     assert len(communes) == 255
     assert communes["23096"].covered and communes["23096"].persons_in_need == 15
     assert communes["23008"].white_zone and communes["23008"].persons_in_need == 11
@@ -303,7 +305,7 @@ def test_commune_map_and_matrix(db) -> None:
     # A commune without anyone in need is not a white zone.
     assert not communes["23002"].white_zone
 
-    matrix = coverage.coverage_matrix(db.engine, SCOPE, "utas", 11)
+    matrix = coverage.coverage_matrix(db.engine, db.settings, SCOPE, "utas")
     cells = {(c.territory, c.category): c for c in matrix}
     assert cells[("Guéret", "mobilite")].rate == 1.0
     assert cells[("Boussac", "mobilite")].suppressed
