@@ -13,9 +13,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from babel.dates import format_date as babel_format_date
 
 from charts.theme import (
     BLEU_FRANCE,
+    GREY_BACKGROUND,
     GREY_LIGHT,
     GREY_MID,
     ROUGE_MARIANNE,
@@ -81,18 +83,56 @@ def _today_line(fig: go.Figure, day: dt.date, label: str) -> None:
         yref="paper",
         text=label,
         showarrow=False,
-        yanchor="bottom",
+        xanchor="left",
+        yanchor="top",
+        xshift=4,
         font={"color": ROUGE_MARIANNE},
+        bgcolor="rgba(255,255,255,0.8)",
     )
+
+
+def month_ticks(first: dt.date, last: dt.date) -> tuple[list[dt.date], list[str]]:
+    """First days of months between two dates, labelled in French (« avr. 2023 »).
+
+    Every month up to 18 months, every quarter beyond, so labels never overlap.
+    """
+    step = 1 if (last.year - first.year) * 12 + last.month - first.month <= 18 else 3
+    ticks: list[dt.date] = []
+    year, month = first.year, first.month
+    if first.day > 1:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    while dt.date(year, month, 1) <= last:
+        if (month - 1) % step == 0:
+            ticks.append(dt.date(year, month, 1))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return ticks, [babel_format_date(t, "MMM y", locale="fr_FR") for t in ticks]
+
+
+def _date_axis(title: str, dates: Sequence[dt.date]) -> dict[str, object]:
+    if not dates:
+        return {"title": {"text": title}}
+    first, last = min(dates), max(dates)
+    ticks, labels = month_ticks(first, last)
+    margin = dt.timedelta(days=10)
+    return {
+        "title": {"text": title},
+        "tickvals": ticks,
+        "ticktext": labels,
+        "range": [first - margin, last + margin],
+    }
 
 
 def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: str) -> go.Figure:
     """Dated steps at their due date, one line each, grouped by axis, coloured by status.
 
-    Late steps (open, due before ``as_of``) get a red outline; undated steps are left out
-    (the page lists them in its table).
+    Lines follow the roadmap order; each axis is a shaded band named on the left. Late steps
+    (open, due before ``as_of``) get a red outline; undated steps are left out (the page lists
+    them in its table).
     """
     dated = [s for s in steps if s.due_date is not None]
+    order = [s.step_id for s in dated]
     fig = go.Figure()
     for status, label in STATUS_LABELS.items():
         members = [s for s in dated if s.status == status]
@@ -101,7 +141,7 @@ def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: 
         fig.add_trace(
             go.Scatter(
                 x=[s.due_date for s in members],
-                y=[[s.axis for s in members], [s.step_id for s in members]],
+                y=[s.step_id for s in members],
                 mode="markers",
                 name=label.capitalize(),
                 marker={
@@ -118,16 +158,61 @@ def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: 
                 hoverinfo="text",
             )
         )
+    _axis_bands(fig, dated)
     _today_line(fig, as_of, today_label)
     fig.update_layout(
         template=register_template(),
         title={"text": "<b>Feuille de route : échéances des étapes par axe</b>"},
-        height=max(360, 140 + ROW_HEIGHT * len(dated)),
-        xaxis={"title": {"text": "Échéance"}, "tickformat": "%b %Y"},
-        yaxis={"autorange": "reversed", "title": None},
+        height=max(360, 160 + ROW_HEIGHT * len(dated)),
+        xaxis=_date_axis("Échéance", [s.due_date for s in dated if s.due_date] + [as_of]),
+        yaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": order,
+            "tickmode": "array",
+            "tickvals": order,
+            "ticktext": order,
+            "tickfont": {"size": 12},
+            "autorange": "reversed",
+            "title": None,
+        },
+        margin={"l": 230},
         showlegend=True,
     )
     return fig
+
+
+def _axis_bands(fig: go.Figure, dated: Sequence[StepView]) -> None:
+    """A light band behind each axis's lines, with the axis name left of the step ids."""
+    groups: dict[str, list[int]] = {}
+    for index, step in enumerate(dated):
+        groups.setdefault(step.axis, []).append(index)
+    for number, (axis, rows) in enumerate(groups.items()):
+        low, high = min(rows) - 0.5, max(rows) + 0.5
+        if number % 2 == 0:
+            fig.add_shape(
+                type="rect",
+                xref="paper",
+                x0=0,
+                x1=1,
+                yref="y",
+                y0=low,
+                y1=high,
+                fillcolor=GREY_BACKGROUND,
+                line={"width": 0},
+                layer="below",
+            )
+        fig.add_annotation(
+            xref="paper",
+            x=0,
+            xshift=-60,
+            yref="y",
+            y=(low + high) / 2,
+            text=f"<b>{axis}</b>",
+            showarrow=False,
+            xanchor="right",
+            font={"size": 12, "color": GREY_MID},
+        )
 
 
 def timeline_table(
@@ -211,8 +296,33 @@ def governance_calendar(
         template=register_template(),
         title={"text": "<b>Calendrier des instances et jalons</b>"},
         height=380,
-        xaxis={"title": {"text": "Date"}, "tickformat": "%b %Y"},
+        xaxis=_date_axis(
+            "Date", [m.date for m in meetings] + [s.due_date for s in dated] + [today]
+        ),
         yaxis={"title": None, "type": "category"},
         showlegend=False,
     )
     return fig
+
+
+def calendar_table(
+    meetings: Sequence[MeetingView], milestones: Sequence[StepView]
+) -> tuple[list[str], list[list[str | float | None]]]:
+    """Header and rows of the governance calendar (meetings, then dated milestones)."""
+    header = ["Date", "Type", "Intitulé", "Institutions ou responsables", "Statut"]
+    rows: list[list[str | float | None]] = [
+        [m.date.isoformat(), m.kind_label, m.title, "|".join(m.institutions), ""]
+        for m in sorted(meetings, key=lambda m: m.date)
+    ]
+    rows += [
+        [
+            s.due_date.isoformat(),
+            MILESTONES_ROW,
+            f"{s.step_id} — {s.step}",
+            "|".join(s.owners),
+            s.status_label,
+        ]
+        for s in sorted(milestones, key=lambda s: (s.due_date or dt.date.max, s.position))
+        if s.due_date is not None
+    ]
+    return header, rows

@@ -9,7 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from charts.roadmap_timeline import governance_calendar
+from charts.roadmap_timeline import calendar_table, governance_calendar
 from data_access.exceptions import DataAccessError
 from data_access.governance import (
     ACTION_KIND_LABELS,
@@ -26,6 +26,7 @@ from data_access.roadmap import list_steps
 from data_access.schema import ACTION_STATUSES, PARTIES
 from ui.auth import can_edit_roadmap
 from ui.context import get_context
+from ui.figure_exports import figure_downloads
 from ui.formatting import format_date
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table
@@ -49,12 +50,17 @@ meetings = list_meetings(context.engine)
 steps = list_steps(context.engine)
 
 st.subheader("Calendrier")
+calendar = governance_calendar(meetings, steps, today, today_label="Aujourd'hui")
 st.plotly_chart(
-    governance_calendar(meetings, steps, today, today_label="Aujourd'hui"),
+    calendar,
     theme=None,
     width="stretch",
     key="instances-calendar",
     config={"displaylogo": False, "locale": "fr"},
+)
+header, rows = calendar_table(meetings, steps)
+figure_downloads(
+    calendar, key="instances-calendar", file_stem="calendrier-instances", header=header, rows=rows
 )
 upcoming = [m for m in meetings if m.date >= today]
 if upcoming:
