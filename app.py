@@ -43,7 +43,10 @@ PAGES = {
         page("feuille_de_route.py", "Feuille de route", "🗺️"),
         page("instances.py", "Instances", "🏛️"),
     ],
-    "Partenaires et entreprises": [],
+    "Partenaires et entreprises": [
+        page("offre_partenaires.py", "Offre partenaires", "🧩"),
+        page("entreprises.py", "Entreprises", "🏭"),
+    ],
     "Données": [
         page("donnees.py", "Données disponibles", "🗄️"),
         page("methodologie.py", "Méthodologie", "📖"),

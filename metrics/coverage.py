@@ -480,6 +480,14 @@ def categories_in_need(cells: Iterable[NeedCell]) -> list[str]:
     return sorted(present, key=lambda c: (order.index(c) if c in order else len(order), c))
 
 
+def categories_from_results(results: dict[str, MetricResult]) -> list[str]:
+    """Categories that have coverage indicators among computed results, in list order."""
+    prefix = COVERAGE_RATE.id.split("<", 1)[0]
+    found = [key[len(prefix) :] for key in results if key.startswith(prefix)]
+    order = list(CATEGORY_LABELS)
+    return sorted(found, key=lambda c: (order.index(c) if c in order else len(order), c))
+
+
 def compute(context: MetricContext) -> dict[str, MetricResult]:
     """Every coverage indicator for every category with at least one need in the scope."""
     engine, settings, scope = context.engine, context.settings, context.scope

@@ -1,0 +1,61 @@
+"""« Entreprises »: companies engaged (cumulative) and their actions month by month."""
+
+import streamlit as st
+
+from charts.builders import breakdown_chart, breakdowns_trend
+from ui.chart_block import chart_block
+from ui.context import get_context
+from ui.indicators import indicator_cards, label_of
+from ui.metrics_cache import metric_results, show_failures
+from ui.scope_bar import scope_bar, scope_caption
+
+KPIS = ("companies_engaged", "immersions", "job_offers", "hires", "mentoring")
+ACTIONS = ("immersions", "job_offers", "hires", "mentoring")
+
+context = get_context()
+scope = scope_bar(context)
+threshold = context.settings.secrecy_threshold
+
+st.title("Entreprises")
+st.caption(scope_caption())
+st.markdown(
+    "Mobilisation des entreprises (« les entreprises s'engagent ») : entreprises engagées en "
+    "cumul et actions menées sur la période. Ces chiffres comptent des entreprises et des "
+    "actions, pas des personnes : ils ne sont pas soumis au secret statistique et ne dépendent "
+    "ni du territoire ni du payeur choisis."
+)
+computed = metric_results(context, scope, only=KPIS)
+show_failures(computed)
+indicator_cards(KPIS, computed, threshold, previous=metric_results(context, scope.previous()))
+
+engaged = computed.get("companies_engaged")
+if engaged is not None:
+    st.subheader("Entreprises engagées, en cumul")
+    chart_block(
+        breakdown_chart(
+            engaged,
+            "month",
+            title="Entreprises engagées (cumul en fin de mois)",
+            x_title="Mois",
+            as_of=scope.as_of,
+            threshold=threshold,
+            kind="line",
+            series_name=label_of("companies_engaged"),
+        )
+    )
+
+present = {label_of(i): r for i in ACTIONS if (r := computed.get(i)) is not None}
+if present:
+    st.subheader("Actions des entreprises, par mois")
+    chart_block(
+        breakdowns_trend(
+            present,
+            "month",
+            key="entreprises-actions-mensuelles",
+            title="Immersions, offres, recrutements et parrainages par mois",
+            x_title="Mois",
+            as_of=scope.as_of,
+            threshold=threshold,
+            kind="bar",
+        )
+    )
