@@ -13,11 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from data_access.roadmap import CLOSED_STATUSES, StepView, steps_at
+from sqlalchemy import Engine
+
+from data_access.roadmap import CLOSED_STATUSES, StepChange, StepView, changes_between, steps_at
 from data_access.schema import PARTIES
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.spec import Family, IndicatorSpec, MetricContext
+from settings import Settings
 
 DUE_SOON_DAYS = 14
 NO_OWNER_LABEL = "Non attribué"
@@ -170,6 +173,21 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     """Roadmap indicators at the scope's as-of date (statuses replayed from the history)."""
     as_of = context.scope.as_of
     return roadmap_results(steps_at(context.engine, as_of), as_of, context)
+
+
+def roadmap_at(engine: Engine, settings: Settings, as_of: dt.date) -> list[StepView]:
+    """Every step with its status at ``as_of`` (``ui.metrics_cache.cached_call`` signature)."""
+    return steps_at(engine, as_of)
+
+
+def roadmap_changes(
+    engine: Engine, settings: Settings, start: dt.date, end: dt.date
+) -> list[StepChange]:
+    """Steps whose status at the end of ``end`` differs from the one at the end of ``start``.
+
+    What the committee reviews as « ce qui a bougé depuis le dernier comité ».
+    """
+    return changes_between(engine, start, end)
 
 
 FAMILY = Family(

@@ -11,6 +11,7 @@ from data_access.db import session_scope
 from data_access.roadmap import step_history
 from data_access.roadmap_seed import load_seed_roadmap
 from settings import get_settings
+from tests.unit.test_roadmap_seed import EXPECTED_DUE
 
 
 @pytest.fixture
@@ -80,3 +81,22 @@ def test_set_errors_are_one_french_line(run, args, message):
     code, _out, err = run("roadmap", "set", *args)
     assert code == 1
     assert err.startswith(message) and err.count("\n") == 1
+
+
+def test_fresh_database_init_then_list(tmp_path, monkeypatch, capsys):
+    """The « done when » of the roadmap: init-db on an empty file, then every dated step."""
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", f"sqlite:///{tmp_path / 'neuve.sqlite'}")
+    get_settings.cache_clear()
+    try:
+        cli.main(["init-db"])
+        assert "42 étapes de feuille de route chargées" in capsys.readouterr().out
+        cli.main(["roadmap", "list", "--json"])
+        steps = {s["id"]: s for s in json.loads(capsys.readouterr().out)}
+        assert {k: s["due_date"] for k, s in steps.items() if s["due_date"]} == {
+            k: d.isoformat() for k, d in EXPECTED_DUE.items()
+        }
+        cli.main(["roadmap", "set", "GP-01", "fait", "--user", "Lea"])
+        cli.main(["roadmap", "history", "GP-01"])
+        assert "à faire → fait" in capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()

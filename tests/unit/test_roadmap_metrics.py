@@ -10,6 +10,7 @@ from data_access.db import session_scope
 from data_access.roadmap import set_step_status
 from data_access.roadmap_seed import load_seed_roadmap
 from metrics import catalog
+from metrics.roadmap import roadmap_at, roadmap_changes
 from metrics.scope import Scope
 from metrics.spec import MetricContext
 
@@ -142,3 +143,16 @@ def test_due_soon_bounds(seeded):
     r = _results(seeded, D(2023, 3, 31))
     assert r["roadmap_due_next_14d"].value == 7
     assert r["roadmap_late_steps"].value == 1  # GP-01 only
+
+
+def test_changes_since_last_committee(seeded):
+    _set(seeded, "DO-03", "en cours", T(2023, 3, 15, 10, 0))
+    _set(seeded, "DO-03", "fait", T(2023, 4, 20, 10, 0))
+    _set(seeded, "ME-01", "en cours", T(2023, 4, 18, 10, 0))
+    moved = roadmap_changes(seeded.engine, seeded.settings, D(2023, 4, 14), D(2023, 6, 16))
+    assert [(c.step_id, c.status_before, c.status_after) for c in moved] == [
+        ("DO-03", "en_cours", "fait"),
+        ("ME-01", "a_faire", "en_cours"),
+    ]
+    at = {s.step_id: s.status for s in roadmap_at(seeded.engine, seeded.settings, D(2023, 4, 1))}
+    assert at["DO-03"] == "en_cours" and at["ME-01"] == "a_faire"
