@@ -49,6 +49,28 @@ def init_db() -> None:
     )
 
 
+@cli.command("demo", help="Remplace les données par un département de démonstration reproductible.")
+@click.option(
+    "--scale",
+    default="creuse",
+    show_default=True,
+    help="Échelle : creuse (≈ 2 700 foyers + 200 entrants/mois), large (100 000 personnes), "
+    "national (2 000 000) ou un nombre de personnes.",
+)
+@click.option("--seed", default=2023, show_default=True, type=int, help="Graine du tirage.")
+@click.option(
+    "--as-of", "as_of", default=None, help="Date d'observation (AAAA-MM-JJ, défaut : aujourd'hui)."
+)
+def demo_command(scale: str, seed: int, as_of: str | None) -> None:
+    """Generate the synthetic département and print a French summary with durations."""
+    from data_access.demo import describe_report, generate_demo
+
+    report = generate_demo(
+        _engine(), _settings(), scale=scale, seed=seed, as_of=_parse_date(as_of, "--as-of")
+    )
+    click.echo(describe_report(report))
+
+
 @cli.group("roadmap", help="Feuille de route : lister les étapes, changer un statut.")
 def roadmap() -> None:
     """Roadmap subcommands (thin wrappers over data_access.roadmap)."""
