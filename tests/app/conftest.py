@@ -1,0 +1,97 @@
+"""Fixtures of the dashboard tests: one demo database for the session, an empty one per test.
+
+The demo is built once by the same seeded function as ``pilotage demo`` (fixed as-of date, so
+figures do not move with the calendar); tests that write (deck snapshots) take a copy. The app
+reads its settings from the environment, so each fixture points ``PILOTAGE_DATABASE_URL`` at
+its database and clears the cached settings around the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+
+from data_access.db import make_engine
+from data_access.demo import generate_demo
+from data_access.initdb import init_database
+from settings import get_settings
+from tests.conftest import Database, make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_AS_OF = dt.date(2024, 6, 30)
+
+
+def _reset_caches() -> None:
+    """Forget the settings (the URL changes between tests). Metric results stay cached: their
+    keys hold the database URL and data version, and every test database has its own file."""
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database file (Creuse scale, as of 30 June 2024), built once."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    settings = make_settings(url)
+    init_database(engine, settings)
+    generate_demo(engine, settings, as_of=DEMO_AS_OF)
+    engine.dispose()
+    return path
+
+
+def _use(monkeypatch: pytest.MonkeyPatch, url: str, **env: str) -> Database:
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", url)
+    monkeypatch.setenv("PILOTAGE_AUTH_MODE", "demo")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    _reset_caches()
+    return Database(engine=make_engine(url), settings=make_settings(url), kind="sqlite")
+
+
+@pytest.fixture
+def demo_db(demo_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The shared demo database, read only; the app points at it."""
+    db = _use(monkeypatch, f"sqlite:///{demo_file}")
+    yield db
+    db.engine.dispose()
+    _reset_caches()
+
+
+@pytest.fixture
+def demo_copy(
+    demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Database]:
+    """A private copy of the demo database, for tests that write (deck snapshots)."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_file, path)
+    db = _use(monkeypatch, f"sqlite:///{path}")
+    yield db
+    db.engine.dispose()
+    _reset_caches()
+
+
+@pytest.fixture(scope="session")
+def empty_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the schema, communes and seed roadmap but no beneficiary, built once."""
+    path = tmp_path_factory.mktemp("empty") / "empty.sqlite"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    init_database(engine, make_settings(url))
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def empty_db(empty_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The shared empty database, read only; the app points at it."""
+    db = _use(monkeypatch, f"sqlite:///{empty_file}")
+    yield db
+    db.engine.dispose()
+    _reset_caches()
