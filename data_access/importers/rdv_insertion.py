@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Connection, select
@@ -162,6 +163,7 @@ _YES = {"oui", "true", "vrai", "1", "yes", "o"}
 _NO = {"non", "false", "faux", "0", "no", "n"}
 
 
+@lru_cache(maxsize=4096)
 def appointment_status(label: str) -> str | None:
     """Status value for an RDV-Insertion status label (French or English), None if unknown."""
     key = match_key(label)
@@ -174,11 +176,13 @@ def appointment_status(label: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def orientation_type(label: str) -> str | None:
     """« Sociale » → social, « Professionnelle » → pro, « Socio-professionnelle » → socio_pro."""
     return _ORIENTATION_TYPES.get(match_key(label))
 
 
+@lru_cache(maxsize=4096)
 def organism(structure: str) -> str | None:
     """Organism of « Structure d'orientation »: France Travail, the CD, another one, or None."""
     key = f" {match_key(structure)} "
@@ -191,6 +195,7 @@ def organism(structure: str) -> str | None:
     return "other"
 
 
+@lru_cache(maxsize=4096)
 def appointment_purpose(motif: str) -> str:
     """orientation (orientation, diagnostic…), accompaniment (suivi, CER…) or other."""
     key = f" {match_key(motif)} "
@@ -201,6 +206,7 @@ def appointment_purpose(motif: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=4096)
 def booked_after(autonomy: str) -> str | None:
     """« pris en autonomie ? » oui → booked after an invitation, non → set by a convocation."""
     word = match_key(autonomy)
@@ -330,10 +336,22 @@ class _Row:
         if not value:
             return None
         try:
-            return parse_date(_date_part(value))
+            return _cached_date(value)
         except CellError as exc:
             self.fail(name, str(exc))
             return None
+
+
+@lru_cache(maxsize=65536)
+def _cached_date(value: str) -> dt.date:
+    """Exports repeat the same few hundred dates: parse each text once."""
+    return parse_date(_date_part(value))
+
+
+@lru_cache(maxsize=4096)
+def _key(value: str) -> str:
+    """Cached :func:`match_key` for the short labels that repeat on every row."""
+    return match_key(value)
 
 
 def _date_part(value: str) -> str:
@@ -390,7 +408,7 @@ def _person_key(row: _Row, secret: str) -> str | None:
             "identifiant absent : « ID interne au département » ou « Numéro CAF » attendu",
         )
         return None
-    role = _ROLES.get(match_key(row.text("role")))
+    role = _ROLES.get(_key(row.text("role")))
     if role is None:
         row.fail(
             "role",
@@ -449,7 +467,7 @@ def _identity(
             birth_year = year if 1900 <= year <= 2100 else None
         except CellError:
             row.warn("birth_date", "date de naissance illisible : ignorée")
-    civility = match_key(row.text("civility"))
+    civility = _key(row.text("civility"))
     sex = {"madame": "F", "mme": "F", "monsieur": "M", "m": "M", "mr": "M"}.get(civility)
     return PersonRecord(
         person_key=key,
@@ -521,7 +539,7 @@ def _status(row: _Row, name: str, date: dt.date) -> str:
     label = row.text(name)
     status = appointment_status(label) if label else None
     if status is None:
-        if label and match_key(label) not in {"archive", "rdv pris", "non invite"}:
+        if label and _key(label) not in {"archive", "rdv pris", "non invite"}:
             row.warn(name, f"statut de rendez-vous non reconnu « {label[:40]} » : lu « inconnu »")
         return "unknown"
     return status
@@ -635,11 +653,10 @@ class RdvInsertionFileReport(FileReport):
         self.rows_inserted += counts.inserted
         self.rows_updated += counts.updated
         self.rows_unchanged += counts.unchanged
-        self.tables[table] = {
-            "inserted": counts.inserted,
-            "updated": counts.updated,
-            "unchanged": counts.unchanged,
-        }
+        totals = self.tables.setdefault(table, {"inserted": 0, "updated": 0, "unchanged": 0})
+        totals["inserted"] += counts.inserted
+        totals["updated"] += counts.updated
+        totals["unchanged"] += counts.unchanged
 
 
 class RdvInsertionImporter(Importer):
@@ -715,24 +732,35 @@ class RdvInsertionImporter(Importer):
         report.errors.extend(self.parsed.errors[errors_before:])
 
     def write(self, conn: Connection, journal: Journal) -> None:
-        """Upsert persons, then their events, through the journal (so the run can be undone)."""
+        """Write persons, then their events, through the journal (so the run can be undone).
+
+        Persons already in the database are upserted (a newer export updates them); new
+        persons and all their events are plain inserts, which spares the lookups of the upsert
+        on a first import. Persons known only from the appointments export are created if
+        missing but never overwrite what a users export said (that export has no commune).
+        """
         persons = list(self.parsed.persons.values())
         users_report = self.reports["users"]
-        full = [p for p in persons if p.from_users]
-        users_report.add("persons", journal.upsert(Person.__table__, _person_rows(full), KEY))
-        only_appointments = [p for p in persons if not p.from_users]
-        known = _person_ids(conn, [p.person_key for p in only_appointments])
-        new = [p for p in only_appointments if p.person_key not in known]
-        if new:
-            inserted = journal.insert(Person.__table__, _person_rows(new))
-            users_report.add("persons_from_appointments", UpsertCounts(inserted, 0, 0))
-        ids = _person_ids(conn, [p.person_key for p in persons])
-        events = _event_rows(persons, ids)
-        for table, key, rows in events:
-            target = users_report
-            if table is Appointment.__table__ and "appointments" in self.reports:
-                target = self.reports["appointments"]
-            target.add(table.name, journal.upsert(table, rows, key))
+        existing = _person_ids(conn, [p.person_key for p in persons])
+        new = [p for p in persons if p.person_key not in existing]
+        update = [p for p in persons if p.person_key in existing and p.from_users]
+        inserted = journal.insert(Person.__table__, _person_rows(new))
+        counts = journal.upsert(Person.__table__, _person_rows(update), KEY)
+        unchanged = counts.unchanged + sum(
+            1 for p in persons if p.person_key in existing and not p.from_users
+        )
+        users_report.add("persons", UpsertCounts(inserted, counts.updated, unchanged))
+        new_ids = _person_ids(conn, [p.person_key for p in new])
+        for label, group, ids in (("new", new, new_ids), ("known", persons, existing)):
+            known_only = [p for p in group if p.person_key in ids]
+            for table, key, rows in _event_rows(known_only, ids):
+                target = users_report
+                if table is Appointment.__table__ and "appointments" in self.reports:
+                    target = self.reports["appointments"]
+                if label == "new":
+                    target.add(table.name, UpsertCounts(journal.insert(table, rows), 0, 0))
+                else:
+                    target.add(table.name, journal.upsert(table, rows, key))
 
 
 KEY = ("person_key",)
