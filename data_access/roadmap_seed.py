@@ -105,15 +105,15 @@ def read_seed(path: Path) -> list[SeedStep]:
 def load_seed_roadmap(session: Session, settings: Settings) -> int:
     """Insert the département's seed roadmap steps that are not in the database yet.
 
-    Returns the number of steps inserted (0 on a rerun). Steps already present, edited or not,
-    are left exactly as they are.
+    Returns the number of seed steps now in the database (the same on a rerun, so that
+    ``init-db`` reports the same thing twice). Steps already present, edited or not, are left
+    exactly as they are.
     """
     path = seed_path(settings)
     if path is None:
         return 0
     steps = read_seed(path)
     existing = set(session.scalars(select(RoadmapStep.step_id)).all())
-    added = 0
     for seed in steps:
         if seed.step_id in existing:
             continue
@@ -137,6 +137,5 @@ def load_seed_roadmap(session: Session, settings: Settings) -> int:
                 version=1,
             )
         )
-        added += 1
     session.flush()
-    return added
+    return len(steps)
