@@ -94,6 +94,7 @@ SECRET_VALUES = (
     "jérôme.lefevre-cache@example.org",
     "referente.cachee@creuse.fr",
     "1 85 03 23 096 123 45",
+    "Martin-Fictif",
 )
 
 
@@ -219,7 +220,7 @@ def realistic_users() -> list[dict[str, str]]:
         user_row(
             **{
                 "Civilité": "Madame",
-                "Nom": "Martin",
+                "Nom": "Martin-Fictif",
                 "Numéro CAF": "1234567",
                 "CP": "23300",
                 "Ville": "LA SOUTERRAINE",
@@ -234,7 +235,7 @@ def realistic_users() -> list[dict[str, str]]:
         user_row(
             **{
                 "Civilité": "Monsieur",
-                "Nom": "Martin",
+                "Nom": "Martin-Fictif",
                 "Numéro CAF": "1234567",
                 "CP": "23300",
                 "Ville": "La Souterraine",
