@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.orm import Session
 
 from data_access.db import check_connection, has_schema
 from data_access.demo_load import (
@@ -34,6 +35,7 @@ from data_access.demo_model import PILOT_START, day
 from data_access.demo_offer import Territory, company_table, offer_tables
 from data_access.demo_people import creuse_person_count, generate_people
 from data_access.exceptions import DataAccessError, SchemaError
+from data_access.governance_demo import fill_demo_governance
 from data_access.schema import Commune, Metadata
 from settings import Settings
 
@@ -170,6 +172,7 @@ def generate_demo(
                 ),
             )
         )
+        fill_demo_governance(Session(bind=conn), settings, as_of, seed)
     return DemoReport(
         scale=str(scale),
         seed=seed,
