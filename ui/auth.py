@@ -96,10 +96,11 @@ def _header_role(settings: Settings) -> str | None:
 
 
 def _demo_selector() -> str:
+    if "auth_demo_role" not in st.session_state:
+        st.session_state["auth_demo_role"] = st.session_state.get(SESSION_KEY) or "administrateur"
     role = st.sidebar.selectbox(
         "Rôle (démonstration)",
         ROLES,
-        index=ROLES.index(st.session_state.get(SESSION_KEY) or "administrateur"),
         format_func=ROLE_LABELS.__getitem__,
         help="Mode démonstration : choisissez un rôle pour voir ce qu'il permet, sans mot "
         "de passe.",

@@ -1,0 +1,153 @@
+"""The committee deck opened with python-pptx: 16:9, slide titles, native chart series equal
+to the metric values, masked values absent; its snapshot feeds the next committee; the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pptx import Presentation
+from pptx.util import Inches
+
+from charts.committee import COMPARED_RATES, committee_charts, gather_committee, headline_rows
+from charts.deck import export_deck
+from cli import main
+from data_access.snapshots import last_committee_date, list_snapshots
+from metrics import catalog
+from metrics.scope import Scope, Territory
+from metrics.spec import MetricContext
+from ui.formatting import secret_label
+
+FROM, TO = dt.date(2024, 5, 1), dt.date(2024, 6, 30)
+
+
+def _open(content: bytes):  # type: ignore[no-untyped-def]
+    return Presentation(io.BytesIO(content))
+
+
+def _titles(prs) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+
+
+def _chart(prs, title: str):  # type: ignore[no-untyped-def]
+    for slide in prs.slides:
+        if slide.shapes.title is not None and slide.shapes.title.text == title:
+            return next(shape.chart for shape in slide.shapes if shape.has_chart)
+    raise AssertionError(f"pas de diapositive « {title} »")
+
+
+def _table(prs, title: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    for slide in prs.slides:
+        if slide.shapes.title is not None and slide.shapes.title.text == title:
+            table = next(shape.table for shape in slide.shapes if shape.has_table)
+            return [[cell.text for cell in row.cells] for row in table.rows]
+    raise AssertionError(f"pas de diapositive « {title} »")
+
+
+def _results(db, scope: Scope):  # type: ignore[no-untyped-def]
+    return catalog.compute_all(MetricContext(db.engine, db.settings, scope))
+
+
+def test_deck_slides_and_native_series_equal_metric_values(demo_copy):
+    content = export_deck(demo_copy.engine, demo_copy.settings, period_from=FROM, period_to=TO)
+    prs = _open(content)
+    assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
+    titles = _titles(prs)
+    assert titles[0] == "Comité de suivi RSA — Creuse"
+    assert titles[1] == "Indicateurs clés"
+    for expected in (
+        "Taux clés : période du comité et période précédente",
+        "Depuis le lancement : délais tenus, par mois d'entrée",
+        "Convocation sous 15 jours, par UTAS",
+        "Feuille de route : avancement par axe",
+        "Décisions et actions ouvertes",
+    ):
+        assert expected in titles
+    assert any(t.startswith("Étapes en retard") for t in titles)
+
+    current = _results(demo_copy, Scope.build(FROM, TO))
+    previous = _results(demo_copy, Scope.build(FROM, TO).previous())
+    chart = _chart(prs, "Taux clés : période du comité et période précédente")
+    series = {s.name: list(s.values) for s in chart.plots[0].series}
+    rates = [i for i in COMPARED_RATES if i in current]
+    assert series["Période du comité"] == pytest.approx([current[i].value for i in rates])
+    assert series["Période précédente"] == pytest.approx([previous[i].value for i in rates])
+
+    utas = _chart(prs, "Convocation sous 15 jours, par UTAS").plots[0]
+    rows = current["convocation_within_15d_rate"].breakdowns["utas"]
+    assert list(utas.categories) == [r.label for r in rows]
+    assert list(utas.series[0].values) == pytest.approx(
+        [None if r.suppressed else r.value for r in rows]
+    )
+
+    table = _table(prs, "Indicateurs clés")
+    assert table[0][:3] == ["Indicateur", "Période précédente", "Période du comité"]
+    entrants = next(r for r in table if r[0] == "Entrants soumis aux droits et devoirs")
+    assert entrants[2] == f"{int(current['entrants'].value)}"
+
+
+def test_masked_values_are_absent_from_the_deck(demo_copy):
+    territory = Territory("commune", "23031")  # Boussac: a few entrants in two months
+    content = export_deck(
+        demo_copy.engine, demo_copy.settings, period_from=FROM, period_to=TO, territory=territory
+    )
+    prs = _open(content)
+    current = _results(demo_copy, Scope(FROM, TO, TO, territory))
+    masked = [i for i, r in current.items() if r.suppressed]
+    assert masked, "le scénario doit comporter des valeurs masquées"
+    table = {row[0]: row for row in _table(prs, "Indicateurs clés")}
+    data = gather_committee(
+        demo_copy.engine, demo_copy.settings, TO, period_from=FROM, territory=territory
+    )
+    for row in headline_rows(data):
+        if row.metric_id in masked:
+            assert table[row.label][2] == secret_label(11)
+    masked_points = 0
+    for desc in committee_charts(data):
+        if not desc.has_data or desc.kind == "step":
+            continue
+        plot = _chart(prs, desc.title).plots[0]
+        for serie, drawn in zip(desc.series, plot.series, strict=True):
+            for index, value in enumerate(drawn.values):
+                if serie.masked(index):
+                    masked_points += 1
+                    assert value is None
+                else:
+                    assert value == pytest.approx(serie.values[index])
+    assert masked_points > 0
+
+
+def test_snapshot_is_what_the_next_committee_compares_with(demo_copy):
+    first = dt.date(2024, 4, 30)
+    export_deck(
+        demo_copy.engine, demo_copy.settings, period_from=dt.date(2024, 3, 1), period_to=first
+    )
+    snapshots = list_snapshots(demo_copy.engine)
+    assert [s.committee_date for s in snapshots] == [first]
+    presented = _results(demo_copy, Scope.build(dt.date(2024, 3, 1), first))
+    assert snapshots[0].figures["entrants"]["value"] == presented["entrants"].value
+
+    assert last_committee_date(demo_copy.engine, TO) == first
+    data = gather_committee(demo_copy.engine, demo_copy.settings, TO)
+    assert data.previous_committee == first
+    assert data.scope.start == dt.date(2024, 5, 1)
+    assert data.presented is not None and data.presented.committee_date == first
+    row = next(r for r in headline_rows(data) if r.metric_id == "entrants")
+    assert row.presented == f"{int(presented['entrants'].value)}"
+
+
+def test_cli_export_deck_writes_the_file(demo_copy, tmp_path, capsys):
+    output = tmp_path / "comite.pptx"
+    main(["export", "deck", "--from", "2024-05-01", "--to", "2024-06-30", "--output", str(output)])
+    assert "Support du comité écrit" in capsys.readouterr().out
+    assert _titles(_open(output.read_bytes()))[0] == "Comité de suivi RSA — Creuse"
+
+
+def test_cli_export_deck_bad_date_is_one_french_line(demo_copy, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["export", "deck", "--from", "01/05/2024", "--to", "2024-06-30", "--output", "x"])
+    assert exit_info.value.code == 1
+    assert capsys.readouterr().err.strip() == (
+        "Erreur : Date invalide pour --from : « 01/05/2024 » (format attendu AAAA-MM-JJ)."
+    )

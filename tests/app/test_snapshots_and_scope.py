@@ -1,0 +1,125 @@
+"""Committee memory on both engines, the scope bar's presets and URL parsing, sign-in roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from charts.committee import committee_scope, two_months_before
+from data_access.db import session_scope
+from data_access.governance import create_meeting
+from data_access.snapshots import last_committee_date, latest_snapshot, save_snapshot
+from settings import Settings
+from tests.conftest import make_settings
+from ui.auth import ADMINS, ALL_ROLES, EDITORS, hash_password, role_for_password, verify_password
+from ui.navigation import PageEntry, pages_for_role
+from ui.scope_bar import ScopeChoice, build_scope, choice_params, preset_period, read_choice
+
+AS_OF = dt.date(2024, 3, 12)
+
+
+def test_last_committee_is_the_latest_meeting_or_deck_before_the_date(db):
+    assert last_committee_date(db.engine, AS_OF) is None
+    with session_scope(db.engine) as session:
+        create_meeting(session, "comite_de_suivi", dt.date(2024, 1, 10), "Comité 1", ["CD"])
+        create_meeting(session, "point_hebdomadaire", dt.date(2024, 3, 1), "Point", ["CD"])
+    assert last_committee_date(db.engine, AS_OF) == dt.date(2024, 1, 10)
+    save_snapshot(
+        db.engine,
+        committee_date=dt.date(2024, 2, 20),
+        period_from=dt.date(2024, 1, 11),
+        period_to=dt.date(2024, 2, 20),
+        as_of=dt.date(2024, 2, 20),
+        figures={"entrants": {"value": 42.0, "unit": "count", "suppressed": False}},
+    )
+    assert last_committee_date(db.engine, AS_OF) == dt.date(2024, 2, 20)
+    # strictly before: on the committee day itself, the previous one is the reference
+    assert last_committee_date(db.engine, dt.date(2024, 2, 20)) == dt.date(2024, 1, 10)
+    snapshot = latest_snapshot(db.engine, before=AS_OF)
+    assert snapshot is not None
+    assert snapshot.figures["entrants"]["value"] == 42.0
+    assert latest_snapshot(db.engine, before=dt.date(2024, 2, 20)) is None
+
+
+@pytest.mark.parametrize(
+    ("preset", "start"),
+    [
+        ("7j", dt.date(2024, 3, 6)),  # 7 days, both ends included
+        ("mois", dt.date(2024, 3, 1)),
+        ("lancement", dt.date(2023, 2, 17)),
+        ("comite", dt.date(2024, 1, 13)),  # no committee: two months back, day after
+    ],
+)
+def test_presets(preset, start):
+    assert preset_period(preset, AS_OF, None) == (start, AS_OF)
+
+
+def test_since_last_committee_starts_the_day_after():
+    assert preset_period("comite", AS_OF, dt.date(2024, 2, 1)) == (dt.date(2024, 2, 2), AS_OF)
+
+
+def test_two_months_before_clamps_to_the_month_end():
+    assert two_months_before(dt.date(2024, 4, 30)) == dt.date(2024, 2, 29)
+    assert two_months_before(dt.date(2024, 1, 31)) == dt.date(2023, 11, 30)
+
+
+def test_committee_scope_defaults():
+    scope = committee_scope(AS_OF, dt.date(2024, 1, 10))
+    assert (scope.start, scope.end, scope.as_of) == (dt.date(2024, 1, 11), AS_OF, AS_OF)
+    assert scope.previous().end == dt.date(2024, 1, 10)
+
+
+def test_url_round_trip_and_bad_values_fall_back_to_defaults():
+    choice = ScopeChoice(
+        "perso", dt.date(2024, 1, 1), dt.date(2024, 1, 31), AS_OF, "utas", "Guéret", "msa"
+    )
+    params = choice_params(choice)
+    assert read_choice(params, dt.date(2030, 1, 1)) == choice
+    bad = read_choice(
+        {"periode": "x", "au_jour": "31/12/2024", "niveau": "?", "payeur": "pe"}, AS_OF
+    )
+    assert bad == ScopeChoice("mois", None, None, AS_OF, "departement", "", "")
+
+
+def test_custom_period_is_cut_at_the_as_of_date():
+    choice = ScopeChoice(
+        "perso", dt.date(2024, 3, 1), dt.date(2024, 4, 30), AS_OF, "departement", "", ""
+    )
+    scope = build_scope(choice, None)
+    assert (scope.start, scope.end, scope.territory) == (dt.date(2024, 3, 1), AS_OF, None)
+
+
+def test_password_hashes_verify_only_the_right_password():
+    stored = hash_password("Comité-2024!")
+    assert stored.startswith("pbkdf2_sha256$")
+    assert verify_password("Comité-2024!", stored)
+    assert not verify_password("comité-2024!", stored)
+    assert not verify_password("x", "pas-un-hash")
+    assert not verify_password("x", None)
+
+
+def test_role_for_password_checks_the_chosen_role():
+    settings: Settings = make_settings(
+        "sqlite://",
+        auth_mode="password",
+        auth_password_chef_de_projet=hash_password("cdp"),
+    )
+    assert role_for_password(settings, "cdp", "chef_de_projet") == "chef_de_projet"
+    assert role_for_password(settings, "cdp", "administrateur") is None
+    assert role_for_password(settings, "cdp", "lecture") is None
+
+
+def test_navigation_keeps_only_the_pages_a_role_may_open():
+    pages = {
+        "A": [PageEntry("vue", ALL_ROLES), PageEntry("fdr", EDITORS)],
+        "B": [PageEntry("imports", ADMINS)],
+        "C": ["bare-page"],
+    }
+    assert pages_for_role(pages, "lecture") == {"A": ["vue"], "C": ["bare-page"]}
+    assert pages_for_role(pages, "chef_de_projet") == {"A": ["vue", "fdr"], "C": ["bare-page"]}
+    assert pages_for_role(pages, "administrateur") == {
+        "A": ["vue", "fdr"],
+        "B": ["imports"],
+        "C": ["bare-page"],
+    }
