@@ -270,16 +270,18 @@ def delay_counts(
     event_date: ColumnElement[dt.date | None],
     end: ColumnElement[dt.date],
     kind: ColumnElement[str] | None = None,
+    utas: ColumnElement[str] | None = None,
 ) -> DelayCounts:
     """Run one GROUP BY giving persons per (month of anchor, UTAS, kind, duration, event).
 
     Duration = event − anchor when the event happened, else end of observation − anchor.
-    ``source`` must include persons joined to communes (for the UTAS).
+    ``source`` must include persons joined to communes (for the UTAS), unless ``utas`` names
+    the column that holds it (a per-person subquery).
     """
     duration = days_between(func.coalesce(event_date, end), anchor).label("duration")
     event = case((event_date.is_not(None), 1), else_=0).label("event")
     month = month_bucket(anchor).label("month")
-    utas = utas_key().label("utas")
+    utas = (utas if utas is not None else utas_key()).label("utas")
     kind_col = (kind if kind is not None else literal(NO_TYPE)).label("kind")
     query = (
         select(month, utas, kind_col, duration, event, func.count().label("persons"))
