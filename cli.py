@@ -225,6 +225,10 @@ def import_data_inclusion(files: tuple[Path, ...], skip_invalid: bool, user: str
     )
     for line in describe_result(result):
         click.echo(line)
+    if result.report.errors:
+        click.echo("Enregistrements rejetés :")
+        for error in result.report.errors:
+            click.echo(f"  {error.describe()}")
 
 
 @import_group.command("undo", help="Annule un import entier (sans toucher aux autres imports).")
@@ -234,13 +238,10 @@ def import_undo(run_id: int, user: str | None) -> None:
     """Undo one import run and say how many rows were deleted and restored."""
     import getpass
 
-    from data_access.importers.undo import undo_run
+    from data_access.importers.undo import describe_undo, undo_run
 
     report = undo_run(_engine(), run_id, user=user or getpass.getuser())
-    click.echo(
-        f"Import n° {run_id} annulé : {report.rows_deleted} lignes supprimées, "
-        f"{report.rows_restored} lignes remises à leur valeur précédente."
-    )
+    click.echo(describe_undo(report))
 
 
 @cli.command("quality", help="Qualité des données : complétude, incohérences, fraîcheur, par UTAS.")

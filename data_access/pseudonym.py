@@ -13,4 +13,4 @@ import hmac
 def pseudonymise(identifier: str, key: str) -> str:
     """Return the 64-hex-character keyed hash of a stripped, case-folded identifier."""
     normalised = identifier.strip().casefold()
-    return hmac.new(key.encode("utf-8"), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(key.encode("utf-8"), normalised.encode("utf-8"), hashlib.sha256).hex()

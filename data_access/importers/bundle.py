@@ -42,7 +42,8 @@ from data_access.importers.base import (
     count_rejected,
     parse_table,
 )
-from data_access.importers.pipeline import CHUNK, Journal, UpsertCounts
+from data_access.importers.bulk import key_in, lookup_chunk
+from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
     UnreadableFileError,
@@ -127,23 +128,27 @@ class BundleContext:
         """The keys that are persons of this bundle's valid beneficiaries or of the database."""
         wanted = set(keys)
         lookup = sorted(wanted - self.bundle_persons - self._known_in_db)
-        for batch in _chunks(lookup):
-            query = select(Person.person_key).where(Person.person_key.in_(batch))
+        for batch in _chunks(lookup, lookup_chunk(self.conn)):
+            column = Person.__table__.c.person_key
+            query = select(column).where(key_in(self.conn, column, batch))
             self._known_in_db.update(self.conn.execute(query).scalars())
         return wanted & (self.bundle_persons | self._known_in_db)
 
     def person_ids(self, keys: Iterable[str]) -> dict[str, int]:
         """Database ids of persons by key (after the beneficiaries are written)."""
         missing = sorted(set(keys) - self._person_ids.keys())
-        for batch in _chunks(missing):
-            query = select(Person.person_key, Person.id).where(Person.person_key.in_(batch))
+        for batch in _chunks(missing, lookup_chunk(self.conn)):
+            table = Person.__table__
+            query = select(table.c.person_key, table.c.id).where(
+                key_in(self.conn, table.c.person_key, batch)
+            )
             self._person_ids.update({key: pk for key, pk in self.conn.execute(query)})
         return self._person_ids
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 # --- file kinds --------------------------------------------------------------------------

@@ -42,8 +42,6 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Table,
-    and_,
-    bindparam,
     delete,
     insert,
     select,
@@ -55,6 +53,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from data_access.db import describe_connection_error
 from data_access.exceptions import DatabaseUnavailableError, ImportValidationError
 from data_access.importers.base import Importer, ValidationReport
+from data_access.importers.bulk import bulk_insert, bulk_update, key_in, lookup_chunk
 from data_access.schema import ImportChange, ImportRejection, ImportRun
 
 CHUNK = 2_000
@@ -122,9 +121,11 @@ class Journal:
         if not rows:
             return 0
         stamped = RUN_COLUMN in table.c
-        for batch in _chunks(rows, 10_000):
-            payload = [{**row, RUN_COLUMN: self.run_id} for row in batch] if stamped else batch
-            self.conn.execute(insert(table), list(payload))
+        bulk_insert(
+            self.conn,
+            table,
+            [{**row, RUN_COLUMN: self.run_id} for row in rows] if stamped else rows,
+        )
         if not stamped:
             pk = [c.name for c in table.primary_key.columns]
             self._journal(
@@ -185,8 +186,8 @@ class Journal:
         first = list(dict.fromkeys(k[0] for k in keys))
         key_set = set(keys)
         found: dict[tuple, dict[str, Any]] = {}
-        for batch in _chunks(first):
-            query = select(*columns).where(table.c[key[0]].in_(batch))
+        for batch in _chunks(first, lookup_chunk(self.conn)):
+            query = select(*columns).where(key_in(self.conn, table.c[key[0]], batch))
             for mapping in self.conn.execute(query).mappings():
                 row_key = tuple(mapping[k] for k in key)
                 if row_key in key_set:
@@ -217,23 +218,15 @@ class Journal:
             }
             for current, _ in changed
         )
-        targets = {name: bindparam(f"v_{name}") for name in value_columns}
-        if stamped:
-            targets[RUN_COLUMN] = bindparam(f"v_{RUN_COLUMN}")
-        statement = (
-            update(table)
-            .where(and_(*(table.c[name] == bindparam(f"k_{name}") for name in pk)))
-            .values(targets)
-        )
-        params = []
+        written = [*value_columns, *([RUN_COLUMN] if stamped else [])]
+        updates = []
         for current, row in changed:
-            item = {f"k_{name}": current[name] for name in pk}
-            item.update({f"v_{name}": row[name] for name in value_columns})
+            item = {name: current[name] for name in pk}
+            item.update({name: row[name] for name in value_columns})
             if stamped:
-                item[f"v_{RUN_COLUMN}"] = self.run_id
-            params.append(item)
-        for batch in _chunks(params, 10_000):
-            self.conn.execute(statement, list(batch))
+                item[RUN_COLUMN] = self.run_id
+            updates.append({name: item[name] for name in [*pk, *written]})
+        bulk_update(self.conn, table, pk, updates)
 
     # --- deletes ---------------------------------------------------------------------------
 
@@ -258,8 +251,7 @@ class Journal:
 
     def _journal(self, entries: Iterable[dict[str, Any]]) -> None:
         payload = [{**entry, "import_run_id": self.run_id} for entry in entries]
-        for batch in _chunks(payload, 10_000):
-            self.conn.execute(insert(ImportChange.__table__), list(batch))
+        bulk_insert(self.conn, ImportChange.__table__, payload)
 
 
 # --- the path ----------------------------------------------------------------------------
@@ -348,10 +340,11 @@ def run_import(
     return ImportResult(run_id=run_id, status=status, report=report)
 
 
-def _count(value: int) -> str:
+def _count(value: int, singular: str, plural: str) -> str:
+    """« 1 234 lignes lues », « 1 écrite », « 0 rejetée » (French: 0 and 1 take the singular)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale="fr_FR")
+    return f"{format_decimal(value, locale='fr_FR')} {singular if value < 2 else plural}"
 
 
 def describe_result(result: ImportResult) -> list[str]:
@@ -360,15 +353,18 @@ def describe_result(result: ImportResult) -> list[str]:
     outcome = "avec des lignes rejetées" if result.status == "partial" else "réussi"
     lines = [
         f"Import n° {result.run_id} {outcome} ({report.file_name}) : "
-        f"{_count(report.rows_read)} lignes lues, {_count(report.rows_written)} écrites, "
-        f"{_count(report.rows_rejected)} rejetées."
+        f"{_count(report.rows_read, 'ligne lue', 'lignes lues')}, "
+        f"{_count(report.rows_written, 'écrite', 'écrites')}, "
+        f"{_count(report.rows_rejected, 'rejetée', 'rejetées')}."
     ]
     for file in report.files:
         lines.append(
-            f"  {file.file_name} : {_count(file.rows_read)} lues, "
-            f"{_count(file.rows_written)} écrites ({_count(file.rows_inserted)} nouvelles, "
-            f"{_count(file.rows_updated)} modifiées, {_count(file.rows_unchanged)} inchangées), "
-            f"{_count(file.rows_rejected)} rejetées"
+            f"  {file.file_name} : {_count(file.rows_read, 'lue', 'lues')}, "
+            f"{_count(file.rows_written, 'écrite', 'écrites')} "
+            f"({_count(file.rows_inserted, 'nouvelle', 'nouvelles')}, "
+            f"{_count(file.rows_updated, 'modifiée', 'modifiées')}, "
+            f"{_count(file.rows_unchanged, 'inchangée', 'inchangées')}), "
+            f"{_count(file.rows_rejected, 'rejetée', 'rejetées')}"
         )
         if file.unknown_columns:
             lines.append(f"    colonnes ignorées : {', '.join(file.unknown_columns)}")

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from data_access.exceptions import DataAccessError
 
@@ -228,6 +229,7 @@ def _table(
 # --- cell parsers ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65_536)
 def parse_date(value: str) -> dt.date:
     """``YYYY-MM-DD`` or ``dd/mm/YYYY`` (a midnight time, as Excel adds, is tolerated)."""
     text = value.strip()
@@ -257,6 +259,8 @@ def parse_bool(value: str) -> bool:
 
 def parse_int(value: str) -> int:
     """A whole number; spaces used as thousands separators are accepted (« 1 234 »)."""
+    if value.isascii() and value.isdigit():
+        return int(value)
     text = _SPACES.sub("", value)
     if re.fullmatch(r"[+-]?\d+", text):
         return int(text)

@@ -15,14 +15,16 @@ step) are treated as part of their parent row.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, insert, or_, select
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, or_, select
 from sqlalchemy import update as sql_update
 
 from data_access.exceptions import DataAccessError
+from data_access.importers.bulk import bulk_insert, bulk_update
 from data_access.importers.pipeline import RUN_COLUMN, from_json_value
 from data_access.schema import Base, ImportChange, ImportRun
 
@@ -40,6 +42,17 @@ class UndoReport:
     run_id: int
     rows_deleted: int
     rows_restored: int
+
+
+def describe_undo(report: UndoReport) -> str:
+    """French one-line summary of an undo."""
+    deleted, restored = report.rows_deleted, report.rows_restored
+    return (
+        f"Import n° {report.run_id} annulé : {deleted} ligne{'s' if deleted > 1 else ''} "
+        f"supprimée{'s' if deleted > 1 else ''}, {restored} ligne{'s' if restored > 1 else ''} "
+        f"remise{'s' if restored > 1 else ''} à {'leur' if restored > 1 else 'sa'} valeur "
+        "précédente."
+    )
 
 
 def stamped_tables() -> list[Table]:
@@ -60,13 +73,16 @@ def undo_run(
             raise ImportUndoError(f"L'import n° {run_id} n'existe pas.")
         if status == "undone":
             raise ImportUndoError(f"L'import n° {run_id} a déjà été annulé.")
-        _check_no_dependants(conn, run_id)
+        _check_no_later_changes(conn, run_id)
         entries = _journal(conn, run_id)
+        # Rows the run updated get their previous run id back here, so that the rows still
+        # stamped with the run afterwards are exactly those it inserted.
         restored = _restore_updates(conn, entries["update"])
+        _check_no_dependants(conn, run_id)
         deleted = _delete_journaled_inserts(conn, entries["insert"])
         for table in reversed(stamped_tables()):
             deleted += conn.execute(delete(table).where(table.c[RUN_COLUMN] == run_id)).rowcount
-        restored += _reinsert_deleted(conn, entries["delete"])
+        restored += _reinsert_deleted(conn, run_id, entries["delete"])
         details = conn.execute(select(runs.c.details).where(runs.c.id == run_id)).scalar() or {}
         details = {
             **details,
@@ -79,8 +95,8 @@ def undo_run(
     return UndoReport(run_id=run_id, rows_deleted=deleted, rows_restored=restored)
 
 
-def _check_no_dependants(conn: Connection, run_id: int) -> None:
-    """Refuse when other runs or manual data rely on what this run wrote."""
+def _check_no_later_changes(conn: Connection, run_id: int) -> None:
+    """Refuse when a later, still active run updated or deleted rows this run wrote."""
     changes, runs = ImportChange.__table__, ImportRun.__table__
     later = conn.execute(
         select(changes.c.import_run_id)
@@ -92,7 +108,12 @@ def _check_no_dependants(conn: Connection, run_id: int) -> None:
             runs.c.status != "undone",
         )
     ).scalars()
-    blockers: set[int | None] = set(later)
+    _refuse(run_id, set(later))
+
+
+def _check_no_dependants(conn: Connection, run_id: int) -> None:
+    """Refuse when rows of other runs (or manual rows) point at rows this run inserted."""
+    blockers: set[int | None] = set()
     for parent in stamped_tables():
         for child in stamped_tables():
             for fk in child.foreign_keys:
@@ -108,19 +129,25 @@ def _check_no_dependants(conn: Connection, run_id: int) -> None:
                     )
                 )
                 blockers.update(conn.execute(query).scalars())
+    _refuse(run_id, blockers)
+
+
+def _refuse(run_id: int, blockers: set[int | None]) -> None:
+    """Raise the French refusal naming the runs (``None`` = rows written outside imports)."""
     if not blockers:
         return
     numbered = sorted(b for b in blockers if b is not None)
     reasons = []
-    if numbered:
-        listed = ", ".join(f"n° {b}" for b in numbered)
-        plural = "s" if len(numbered) > 1 else ""
-        reasons.append(f"l'import{plural} {listed} (à annuler d'abord)")
+    if len(numbered) == 1:
+        reasons.append(f"l'import n° {numbered[0]} en dépend ; annulez-le d'abord")
+    elif numbered:
+        listed = ", ".join(str(b) for b in numbered)
+        reasons.append(f"les imports n° {listed} en dépendent ; annulez-les d'abord")
     if None in blockers:
-        reasons.append("des données saisies hors import (démonstration ou saisie manuelle)")
+        reasons.append("des données écrites hors import (démonstration ou saisie) en dépendent")
     raise ImportUndoError(
         f"L'import n° {run_id} ne peut pas être annulé sans toucher à d'autres données : "
-        f"{' et '.join(reasons)} en dépendent."
+        f"{' ; '.join(reasons)}."
     )
 
 
@@ -143,25 +170,27 @@ def _table(name: str) -> Table:
 
 
 def _restore_updates(conn: Connection, entries: list[dict[str, Any]]) -> int:
-    """Give updated rows their previous values back (executemany per table and column set)."""
+    """Give updated rows their values from before the run (one bulk update per table).
+
+    A row updated twice by the run has two entries: the oldest holds the value to restore.
+    """
     batches: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = defaultdict(
         list
     )
-    for entry in entries:
+    seen: set[tuple[str, str]] = set()
+    for entry in reversed(entries):  # oldest first
         table = _table(entry["table_name"])
         key, previous = entry["row_key"], entry["previous"]
-        params = {f"k_{n}": from_json_value(table, n, v) for n, v in key.items()}
-        params.update({f"v_{n}": from_json_value(table, n, v) for n, v in previous.items()})
-        batches[(table.name, tuple(key), tuple(previous))].append(params)
-    for (name, key_columns, value_columns), params in batches.items():
-        table = _table(name)
-        statement = (
-            sql_update(table)
-            .where(and_(*(table.c[n] == bindparam(f"k_{n}") for n in key_columns)))
-            .values({n: bindparam(f"v_{n}") for n in value_columns})
-        )
-        conn.execute(statement, params)
-    return len(entries)
+        identity = (table.name, json.dumps(key, sort_keys=True))
+        if identity in seen:
+            continue
+        seen.add(identity)
+        row = {n: from_json_value(table, n, v) for n, v in key.items()}
+        row.update({n: from_json_value(table, n, v) for n, v in previous.items()})
+        batches[(table.name, tuple(key), tuple(previous))].append(row)
+    for (name, key_columns, _), rows in batches.items():
+        bulk_update(conn, _table(name), key_columns, rows)
+    return len(seen)
 
 
 def _delete_journaled_inserts(conn: Connection, entries: list[dict[str, Any]]) -> int:
@@ -184,15 +213,17 @@ def _delete_journaled_inserts(conn: Connection, entries: list[dict[str, Any]]) -
     return deleted
 
 
-def _reinsert_deleted(conn: Connection, entries: list[dict[str, Any]]) -> int:
-    """Put back rows the run deleted, parents before children."""
+def _reinsert_deleted(conn: Connection, run_id: int, entries: list[dict[str, Any]]) -> int:
+    """Put back rows the run deleted (not those it had itself inserted), parents first."""
     order = {t.name: i for i, t in enumerate(Base.metadata.sorted_tables)}
     by_table: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for entry in entries:
+        if entry["previous"].get(RUN_COLUMN) == run_id:
+            continue
         table = _table(entry["table_name"])
         by_table[table.name].append(
             {n: from_json_value(table, n, v) for n, v in entry["previous"].items()}
         )
     for name in sorted(by_table, key=order.__getitem__):
-        conn.execute(insert(_table(name)), by_table[name])
+        bulk_insert(conn, _table(name), by_table[name])
     return sum(len(rows) for rows in by_table.values())
