@@ -339,3 +339,57 @@ def test_bundle_services_and_carnet_de_bord_needs(db) -> None:
     results = coverage.compute(MetricContext(db.engine, db.settings, later))
     assert results["coverage_rate_lecture-ecriture-calcul"].value == 0.0
     assert results["white_zone_communes_lecture-ecriture-calcul"].value == 1
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run_cli(db, monkeypatch, capsys):
+    import cli
+    from settings import get_settings
+
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
+    get_settings.cache_clear()
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = 0
+        try:
+            cli.main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield invoke
+    get_settings.cache_clear()
+
+
+def test_command_refuses_then_imports_with_a_clear_report(run_cli, tmp_path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(EXPORT, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run_cli("import", "data-inclusion", str(path))
+    assert code == 1
+    assert err.splitlines() == [
+        "Erreur : Import refusé : 4 erreurs sur 2 lignes ; rien n'a été écrit.",
+        *JSON_ERRORS,
+    ]
+    code, out, err = run_cli("import", "data-inclusion", str(path), "--skip-invalid")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == (
+        "Import n° 1 avec des lignes rejetées (export.json) : 10 lignes lues, 7 écrites, "
+        "2 rejetées."
+    )
+    assert "Enregistrements rejetés :" in lines
+    assert f"  {JSON_ERRORS[0]}" in lines
+    assert (
+        "    export.json, service n° 5 : service « dora--epicerie » hors du département "
+        "(zone : 87085, 87)"
+    ) in lines
+
+
+def test_command_names_a_missing_file(run_cli, tmp_path) -> None:
+    code, _, err = run_cli("import", "data-inclusion", str(tmp_path / "absent.json"))
+    assert code == 1
+    assert err.startswith("Erreur : Fichier illisible : ")
