@@ -1,0 +1,1 @@
+"""Speed measurements kept apart from the tests (``make bench``); they print, never assert."""
