@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
+from babel.numbers import format_decimal
 from data_inclusion.schema import v1
 from sqlalchemy import Connection, and_, select
 
@@ -449,17 +450,26 @@ class OfferBatch:
         lines = []
         if self.skipped:
             lines.append(
-                f"{len(self.skipped)} service(s) ignoré(s) : zone d'éligibilité hors du département"
+                f"{counted(len(self.skipped), 'service ignoré', 'services ignorés')} : zone "
+                "d'éligibilité hors du département"
             )
             lines += [f"  {s.describe()}" for s in self.skipped[:SKIPPED_DETAILS]]
             if len(self.skipped) > SKIPPED_DETAILS:
-                lines.append(f"  … et {len(self.skipped) - SKIPPED_DETAILS} autre(s)")
+                others = len(self.skipped) - SKIPPED_DETAILS
+                lines.append(f"  … et {counted(others, 'autre', 'autres')}")
         if self.skipped_structures:
+            several = self.skipped_structures > 1
             lines.append(
-                f"{self.skipped_structures} structure(s) ignorée(s) : ni située(s) dans le "
-                "département ni porteuse(s) d'un service retenu"
+                f"{counted(self.skipped_structures, 'structure ignorée', 'structures ignorées')}"
+                f" : ni située{'s' if several else ''} dans le département ni "
+                f"porteuse{'s' if several else ''} d'un service retenu"
             )
         return lines
+
+
+def counted(value: int, singular: str, plural: str) -> str:
+    """« 1 service retenu », « 0 service retenu », « 1 234 services retenus »."""
+    return f"{format_decimal(value, locale='fr_FR')} {singular if value < 2 else plural}"
 
 
 def sort_records(
@@ -709,12 +719,15 @@ class DataInclusionImporter(Importer):
                         totals[1] + counts.updated,
                         totals[2] + counts.unchanged,
                     ]
+        iae = sum(1 for s in batch.structures if s.is_iae)
         report.notes.insert(
             0,
-            f"{len(batch.structures)} structure(s) retenue(s) dont "
-            f"{sum(1 for s in batch.structures if s.is_iae)} de l'IAE ; "
-            f"{len(batch.services)} service(s) retenu(s) : {totals[0]} nouveau(x), "
-            f"{totals[1]} modifié(s), {totals[2]} inchangé(s)",
+            f"{counted(len(batch.structures), 'structure retenue', 'structures retenues')}, "
+            f"dont {iae} de l'IAE ; "
+            f"{counted(len(batch.services), 'service retenu', 'services retenus')} : "
+            f"{counted(totals[0], 'nouveau', 'nouveaux')}, "
+            f"{counted(totals[1], 'modifié', 'modifiés')}, "
+            f"{counted(totals[2], 'inchangé', 'inchangés')}",
         )
 
 

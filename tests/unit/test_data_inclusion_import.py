@@ -172,9 +172,9 @@ def test_json_import_keeps_the_departement_and_reports_the_rest(db) -> None:
     assert result.status == "partial"
     assert [e.describe() for e in report.errors] == JSON_ERRORS
     assert report.notes == [
-        "3 structure(s) retenue(s) dont 1 de l'IAE ; 4 service(s) retenu(s) : 4 nouveau(x), "
-        "0 modifié(s), 0 inchangé(s)",
-        "1 service(s) ignoré(s) : zone d'éligibilité hors du département",
+        "3 structures retenues, dont 1 de l'IAE ; 4 services retenus : 4 nouveaux, 0 modifié, "
+        "0 inchangé",
+        "1 service ignoré : zone d'éligibilité hors du département",
         "  export.json, service n° 5 : service « dora--epicerie » hors du département "
         "(zone : 87085, 87)",
     ]
@@ -261,7 +261,7 @@ def test_csv_export(db) -> None:
     ]
     result = run_import(db.engine, importer, skip_invalid=True)
     assert result.report.notes[1:] == [
-        "1 service(s) ignoré(s) : zone d'éligibilité hors du département",
+        "1 service ignoré : zone d'éligibilité hors du département",
         "  services.csv, ligne 4 : service « dora--paris » hors du département (zone : 75056)",
     ]
     with db.engine.connect() as conn:
