@@ -19,6 +19,8 @@ from data_inclusion.schema.v1.thematiques import Categorie, Thematique
 from sqlalchemy import Engine, func, insert, select, text
 
 import cli
+from data_access import demo, demo_load
+from data_access.db import make_engine
 from data_access.demo import (
     DemoError,
     generate_demo,
@@ -26,6 +28,7 @@ from data_access.demo import (
     person_count,
 )
 from data_access.demo_load import REPLACED_TABLES
+from data_access.initdb import init_database
 from data_access.schema import (
     Accompaniment,
     Appointment,
@@ -41,6 +44,7 @@ from data_access.schema import (
     ServiceThematique,
     ServiceZone,
 )
+from tests.conftest import make_settings
 
 AS_OF = dt.date(2025, 6, 30)
 PERSONS = 2_000
@@ -71,6 +75,40 @@ def test_same_seed_same_content_other_seed_other_content(db) -> None:
     assert content_hash(db.engine) == first
     generate_demo(db.engine, db.settings, scale=PERSONS, seed=8, as_of=AS_OF)
     assert content_hash(db.engine) != first
+
+
+def test_content_equals_a_fresh_sqlite_twin(db, tmp_path) -> None:
+    """The same seed gives the same rows in another database, whatever the engine (ids
+    included): the PostgreSQL half compares PostgreSQL with SQLite."""
+    generate_demo(db.engine, db.settings, scale=PERSONS, seed=11, as_of=AS_OF)
+    url = f"sqlite:///{tmp_path / 'twin.sqlite'}"
+    twin = make_engine(url)
+    settings = make_settings(url)
+    init_database(twin, settings)
+    generate_demo(twin, settings, scale=PERSONS, seed=11, as_of=AS_OF)
+    assert content_hash(twin) == content_hash(db.engine)
+    twin.dispose()
+
+
+def test_failed_load_keeps_previous_data(db, monkeypatch) -> None:
+    """All or nothing: a failure in the middle leaves the previous demo, indexes included."""
+    generate_demo(db.engine, db.settings, scale=500, seed=1, as_of=AS_OF)
+    before = content_hash(db.engine)
+    calls = []
+
+    def failing(conn, data):
+        calls.append(data.table.name)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return demo_load.load_table(conn, data)
+
+    monkeypatch.setattr(demo, "load_table", failing)
+    with pytest.raises(RuntimeError):
+        generate_demo(db.engine, db.settings, scale=800, seed=2, as_of=AS_OF)
+    assert content_hash(db.engine) == before
+    monkeypatch.undo()
+    generate_demo(db.engine, db.settings, scale=500, seed=1, as_of=AS_OF)  # indexes intact
+    assert content_hash(db.engine) == before
 
 
 def test_rerun_replaces_and_records_metadata(db) -> None:
