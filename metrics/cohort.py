@@ -155,7 +155,6 @@ def first_event(
     scope: Scope,
     conditions: Sequence[ColumnElement[bool]],
     anchor: ColumnElement[dt.date] | None = None,
-    extra_from: Callable[[FromClause], FromClause] | None = None,
     name: str = "first_event",
 ):
     """Per person, the first event dated within [anchor, end of observation].
@@ -165,8 +164,6 @@ def first_event(
     """
     start = P.c.entry_date if anchor is None else anchor
     joined = table.join(P, P.c.id == person_column)
-    if extra_from is not None:
-        joined = extra_from(joined)
     return (
         select(person_column.label("person_id"), func.min(date_column).label("event_date"))
         .select_from(joined)
