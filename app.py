@@ -17,6 +17,7 @@ import streamlit as st
 from data_access.inventory import is_demo_database
 from ui.auth import ADMINS, ALL_ROLES, EDITORS, sign_in  # noqa: F401 (roles for PAGES)
 from ui.context import get_context
+from ui.freshness import freshness_warning
 from ui.navigation import page, pages_for_role
 
 st.set_page_config(page_title="Pilotage RSA", page_icon="📊", layout="wide")
@@ -27,6 +28,7 @@ if context.settings.demo_banner or (
     context.settings.demo_banner is None and is_demo_database(context.engine)
 ):
     st.warning("**Données de démonstration** : chiffres synthétiques, aucune personne réelle.")
+freshness_warning(context.engine)
 
 PAGES = {
     "Pilotage": [
@@ -50,6 +52,8 @@ PAGES = {
     "Données": [
         page("donnees.py", "Données disponibles", "🗄️"),
         page("methodologie.py", "Méthodologie", "📖"),
+        page("qualite.py", "Qualité des données", "🩺"),
+        page("imports.py", "Imports", "📥", roles=ADMINS),
     ],
 }
 

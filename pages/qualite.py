@@ -1,0 +1,91 @@
+"""« Qualité des données »: freshness of each source, completeness of key dates, inconsistencies."""
+
+import streamlit as st
+
+from data_access.db import data_version
+from metrics.quality import QualityCheck, QualityReport, quality_report
+from ui.context import get_context
+from ui.formatting import format_date, format_datetime, format_int, format_rate
+
+context = get_context()
+threshold = context.settings.secrecy_threshold
+SECRET = "secret"
+
+
+@st.cache_data(show_spinner="Calcul des contrôles de qualité…", max_entries=8)
+def _report(url: str, version: str, secrecy: int) -> QualityReport:
+    """Cached on the database URL and its data version: a new import recomputes at once."""
+    return quality_report(context.engine, secrecy)
+
+
+def _share(cell) -> str:
+    return SECRET if cell.suppressed else format_rate(cell.rate)
+
+
+def _count(cell) -> str:
+    return SECRET if cell.suppressed else format_int(cell.count)
+
+
+def _table(checks: list[QualityCheck], value) -> dict[str, list[str]]:
+    """One row per check, one column per UTAS then the whole département."""
+    columns: dict[str, list[str]] = {"Contrôle": [c.label for c in checks]}
+    if checks:
+        for index, cell in enumerate(checks[0].by_utas):
+            columns[cell.label] = [value(c.by_utas[index]) for c in checks]
+    columns["Ensemble"] = [value(c.total) for c in checks]
+    return columns
+
+
+def _definitions(checks: list[QualityCheck]) -> None:
+    with st.expander("Définitions"):
+        for check in checks:
+            st.markdown(f"**{check.label}** : {check.definition}")
+
+
+report = _report(context.settings.database_url, data_version(context.engine), threshold)
+
+st.title("Qualité des données")
+st.caption(
+    f"Contrôles au {format_date(report.as_of)}, par UTAS. Effectifs de 1 à {threshold - 1} "
+    "personnes masqués (« secret »), ainsi que les cellules qui permettraient de les retrouver."
+)
+
+st.subheader("Fraîcheur des sources")
+if not report.freshness:
+    st.info("Aucun import enregistré : les données viennent d'une démonstration ou d'une saisie.")
+else:
+    stale = [f for f in report.freshness if f.stale]
+    if stale:
+        st.warning(
+            "Sources non mises à jour depuis plus de "
+            f"{report.threshold_days} jours : {', '.join(f.label for f in stale)}."
+        )
+    st.dataframe(
+        {
+            "Source": [f.label for f in report.freshness],
+            "Dernier import": [format_datetime(f.last_import) for f in report.freshness],
+            "Ancienneté (jours)": [format_int(f.days) for f in report.freshness],
+            "État": ["à mettre à jour" if f.stale else "à jour" for f in report.freshness],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Complétude des dates clés")
+st.write("Part des personnes de chaque source pour qui la donnée est renseignée.")
+completeness = report.completeness()
+if not completeness:
+    st.info("Aucune personne dans la base.")
+for source in sorted({c.source for c in completeness if c.source}):
+    checks = [c for c in completeness if c.source == source]
+    st.markdown(f"**{checks[0].source_label}**")
+    st.dataframe(_table(checks, _share), hide_index=True, width="stretch")
+_definitions(
+    [c for c in completeness if c.source == (completeness[0].source if completeness else None)]
+)
+
+st.subheader("Incohérences")
+st.write("Nombre de personnes concernées par chaque anomalie.")
+inconsistencies = report.inconsistencies()
+st.dataframe(_table(inconsistencies, _count), hide_index=True, width="stretch")
+_definitions(inconsistencies)
