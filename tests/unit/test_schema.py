@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from data_access.db import session_scope
 from data_access.initdb import init_database
-from data_access.schema import Accompaniment, Appointment, Base, Commune, Person
+from data_access.schema import Accompaniment, Appointment, Base, Commune, Person, RoadmapStep
 
 
 def test_migrations_match_models(db):
@@ -29,10 +29,13 @@ def test_every_table_exists(db):
 def test_init_db_is_idempotent(db):
     first = init_database(db.engine, db.settings)
     second = init_database(db.engine, db.settings)
-    assert first == second
+    assert first.communes == second.communes == 255
+    assert second.roadmap_steps == 0  # the seed steps are inserted once, never duplicated
     with db.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(Commune)).scalar_one() == 255
+        steps = conn.execute(select(func.count()).select_from(RoadmapStep)).scalar_one()
         utas = conn.execute(select(func.count(func.distinct(Commune.utas)))).scalar_one()
+    assert steps == first.roadmap_steps > 0
     assert utas == 6
 
 
