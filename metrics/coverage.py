@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import (
@@ -56,7 +56,7 @@ from data_access.schema import (
 from data_access.thematiques import CATEGORIES
 from data_access.thematiques import category_label as category_label
 from metrics.cohort import check_territory, person_conditions
-from metrics.privacy import is_secret, publish, suppress_table
+from metrics.privacy import is_secret, publish, secondary_line, suppress_table
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope
 from metrics.spec import Family, IndicatorSpec, MetricContext
@@ -606,7 +606,8 @@ def commune_coverage(
     """Every commune of the scope with its coverage for one category (for the map).
 
     The coverage of a commune is a property of the offer, not of persons, so it is shown for
-    every commune; the number of persons in need is masked below the secrecy threshold.
+    every commune; the number of persons in need is masked below the secrecy threshold, and
+    beyond it where the UTAS and EPCI totals would give a masked count away.
     """
     covered = covered_communes(scope.as_of).subquery("covered")
     needs = (
@@ -630,6 +631,7 @@ def commune_coverage(
             covered.c.services,
             covered.c.in_person,
             needs.c.n,
+            Commune.epci_siren,
         )
         .select_from(Commune)
         .outerjoin(
@@ -642,7 +644,10 @@ def commune_coverage(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    threshold = settings.secrecy_threshold
+    sizes = {row[0]: float(row[6] or 0) for row in rows}
+    groups = [[row[0] for row in rows if row[2] == utas] for utas in {row[2] for row in rows}]
+    groups += [[row[0] for row in rows if row[7] == epci] for epci in {row[7] for row in rows}]
+    masked = mask_with_totals(sizes, groups, settings.secrecy_threshold)
     return [
         CommuneCoverage(
             code=row[0],
@@ -652,11 +657,41 @@ def commune_coverage(
             covered=bool(row[4]),
             in_person=bool(row[5]),
             services=int(row[4] or 0),
-            persons_in_need=None if is_secret(row[6] or 0, threshold) else int(row[6] or 0),
+            persons_in_need=None if row[0] in masked else int(row[6] or 0),
             has_need=bool(row[6]),
         )
         for row in rows
     ]
+
+
+def mask_with_totals(
+    sizes: dict[str, float], groups: Iterable[Sequence[str]], threshold: int
+) -> set[str]:
+    """Communes whose count of persons must be hidden.
+
+    Primary suppression (1 to threshold − 1), then secondary suppression inside every group
+    whose total is published elsewhere (a UTAS or an EPCI, whose figures the page shows): a
+    lone masked commune could otherwise be recomputed as the total minus the visible ones.
+    Repeated until stable, since masking for a UTAS may expose a cell of an EPCI.
+    """
+    masked = {code for code, size in sizes.items() if is_secret(size, threshold)}
+    lines = [list(group) for group in groups if group]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            # A commune without need is shown as such on the map: its zero is public, so it is
+            # never picked to hide another cell (None = not a candidate).
+            flags = secondary_line(
+                [sizes[code] or None for code in line],
+                [code in masked for code in line],
+                threshold,
+            )
+            for code, flag in zip(line, flags, strict=True):
+                if flag and code not in masked:
+                    masked.add(code)
+                    changed = True
+    return masked
 
 
 @dataclass(frozen=True)

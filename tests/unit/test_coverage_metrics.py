@@ -310,3 +310,17 @@ def test_commune_map_and_matrix(db) -> None:
     assert cells[("Guéret", "mobilite")].rate == 1.0
     assert cells[("Boussac", "mobilite")].suppressed
     assert cells[("Boussac", "mobilite")].rate is None
+
+
+def test_commune_counts_get_secondary_suppression() -> None:
+    """UTAS U holds c1 (5 persons, secret), c2 (20), c3 (0); EPCI E holds c2 and c4 (30).
+
+    c1 alone masked in U could be recomputed as U's total minus c2, so c2 is masked too (the
+    smallest positive visible cell; c3's zero is public on the map and never picked). Then c2
+    alone masked in E: c4 is masked as well.
+    """
+    sizes = {"c1": 5.0, "c2": 20.0, "c3": 0.0, "c4": 30.0}
+    groups = [["c1", "c2", "c3"], ["c2", "c4"]]
+    assert coverage.mask_with_totals(sizes, groups, 11) == {"c1", "c2", "c4"}
+    # Nothing small: nothing masked.
+    assert coverage.mask_with_totals({"a": 12.0, "b": 0.0}, [["a", "b"]], 11) == set()
