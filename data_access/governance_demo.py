@@ -14,6 +14,7 @@ and meetings are added only when there are none. Authors are roles, never person
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from settings import Settings
 
 PILOT_START = dt.date(2023, 2, 17)
 WEEKLY_START = dt.date(2023, 3, 24)  # S12 2023, the roadmap's due date for the weekly point
+FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
 AUTHORS = {
     "CD": "Cheffe de projet CD",
     "PE": "Chef de projet France Travail",
@@ -149,13 +151,23 @@ def _fill_steps(session: Session, as_of: dt.date, seed: int) -> tuple[int, int]:
     return changed, rows
 
 
+def working_day_from(day: dt.date) -> dt.date:
+    """``day`` or the next day that is neither a weekend nor a fixed public holiday."""
+    while day.weekday() >= 5 or (day.month, day.day) in FIXED_HOLIDAYS:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def _committee_dates(as_of: dt.date) -> list[dt.date]:
-    """Every two months from February 2023 (August moved to September), up to the next one."""
+    """End of every even month from February 2023 (next working day), up to the next one.
+
+    The committee meets every two months; holding it at the end of the month keeps the
+    « since the last committee » period of the scope bar (two months) in step with it.
+    """
     dates: list[dt.date] = []
     year, month = 2023, 2
     while True:
-        shown = 9 if month == 8 else month
-        day = dt.date(year, shown, 16)
+        day = working_day_from(dt.date(year, month, calendar.monthrange(year, month)[1]))
         dates.append(day)
         if day > as_of:
             return dates

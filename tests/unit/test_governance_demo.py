@@ -38,13 +38,14 @@ def test_meetings_rhythm(db):
     _fill(db)
     meetings = list_meetings(db.engine)
     committees = sorted(m.date for m in meetings if m.kind == "comite_de_suivi")
-    # Feb, Apr, Jun, Sep (August moved), Oct 2023 — Oct being the next one after 30 Sep.
+    # End of even months, on the next working day: 30 April 2023 is a Sunday and 1 May a
+    # public holiday, so 2 May; 31 October is the next one, planned after 30 September.
     assert committees == [
-        dt.date(2023, 2, 16),
-        dt.date(2023, 4, 16),
-        dt.date(2023, 6, 16),
-        dt.date(2023, 9, 16),
-        dt.date(2023, 10, 16),
+        dt.date(2023, 2, 28),
+        dt.date(2023, 5, 2),
+        dt.date(2023, 6, 30),
+        dt.date(2023, 8, 31),
+        dt.date(2023, 10, 31),
     ]
     weekly = [m.date for m in meetings if m.kind == "point_hebdomadaire"]
     assert min(weekly) == dt.date(2023, 3, 24) and all(d.weekday() == 4 for d in weekly)
