@@ -218,39 +218,42 @@ def persons_present(engine: Engine, scope: Scope) -> list[TerritoryCount]:
 
 
 def need_cells(engine: Engine, scope: Scope) -> list[NeedCell]:
-    """Persons in need per (category, commune) with the commune's coverage for that category."""
-    covered = covered_communes(scope.as_of).subquery("covered")
-    query = (
+    """Persons in need per (category, commune) with the commune's coverage for that category.
+
+    Needs are counted per (category, commune) first (one row per person and category, by the
+    table's unique key), and only those few thousand groups meet the communes and the coverage.
+    """
+    counts = (
         select(
-            Need.category,
-            Person.commune_code,
-            Commune.name,
-            Commune.utas,
-            Commune.epci_siren,
-            Commune.epci_name,
-            func.count(distinct(Person.id)),
-            func.max(case((covered.c.commune.is_not(None), 1), else_=0)),
-            func.max(func.coalesce(covered.c.in_person, 0)),
-            func.max(func.coalesce(covered.c.services, 0)),
+            Need.category.label("category"),
+            Person.commune_code.label("commune"),
+            func.count().label("persons"),
         )
         .select_from(Need)
         .join(Person, Person.id == Need.person_id)
-        .outerjoin(Commune, Commune.code_insee == Person.commune_code)
-        .outerjoin(
-            covered,
-            and_(covered.c.commune == Person.commune_code, covered.c.category == Need.category),
-        )
-        .where(
-            *present_conditions(scope),
-            Need.identified_date <= date_value(scope.as_of),
-        )
-        .group_by(
-            Need.category,
-            Person.commune_code,
+        .where(*present_conditions(scope), Need.identified_date <= date_value(scope.as_of))
+        .group_by(Need.category, Person.commune_code)
+        .subquery("need_counts")
+    )
+    covered = covered_communes(scope.as_of).subquery("covered")
+    query = (
+        select(
+            counts.c.category,
+            counts.c.commune,
             Commune.name,
             Commune.utas,
             Commune.epci_siren,
             Commune.epci_name,
+            counts.c.persons,
+            case((covered.c.commune.is_not(None), 1), else_=0),
+            func.coalesce(covered.c.in_person, 0),
+            func.coalesce(covered.c.services, 0),
+        )
+        .select_from(counts)
+        .outerjoin(Commune, Commune.code_insee == counts.c.commune)
+        .outerjoin(
+            covered,
+            and_(covered.c.commune == counts.c.commune, covered.c.category == counts.c.category),
         )
     )
     with engine.connect() as conn:
