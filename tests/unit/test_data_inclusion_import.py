@@ -393,3 +393,43 @@ def test_command_names_a_missing_file(run_cli, tmp_path) -> None:
     code, _, err = run_cli("import", "data-inclusion", str(tmp_path / "absent.json"))
     assert code == 1
     assert err.startswith("Erreur : Fichier illisible : ")
+
+
+# --- reading shapes ---------------------------------------------------------------------------
+
+
+def test_list_fields_as_exports_write_them() -> None:
+    from data_access.importers.data_inclusion import split_list
+
+    expected = ["famille--garde-denfants", "mobilite--preparer-un-permis"]
+    for text in (
+        '["famille--garde-denfants", "mobilite--preparer-un-permis"]',
+        "['famille--garde-denfants', 'mobilite--preparer-un-permis']",
+        "{famille--garde-denfants,mobilite--preparer-un-permis}",
+        "famille--garde-denfants|mobilite--preparer-un-permis",
+        "famille--garde-denfants, mobilite--preparer-un-permis",
+    ):
+        assert split_list(text) == expected, text
+    assert split_list("") is None
+
+
+def test_json_shapes() -> None:
+    from data_access.importers.data_inclusion import read_json_records
+
+    item = service("dora--a", "dora--s", "Garage solidaire")
+    paginated = read_json_records("api.json", json.dumps({"items": [item], "total": 1}))
+    plain = read_json_records("list.json", json.dumps([structure("dora--s", "Structure"), item]))
+    assert [(r.kind, r.number) for r in paginated] == [("service", 1)]
+    assert [(r.kind, r.number) for r in plain] == [("structure", 1), ("service", 2)]
+
+
+def test_long_lists_of_skipped_services_are_summarised() -> None:
+    from data_access.importers.data_inclusion import OfferBatch, SkippedService
+
+    batch = OfferBatch(
+        skipped=[SkippedService(f"f.json, service n° {i}", f"s{i}", ("75056",)) for i in range(53)]
+    )
+    notes = batch.notes()
+    assert notes[0] == "53 services ignorés : zone d'éligibilité hors du département"
+    assert len(notes) == 1 + 50 + 1
+    assert notes[-1] == "  … et 3 autres"
