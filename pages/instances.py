@@ -37,6 +37,8 @@ FLASH_KEY = "instances_flash"
 context = get_context()
 scope = scope_bar(context)
 today = dt.date.today()
+as_of = scope.as_of
+as_of_label = "Aujourd'hui" if as_of == today else f"Au {format_date(as_of)}"
 
 st.title("Instances")
 st.caption(
@@ -50,7 +52,7 @@ meetings = list_meetings(context.engine)
 steps = list_steps(context.engine)
 
 st.subheader("Calendrier")
-calendar = governance_calendar(meetings, steps, today, today_label="Aujourd'hui")
+calendar = governance_calendar(meetings, steps, as_of, today_label=as_of_label)
 st.plotly_chart(
     calendar,
     theme=None,
@@ -62,16 +64,18 @@ header, rows = calendar_table(meetings, steps)
 figure_downloads(
     calendar, key="instances-calendar", file_stem="calendrier-instances", header=header, rows=rows
 )
-upcoming = [m for m in meetings if m.date >= today]
+upcoming = [m for m in meetings if m.date >= as_of]
 if upcoming:
     nxt = upcoming[-1]
     st.markdown(f"Prochaine instance : **{nxt.title}**, le {format_date(nxt.date)}.")
 
 st.subheader("Actions ouvertes")
 actions = open_actions(context.engine)
-late = [a for a in actions if a.is_late(today)]
+late = [a for a in actions if a.is_late(as_of)]
 if actions:
-    st.caption(f"{len(actions)} action(s) ouverte(s), dont {len(late)} en retard.")
+    st.caption(
+        f"{len(actions)} action(s) ouverte(s), dont {len(late)} en retard au {format_date(as_of)}."
+    )
     actions_table(actions)
 else:
     st.info("Aucune action ouverte.")

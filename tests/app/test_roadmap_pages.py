@@ -112,7 +112,7 @@ def test_instances_page_and_forms(page_db):
     app = _page("instances.py")
     assert not app.exception
     assert app.title[0].value == "Instances"
-    assert any("1 action(s) ouverte(s)" in c.value for c in app.caption)
+    assert any(c.value.startswith("1 action(s) ouverte(s), dont 0 en retard") for c in app.caption)
     _by_label(app.text_input, "Intitulé").input("Point hebdo du 5 mai")
     _by_label(app.button, "Enregistrer la réunion").click().run()
     assert not app.exception
