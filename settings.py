@@ -30,6 +30,7 @@ _FIELD_LABELS_FR = {
     "pseudonymisation_key": "clé de pseudonymisation",
     "utas_file": "fichier de correspondance communes → UTAS",
     "communes_file": "fichier des communes",
+    "communes_geojson_file": "fichier des contours des communes",
     "demo_banner": "bandeau de démonstration",
     "roadmap_file": "fichier de la feuille de route initiale",
     "roadmap_reference_year": "année de référence des échéances de la feuille de route",
@@ -93,6 +94,11 @@ class Settings(BaseSettings):
         default=None,
         description="CSV des communes du département (code_insee, nom, population, epci_siren, "
         "epci_nom, utas) ; par défaut celui de la Creuse fourni avec l'application.",
+    )
+    communes_geojson_file: Path | None = Field(
+        default=None,
+        description="GeoJSON des contours des communes (propriété code_insee) pour la carte de "
+        "l'offre partenaire ; par défaut celui de la Creuse fourni avec l'application.",
     )
     utas_file: Path | None = Field(
         default=None,

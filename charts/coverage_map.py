@@ -28,7 +28,10 @@ from charts.theme import (
     ROUGE_MARIANNE,
     register_template,
 )
+from data_access.exceptions import ReferenceDataError
+from data_access.territories import GEOJSON_FILE
 from metrics.coverage import CommuneCoverage, CoverageCell, category_label
+from settings import Settings
 from ui.formatting import format_date, format_int, format_rate, secret_label
 
 # Status of a commune for one category, in legend order, with its colour.
@@ -42,8 +45,24 @@ STATUSES: dict[str, tuple[str, str]] = {
 
 @lru_cache(maxsize=4)
 def load_geojson(path: Path) -> dict[str, Any]:
-    """The communes' boundaries (read once per file and process)."""
-    return json.loads(path.read_text(encoding="utf-8"))
+    """The communes' boundaries (read once per file and process); French error if unusable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReferenceDataError(
+            f"Contours des communes illisibles ({path.name}) : {type(exc).__name__}. "
+            "Vérifiez PILOTAGE_COMMUNES_GEOJSON_FILE."
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise ReferenceDataError(
+            f"Contours des communes ({path.name}) : une FeatureCollection GeoJSON est attendue."
+        )
+    return data
+
+
+def boundaries_file(settings: Settings) -> Path:
+    """The GeoJSON of the département's communes: the setting, else the Creuse file."""
+    return settings.communes_geojson_file or GEOJSON_FILE
 
 
 def commune_status(commune: CommuneCoverage) -> str:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from charts.coverage_map import (
+    boundaries_file,
     coverage_heatmap,
     coverage_map,
     heatmap_table,
@@ -10,7 +11,7 @@ from charts.coverage_map import (
     map_table,
 )
 from charts.csv_export import table_csv
-from data_access.territories import GEOJSON_FILE
+from data_access.exceptions import ReferenceDataError
 from metrics.coverage import categories_from_results, category_label
 from ui.context import get_context
 from ui.formatting import NO_DATA, format_date, format_int, secret_label
@@ -66,8 +67,13 @@ indicator_cards(
 
 st.subheader("Carte des communes")
 communes = cached_call(context, "metrics.coverage:commune_coverage", scope, category)
-figure = coverage_map(communes, load_geojson(GEOJSON_FILE), category, scope.as_of, threshold)
-st.plotly_chart(figure, theme=None, width="stretch", key="carte-couverture")
+try:
+    boundaries = load_geojson(boundaries_file(context.settings))
+except ReferenceDataError as exc:
+    st.error(str(exc))
+else:
+    figure = coverage_map(communes, boundaries, category, scope.as_of, threshold)
+    st.plotly_chart(figure, theme=None, width="stretch", key="carte-couverture")
 header, rows = map_table(communes, threshold)
 st.download_button(
     "CSV",

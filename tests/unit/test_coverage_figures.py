@@ -74,3 +74,19 @@ def test_heatmap_marks_secret_cells() -> None:
     _, rows = heatmap_table(cells, "UTAS", 11)
     assert rows[1][2] == secret_label(11)
     assert rows[0][2] == 100.0
+
+
+def test_boundaries_follow_the_setting_and_a_bad_file_is_a_french_error(tmp_path) -> None:
+    import pytest
+
+    from charts.coverage_map import boundaries_file
+    from data_access.exceptions import ReferenceDataError
+    from tests.conftest import make_settings
+
+    assert boundaries_file(make_settings("sqlite://")) == GEOJSON_FILE
+    bad = tmp_path / "communes.geojson"
+    bad.write_text("{pas du json", encoding="utf-8")
+    settings = make_settings("sqlite://", communes_geojson_file=bad)
+    assert boundaries_file(settings) == bad
+    with pytest.raises(ReferenceDataError, match="Contours des communes illisibles"):
+        load_geojson(bad)
