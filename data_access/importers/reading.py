@@ -134,7 +134,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise UnreadableFileError(
-            "Encodage non reconnu : le fichier n'est ni en UTF-8 ni en Windows-1252 "
+            "encodage non reconnu : le fichier n'est ni en UTF-8 ni en Windows-1252 "
             f"(octet 0x{data[exc.start]:02x} à la position {exc.start})."
         ) from None
 
@@ -155,7 +155,10 @@ def read_table(data: bytes, file_name: str) -> Table:
         raise UnreadableFileError(
             f"{file_name} : fichier binaire, un CSV (texte) ou un classeur .xlsx est attendu."
         )
-    text, encoding = decode_text(data)
+    try:
+        text, encoding = decode_text(data)
+    except UnreadableFileError as exc:
+        raise UnreadableFileError(f"{file_name} : {exc}") from None
     separator = sniff_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=False)
     try:
@@ -163,31 +166,34 @@ def read_table(data: bytes, file_name: str) -> Table:
             (line, tuple(cell.strip() for cell in cells))
             for line, cells in enumerate(reader, start=1)
         ]
-    except csv.Error as exc:
-        raise UnreadableFileError(f"{file_name} : CSV mal formé ({exc}).") from None
+    except csv.Error:
+        raise UnreadableFileError(
+            f"{file_name} : CSV mal formé vers la ligne {reader.line_num} (cellule trop longue "
+            "ou guillemets non refermés)."
+        ) from None
     return _table(file_name, records, encoding, separator)
 
 
 def _read_xlsx(data: bytes, file_name: str) -> Table:
     """First worksheet of a workbook, cells turned into the text a CSV would have held."""
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, OSError, KeyError, ValueError) as exc:
+        try:
+            sheet = workbook.worksheets[0]
+            records = [
+                (line, tuple(_cell_text(value) for value in values))
+                for line, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            ]
+        finally:
+            workbook.close()
+    # The bytes come from users and openpyxl fails in many ways on a damaged workbook (zip,
+    # XML, missing parts): whatever the cause, the file is unreadable, never a traceback.
+    except Exception as exc:
         raise UnreadableFileError(
             f"{file_name} : classeur .xlsx illisible ({type(exc).__name__})."
         ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        records = [
-            (line, tuple(_cell_text(value) for value in values))
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
     return _table(file_name, records, "xlsx", None)
 
 

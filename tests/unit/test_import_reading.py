@@ -6,6 +6,8 @@ import datetime as dt
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from data_access.importers.reading import (
@@ -107,8 +109,12 @@ def test_unreadable_files_give_french_messages() -> None:
         read_table(b"\x00\x01\x02abc", "binaire.csv")
     with pytest.raises(UnreadableFileError, match=r"classeur \.xlsx illisible"):
         read_table(b"PK\x03\x04 pas un classeur", "faux.xlsx")
-    with pytest.raises(UnreadableFileError, match="Encodage non reconnu"):
-        decode_text(b"abc\x81\x8d")
+    with pytest.raises(UnreadableFileError) as error:
+        read_table(b"abc\x81\x8d", "lot.csv")
+    assert str(error.value) == (
+        "lot.csv : encodage non reconnu : le fichier n'est ni en UTF-8 ni en Windows-1252 "
+        "(octet 0x81 à la position 3)."
+    )
 
 
 def test_header_normalisation_and_accent_insensitive_matching() -> None:
@@ -210,3 +216,26 @@ def test_parse_choice_is_case_insensitive_and_canonical() -> None:
     with pytest.raises(CellError) as error:
         parse_choice("cnaf", ("caf", "msa"))
     assert str(error.value) == "valeur « cnaf » non autorisée : valeurs possibles caf, msa"
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=400), name=st.sampled_from(["lot.csv", "lot.xlsx", "lot.txt"]))
+def test_random_bytes_never_crash(data: bytes, name: str) -> None:
+    """Whatever the bytes, reading gives a table or a French UnreadableFileError."""
+    try:
+        table = read_table(data, name)
+    except UnreadableFileError as error:
+        assert str(error).startswith(name)
+    else:
+        assert all(row.line >= 2 for row in table.rows)
+
+
+def test_damaged_workbook_and_malformed_csv() -> None:
+    with pytest.raises(UnreadableFileError, match=r"^lot\.xlsx : classeur \.xlsx illisible"):
+        read_table(b"PK\x03\x04" + b"\x00" * 64, "lot.xlsx")
+    huge = b'id,note\n1,"' + b"x" * 200_000 + b'"\n'
+    with pytest.raises(UnreadableFileError) as error:
+        read_table(huge, "lot.csv")
+    assert str(error.value) == (
+        "lot.csv : CSV mal formé vers la ligne 2 (cellule trop longue ou guillemets non refermés)."
+    )
