@@ -326,10 +326,14 @@ class _Row:
         return self.headers.get(name, name)
 
     def fail(self, name: str, message: str) -> None:
-        self.errors.append(RowError(self.file_name, self.line, self.header(name), message))
+        self.errors.append(
+            RowError(self.file_name, self.line, self.header(name), printable(message))
+        )
 
     def warn(self, name: str, message: str) -> None:
-        self.warnings.append(RowError(self.file_name, self.line, self.header(name), message))
+        self.warnings.append(
+            RowError(self.file_name, self.line, self.header(name), printable(message))
+        )
 
     def date(self, name: str) -> dt.date | None:
         value = self.text(name)
@@ -354,6 +358,14 @@ def _key(value: str) -> str:
     return match_key(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """Text without control characters: messages echo cells, and PostgreSQL refuses NUL."""
+    return _CONTROL.sub("", text)
+
+
 def _date_part(value: str) -> str:
     """``12/03/2024 14:05`` or an Excel ``2024-03-12 14:05:00`` → the date alone."""
     return value.split(" ", 1)[0] if re.match(r"^\d", value) else value
@@ -369,7 +381,7 @@ def _locate(table: Table, columns: Mapping[str, tuple[str, ...]]) -> tuple[dict,
         for alias in names:
             if alias in match.positions:
                 positions[name] = match.positions[alias]
-                headers[name] = table.headers[match.positions[alias]].strip()
+                headers[name] = printable(table.headers[match.positions[alias]].strip())
                 break
     return positions, headers, match.unknown
 
@@ -567,7 +579,7 @@ def parse_users(
     parsed = parsed or ParsedExport()
     positions, headers, unknown = _locate(table, USER_COLUMNS)
     _check_structure(table, positions, "export des usagers")
-    parsed.unknown_columns[table.file_name] = unknown
+    parsed.unknown_columns[table.file_name] = [printable(name) for name in unknown]
     for line, cells in _rows(table, positions):
         parsed.rows_read += 1
         row = _Row(cells, headers, table.file_name, line)
@@ -590,7 +602,7 @@ def parse_appointments(
             "ce n'est pas un export des rendez-vous RDV-Insertion, il "
             "manque la colonne « Date du RDV »."
         )
-    parsed.unknown_columns[table.file_name] = unknown
+    parsed.unknown_columns[table.file_name] = [printable(name) for name in unknown]
     for line, cells in _rows(table, positions):
         parsed.appointments_read += 1
         row = _Row(cells, headers, table.file_name, line)

@@ -341,12 +341,6 @@ def test_undo_removes_a_whole_import(db):
         assert conn.execute(select(ImportRun.status)).scalar_one() == "undone"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="undo.py's dependants check counts rows a run UPDATED (re-stamped with its id) as "
-    "rows it inserted, so events of the first import « depend » on the newer run; reported "
-    "to the lead (data_access/importers/undo.py, IMPORT helper).",
-)
 def test_undo_of_a_newer_export_restores_the_previous_values(db):
     first = run_import(db.engine, _importer(db, _users_bytes()))
     second = run_import(db.engine, _importer(db, _users_bytes(_newer_export())))
