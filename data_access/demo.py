@@ -159,8 +159,9 @@ def generate_demo(
     generated = time.perf_counter()
     counts: dict[str, int] = {}
     with bulk_connection(engine) as conn, conn.begin():
+        # On SQLite the DELETEs open the transaction the index changes then join.
         clear_operational_data(conn)
-        with deferred_indexes(conn):
+        with deferred_indexes(conn, sum(len(table) for table in tables)):
             for table in tables:
                 counts[table.table.name] = load_table(conn, table)
         conn.execute(delete(Metadata).where(Metadata.key == METADATA_KEY))

@@ -53,6 +53,8 @@ REPLACED_TABLES: tuple[Table, ...] = tuple(
     )
 )
 CHUNK_ROWS = 200_000
+# Below this many rows, dropping and rebuilding indexes costs more than it saves.
+DEFER_INDEXES_FROM_ROWS = 100_000
 SQLITE_CACHE_KIB = -512_000  # negative = KiB: 500 MiB of page cache during the load
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -83,9 +85,13 @@ def bulk_connection(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
-def deferred_indexes(conn: Connection) -> Iterator[None]:
-    """Drop the replaced tables' secondary indexes (and on PostgreSQL their foreign-key and
-    unique constraints) for the load, then recreate them from their own definitions."""
+def deferred_indexes(conn: Connection, rows: int) -> Iterator[None]:
+    """For a load of at least ``DEFER_INDEXES_FROM_ROWS`` rows, drop the replaced tables'
+    secondary indexes (and on PostgreSQL their foreign-key and unique constraints), then
+    recreate them from their own definitions. Must run inside the load's transaction."""
+    if rows < DEFER_INDEXES_FROM_ROWS:
+        yield
+        return
     names = [t.name for t in REPLACED_TABLES]
     if conn.dialect.name == "postgresql":
         drops, restores = _postgres_structures(conn, names)
