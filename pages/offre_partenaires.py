@@ -44,9 +44,15 @@ if not categories:
     st.info(NO_DATA + " Aucun besoin recensé à la date d'observation.")
     st.stop()
 
+# Open on the category with the most white zones: the gap the committee should see first.
+white_counts = [
+    (result.value or 0) if (result := computed.get(f"white_zone_communes_{c}")) else 0
+    for c in categories
+]
 category = st.selectbox(
     "Catégorie de besoin",
     categories,
+    index=white_counts.index(max(white_counts)),
     format_func=category_label,
     key="offre-categorie",
 )
