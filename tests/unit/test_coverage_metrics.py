@@ -324,3 +324,19 @@ def test_commune_counts_get_secondary_suppression() -> None:
     assert coverage.mask_with_totals(sizes, groups, 11) == {"c1", "c2", "c4"}
     # Nothing small: nothing masked.
     assert coverage.mask_with_totals({"a": 12.0, "b": 0.0}, [["a", "b"]], 11) == set()
+
+
+def test_payer_scope(db) -> None:
+    build_departement(db.engine)
+    # Every person of the dataset is paid by the CAF: nobody in need on the MSA side.
+    scope = Scope.build(dt.date(2024, 1, 1), AS_OF, payer="msa")
+    assert compute(db, scope) == {}
+    scope = Scope.build(dt.date(2024, 1, 1), AS_OF, payer="caf")
+    assert compute(db, scope)["coverage_rate_mobilite"].denominator == 38
+
+
+def test_unknown_territory_is_a_french_error(db) -> None:
+    from metrics.exceptions import ScopeError
+
+    with pytest.raises(ScopeError, match="Territoire inconnu"):
+        compute(db, Scope.build(dt.date(2024, 1, 1), AS_OF, territory="Atlantide"))
