@@ -32,7 +32,8 @@ from data_access.importers.base import (
     count_rejected,
     sha256_hex,
 )
-from data_access.importers.pipeline import CHUNK, Journal, UpsertCounts
+from data_access.importers.bulk import key_in, lookup_chunk
+from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
     Table,
@@ -320,7 +321,8 @@ class _Row:
         self.warnings: list[RowError] = []
 
     def text(self, name: str) -> str:
-        return self.cells.get(name, "").strip()
+        # ``reading`` already stripped every cell.
+        return self.cells.get(name, "")
 
     def header(self, name: str) -> str:
         return self.headers.get(name, name)
@@ -336,7 +338,7 @@ class _Row:
         )
 
     def date(self, name: str) -> dt.date | None:
-        value = self.text(name)
+        value = self.cells.get(name)
         if not value:
             return None
         try:
@@ -819,9 +821,12 @@ def _person_rows(persons: list[PersonRecord]) -> list[dict]:
 def _person_ids(conn: Connection, keys: list[str]) -> dict[str, int]:
     """Database id of each person key, fetched in chunks."""
     ids: dict[str, int] = {}
-    for start in range(0, len(keys), CHUNK):
-        batch = keys[start : start + CHUNK]
-        query = select(Person.person_key, Person.id).where(Person.person_key.in_(batch))
+    chunk = lookup_chunk(conn)
+    for start in range(0, len(keys), chunk):
+        batch = keys[start : start + chunk]
+        query = select(Person.person_key, Person.id).where(
+            key_in(conn, Person.__table__.c.person_key, batch)
+        )
         ids.update({key: pk for key, pk in conn.execute(query)})
     return ids
 
