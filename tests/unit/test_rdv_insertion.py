@@ -33,6 +33,10 @@ from data_access.schema import (
     Orientation,
     Person,
 )
+from metrics.catalog import compute_one
+from metrics.scope import Scope
+from metrics.spec import MetricContext
+from tests.conftest import make_settings
 from tests.unit.rdv_export import (
     APPOINTMENT_HEADERS,
     SECRET_VALUES,
@@ -402,3 +406,16 @@ def test_a_file_that_is_not_an_rdv_insertion_export_is_refused(db):
     assert error.line is None
     assert "ID interne au département" in error.message
     assert _count(db, ImportRun) == 0
+
+
+def test_metrics_reflect_the_import(db):
+    """Entrants of Jan–Mar 2024: D001, D002, the CAF couple, D004, D005 = 6 (D009 enters in
+    April). Orientation appointments of the period: D001 seen on 30/01, D002 absent on 20/01
+    (D001's 15/03 is an accompaniment appointment) → no-show rate 1 ÷ 2."""
+    appointments = to_csv(APPOINTMENT_HEADERS, appointment_rows()).encode("utf-8")
+    run_import(db.engine, _importer(db, _users_bytes(), appointments=appointments))
+    settings = make_settings(db.settings.database_url, secrecy_threshold=2)
+    scope = Scope.build(D(2024, 1, 1), D(2024, 3, 31), as_of=D(2024, 12, 31))
+    context = MetricContext(db.engine, settings, scope)
+    assert compute_one(context, "entrants").value == 6
+    assert compute_one(context, "no_show_rate").value == pytest.approx(0.5)
