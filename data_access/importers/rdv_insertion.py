@@ -343,8 +343,11 @@ class _Row:
             return None
         try:
             return _cached_date(value)
-        except CellError as exc:
-            self.fail(name, str(exc))
+        except CellError:
+            # The value is not echoed: when a stray separator shifts the cells, a date column
+            # may hold a name, a phone number or an e-mail.
+            reason = "date inexistante" if _DATE_SHAPE.match(value) else "date illisible"
+            self.fail(name, f"{reason} : format attendu JJ/MM/AAAA (ou AAAA-MM-JJ)")
             return None
 
 
@@ -360,6 +363,7 @@ def _key(value: str) -> str:
     return match_key(value)
 
 
+_DATE_SHAPE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$|^\d{4}-\d{1,2}-\d{1,2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -554,7 +558,7 @@ def _status(row: _Row, name: str, date: dt.date) -> str:
     status = appointment_status(label) if label else None
     if status is None:
         if label and _key(label) not in {"archive", "rdv pris", "non invite"}:
-            row.warn(name, f"statut de rendez-vous non reconnu « {label[:40]} » : lu « inconnu »")
+            row.warn(name, "statut de rendez-vous non reconnu : lu « inconnu »")
         return "unknown"
     return status
 

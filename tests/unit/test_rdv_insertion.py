@@ -365,6 +365,16 @@ def _bad_rows():
         user_row(**{"ID interne au département": "D020", "Date d'entrée flux": "31/02/2024"})
     )
     rows.append(user_row(**{"Numéro CAF": "555", "Date d'entrée flux": "01/01/2024"}))
+    # A stray separator shifted the cells: a date column holds an e-mail, never echoed back.
+    rows.append(
+        user_row(
+            **{
+                "ID interne au département": "D022",
+                "Date d'entrée flux": "01/01/2024",
+                "Date d'orientation": "amelie.dupont-secret@example.org",
+            }
+        )
+    )
     rows.append(user_row(**{"ID interne au département": "D021"}))
     return rows
 
@@ -377,13 +387,17 @@ def test_invalid_rows_refuse_the_import_and_write_nothing(db):
         (9, "ID interne au département"),
         (10, "Date d'entrée flux"),
         (11, "Rôle"),
-        (12, "Date d'entrée flux"),
+        (12, "Date d'orientation"),
+        (13, "Date d'entrée flux"),
     ]
     assert "rien n'a été écrit" in str(caught.value)
     assert _count(db, Person) == 0
     assert _count(db, ImportRun) == 0
     messages = [e.describe() for e in caught.value.errors]
-    assert "date inexistante « 31/02/2024 »" in messages[1]
+    assert messages[1].endswith(
+        "ligne 10, champ Date d'entrée flux : date inexistante : format attendu JJ/MM/AAAA "
+        "(ou AAAA-MM-JJ)"
+    )
     _assert_no_personal_data(db, *messages)
     assert not any("Sans-Identifiant" in m for m in messages)
 
@@ -391,11 +405,11 @@ def test_invalid_rows_refuse_the_import_and_write_nothing(db):
 def test_skip_invalid_writes_valid_rows_and_records_rejections(db):
     result = run_import(db.engine, _importer(db, _users_bytes(_bad_rows())), skip_invalid=True)
     assert result.status == "partial"
-    assert result.report.rows_rejected == 4
+    assert result.report.rows_rejected == 5
     _assert_realistic_import(db)
     with db.engine.connect() as conn:
         lines = conn.execute(text("SELECT line FROM import_rejections ORDER BY line")).scalars()
-        assert list(lines) == [9, 10, 11, 12]
+        assert list(lines) == [9, 10, 11, 12, 13]
 
 
 def test_a_file_that_is_not_an_rdv_insertion_export_is_refused(db):
