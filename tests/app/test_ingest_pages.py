@@ -7,6 +7,8 @@ check, read the report, confirm, find the run in the history, undo it.
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.schema import ImportRun, Person
 from settings import get_settings
+from tests.unit.bundle_data import VALID_BUNDLE
 from tests.unit.rdv_export import SECRET_VALUES, USER_HEADERS, realistic_users, to_csv, user_row
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,3 +180,24 @@ def test_freshness_warning_in_the_app(page_db):
         w.value.startswith("**Données anciennes** : RDV-Insertion (dernier import il y a")
         for w in app.warning
     )
+
+
+def test_bundle_uploaded_as_a_zip(page_db):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in VALID_BUNDLE.items():
+            archive.writestr(f"export/{name}", content)
+    app = _page("imports.py")
+    app.radio(key="imports_source").set_value("bundle").run()
+    app.file_uploader(key="imports_files_bundle").upload(
+        "lot.zip", out.getvalue(), "application/zip"
+    )
+    app.run()
+    app.button(key="imports_check").click().run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Lignes rejetées"] == "0"
+    app.button(key="imports_confirm").click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith("Import n° 1 réussi (lot.zip)")
+    assert _persons(page_db) == 3
+    assert list(app.dataframe[-1].value["Source"]) == ["Lot de fichiers"]
