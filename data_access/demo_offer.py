@@ -14,7 +14,7 @@ then a steady trickle; immersions, job offers, hires and mentoring each month.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -87,7 +87,7 @@ class ServiceDraft:
     reseau: str | None = None
     start: int = NA
     end: int = NA
-    extra: dict = field(default_factory=dict)
+    closed: bool = False  # closes during the pilot (a gap that reappears)
 
 
 class _OfferBuilder:
@@ -157,7 +157,7 @@ class _OfferBuilder:
             zones=dep,
             modes=[PRESENTIEL],
             capacity=40,
-            extra={"closed": True},
+            closed=True,
         )
         for index in small_towns:
             self.add(
@@ -372,7 +372,7 @@ class _OfferBuilder:
                 draft.start = int(self.rng.integers(start, as_of + 1))
             else:
                 draft.start = int(self.rng.integers(old_from, start))
-            closes = draft.extra.get("closed") or self.rng.random() < 0.05
+            closes = draft.closed or self.rng.random() < 0.05
             if closes and as_of - draft.start > 60:
                 low = max(draft.start + 30, start)
                 draft.end = int(self.rng.integers(min(low, as_of - 1), as_of))

@@ -298,6 +298,10 @@ class _Path:
         self.orientation_type = np.full(n, NA, dtype=np.int64)
         self.organism = np.full(n, NA, dtype=np.int64)
         self.diagnostic = np.full(n, NA, dtype=np.int64)  # date needs are identified
+        self.pre = np.zeros(n, bool)  # stock oriented before the pilot
+        self.reorientation = np.full(n, NA, dtype=np.int64)  # a second decision, if any
+        self.re_organism = np.full(n, NA, dtype=np.int64)
+        self.contract = np.full(n, NA, dtype=np.int64)  # first contract
         self._stock_oriented_before_pilot()
         self._convocation_and_appointments()
 
