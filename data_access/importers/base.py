@@ -184,32 +184,35 @@ def parse_table(
             report.errors.append(RowError(table.file_name, 1, column.name, MISSING_COLUMN_MESSAGE))
         file_report.rows_rejected = len(table.rows)
         return []
-    present = [c for c in columns if c.name in match.positions]
     absent = {c.name: c.default for c in columns if c.name not in match.positions}
+    specs = [
+        (c.name, match.positions[c.name], c.parse, c.required, c.default)
+        for c in columns
+        if c.name in match.positions
+    ]
     parsed: list[ParsedRow] = []
-    for line, cells in match.records(table):
+    file_name = table.file_name
+    for row in table.rows:
+        cells, width = row.cells, len(row.cells)
         values = dict(absent)
-        row_errors = []
-        for column in present:
-            text = cells[column.name]
+        row_errors: list[RowError] = []
+        for name, index, parse, required, default in specs:
+            text = cells[index] if index < width else ""
             if not text:
-                if column.required:
-                    row_errors.append(
-                        RowError(table.file_name, line, column.name, REQUIRED_MESSAGE)
-                    )
-                values[column.name] = column.default
-                continue
-            if column.parse is None:
-                values[column.name] = text
-                continue
-            try:
-                values[column.name] = column.parse(text)
-            except CellError as exc:
-                row_errors.append(RowError(table.file_name, line, column.name, str(exc)))
+                if required:
+                    row_errors.append(RowError(file_name, row.line, name, REQUIRED_MESSAGE))
+                values[name] = default
+            elif parse is None:
+                values[name] = text
+            else:
+                try:
+                    values[name] = parse(text)
+                except CellError as exc:
+                    row_errors.append(RowError(file_name, row.line, name, str(exc)))
         if row_errors:
             report.errors.extend(row_errors)
         else:
-            parsed.append(ParsedRow(line, values))
+            parsed.append(ParsedRow(row.line, values))
     return parsed
 
 

@@ -26,7 +26,6 @@ import hashlib
 import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +46,8 @@ from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
     UnreadableFileError,
+    choice_parser,
     parse_bool,
-    parse_choice,
     parse_date,
     parse_decimal,
     parse_int,
@@ -196,7 +195,7 @@ def file_kinds() -> list[FileKind]:
 
 def choice(values: Sequence[str]) -> Callable[[str], str]:
     """Cell parser for a closed value list (the lists of schema.py)."""
-    return partial(parse_choice, allowed=values)
+    return choice_parser(tuple(values))
 
 
 def commune_code(value: str) -> str:

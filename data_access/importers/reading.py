@@ -17,7 +17,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -285,8 +285,20 @@ def parse_decimal(value: str) -> float:
 
 def parse_choice(value: str, allowed: Sequence[str]) -> str:
     """One value of a closed list, matched case-insensitively; returns the canonical spelling."""
-    text = value.strip()
-    for candidate in allowed:
-        if text.casefold() == candidate.casefold():
-            return candidate
-    raise CellError(f"valeur « {text} » non autorisée : valeurs possibles {', '.join(allowed)}")
+    return choice_parser(tuple(allowed))(value)
+
+
+@lru_cache(maxsize=256)
+def choice_parser(allowed: tuple[str, ...]) -> Callable[[str], str]:
+    """A cell parser for a closed list, with its case-folded lookup built once."""
+    lookup = {candidate.casefold(): candidate for candidate in allowed}
+    listed = ", ".join(allowed)
+
+    def parse(value: str) -> str:
+        text = value.strip()
+        found = lookup.get(text.casefold())
+        if found is None:
+            raise CellError(f"valeur « {text} » non autorisée : valeurs possibles {listed}")
+        return found
+
+    return parse
