@@ -219,7 +219,7 @@ class _OfferBuilder:
                 commune=t.codes[index],
                 thematiques=[
                     "trouver-un-emploi--repondre-a-des-offres-demploi",
-                    "choisir-un-metier",
+                    "choisir-un-metier--connaitre-les-opportunites-demploi",
                 ],
                 zones=[(siren, "epci")] if siren else dep,
                 modes=[PRESENTIEL, DISTANCE],
@@ -232,7 +232,10 @@ class _OfferBuilder:
                 name=f"{label} de {t.names[index]}",
                 structure=f"{label} de {t.names[index]}",
                 commune=t.codes[index],
-                thematiques=["trouver-un-emploi--maintien-dans-lemploi", "remobilisation"],
+                thematiques=[
+                    "trouver-un-emploi--maintien-dans-lemploi",
+                    "remobilisation--bien-etre-confiance-en-soi",
+                ],
                 zones=[(siren, "epci")] if siren else [(t.codes[index], "commune")],
                 modes=[PRESENTIEL],
                 capacity=self._capacity(0.9, 8, 30),

@@ -15,7 +15,7 @@ import statistics
 
 import pytest
 from click.testing import CliRunner
-from data_inclusion.schema.v1.thematiques import Categorie, Thematique
+from data_inclusion.schema.v1.thematiques import Thematique
 from sqlalchemy import Engine, func, insert, select, text
 
 import cli
@@ -349,8 +349,7 @@ def test_partner_offer_has_real_gaps_and_valid_thematiques(db) -> None:
         zones = conn.execute(
             select(ServiceZone.service_pk, ServiceZone.zone_code, ServiceZone.zone_kind)
         ).all()
-    valid = {t.value for t in Thematique} | {c.value for c in Categorie}
-    assert {t for _, t in thematiques} <= valid
+    assert {t for _, t in thematiques} <= {t.value for t in Thematique}  # data·inclusion v1
     assert {k for _, _, k in zones} == {"commune", "epci", "departement", "france"}
     assert any(end is not None and end <= AS_OF for _, _, end in services)  # a few ended
     active = {
