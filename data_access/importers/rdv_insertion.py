@@ -762,7 +762,6 @@ class RdvInsertionImporter(Importer):
         existing = _person_ids(conn, [p.person_key for p in persons])
         new = [p for p in persons if p.person_key not in existing]
         update = [p for p in persons if p.person_key in existing and p.from_users]
-        new.sort(key=lambda p: p.person_key)  # in index order: cheaper B-tree inserts
         inserted = journal.insert(Person.__table__, _person_rows(new))
         counts = journal.upsert(Person.__table__, _person_rows(update), KEY)
         unchanged = counts.unchanged + sum(
