@@ -4,7 +4,7 @@ Run with ``streamlit run app.py`` (or ``make run``). Pages hold layout only; the
 shared scope bar (``ui/scope_bar.py``), call ``metrics/`` and render ``charts/`` through the
 chart block (``ui/chart_block.py``).
 
-Register a page with one line in ``PAGES``: ``page("fichier.py", "Titre", "icône",
+Register a page with one line in ``PAGES``: ``page("fichier.py", "Titre", ":material/icone:",
 roles=...)`` (``ui/navigation.py``); ``roles`` defaults to every role, ``EDITORS`` are the
 project leads and administrators, ``ADMINS`` the administrators only. A bare ``st.Page`` is
 allowed for every role.
@@ -32,29 +32,29 @@ freshness_warning(context.engine)
 
 PAGES = {
     "Pilotage": [
-        page("vue_ensemble.py", "Vue d'ensemble", "🏠", default=True),
-        page("point_hebdomadaire.py", "Point hebdomadaire", "📅"),
-        page("comite.py", "Comité de suivi", "🏛️"),
+        page("vue_ensemble.py", "Vue d'ensemble", ":material/dashboard:", default=True),
+        page("point_hebdomadaire.py", "Point hebdomadaire", ":material/event_repeat:"),
+        page("comite.py", "Comité de suivi", ":material/groups:"),
     ],
     "Parcours des bénéficiaires": [
-        page("convocation.py", "Convocation et rendez-vous", "✉️"),
-        page("orientation.py", "Orientation", "🧭"),
-        page("contrats.py", "Contrats et accompagnement", "🤝"),
+        page("convocation.py", "Convocation et rendez-vous", ":material/mail:"),
+        page("orientation.py", "Orientation", ":material/explore:"),
+        page("contrats.py", "Contrats et accompagnement", ":material/handshake:"),
     ],
     "Feuille de route et instances": [
-        page("feuille_de_route.py", "Feuille de route", "🗺️"),
-        page("instances.py", "Instances", "🏛️"),
+        page("feuille_de_route.py", "Feuille de route", ":material/route:"),
+        page("instances.py", "Instances", ":material/event:"),
     ],
     "Partenaires et entreprises": [
-        page("offre_partenaires.py", "Offre partenaires", "🧩"),
-        page("entreprises.py", "Entreprises", "🏭"),
+        page("offre_partenaires.py", "Offre partenaires", ":material/map:"),
+        page("entreprises.py", "Entreprises", ":material/factory:"),
     ],
     "Données": [
-        page("donnees.py", "Données disponibles", "🗄️"),
-        page("methodologie.py", "Méthodologie", "📖"),
-        page("qualite.py", "Qualité des données", "🩺"),
-        page("imports.py", "Imports", "📥", roles=ADMINS),
+        page("donnees.py", "Données disponibles", ":material/database:"),
+        page("methodologie.py", "Méthodologie", ":material/menu_book:"),
+        page("qualite.py", "Qualité des données", ":material/fact_check:"),
+        page("imports.py", "Imports", ":material/upload_file:", roles=ADMINS),
     ],
 }
 
-st.navigation(pages_for_role(PAGES, role)).run()
+st.navigation(pages_for_role(PAGES, role), expanded=True).run()

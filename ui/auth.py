@@ -95,18 +95,28 @@ def _header_role(settings: Settings) -> str | None:
     return value if value in ROLES else None
 
 
+def _remember_demo_role() -> None:
+    st.session_state[SESSION_KEY] = st.session_state["auth_demo_role"]
+
+
 def _demo_selector() -> str:
-    if "auth_demo_role" not in st.session_state:
-        st.session_state["auth_demo_role"] = st.session_state.get(SESSION_KEY) or "administrateur"
-    role = st.sidebar.selectbox(
+    """The role selector of demo mode.
+
+    The role lives in a plain session key; the widget is re-seeded from it on every run, so
+    moving between pages (which may drop a widget's own state) never changes the role.
+    """
+    role = st.session_state.get(SESSION_KEY) or "administrateur"
+    st.session_state[SESSION_KEY] = role
+    st.session_state["auth_demo_role"] = role
+    st.sidebar.selectbox(
         "Rôle (démonstration)",
         ROLES,
         format_func=ROLE_LABELS.__getitem__,
         help="Mode démonstration : choisissez un rôle pour voir ce qu'il permet, sans mot "
         "de passe.",
         key="auth_demo_role",
+        on_change=_remember_demo_role,
     )
-    st.session_state[SESSION_KEY] = role
     return role
 
 

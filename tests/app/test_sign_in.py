@@ -70,7 +70,8 @@ def test_demo_mode_offers_a_role_selector(empty_db):
     # AppTest loses sidebar widgets of the entry script on reruns when the page also writes to
     # the sidebar, so the choice is made through the widget's state (the browser test clicks).
     app = _app()
-    app.session_state["auth_demo_role"] = "lecture"
+    app.session_state["auth_role"] = "lecture"
     app.run()
+    assert app.sidebar.selectbox(key="auth_demo_role").value == "lecture"
     assert not app.exception
     assert app.session_state["auth_role"] == "lecture"

@@ -1,0 +1,165 @@
+"""Browser tests: the real app served by ``streamlit run``, driven by Playwright in Debian's
+Chromium (``/usr/bin/chromium``; no browser is ever downloaded).
+
+Without Chromium or Playwright the tests skip with the reason, unless
+``PILOTAGE_REQUIRE_BROWSER=1`` (set by ``.ci/run``), which turns the skip into a failure.
+Screenshots and downloaded files go to ``PILOTAGE_TEST_ARTIFACTS`` (default
+``test-artifacts/``), which the test run keeps.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from data_access.db import make_engine
+from data_access.demo import generate_demo
+from data_access.initdb import init_database
+from tests.conftest import make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("PILOTAGE_CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REQUIRE_BROWSER = os.environ.get("PILOTAGE_REQUIRE_BROWSER") == "1"
+DEMO_AS_OF = dt.date(2024, 6, 30)
+SERVER_START_TIMEOUT = 60
+
+
+def _unavailable_reason() -> str | None:
+    if not Path(CHROMIUM).is_file():
+        return f"Chromium absent ({CHROMIUM}) : installer le paquet Debian « chromium »"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright absent : installer les extras de développement"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test here ``e2e``; skip them (or fail, when required) without a browser."""
+    reason = _unavailable_reason()
+    for item in items:
+        if Path(str(item.fspath)).parent == Path(__file__).parent:
+            item.add_marker(pytest.mark.e2e)
+            if reason and not REQUIRE_BROWSER:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """The folder that keeps screenshots and downloaded files after the run."""
+    folder = Path(os.environ.get("PILOTAGE_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "e2e"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit s'est arrêté :\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"streamlit ne répond pas sur {url}")
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port against a temporary demo database."""
+    reason = _unavailable_reason()
+    if reason:
+        pytest.fail(reason) if REQUIRE_BROWSER else pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("e2e")
+    url_db = f"sqlite:///{folder / 'demo.sqlite'}"
+    engine = make_engine(url_db)
+    init_database(engine, make_settings(url_db))
+    generate_demo(engine, make_settings(url_db), as_of=DEMO_AS_OF)
+    engine.dispose()
+    port = _free_port()
+    log = artifacts / "streamlit.log"
+    env = {
+        **os.environ,
+        "PILOTAGE_DATABASE_URL": url_db,
+        "PILOTAGE_AUTH_MODE": "demo",
+        "PILOTAGE_CHROMIUM_PATH": CHROMIUM,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process, log)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser(app_url: str) -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (headless, no sandbox, no network extras)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=shutil.which(CHROMIUM) or CHROMIUM, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, app_url: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A fresh browser tab with downloads allowed, French locale, a laptop-sized window."""
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 1000}, accept_downloads=True, locale="fr-FR"
+    )
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    yield tab
+    context.close()
