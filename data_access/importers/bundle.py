@@ -162,6 +162,8 @@ class FileKind:
 
     ``key`` names the values (as returned by ``check``) that identify a row; two lines of a
     file with the same key are an error. ``key_label`` says it in the file's column names.
+    ``columns_for``, when given, builds the columns from the context, so that a cell checked
+    against the database (a commune code) is reported with the other cell errors of its row.
     """
 
     file_name: str
@@ -171,6 +173,7 @@ class FileKind:
     key_label: str
     check: CheckFn
     write: WriteFn
+    columns_for: Callable[[BundleContext], tuple[Column, ...]] | None = None
 
     @property
     def stem(self) -> str:
@@ -218,20 +221,34 @@ BENEFICIARY_COLUMNS = (
 )
 
 
+def known_commune(ctx: BundleContext) -> Callable[[str], str]:
+    """Cell parser: an INSEE code of one of the département's communes."""
+    communes = ctx.communes
+
+    def parse(value: str) -> str:
+        code = commune_code(value)
+        if code not in communes:
+            raise CellError(
+                f"commune « {code} » inconnue : code INSEE absent des communes du département"
+            )
+        return code
+
+    return parse
+
+
+def _beneficiary_columns(ctx: BundleContext) -> tuple[Column, ...]:
+    return tuple(
+        Column(c.name, known_commune(ctx), c.required) if c.name == "commune_code" else c
+        for c in BENEFICIARY_COLUMNS
+    )
+
+
 def _check_beneficiaries(ctx: BundleContext, rows: list[ParsedRow]) -> list[ParsedRow]:
     file_name = "beneficiaries.csv"
     kept = []
     for row in rows:
         v = row.values
         problems = []
-        if v["commune_code"] not in ctx.communes:
-            problems.append(
-                (
-                    "commune_code",
-                    f"commune « {v['commune_code']} » inconnue : code INSEE absent des communes "
-                    "du département",
-                )
-            )
         if v["exit_date"] is not None and v["exit_date"] < v["entry_date"]:
             problems.append(("exit_date", "date de sortie antérieure à la date d'entrée"))
         if v["birth_year"] is not None and not 1900 <= v["birth_year"] <= 2100:
@@ -276,6 +293,7 @@ register(
         "person_id",
         _check_beneficiaries,
         _write_beneficiaries,
+        columns_for=_beneficiary_columns,
     )
 )
 
@@ -558,7 +576,8 @@ class BundleImporter(Importer):
                 report.file(file_name)
                 report.errors.append(RowError(file_name, None, None, str(exc)))
                 continue
-            parsed = parse_table(table, kind.columns, report)
+            columns = kind.columns if kind.columns_for is None else kind.columns_for(context)
+            parsed = parse_table(table, columns, report)
             kept = self._without_duplicates(kind, file_name, kind.check(context, parsed), report)
             self._kept.append((kind, file_name, kept))
         count_rejected(report)

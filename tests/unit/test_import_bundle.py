@@ -369,6 +369,8 @@ def test_every_error_is_collected_not_only_the_first(db):
     assert described == [
         "beneficiaries.csv, ligne 2, champ entry_date : date invalide « mars » : format attendu "
         "AAAA-MM-JJ ou JJ/MM/AAAA",
+        "beneficiaries.csv, ligne 2, champ commune_code : commune « 99999 » inconnue : code "
+        "INSEE absent des communes du département",
         "beneficiaries.csv, ligne 2, champ payer : valeur « cnaf » non autorisée : valeurs "
         "possibles caf, msa",
         "beneficiaries.csv, ligne 4, champ commune_code : commune « 99999 » inconnue : code "
@@ -376,7 +378,7 @@ def test_every_error_is_collected_not_only_the_first(db):
         # CAF-0009 was rejected, so its invitation points at an unknown person.
         f"invitations.csv, ligne 2, champ person_id : {UNKNOWN_PERSON}",
     ]
-    assert str(error.value) == "Import refusé : 4 erreurs sur 3 lignes ; rien n'a été écrit."
+    assert str(error.value) == "Import refusé : 5 erreurs sur 3 lignes ; rien n'a été écrit."
 
 
 def test_one_bad_line_leaves_every_table_unchanged(db):

@@ -17,6 +17,7 @@ from data_access.schema import (
     CompanyAction,
     ImportRun,
     Invitation,
+    Meeting,
     PartnerService,
     Person,
     ServiceThematique,
@@ -27,6 +28,7 @@ from tests.unit.bundle_data import (
     VALID_BUNDLE,
     as_bytes,
     data_snapshot,
+    table_counts,
 )
 
 
@@ -202,6 +204,11 @@ class ServiceImporter(Importer):
                 }
             ],
         )
+        # A child row whose id the database generates is journaled through RETURNING.
+        journal.insert(
+            Meeting.__table__,
+            [{"kind": "comite_de_suivi", "date": dt.date(2024, 3, 1), "title": "Comité"}],
+        )
         table = CompanyAction.__table__
         journal.delete_where(table, table.c.action == "immersion")
 
@@ -215,12 +222,13 @@ def test_journaled_deletes_and_child_inserts_of_any_importer_are_undone(db):
         thematiques = conn.execute(select(ServiceThematique.category)).scalars().all()
     assert actions == {"engagement"}
     assert thematiques == ["mobilite"]
+    assert table_counts(db.engine)["meetings"] == 1
 
     report = undo_run(db.engine, result.run_id)
 
-    # Deleted: the thématique (journaled insert) and the service (stamped); restored: the
-    # immersion, with its id and its original run.
-    assert (report.rows_deleted, report.rows_restored) == (2, 1)
+    # Deleted: the thématique and the meeting (journaled inserts) and the service (stamped);
+    # restored: the immersion, with its id and its original run.
+    assert (report.rows_deleted, report.rows_restored) == (3, 1)
     assert data_snapshot(db.engine) == after_bundle
 
 
