@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Table, and_, any_, bindparam, insert, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
 BATCH = 10_000
@@ -48,9 +49,12 @@ def _copy_rows(
     """COPY rows into ``target`` (a table or a temporary table shaped like ``table``)."""
     json_columns = {c for c in columns if isinstance(table.c[c].type, JSON)}
     names = ", ".join(_quoted(c) for c in columns)
+    import psycopg
+
+    statement = f"COPY {target} ({names}) FROM STDIN"
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
-        with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+        with cursor.copy(statement) as copy:
             for row in rows:
                 copy.write_row(
                     [
@@ -58,6 +62,10 @@ def _copy_rows(
                         for c in columns
                     ]
                 )
+    except psycopg.Error as exc:
+        # The raw cursor bypasses SQLAlchemy: wrap the driver error the way it would have, so
+        # callers see IntegrityError, OperationalError… whatever the write path.
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
     finally:
         cursor.close()
 

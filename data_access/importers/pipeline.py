@@ -47,11 +47,15 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.db import describe_connection_error
-from data_access.exceptions import DatabaseUnavailableError, ImportValidationError
+from data_access.exceptions import (
+    DataAccessError,
+    DatabaseUnavailableError,
+    ImportValidationError,
+)
 from data_access.importers.base import Importer, ValidationReport
 from data_access.importers.bulk import bulk_insert, bulk_update, key_in, lookup_chunk
 from data_access.schema import ImportChange, ImportRejection, ImportRun
@@ -284,6 +288,10 @@ def refusal_message(report: ValidationReport) -> str:
     )
 
 
+class ImportWriteError(DataAccessError):
+    """The database refused the write (constraint, lock); the transaction was rolled back."""
+
+
 def run_import(
     engine: Engine,
     importer: Importer,
@@ -295,8 +303,37 @@ def run_import(
     """Validate, then write everything in ONE transaction with its import run.
 
     Raises ImportValidationError (nothing written) when rows are invalid and ``skip_invalid``
-    is false, or when no row at all is valid.
+    is false, or when no row at all is valid; ImportWriteError or DatabaseUnavailableError
+    (nothing written either) when the database refuses or cannot be reached.
     """
+    try:
+        return _validate_and_write(engine, importer, user, skip_invalid, now)
+    except IntegrityError:
+        raise ImportWriteError(
+            "Import refusé par la base de données : une contrainte d'intégrité n'est pas "
+            "respectée (peut-être par un import simultané) ; rien n'a été écrit."
+        ) from None
+    except OperationalError as exc:
+        if "locked" in str(exc):
+            raise ImportWriteError(
+                "La base de données est occupée par une autre écriture ; rien n'a été écrit, "
+                "réessayez dans un instant."
+            ) from None
+        raise DatabaseUnavailableError(describe_connection_error(engine, exc)) from None
+    except SQLAlchemyError as exc:
+        raise ImportWriteError(
+            f"Écriture impossible dans la base de données ({type(exc).__name__}) ; rien n'a "
+            "été écrit."
+        ) from None
+
+
+def _validate_and_write(
+    engine: Engine,
+    importer: Importer,
+    user: str | None,
+    skip_invalid: bool,
+    now: dt.datetime | None,
+) -> ImportResult:
     started = now or dt.datetime.now()
     with engine.begin() as conn:
         report = importer.validate(conn)

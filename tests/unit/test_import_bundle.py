@@ -13,7 +13,7 @@ import cli
 from data_access.exceptions import ImportValidationError
 from data_access.importers.base import RowError
 from data_access.importers.bundle import UNKNOWN_PERSON, BundleImporter
-from data_access.importers.pipeline import preview, run_import
+from data_access.importers.pipeline import ImportWriteError, preview, run_import
 from data_access.pseudonym import pseudonymise
 from data_access.schema import (
     CHANNELS,
@@ -605,3 +605,27 @@ def test_cli_missing_folder(run_cli, tmp_path: Path):
     code, _, err = run_cli("import", "bundle", str(tmp_path / "absent"))
     assert code == 1
     assert err == f"Erreur : Dossier introuvable : {tmp_path / 'absent'}.\n"
+
+
+class ConstraintBreakingImporter(BundleImporter):
+    """A bundle whose write step hits a database constraint after writing persons."""
+
+    def write(self, conn, journal):
+        super().write(conn, journal)
+        journal.insert(
+            CompanyAction.__table__,
+            [{"date": dt.date(2024, 1, 1), "company_key": "x", "action": "hire", "count": -1}],
+        )
+
+
+def test_a_write_refused_by_the_database_leaves_nothing(db):
+    before_counts = table_counts(db.engine)
+    broken = ConstraintBreakingImporter(as_bytes(VALID_BUNDLE), "lot", db.settings)
+    with pytest.raises(ImportWriteError) as error:
+        run_import(db.engine, broken)
+    assert str(error.value) == (
+        "Import refusé par la base de données : une contrainte d'intégrité n'est pas "
+        "respectée (peut-être par un import simultané) ; rien n'a été écrit."
+    )
+    # Neither the persons written before the failure nor the run itself remain.
+    assert table_counts(db.engine) == before_counts
