@@ -103,7 +103,8 @@ def comparison_chart(
     as_of: dt.date,
     threshold: int,
 ) -> ChartDescription:
-    """Indicators of one unit side by side for two periods (e.g. this committee and the last)."""
+    """Indicators of one unit side by side for two periods (e.g. this committee and the last);
+    horizontal bars, because indicator labels are long."""
     return trend_chart(
         labels,
         {previous_name: previous, current_name: current},
@@ -113,7 +114,7 @@ def comparison_chart(
         x_title="Indicateur",
         as_of=as_of,
         threshold=threshold,
-        kind="bar",
+        kind="hbar",
     )
 
 

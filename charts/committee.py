@@ -417,7 +417,7 @@ def committee_charts(data: CommitteeData) -> list[ChartDescription]:
                 x_title="Action",
                 as_of=as_of,
                 threshold=threshold,
-                kind="bar",
+                kind="hbar",
             )
         )
     return charts

@@ -97,13 +97,27 @@ def _masked_markers(desc: ChartDescription, fig: go.Figure) -> None:
             )
 
 
+def _top_margin(desc: ChartDescription) -> int:
+    """Room above the plot for the title and, when there are several series, the legend.
+
+    The legend sits between the title and the plot; its rows are estimated from the length of
+    the names (about 8 px a character, 50 px per symbol) against a 900 px wide chart.
+    """
+    if len(desc.series) <= 1:
+        return 70
+    width = sum(8 * len(serie.name) + 50 for serie in desc.series)
+    rows = -(-width // 900)
+    return 60 + 24 * rows
+
+
 def to_figure(desc: ChartDescription, *, height: int = 460) -> go.Figure:
     """The plotly figure of a description, with the project template."""
     fig = go.Figure(_traces(desc))
     value_axis = {"title": {"text": desc.unit_title}, "rangemode": "tozero"}
     if desc.unit == "ratio":
         value_axis["ticksuffix"] = " %"
-        value_axis["range"] = [0, 105]
+        # room beyond 100 % for the value labels written outside the bars
+        value_axis["range"] = [0, 115 if desc.kind == "hbar" else 105]
     category_axis = {"title": {"text": desc.x_title}}
     if desc.kind == "hbar":
         category_axis["autorange"] = "reversed"
@@ -112,35 +126,34 @@ def to_figure(desc: ChartDescription, *, height: int = 460) -> go.Figure:
         xaxis, yaxis = category_axis, value_axis
         if all(isinstance(c, str) for c in desc.categories):
             xaxis["type"] = "category"
+    # The footnote rides under the bottom axis title, so it always clears the tick labels
+    # (rotated or not) and travels with the figure into PNG and SVG files.
+    xaxis["title"] = {
+        "text": f"{xaxis['title']['text']}<br><span style='font-size:12px;color:{GREY_MID}'>"
+        f"{desc.footnote}</span>"
+    }
     fig.update_layout(
         template=register_template(),
-        title={"text": f"<b>{desc.title}</b>"},
+        title={
+            "text": f"<b>{desc.title}</b>",
+            "y": 0.98,
+            "yref": "container",
+            "yanchor": "top",
+        },
+        margin={"t": _top_margin(desc)},
         xaxis=xaxis,
         yaxis=yaxis,
         barmode="stack" if desc.stacked else "group",
         height=height,
         showlegend=len(desc.series) > 1,
-        annotations=[
-            {
-                "text": desc.footnote,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": -0.02,
-                "yshift": -70,
-                "xanchor": "left",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"size": 12, "color": GREY_MID},
-                "align": "left",
-            }
-        ],
     )
     if desc.target is not None:
         line = {"line_dash": "dash", "line_color": TARGET_COLOR, "line_width": 2}
         label = {"annotation_text": desc.target_text(), "annotation_font_color": TARGET_COLOR}
         if desc.kind == "hbar":
-            fig.add_vline(x=desc.plotted(desc.target), **line, **label)
+            fig.add_vline(
+                x=desc.plotted(desc.target), annotation_position="top left", **line, **label
+            )
         else:
             fig.add_hline(
                 y=desc.plotted(desc.target),

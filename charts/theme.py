@@ -69,13 +69,13 @@ def _template() -> go.layout.Template:
             "legend": {
                 "orientation": "h",
                 "yanchor": "bottom",
-                "y": 1.0,
+                "y": 1.01,
                 "xanchor": "left",
                 "x": 0,
                 "bgcolor": "rgba(0,0,0,0)",
             },
             "hoverlabel": {"font": {"family": FONT_FAMILY}},
-            "margin": {"l": 70, "r": 30, "t": 90, "b": 100},
+            "margin": {"l": 70, "r": 30, "t": 90, "b": 40},
         }
     )
 

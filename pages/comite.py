@@ -69,7 +69,7 @@ presented = (
     else "Présenté au dernier comité"
 )
 if rows:
-    st.dataframe(
+    st.table(
         {
             "Indicateur": [r.label for r in rows],
             "Période précédente": [r.previous for r in rows],
@@ -79,7 +79,6 @@ if rows:
             "Cible": [r.target for r in rows],
         },
         hide_index=True,
-        width="stretch",
     )
 else:
     st.info(NO_DATA)

@@ -99,4 +99,4 @@ def chart_block(desc: ChartDescription, *, height: int = 440) -> None:
     if reason:
         st.caption(reason)
     with st.expander("Données du graphique"):
-        st.table(data_table(desc))
+        st.table(data_table(desc), hide_index=True)

@@ -1,7 +1,8 @@
 """Headline indicators on a page: French value, change, target and status, from MetricResults.
 
 A masked value reads « < 11 (secret statistique) », an empty scope « Aucune donnée sur la
-période », never 0. Changes are shown in points for rates, in days for delays.
+période », never 0: the card shows a dash as its figure and the reason in words under it.
+Changes are shown in points for rates, in days for delays.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from metrics.spec import IndicatorSpec
 from ui.formatting import NO_DATA
 from ui.metrics_cache import Computed
 
+MISSING_MARK = "—"
 BREAKDOWN_LABELS = {
     "cohort_month": "Par cohorte mensuelle d'entrée",
     "month": "Par mois",
@@ -93,14 +95,20 @@ def indicator_cards(
             help_parts = [spec.definition if spec else ""]
             if delta:
                 help_parts.append(f"Évolution par rapport à {previous_name}.")
+            text = value_text(result, threshold)
+            has_value = result is not None and not result.suppressed and result.value is not None
             with cell.container(border=True):
                 st.metric(
                     label=label_of(metric_id),
-                    value=value_text(result, threshold),
-                    delta=delta,
+                    value=text if has_value else MISSING_MARK,
+                    # Streamlit points the arrow down only for an ASCII minus.
+                    delta=delta.replace("−", "-") if delta else None,
                     delta_color=("normal" if spec is None or spec.higher_is_better else "inverse"),
                     help=" ".join(p for p in help_parts if p) or None,
                 )
+                if not has_value:
+                    # Too long for the big figure: the French reason goes right under it.
+                    st.markdown(f"**{text}**")
                 target = target_text(result)
                 if target:
                     st.caption(target)

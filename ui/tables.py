@@ -1,4 +1,8 @@
-"""Tables of roadmap steps and governance actions, in French, for the pages."""
+"""Tables of roadmap steps and governance actions, in French, for the pages.
+
+Static tables (``st.table``) wrap long step texts instead of cutting them, which matters when
+a committee reads them on a projector.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ ACTION_STATUS_LABELS = {
 
 def steps_table(steps: Sequence[StepView]) -> None:
     """Axis, step, due date, owners and status of roadmap steps."""
-    st.dataframe(
+    st.table(
         {
             "Axe": [s.axis for s in steps],
             "Étape": [s.step for s in steps],
@@ -30,13 +34,12 @@ def steps_table(steps: Sequence[StepView]) -> None:
             "Statut": [s.status_label for s in steps],
         },
         hide_index=True,
-        width="stretch",
     )
 
 
 def actions_table(actions: Sequence[ActionView]) -> None:
     """Decisions and actions with owner, due date, status and the meeting they came from."""
-    st.dataframe(
+    st.table(
         {
             "Type": ["Décision" if a.kind == "decision" else "Action" for a in actions],
             "Libellé": [a.text for a in actions],
@@ -46,5 +49,4 @@ def actions_table(actions: Sequence[ActionView]) -> None:
             "Instance du": [format_date(a.meeting_date) for a in actions],
         },
         hide_index=True,
-        width="stretch",
     )

@@ -81,7 +81,7 @@ def test_figure_has_title_unit_target_and_footnote():
     assert "Convoqués sous 15 jours" in fig.layout.title.text
     assert fig.layout.yaxis.title.text == "Taux (%)"
     texts = [a.text for a in fig.layout.annotations]
-    assert any(t.startswith("Source : base opérationnelle, données au 12 mars 2024") for t in texts)
+    assert "Source : base opérationnelle, données au 12 mars 2024." in fig.layout.xaxis.title.text
     assert "Cible : 90,0 %" in texts
     assert "s" in texts  # the masked bar is marked, not drawn as zero
     assert list(fig.data[0].y) == [87.5, None, 50.0, 0.0, 100.0]

@@ -15,6 +15,7 @@ from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
 from tests.app.conftest import DEMO_AS_OF, ROOT
 from ui.formatting import NO_DATA, secret_label
+from ui.indicators import MISSING_MARK
 from ui.scope_bar import PRESETS
 
 TIMEOUT = 120
@@ -40,7 +41,16 @@ def visit(app: AppTest, page: str) -> AppTest:
 
 
 def metrics_shown(app: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+    """Label → what the card says: its figure, or the French reason written under a dash."""
+    texts = iter(m.value for m in app.markdown)
+    shown = {}
+    for metric in app.metric:
+        value = metric.value
+        if value == MISSING_MARK:
+            # the reason is the next bold markdown of the page after the card
+            value = next(t for t in texts if t.startswith("**")).strip("*")
+        shown[metric.label] = value
+    return shown
 
 
 def expected(scope: Scope, db) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -30,3 +30,19 @@ def open_page(page: Page, url: str) -> None:
     page.goto(url)
     wait_for_app_loaded(page)
     wait_for_app_run(page)
+
+
+def screenshot_whole_page(page: Page, path: str, max_height: int = 8000) -> None:
+    """Screenshot of the whole page: Streamlit scrolls inside its main block, not the window,
+    so the window is made as tall as the content for the shot, then put back."""
+    viewport = page.viewport_size or {"width": 1440, "height": 1000}
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
+    page.set_viewport_size(
+        {"width": viewport["width"], "height": min(max(height, 600), max_height)}
+    )
+    page.wait_for_timeout(500)
+    page.screenshot(path=path)
+    page.set_viewport_size(viewport)

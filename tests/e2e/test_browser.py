@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from playwright.sync_api import Page, expect
 from pptx import Presentation
 
-from tests.e2e.app_utils import open_page, wait_for_app_run
+from tests.e2e.app_utils import open_page, screenshot_whole_page, wait_for_app_run
 from tests.e2e.conftest import DEMO_AS_OF
 
 QUERY = f"?au_jour={DEMO_AS_OF.isoformat()}&periode=comite"
@@ -39,7 +39,7 @@ def test_every_page_opens_without_exception(page: Page, app_url: str, artifacts:
         timings.append((path or "accueil", time.perf_counter() - started))
         expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(page.locator("h1").first).to_be_visible()
-        page.screenshot(path=str(artifacts / f"page-{path or 'accueil'}.png"), full_page=True)
+        screenshot_whole_page(page, str(artifacts / f"page-{path or 'accueil'}.png"))
     (artifacts / "page-load-seconds.txt").write_text(
         "".join(f"{name}\t{seconds:.2f}\n" for name, seconds in timings), encoding="utf-8"
     )
