@@ -6,6 +6,8 @@ carries them; masked points are gaps labelled « s » and explained in the footn
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 
 from charts.description import ChartDescription
@@ -16,6 +18,8 @@ from charts.theme import (
     TARGET_COLOR,
     register_template,
 )
+
+FOOTNOTE_WIDTH = 120  # characters per footnote line: fits a chart half a screen wide
 
 
 def _hover(desc: ChartDescription, serie_name: str) -> str:
@@ -128,9 +132,10 @@ def to_figure(desc: ChartDescription, *, height: int = 460) -> go.Figure:
             xaxis["type"] = "category"
     # The footnote rides under the bottom axis title, so it always clears the tick labels
     # (rotated or not) and travels with the figure into PNG and SVG files.
+    footnote = "<br>".join(textwrap.wrap(desc.footnote, FOOTNOTE_WIDTH))
     xaxis["title"] = {
         "text": f"{xaxis['title']['text']}<br><span style='font-size:12px;color:{GREY_MID}'>"
-        f"{desc.footnote}</span>"
+        f"{footnote}</span>"
     }
     fig.update_layout(
         template=register_template(),

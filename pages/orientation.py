@@ -67,6 +67,7 @@ results_bars(
         "orientation_share_socio_pro": "Socio-professionnelle",
         "orientation_share_social": "Sociale",
     },
+    x_title="Type d'orientation",
 )
 
 st.subheader("Stock orienté, par ancienneté dans le RSA")
@@ -84,6 +85,7 @@ results_bars(
         "stock_orientation_rate": "Ensemble",
     },
     note="Repères DREES fin 2023 (France) : 57 %, 82 %, 90 % ; 86 % au total.",
+    x_title="Ancienneté dans le RSA",
 )
 
 st.subheader("Détail par cohorte, par UTAS et par type")

@@ -80,6 +80,7 @@ def results_bars(
     title: str,
     names: dict[str, str] | None = None,
     note: str | None = None,
+    x_title: str = "Indicateur",
 ) -> None:
     """Several indicators of one unit as bars (orientation shares, stock by seniority)."""
     present: list[tuple[str, MetricResult]] = [
@@ -94,7 +95,7 @@ def results_bars(
             key=key,
             title=title,
             unit=present[0][1].unit,
-            x_title="Indicateur",
+            x_title=x_title,
             as_of=scope.as_of,
             threshold=threshold,
             kind="bar",
