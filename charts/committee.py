@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -139,6 +140,9 @@ class CommitteeData:
     actions: list[ActionView]
     threshold: int
     failures: dict[str, str] = field(default_factory=dict)
+    map_category: str | None = None
+    map_communes: list[Any] = field(default_factory=list)
+    map_boundaries: Path | None = None
 
     @property
     def late_steps(self) -> list[StepView]:
@@ -210,13 +214,15 @@ def gather_committee(
         for a in list_actions(engine, kind="decision")
         if a.meeting_date is None or since <= a.meeting_date <= committee_date
     ]
+    current = compute(scope)
+    map_category = weakest_coverage(current)
     return CommitteeData(
         departement_name=settings.departement_name,
         committee_date=committee_date,
         scope=scope,
         previous_scope=scope.previous(),
         previous_committee=previous_committee,
-        current=compute(scope),
+        current=current,
         previous=compute(scope.previous()),
         launch=compute(launch),
         presented=latest_snapshot(engine, before=committee_date),
@@ -224,7 +230,40 @@ def gather_committee(
         decisions=decisions,
         actions=open_actions(engine),
         threshold=settings.secrecy_threshold,
+        map_category=map_category,
+        map_communes=_map_communes(engine, settings, scope, map_category),
+        map_boundaries=_boundaries(settings),
     )
+
+
+def _boundaries(settings: Settings) -> Path | None:
+    """The communes' outlines file for the map, when the coverage figures are installed."""
+    try:
+        from charts.coverage_map import boundaries_file
+    except ImportError:
+        return None
+    return boundaries_file(settings)
+
+
+def weakest_coverage(results: dict[str, MetricResult]) -> str | None:
+    """The need category whose coverage is lowest (published values only): the one to map."""
+    rates = {
+        metric_id.removeprefix(COVERAGE_PREFIX): result.value
+        for metric_id, result in results.items()
+        if metric_id.startswith(COVERAGE_PREFIX) and result.value is not None
+    }
+    return min(rates, key=lambda category: (rates[category], category)) if rates else None
+
+
+def _map_communes(
+    engine: Engine, settings: Settings, scope: Scope, category: str | None
+) -> list[Any]:
+    """Communes with their coverage of ``category``, for the deck's map (empty if none)."""
+    if category is None:
+        return []
+    from metrics.coverage import commune_coverage
+
+    return commune_coverage(engine, settings, scope, category)
 
 
 def presented_text(data: CommitteeData, metric_id: str) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 
 from charts.committee import (
     CommitteeData,
+    category_label,
     committee_charts,
     gather_committee,
     headline_rows,
@@ -31,6 +32,7 @@ from charts.committee import (
 )
 from charts.description import ChartDescription
 from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
+from data_access.exceptions import DataAccessError
 from data_access.snapshots import save_snapshot
 from metrics.scope import Territory
 from settings import Settings
@@ -262,6 +264,38 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
     _footnote(slide, " ".join(notes))
 
 
+def _map_slide(prs: Presentation, data: CommitteeData) -> None:
+    """The coverage map as an image: PowerPoint has no native chart type for a map."""
+    if data.map_category is None or not data.map_communes or data.map_boundaries is None:
+        return
+    from charts.coverage_map import coverage_map, load_geojson
+    from charts.images import ImageExportUnavailable, figure_image
+
+    label = category_label(data.map_category)
+    slide = _add_title(prs, f"Offre partenaire : couverture « {label} » par commune")
+    try:
+        figure = coverage_map(
+            data.map_communes,
+            load_geojson(data.map_boundaries),
+            data.map_category,
+            data.scope.as_of,
+            data.threshold,
+        )
+        image = figure_image(figure, "png")
+    except (ImageExportUnavailable, DataAccessError) as exc:
+        _message(slide, str(exc))
+        return
+    top = Inches(1.2)
+    height = SLIDE_HEIGHT - top - Inches(0.9)
+    slide.shapes.add_picture(io.BytesIO(image), MARGIN, top, height=height)
+    _footnote(
+        slide,
+        f"Besoin le moins couvert sur la période. Carte insérée en image (pas de graphique "
+        f"PowerPoint natif pour une carte). Source : base opérationnelle, données au "
+        f"{format_date(data.scope.as_of)}.",
+    )
+
+
 def _roadmap_slide(prs: Presentation, data: CommitteeData) -> None:
     done = data.current.get("roadmap_done_rate")
     total = data.current.get("roadmap_steps_total")
@@ -357,6 +391,7 @@ def build_deck(data: CommitteeData) -> bytes:
     _headline_slide(prs, data)
     for desc in committee_charts(data):
         _chart_slide(prs, desc)
+    _map_slide(prs, data)
     _roadmap_slide(prs, data)
     _late_slides(prs, data)
     _actions_slides(prs, data)

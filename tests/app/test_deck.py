@@ -8,8 +8,10 @@ import io
 
 import pytest
 from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 
+from charts import images
 from charts.committee import COMPARED_RATES, committee_charts, gather_committee, headline_rows
 from charts.deck import export_deck
 from cli import main
@@ -65,6 +67,11 @@ def test_deck_slides_and_native_series_equal_metric_values(demo_copy):
     ):
         assert expected in titles
     assert any(t.startswith("Étapes en retard") for t in titles)
+    map_slides = [t for t in titles if t.startswith("Offre partenaire : couverture « ")]
+    if images.chromium_path() is not None:  # the map is the one slide drawn as a picture
+        assert len(map_slides) == 1
+        slide = prs.slides[titles.index(map_slides[0])]
+        assert any(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in slide.shapes)
 
     current = _results(demo_copy, Scope.build(FROM, TO))
     previous = _results(demo_copy, Scope.build(FROM, TO).previous())
