@@ -1,0 +1,79 @@
+"""Metric results are cached per Scope and data version: a revisit computes nothing, a new
+import run (or another scope) computes again, and a failing family leaves the others shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+
+from data_access.db import session_scope
+from data_access.schema import ImportRun
+from metrics import catalog
+from metrics.exceptions import MetricError
+from metrics.results import MetricResult
+from metrics.scope import Scope
+from metrics.spec import Family, IndicatorSpec
+from ui.context import AppContext
+from ui.metrics_cache import metric_results
+
+SCOPE = Scope.build(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Two fake families: one counts its calls, the other always fails."""
+    calls: list[Scope] = []
+
+    def compute(context):  # type: ignore[no-untyped-def]
+        calls.append(context.scope)
+        return {"fake": MetricResult("fake", float(len(calls)), "count")}
+
+    def broken(context):  # type: ignore[no-untyped-def]
+        raise MetricError("Territoire inconnu.")
+
+    spec = IndicatorSpec("fake", "Faux", "d", "f", "count")
+    families = (
+        Family("fake", "Famille test", (spec,), compute),
+        Family("broken", "Famille cassée", (IndicatorSpec("b", "B", "d", "f", "count"),), broken),
+    )
+    monkeypatch.setattr(catalog, "families", lambda: families)
+    st.cache_data.clear()
+    yield calls
+    st.cache_data.clear()
+
+
+def test_a_revisit_costs_nothing_and_a_new_import_shows_at_once(sqlite_db, counted):
+    context = AppContext(settings=sqlite_db.settings, engine=sqlite_db.engine)
+    first = metric_results(context, SCOPE)
+    again = metric_results(context, SCOPE)
+    assert len(counted) == 1
+    assert first.get("fake") == again.get("fake")
+
+    with session_scope(sqlite_db.engine) as session:
+        session.add(
+            ImportRun(
+                source="bundle", file_name="x", started_at=dt.datetime(2024, 4, 1), status="success"
+            )
+        )
+    after_import = metric_results(context, SCOPE)
+    assert len(counted) == 2
+    assert after_import.get("fake").value == 2.0
+
+    metric_results(context, SCOPE.previous())
+    assert len(counted) == 3
+
+
+def test_a_failing_family_is_named_and_the_others_still_show(sqlite_db, counted):
+    context = AppContext(settings=sqlite_db.settings, engine=sqlite_db.engine)
+    computed = metric_results(context, SCOPE)
+    assert computed.get("fake") is not None
+    assert computed.failures == {"Famille cassée": "Territoire inconnu."}
+
+
+def test_only_computes_the_families_asked_for(sqlite_db, counted):
+    context = AppContext(settings=sqlite_db.settings, engine=sqlite_db.engine)
+    computed = metric_results(context, SCOPE, only=("b",))
+    assert counted == []
+    assert "Famille cassée" in computed.failures
