@@ -397,6 +397,18 @@ def export_deck_command(
     )
 
 
+@cli.command(
+    "hash-password",
+    help="Empreinte d'un mot de passe de rôle, à mettre dans PILOTAGE_AUTH_PASSWORD_<RÔLE>.",
+)
+@click.password_option("--password", prompt="Mot de passe", confirmation_prompt="Confirmation")
+def hash_password_command(password: str) -> None:
+    """Print the PBKDF2 hash of a role password (the password itself is never stored)."""
+    from ui.auth import hash_password
+
+    click.echo(hash_password(password))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the click group and translate user errors into one French line."""
     try:

@@ -123,3 +123,12 @@ def test_navigation_keeps_only_the_pages_a_role_may_open():
         "B": ["imports"],
         "C": ["bare-page"],
     }
+
+
+def test_cli_hash_password_prints_a_hash_that_verifies(capsys):
+    from cli import main
+
+    main(["hash-password", "--password", "Préfecture-23"])
+    printed = capsys.readouterr().out.strip()
+    assert verify_password("Préfecture-23", printed)
+    assert "Préfecture-23" not in printed
