@@ -78,8 +78,41 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if _is_psycopg(conn):
         _copy_rows(conn, _quoted(table.name), table, columns, rows)
         return
+    if conn.dialect.name == "sqlite":
+        names = ", ".join(_quoted(c) for c in columns)
+        marks = ", ".join("?" for _ in columns)
+        _sqlite_executemany(
+            conn,
+            f"INSERT INTO {_quoted(table.name)} ({names}) VALUES ({marks})",
+            table,
+            columns,
+            rows,
+        )
+        return
     for start in range(0, len(rows), BATCH):
         conn.execute(insert(table), list(rows[start : start + BATCH]))
+
+
+def _sqlite_executemany(
+    conn: Connection, sql: str, table: Table, columns: Sequence[str], rows: Sequence[dict]
+) -> None:
+    """One executemany of positional tuples on SQLite's C loop.
+
+    Values go through each column type's own bind processor (dates, JSON, booleans stored
+    exactly as SQLAlchemy stores them), without building a parameter dict per row.
+    """
+    dialect = conn.dialect
+    processors = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    pairs = list(zip(columns, processors, strict=True))
+    for start in range(0, len(rows), BATCH):
+        params = [
+            tuple(
+                row[c] if process is None or row[c] is None else process(row[c])
+                for c, process in pairs
+            )
+            for row in rows[start : start + BATCH]
+        ]
+        conn.exec_driver_sql(sql, params)
 
 
 def bulk_update(
@@ -107,6 +140,17 @@ def bulk_update(
             f"UPDATE {_quoted(table.name)} AS t SET {assignments} FROM {temp} AS s WHERE {join}"
         )
         conn.exec_driver_sql(f"DROP TABLE {temp}")
+        return
+    if conn.dialect.name == "sqlite":
+        assignments = ", ".join(f"{_quoted(c)} = ?" for c in values)
+        where = " AND ".join(f"{_quoted(c)} = ?" for c in key_columns)
+        _sqlite_executemany(
+            conn,
+            f"UPDATE {_quoted(table.name)} SET {assignments} WHERE {where}",
+            table,
+            [*values, *key_columns],
+            rows,
+        )
         return
     statement = (
         update(table)
