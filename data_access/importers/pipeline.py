@@ -25,8 +25,8 @@ written and the rejected ones recorded as ``import_rejections`` of the run (stat
 ``partial``). The run row, the data and the journal are committed together or not at all.
 
 Writes are set-based: existing rows are fetched in chunks by their natural key, compared in
-memory, and new and changed rows go to the database in executemany batches (SQLAlchemy's
-"insertmanyvalues"), so 200,000 rows take seconds, not minutes.
+memory, and new and changed rows go to the database in bulk (``bulk.py``: COPY on PostgreSQL,
+one executemany on SQLite), so 200,000 rows take seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from data_access.importers.bulk import bulk_insert, bulk_update, key_in, lookup_
 from data_access.schema import ImportChange, ImportRejection, ImportRun
 
 CHUNK = 2_000
+MAX_LISTED_ERRORS = 20  # the summary lists this many rejected rows; all are kept in the run
 RUN_COLUMN = "import_run_id"
 
 
@@ -414,4 +415,13 @@ def describe_result(result: ImportResult) -> list[str]:
         if file.unknown_columns:
             lines.append(f"    colonnes ignorées : {', '.join(file.unknown_columns)}")
     lines.extend(f"  {note}" for note in report.notes)
+    if report.errors:
+        lines.append("Lignes rejetées :")
+        lines.extend(f"  {error}" for error in report.errors[:MAX_LISTED_ERRORS])
+        hidden = len(report.errors) - MAX_LISTED_ERRORS
+        if hidden > 0:
+            lines.append(
+                f"  … et {_count(hidden, 'autre erreur', 'autres erreurs')}, gardées avec "
+                f"l'import n° {result.run_id}."
+            )
     return lines

@@ -7,13 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 import cli
 from data_access.exceptions import ImportValidationError
 from data_access.importers.base import RowError
 from data_access.importers.bundle import UNKNOWN_PERSON, BundleImporter
-from data_access.importers.pipeline import ImportWriteError, preview, run_import
+from data_access.importers.pipeline import ImportWriteError, describe_result, preview, run_import
 from data_access.pseudonym import pseudonymise
 from data_access.schema import (
     CHANNELS,
@@ -596,9 +596,15 @@ def test_cli_refusal_lists_each_error_and_exits_1(db, run_cli, tmp_path: Path):
 
     code, out, err = run_cli("import", "bundle", str(folder), "--skip-invalid")
     assert code == 0
-    assert out.splitlines()[0] == (
+    lines = out.splitlines()
+    assert lines[0] == (
         "Import n° 1 avec des lignes rejetées (lot) : 17 lignes lues, 16 écrites, 1 rejetée."
     )
+    assert lines[-2:] == [
+        "Lignes rejetées :",
+        "  beneficiaries.csv, ligne 5, champ commune_code : commune « 99999 » inconnue : code "
+        "INSEE absent des communes du département",
+    ]
 
 
 def test_cli_missing_folder(run_cli, tmp_path: Path):
@@ -629,3 +635,17 @@ def test_a_write_refused_by_the_database_leaves_nothing(db):
     )
     # Neither the persons written before the failure nor the run itself remain.
     assert table_counts(db.engine) == before_counts
+
+
+def test_summary_lists_twenty_rejections_and_counts_the_rest(db):
+    bad = "".join(f"CAF-9{i:03d},2024-01-15,99999,caf,oui,,,\n" for i in range(25))
+    files = {"beneficiaries.csv": BENEFICIARIES + bad}
+    result = run_import(db.engine, importer(db, files), skip_invalid=True)
+    lines = describe_result(result)
+    listed = [line for line in lines if "champ commune_code" in line]
+    assert len(listed) == 20
+    assert listed[0].startswith("  beneficiaries.csv, ligne 5, champ commune_code")
+    assert lines[-1] == f"  … et 5 autres erreurs, gardées avec l'import n° {result.run_id}."
+    with db.engine.connect() as conn:
+        kept = conn.execute(select(func.count()).select_from(ImportRejection)).scalar_one()
+    assert kept == 25
