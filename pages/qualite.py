@@ -1,5 +1,7 @@
 """« Qualité des données »: freshness of each source, completeness of key dates, inconsistencies."""
 
+import datetime as dt
+
 import streamlit as st
 
 from data_access.db import data_version
@@ -13,9 +15,10 @@ SECRET = "secret"
 
 
 @st.cache_data(show_spinner="Calcul des contrôles de qualité…", max_entries=8)
-def _report(url: str, version: str, secrecy: int) -> QualityReport:
-    """Cached on the database URL and its data version: a new import recomputes at once."""
-    return quality_report(context.engine, secrecy)
+def _report(url: str, version: str, secrecy: int, today: dt.date) -> QualityReport:
+    """Cached on the database, its data version and the day: a new import (or a new day, for
+    freshness) recomputes at once."""
+    return quality_report(context.engine, secrecy, as_of=today)
 
 
 def _share(cell) -> str:
@@ -42,7 +45,9 @@ def _definitions(checks: list[QualityCheck]) -> None:
             st.markdown(f"**{check.label}** : {check.definition}")
 
 
-report = _report(context.settings.database_url, data_version(context.engine), threshold)
+report = _report(
+    context.settings.database_url, data_version(context.engine), threshold, dt.date.today()
+)
 
 st.title("Qualité des données")
 st.caption(
