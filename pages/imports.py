@@ -22,6 +22,7 @@ SOURCES = {
     "data_inclusion": "data·inclusion / DORA (structures et services partenaires)",
 }
 PREVIEW_KEY = "imports_preview"
+SHOWN = 1000  # rows of errors or warnings listed on screen (all are counted)
 
 context = get_context()
 st.title("Imports")
@@ -87,7 +88,7 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _show_report(report, importer) -> None:
+def _show_report(report, warnings) -> None:
     """The validation report: counts per file, errors, unknown columns, notes."""
     cols = st.columns(3)
     cols[0].metric("Lignes lues", format_int(report.rows_read))
@@ -107,19 +108,20 @@ def _show_report(report, importer) -> None:
     )
     if report.errors:
         st.error(f"{format_int(len(report.errors))} erreur(s) : lignes rejetées.")
+        errors = report.errors[:SHOWN]
         st.dataframe(
             {
-                "Fichier": [e.file for e in report.errors],
-                "Ligne": [e.line if e.line is not None else "—" for e in report.errors],
-                "Champ": [e.field or "—" for e in report.errors],
-                "Raison": [e.message for e in report.errors],
+                "Fichier": [e.file for e in errors],
+                "Ligne": [e.line if e.line is not None else "—" for e in errors],
+                "Champ": [e.field or "—" for e in errors],
+                "Raison": [e.message for e in errors],
             },
             hide_index=True,
             width="stretch",
         )
-    warnings = getattr(importer, "warnings", [])
     if warnings:
         st.warning(f"{format_int(len(warnings))} avertissement(s) : lignes importées quand même.")
+        warnings = warnings[:SHOWN]
         st.dataframe(
             {
                 "Fichier": [w.file for w in warnings],
@@ -140,16 +142,19 @@ if uploads and st.button("Vérifier", type="primary", key="imports_check"):
     try:
         importer = _importer()
         report = preview(context.engine, importer)
-        st.session_state[PREVIEW_KEY] = (_fingerprint(), report, importer)
+        # Keep the report and warnings only: the importer holds every parsed row.
+        warnings = list(getattr(importer, "warnings", []))
+        st.session_state[PREVIEW_KEY] = (_fingerprint(), report, warnings)
+        del importer
     except DataAccessError as exc:
         st.session_state.pop(PREVIEW_KEY, None)
         st.error(str(exc))
 
 checked = st.session_state.get(PREVIEW_KEY)
 if checked and uploads and checked[0] == _fingerprint():
-    _, report, importer = checked
+    _, report, warnings = checked
     st.subheader("Compte rendu de vérification")
-    _show_report(report, importer)
+    _show_report(report, warnings)
     writable = report.ok or (skip_invalid and report.rows_rejected < report.rows_read)
     if not writable:
         st.info(
