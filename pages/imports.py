@@ -107,7 +107,8 @@ def _show_report(report, warnings) -> None:
         width="stretch",
     )
     if report.errors:
-        st.error(f"{format_int(len(report.errors))} erreur(s) : lignes rejetées.")
+        shown = " (les 1 000 premières ci-dessous)" if len(report.errors) > SHOWN else ""
+        st.error(f"{format_int(len(report.errors))} erreur(s) : lignes rejetées{shown}.")
         errors = report.errors[:SHOWN]
         st.dataframe(
             {
@@ -120,7 +121,10 @@ def _show_report(report, warnings) -> None:
             width="stretch",
         )
     if warnings:
-        st.warning(f"{format_int(len(warnings))} avertissement(s) : lignes importées quand même.")
+        shown = " (les 1 000 premiers ci-dessous)" if len(warnings) > SHOWN else ""
+        st.warning(
+            f"{format_int(len(warnings))} avertissement(s) : lignes importées quand même{shown}."
+        )
         warnings = warnings[:SHOWN]
         st.dataframe(
             {
