@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.db import check_connection, describe_connection_error, has_schema
 from data_access.exceptions import DatabaseUnavailableError
+from data_access.thematiques import category_label
 from metrics import catalog
 from metrics.cohort import check_territory
 from metrics.exceptions import MetricError
@@ -47,6 +48,10 @@ def metrics_report(
 def label_of(metric_id: str) -> str:
     """The French label of an indicator id (the id itself if the catalogue lacks it)."""
     try:
-        return catalog.spec_for(metric_id).label
+        spec = catalog.spec_for(metric_id)
     except MetricError:
         return metric_id
+    if not spec.is_pattern:
+        return spec.label
+    category = metric_id[len(spec.id.split("<", 1)[0]) :]
+    return f"{spec.label} — {category_label(category)}"

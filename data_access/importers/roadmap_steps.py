@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from data_access.due_dates import parse_due_label
 from data_access.exceptions import DataAccessError
@@ -151,27 +151,13 @@ def _write(ctx: BundleContext, journal: Journal, rows: list[ParsedRow]) -> Upser
 
 
 def _insert_history(journal: Journal, rows: list[dict[str, Any]]) -> None:
-    """Insert history rows and journal their ids, so undoing the run removes them.
+    """Insert history rows through the journal, so undoing the run removes them.
 
-    ``Journal.insert`` journals child rows by a primary key given in advance; history ids come
-    from the database (a sequence on PostgreSQL), so they are read back with RETURNING instead.
+    History ids come from the database (a sequence on PostgreSQL); ``Journal.insert`` reads
+    them back and journals them itself.
     """
-    history = RoadmapStepHistory.__table__
-    for row in rows:
-        new_id = journal.conn.execute(
-            insert(history).values(**row).returning(history.c.id)
-        ).scalar_one()
-        journal._journal(
-            [
-                {
-                    "table_name": history.name,
-                    "operation": "insert",
-                    "row_key": {"id": new_id},
-                    "previous": None,
-                    "previous_run_id": None,
-                }
-            ]
-        )
+    if rows:
+        journal.insert(RoadmapStepHistory.__table__, rows)
 
 
 register(
