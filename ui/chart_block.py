@@ -5,11 +5,13 @@
 buttons: PNG and SVG (rendered on click by kaleido + Chromium; without Chromium they are
 disabled and a French sentence says why) and CSV (always available). An expander shows the data
 table as text, which is also what screen readers and tests read. An empty chart is never drawn:
-the block says « Aucune donnée sur la période ».
+the block says « Aucune donnée sur la période ». ``figure_block`` gives the same exports to
+figures that are not chart descriptions (maps, timelines).
 """
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from charts.csv_export import chart_csv
@@ -19,15 +21,76 @@ from charts.images import figure_image, unavailable_reason
 from ui.formatting import NO_DATA
 
 
-def _file_name(desc: ChartDescription, ext: str) -> str:
-    return f"{desc.key}_{desc.as_of.isoformat()}.{ext}"
-
-
 def _image_callback(desc: ChartDescription, fmt: str):  # type: ignore[no-untyped-def]
     def render() -> bytes:
         return figure_image(to_figure(desc), fmt)
 
     return render
+
+
+def _figure_callback(figure: go.Figure, fmt: str):  # type: ignore[no-untyped-def]
+    def render() -> bytes:
+        return figure_image(figure, fmt)
+
+    return render
+
+
+def export_buttons(
+    key: str,
+    file_stem: str,
+    png,  # type: ignore[no-untyped-def]
+    svg,  # type: ignore[no-untyped-def]
+    csv: bytes | None,
+) -> None:
+    """PNG, SVG (rendered on click; disabled with the French reason without Chromium) and CSV."""
+    reason = unavailable_reason()
+    columns = st.columns([1, 1, 1, 4])
+    columns[0].download_button(
+        "PNG",
+        data=png,
+        file_name=f"{file_stem}.png",
+        mime="image/png",
+        key=f"png-{key}",
+        disabled=reason is not None,
+        on_click="ignore",
+        icon=":material/image:",
+        help=reason or "Image PNG du graphique, telle qu'à l'écran.",
+    )
+    columns[1].download_button(
+        "SVG",
+        data=svg,
+        file_name=f"{file_stem}.svg",
+        mime="image/svg+xml",
+        key=f"svg-{key}",
+        disabled=reason is not None,
+        on_click="ignore",
+        icon=":material/draw:",
+        help=reason or "Image vectorielle SVG, pour un document ou une affiche.",
+    )
+    if csv is not None:
+        columns[2].download_button(
+            "CSV",
+            data=csv,
+            file_name=f"{file_stem}.csv",
+            mime="text/csv",
+            key=f"csv-{key}",
+            on_click="ignore",
+            icon=":material/table:",
+            help="Données du graphique (Excel, séparateur « ; »), secret statistique appliqué.",
+        )
+    if reason:
+        st.caption(reason)
+
+
+def figure_block(figure: go.Figure, *, key: str, file_stem: str, csv: bytes | None = None) -> None:
+    """A figure that does not fit a chart description (map, timeline, heat map), with the same
+    PNG/SVG exports and, when the page gives its table (``charts.csv_export.table_csv``), CSV."""
+    st.plotly_chart(
+        figure, theme=None, width="stretch", key=f"chart-{key}", config={"displaylogo": False}
+    )
+    export_buttons(
+        key, file_stem, _figure_callback(figure, "png"), _figure_callback(figure, "svg"), csv
+    )
 
 
 def data_table(desc: ChartDescription) -> dict[str, list[str]]:
@@ -62,41 +125,12 @@ def chart_block(desc: ChartDescription, *, height: int = 440) -> None:
         key=f"chart-{desc.key}",
         config={"displaylogo": False, "locale": "fr"},
     )
-    reason = unavailable_reason()
-    png, svg, csv, _ = st.columns([1, 1, 1, 4])
-    png.download_button(
-        "PNG",
-        data=_image_callback(desc, "png"),
-        file_name=_file_name(desc, "png"),
-        mime="image/png",
-        key=f"png-{desc.key}",
-        disabled=reason is not None,
-        on_click="ignore",
-        icon=":material/image:",
-        help=reason or "Image PNG du graphique, telle qu'à l'écran.",
+    export_buttons(
+        desc.key,
+        f"{desc.key}_{desc.as_of.isoformat()}",
+        _image_callback(desc, "png"),
+        _image_callback(desc, "svg"),
+        chart_csv(desc),
     )
-    svg.download_button(
-        "SVG",
-        data=_image_callback(desc, "svg"),
-        file_name=_file_name(desc, "svg"),
-        mime="image/svg+xml",
-        key=f"svg-{desc.key}",
-        disabled=reason is not None,
-        on_click="ignore",
-        icon=":material/draw:",
-        help=reason or "Image vectorielle SVG, pour un document ou une affiche.",
-    )
-    csv.download_button(
-        "CSV",
-        data=chart_csv(desc),
-        file_name=_file_name(desc, "csv"),
-        mime="text/csv",
-        key=f"csv-{desc.key}",
-        on_click="ignore",
-        icon=":material/table:",
-        help="Données du graphique (Excel, séparateur « ; »), secret statistique appliqué.",
-    )
-    if reason:
-        st.caption(reason)
     with st.expander("Données du graphique"):
         st.table(data_table(desc), hide_index=True)

@@ -123,3 +123,28 @@ def test_png_and_svg_through_one_kaleido_server():
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     assert b"<svg" in svg[:200]
     assert images._server_started
+
+
+def test_chart_block_draws_buttons_and_says_when_empty():
+    from streamlit.testing.v1 import AppTest
+
+    script = """
+import datetime as dt
+import plotly.graph_objects as go
+from charts.builders import breakdown_chart
+from metrics.results import BreakdownRow, MetricResult
+from ui.chart_block import chart_block, figure_block
+
+rows = (BreakdownRow("a", "Guéret", 0.5, 6, 12),)
+full = MetricResult("m", 0.5, "ratio", breakdowns={"utas": rows})
+empty = MetricResult("e", None, "ratio", breakdowns={"utas": ()})
+for result in (full, empty):
+    chart_block(breakdown_chart(result, "utas", title=result.id, x_title="UTAS",
+                                as_of=dt.date(2024, 3, 12), threshold=11))
+figure_block(go.Figure(go.Bar(x=[1], y=[2])), key="carte", file_stem="carte", csv=b"a;b")
+"""
+    app = AppTest.from_string(script, default_timeout=60).run()
+    assert not app.exception
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["PNG", "SVG", "CSV", "PNG", "SVG", "CSV"]
+    assert [i.value for i in app.info] == ["Aucune donnée sur la période"]
