@@ -77,7 +77,11 @@ SENIORITY = {
 }
 COVERAGE_PREFIX = "coverage_rate_"
 
-Compute = Callable[[Scope], dict[str, MetricResult]]
+# compute(scope, ids): results for the scope; ``ids`` (when given) names the indicators needed,
+# so that only their families run (the launch-to-date scope is the costly one).
+Compute = Callable[[Scope, tuple[str, ...] | None], dict[str, MetricResult]]
+LAUNCH_IDS = (*LAUNCH_TRENDS, "entrants")
+PREVIOUS_IDS = tuple(dict.fromkeys((*HEADLINE, *COMPARED_RATES)))
 
 
 def two_months_before(day: dt.date) -> dt.date:
@@ -177,8 +181,16 @@ def committee_scope(
 
 
 def _compute_all(engine: Engine, settings: Settings) -> Compute:
-    def compute(scope: Scope) -> dict[str, MetricResult]:
-        return catalog.compute_all(MetricContext(engine, settings, scope))
+    def compute(scope: Scope, ids: tuple[str, ...] | None) -> dict[str, MetricResult]:
+        context = MetricContext(engine, settings, scope)
+        if ids is None:
+            return catalog.compute_all(context)
+        results: dict[str, MetricResult] = {}
+        for family in catalog.families():
+            declared = {spec.id for spec in family.indicators}
+            if declared & set(ids):
+                results.update(family.compute(context))
+        return results
 
     return compute
 
@@ -214,7 +226,7 @@ def gather_committee(
         for a in list_actions(engine, kind="decision")
         if a.meeting_date is None or since <= a.meeting_date <= committee_date
     ]
-    current = compute(scope)
+    current = compute(scope, None)
     map_category = weakest_coverage(current)
     return CommitteeData(
         departement_name=settings.departement_name,
@@ -223,8 +235,8 @@ def gather_committee(
         previous_scope=scope.previous(),
         previous_committee=previous_committee,
         current=current,
-        previous=compute(scope.previous()),
-        launch=compute(launch),
+        previous=compute(scope.previous(), PREVIOUS_IDS),
+        launch=compute(launch, LAUNCH_IDS),
         presented=latest_snapshot(engine, before=committee_date),
         steps=steps_at(engine, scope.as_of),
         decisions=decisions,

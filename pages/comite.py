@@ -18,9 +18,9 @@ version = current_version(context)
 failures: dict[str, str] = {}
 
 
-def compute(scope):  # type: ignore[no-untyped-def]
+def compute(scope, ids):  # type: ignore[no-untyped-def]
     """The page's cached results (the deck uses the same ones)."""
-    computed = metric_results(context, scope, version)
+    computed = metric_results(context, scope, version, only=ids)
     failures.update(computed.failures)
     return computed.results
 
