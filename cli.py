@@ -401,7 +401,12 @@ def export_deck_command(
     "hash-password",
     help="Empreinte d'un mot de passe de rôle, à mettre dans PILOTAGE_AUTH_PASSWORD_<RÔLE>.",
 )
-@click.password_option("--password", prompt="Mot de passe", confirmation_prompt="Confirmation")
+@click.password_option(
+    "--password",
+    prompt="Mot de passe",
+    confirmation_prompt="Confirmation",
+    help="Mot de passe du rôle (demandé s'il n'est pas donné).",
+)
 def hash_password_command(password: str) -> None:
     """Print the PBKDF2 hash of a role password (the password itself is never stored)."""
     from ui.auth import hash_password
