@@ -4,7 +4,7 @@ import streamlit as st
 
 from metrics import catalog
 from ui.context import get_context
-from ui.formatting import format_days, format_rate
+from ui.formatting import format_days
 from ui.indicators import format_unit
 
 UNIT_NAMES = {"ratio": "taux", "days": "jours", "count": "effectif"}
@@ -52,22 +52,21 @@ if not families:
     st.info("Aucun indicateur n'est encore enregistré dans le catalogue.")
 for family in families:
     st.subheader(family.label)
+    rows = []
     for spec in family.indicators:
         target = spec.target_for(settings)
-        with st.expander(f"{spec.label} — `{spec.id}`"):
-            st.markdown(f"**Définition.** {spec.definition}")
-            st.markdown(f"**Formule.** {spec.formula}")
-            st.markdown(f"**Unité.** {UNIT_NAMES.get(spec.unit, spec.unit)}")
-            if target is not None:
-                shown = (
-                    format_rate(target) if spec.unit == "ratio" else format_unit(target, spec.unit)
-                )
-                st.markdown(f"**Cible.** {shown} (source : {spec.target_source})")
-            else:
-                st.markdown("**Cible.** aucune")
-            if spec.breakdowns:
-                st.markdown(f"**Ventilations.** {', '.join(spec.breakdowns)}")
-            st.markdown(
-                "**Secret statistique.** "
-                + ("s'applique (indicateur sur des personnes)" if spec.person_based else "non")
-            )
+        rows.append(
+            {
+                "Indicateur": f"{spec.label} ({spec.id})",
+                "Définition": spec.definition,
+                "Formule": spec.formula,
+                "Unité": UNIT_NAMES.get(spec.unit, spec.unit),
+                "Cible": (
+                    f"{format_unit(target, spec.unit)} ({spec.target_source})"
+                    if target is not None
+                    else "—"
+                ),
+                "Secret statistique": "oui" if spec.person_based else "non",
+            }
+        )
+    st.table(rows, hide_index=True)

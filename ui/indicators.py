@@ -96,6 +96,12 @@ def indicator_cards(
             if delta:
                 help_parts.append(f"Évolution par rapport à {previous_name}.")
             text = value_text(result, threshold)
+            unchanged = (
+                result is not None
+                and before is not None
+                and result.value is not None
+                and result.value == before.value
+            )
             has_value = result is not None and not result.suppressed and result.value is not None
             with cell.container(border=True):
                 st.metric(
@@ -103,7 +109,14 @@ def indicator_cards(
                     value=text if has_value else MISSING_MARK,
                     # Streamlit points the arrow down only for an ASCII minus.
                     delta=delta.replace("−", "-") if delta else None,
-                    delta_color=("normal" if spec is None or spec.higher_is_better else "inverse"),
+                    delta_color=(
+                        "off"
+                        if unchanged
+                        else "normal"
+                        if spec is None or spec.higher_is_better
+                        else "inverse"
+                    ),
+                    delta_arrow="off" if unchanged else "auto",
                     help=" ".join(p for p in help_parts if p) or None,
                 )
                 if not has_value:
