@@ -11,6 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from charts.builders import breakdown_chart
+from charts.csv_export import table_csv
 from charts.roadmap_timeline import roadmap_timeline, timeline_table
 from data_access.exceptions import DataAccessError
 from data_access.governance import last_meeting
@@ -26,9 +27,8 @@ from data_access.roadmap import (
 from data_access.schema import PARTIES
 from metrics.roadmap import is_late
 from ui.auth import can_edit_roadmap
-from ui.chart_block import chart_block
+from ui.chart_block import chart_block, figure_block
 from ui.context import get_context
-from ui.figure_exports import figure_downloads
 from ui.formatting import format_date, format_datetime
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
@@ -70,20 +70,11 @@ if not steps:
 st.subheader("Calendrier des étapes")
 today_label = "Aujourd'hui" if as_of == today else f"Au {format_date(as_of)}"
 timeline = roadmap_timeline(steps, as_of, today_label=today_label)
-st.plotly_chart(
-    timeline,
-    theme=None,
-    width="stretch",
-    key="fdr-timeline",
-    config={"displaylogo": False, "locale": "fr"},
-)
-header, rows = timeline_table(steps, as_of)
-figure_downloads(
+figure_block(
     timeline,
     key="fdr-timeline",
     file_stem=f"feuille-de-route_{as_of.isoformat()}",
-    header=header,
-    rows=rows,
+    csv=table_csv(*timeline_table(steps, as_of)),
 )
 undated = [s for s in steps if s.due_date is None]
 if undated:

@@ -9,6 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
+from charts.csv_export import table_csv
 from charts.roadmap_timeline import calendar_table, governance_calendar
 from data_access.exceptions import DataAccessError
 from data_access.governance import (
@@ -25,8 +26,8 @@ from data_access.governance import (
 from data_access.roadmap import list_steps
 from data_access.schema import ACTION_STATUSES, PARTIES
 from ui.auth import can_edit_roadmap
+from ui.chart_block import figure_block
 from ui.context import get_context
-from ui.figure_exports import figure_downloads
 from ui.formatting import format_date
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table
@@ -53,16 +54,11 @@ steps = list_steps(context.engine)
 
 st.subheader("Calendrier")
 calendar = governance_calendar(meetings, steps, as_of, today_label=as_of_label)
-st.plotly_chart(
+figure_block(
     calendar,
-    theme=None,
-    width="stretch",
     key="instances-calendar",
-    config={"displaylogo": False, "locale": "fr"},
-)
-header, rows = calendar_table(meetings, steps)
-figure_downloads(
-    calendar, key="instances-calendar", file_stem="calendrier-instances", header=header, rows=rows
+    file_stem="calendrier-instances",
+    csv=table_csv(*calendar_table(meetings, steps)),
 )
 upcoming = [m for m in meetings if m.date >= as_of]
 if upcoming:

@@ -13,6 +13,7 @@ from charts.coverage_map import (
 from charts.csv_export import table_csv
 from data_access.exceptions import ReferenceDataError
 from metrics.coverage import categories_from_results, category_label
+from ui.chart_block import figure_block
 from ui.context import get_context
 from ui.formatting import NO_DATA, format_date, format_int, secret_label
 from ui.indicators import indicator_cards
@@ -78,18 +79,12 @@ try:
 except ReferenceDataError as exc:
     st.error(str(exc))
 else:
-    figure = coverage_map(communes, boundaries, category, scope.as_of, threshold)
-    st.plotly_chart(figure, theme=None, width="stretch", key="carte-couverture")
-header, rows = map_table(communes, threshold)
-st.download_button(
-    "CSV",
-    data=table_csv(header, rows),
-    file_name=f"carte_couverture_{category}_{scope.as_of.isoformat()}.csv",
-    mime="text/csv",
-    icon=":material/table:",
-    key="csv-carte",
-    help="Données de la carte (Excel, séparateur « ; »), secret statistique appliqué.",
-)
+    figure_block(
+        coverage_map(communes, boundaries, category, scope.as_of, threshold),
+        key="carte-couverture",
+        file_stem=f"carte_couverture_{category}_{scope.as_of.isoformat()}",
+        csv=table_csv(*map_table(communes, threshold)),
+    )
 
 white = [c for c in communes if c.has_need and not c.covered]
 st.markdown(f"**Zones blanches : {format_int(len(white))} commune(s)**")
@@ -126,21 +121,11 @@ level = st.radio(
 )
 cells = cached_call(context, "metrics.coverage:coverage_matrix", scope, level)
 if cells:
-    st.plotly_chart(
+    figure_block(
         coverage_heatmap(cells, LEVELS[level], scope.as_of, threshold),
-        theme=None,
-        width="stretch",
         key="carte-chaleur",
-    )
-    header, rows = heatmap_table(cells, LEVELS[level], threshold)
-    st.download_button(
-        "CSV",
-        data=table_csv(header, rows),
-        file_name=f"couverture_{level}_{scope.as_of.isoformat()}.csv",
-        mime="text/csv",
-        icon=":material/table:",
-        key="csv-chaleur",
-        help="Données de la carte de chaleur, secret statistique appliqué.",
+        file_stem=f"couverture_{level}_{scope.as_of.isoformat()}",
+        csv=table_csv(*heatmap_table(cells, LEVELS[level], threshold)),
     )
 else:
     st.info(NO_DATA)
