@@ -166,9 +166,11 @@ def _events_before_entry() -> ColumnElement[bool]:
 
 
 def _contract_before_orientation() -> ColumnElement[bool]:
+    # Tied to the contract's person: inside ``_has``'s EXISTS, a reference to Person would
+    # not correlate and would compare against the earliest orientation of the whole base.
     first_orientation = (
         select(func.min(Orientation.decision_date))
-        .where(Orientation.person_id == Person.id)
+        .where(Orientation.person_id == Contract.person_id)
         .scalar_subquery()
     )
     return or_(

@@ -236,3 +236,42 @@ def test_quality_json_from_the_cli(db, monkeypatch, capsys):
         assert "Doublons probables : < 11" in text
     finally:
         get_settings.cache_clear()
+
+
+def test_contract_before_its_own_orientation_even_after_others_orientations(db):
+    """11 persons are oriented on 1 Feb and sign on 1 Mar (fine); 11 others sign on 1 Mar but
+    are oriented only on 1 Apr: their contract precedes THEIR orientation although it follows
+    the earliest orientation of the base. Expected: exactly the 11 late-oriented persons."""
+    rows = []
+    for n in range(22):
+        late = n >= 11
+        rows.append((n + 1, D(2024, 4, 1) if late else D(2024, 2, 1)))
+    with db.engine.begin() as conn:
+        conn.execute(
+            insert(Person),
+            [
+                {
+                    "id": pid,
+                    "person_key": f"q{pid}",
+                    "entry_date": D(2024, 1, 10),
+                    "commune_code": "23096",
+                    "source": "bundle",
+                    "subject_to_obligations": True,
+                }
+                for pid, _ in rows
+            ],
+        )
+        conn.execute(
+            insert(Orientation),
+            [{"person_id": pid, "decision_date": d, "orientation_type": "pro"} for pid, d in rows],
+        )
+        conn.execute(
+            insert(Contract),
+            [
+                {"person_id": pid, "signed_date": D(2024, 3, 1), "contract_type": "ppae"}
+                for pid, _ in rows
+            ],
+        )
+    report = quality_report(db.engine, threshold=11, as_of=D(2024, 6, 30))
+    check = _check(report, "contrat_avant_orientation")
+    assert (check.total.count, check.total.persons) == (11, 22)
