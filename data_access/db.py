@@ -92,11 +92,19 @@ def has_schema(engine: Engine) -> bool:
 
 
 def data_version(engine: Engine) -> str:
-    """A token that changes whenever data changes: last import run, roadmap edits, snapshots.
+    """A token that changes whenever data changes: import runs (and undos), roadmap edits,
+    meetings and actions, deck snapshots, the demo marker.
 
     Caches key on it, so a new import shows at once and nothing else is recomputed.
     """
-    from data_access.schema import ImportRun, Metadata, RoadmapStepHistory
+    from data_access.schema import (
+        DeckSnapshot,
+        ImportRun,
+        Meeting,
+        MeetingAction,
+        Metadata,
+        RoadmapStepHistory,
+    )
 
     with engine.connect() as conn:
         runs = conn.execute(select(func.max(ImportRun.id), func.count(ImportRun.id))).one()
@@ -104,7 +112,17 @@ def data_version(engine: Engine) -> str:
             select(func.count()).select_from(ImportRun).where(ImportRun.status == "undone")
         ).scalar_one()
         edits = conn.execute(select(func.max(RoadmapStepHistory.id))).scalar_one()
+        governance = conn.execute(
+            select(
+                select(func.count()).select_from(Meeting).scalar_subquery(),
+                select(func.count()).select_from(MeetingAction).scalar_subquery(),
+                select(func.max(DeckSnapshot.id)).scalar_subquery(),
+            )
+        ).one()
         demo = conn.execute(
             select(Metadata.value).where(Metadata.key == "demo")
         ).scalar_one_or_none()
-    return f"runs={runs[0]}:{runs[1]}:{undone};edits={edits};demo={demo}"
+    return (
+        f"runs={runs[0]}:{runs[1]}:{undone};edits={edits};"
+        f"governance={governance[0]}:{governance[1]}:{governance[2]};demo={demo}"
+    )
