@@ -71,6 +71,18 @@ def is_off_target(result: MetricResult | None) -> bool:
     return result is not None and result.status == "non_atteint"
 
 
+def _is_empty_count(result: MetricResult | None, spec: IndicatorSpec | None) -> bool:
+    """A person count of zero means nobody in scope: the card says « Aucune donnée sur la
+    période » rather than a bare 0 that reads like a measured result."""
+    return (
+        result is not None
+        and spec is not None
+        and spec.person_based
+        and spec.unit == "count"
+        and result.value == 0
+    )
+
+
 def indicator_cards(
     ids: Sequence[str],
     computed: Computed,
@@ -95,14 +107,19 @@ def indicator_cards(
             help_parts = [spec.definition if spec else ""]
             if delta:
                 help_parts.append(f"Évolution par rapport à {previous_name}.")
-            text = value_text(result, threshold)
+            text = NO_DATA if _is_empty_count(result, spec) else value_text(result, threshold)
             unchanged = (
                 result is not None
                 and before is not None
                 and result.value is not None
                 and result.value == before.value
             )
-            has_value = result is not None and not result.suppressed and result.value is not None
+            has_value = (
+                result is not None
+                and not result.suppressed
+                and result.value is not None
+                and not _is_empty_count(result, spec)
+            )
             with cell.container(border=True):
                 st.metric(
                     label=label_of(metric_id),

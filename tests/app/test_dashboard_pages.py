@@ -93,6 +93,7 @@ def test_empty_database_reads_no_data_not_zero(empty_db):
     shown = metrics_shown(app)
     assert shown["Part des entrants convoqués sous 15 jours"] == NO_DATA
     assert shown["Délai médian de convocation"] == NO_DATA
+    assert shown["Entrants soumis aux droits et devoirs"] == NO_DATA  # not a bare 0
 
 
 def test_overview_figures_equal_metric_results(demo_db):
