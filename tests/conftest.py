@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,3 +134,31 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     database = _sqlite_copy(sqlite_template, tmp_path)
     yield database
     database.engine.dispose()
+
+
+@pytest.fixture
+def run_cli(
+    db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Callable[..., tuple[int, str, str]]]:
+    """Run ``pilotage ARGS…`` against the test database: returns (exit code, stdout, stderr).
+
+    Goes through ``cli.main`` like the console script, so the French one-line errors and the
+    exit codes are what a user gets.
+    """
+    import cli
+    from settings import get_settings
+
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
+    get_settings.cache_clear()
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        code = 0
+        try:
+            cli.main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    yield invoke
+    get_settings.cache_clear()

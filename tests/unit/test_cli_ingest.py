@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-import cli
 from data_access.schema import Person
-from settings import get_settings
 from tests.unit.rdv_export import (
     APPOINTMENT_HEADERS,
     SECRET_VALUES,
@@ -20,21 +18,8 @@ from tests.unit.rdv_export import (
 
 
 @pytest.fixture
-def run(db, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
-    get_settings.cache_clear()
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = 0
-        try:
-            cli.main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield invoke
-    get_settings.cache_clear()
+def run(run_cli):
+    return run_cli
 
 
 def _persons(db) -> int:

@@ -15,23 +15,11 @@ from tests.unit.test_roadmap_seed import EXPECTED_DUE
 
 
 @pytest.fixture
-def run(db, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
-    get_settings.cache_clear()
+def run(db, run_cli):
+    """The CLI runner on a database that holds the seed roadmap."""
     with session_scope(db.engine) as session:
         load_seed_roadmap(session, db.settings)
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = 0
-        try:
-            cli.main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield invoke
-    get_settings.cache_clear()
+    return run_cli
 
 
 def test_list_json_gives_every_step(run):

@@ -344,27 +344,6 @@ def test_bundle_services_and_carnet_de_bord_needs(db) -> None:
 # --- the command ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def run_cli(db, monkeypatch, capsys):
-    import cli
-    from settings import get_settings
-
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
-    get_settings.cache_clear()
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = 0
-        try:
-            cli.main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield invoke
-    get_settings.cache_clear()
-
-
 def test_command_refuses_then_imports_with_a_clear_report(run_cli, tmp_path) -> None:
     path = tmp_path / "export.json"
     path.write_text(json.dumps(EXPORT, ensure_ascii=False), encoding="utf-8")

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-import cli
 from data_access.exceptions import ImportValidationError
 from data_access.importers.base import RowError
 from data_access.importers.bundle import UNKNOWN_PERSON, BundleImporter
@@ -27,7 +26,6 @@ from data_access.schema import (
     Orientation,
     Person,
 )
-from settings import get_settings
 from tests.unit.bundle_data import (
     BENEFICIARIES,
     EXPECTED_COUNTS,
@@ -545,24 +543,6 @@ def test_folder_without_known_file_is_refused(db, tmp_path):
 
 
 # --- CLI -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run_cli(db, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
-    get_settings.cache_clear()
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = 0
-        try:
-            cli.main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield invoke
-    get_settings.cache_clear()
 
 
 def test_cli_import_bundle_prints_a_french_summary(db, run_cli, tmp_path: Path):

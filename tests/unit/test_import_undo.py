@@ -8,7 +8,6 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import Connection, insert, select
 
-import cli
 from data_access.importers.base import Importer, ValidationReport
 from data_access.importers.bundle import BundleImporter
 from data_access.importers.pipeline import Journal, run_import
@@ -22,7 +21,6 @@ from data_access.schema import (
     Person,
     ServiceThematique,
 )
-from settings import get_settings
 from tests.unit.bundle_data import (
     BENEFICIARIES,
     VALID_BUNDLE,
@@ -233,24 +231,6 @@ def test_journaled_deletes_and_child_inserts_of_any_importer_are_undone(db):
 
 
 # --- CLI -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run_cli(db, monkeypatch, capsys):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
-    get_settings.cache_clear()
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        code = 0
-        try:
-            cli.main(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    yield invoke
-    get_settings.cache_clear()
 
 
 def test_cli_undo(db, run_cli):
