@@ -7,7 +7,9 @@ so users never see a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -15,6 +17,7 @@ from sqlalchemy import Engine
 
 from data_access.exceptions import DataAccessError
 from metrics.exceptions import MetricError, ScopeError
+from metrics.scope import Scope
 from settings import Settings, SettingsError, get_settings
 
 USER_ERRORS = (DataAccessError, MetricError, SettingsError)
@@ -272,34 +275,57 @@ def _parse_date(value: str | None, option: str) -> dt.date | None:
         ) from None
 
 
+def scope_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The five options of a scope (--from, --to, --as-of, --territory, --payer), handed to
+    the command as one ``scope`` argument; a bad date or period is a French error."""
+
+    @functools.wraps(command)
+    def with_scope(
+        date_from: str,
+        date_to: str,
+        as_of: str | None,
+        territory: str | None,
+        payer: str | None,
+        **kwargs: object,
+    ) -> None:
+        scope = Scope.build(
+            _parse_date(date_from, "--from"),  # type: ignore[arg-type]
+            _parse_date(date_to, "--to"),  # type: ignore[arg-type]
+            _parse_date(as_of, "--as-of"),
+            territory,
+            payer,
+        )
+        command(scope=scope, **kwargs)
+
+    options = (
+        click.option(
+            "--from", "date_from", required=True, help="Début de la période (AAAA-MM-JJ)."
+        ),
+        click.option(
+            "--to", "date_to", required=True, help="Fin de la période (AAAA-MM-JJ), incluse."
+        ),
+        click.option(
+            "--as-of", "as_of", default=None, help="Date d'observation (par défaut : --to)."
+        ),
+        click.option(
+            "--territory", default=None, help="UTAS (nom), EPCI (SIREN) ou commune (code INSEE)."
+        ),
+        click.option("--payer", type=click.Choice(["caf", "msa"]), default=None, help="Payeur."),
+    )
+    for option in reversed(options):
+        with_scope = option(with_scope)
+    return with_scope
+
+
 @cli.command("metrics", help="Calcule tous les indicateurs pour une période (JSON ou tableau).")
-@click.option("--from", "date_from", required=True, help="Début de la période (AAAA-MM-JJ).")
-@click.option("--to", "date_to", required=True, help="Fin de la période (AAAA-MM-JJ), incluse.")
-@click.option("--as-of", "as_of", default=None, help="Date d'observation (par défaut : --to).")
-@click.option("--territory", default=None, help="UTAS (nom), EPCI (SIREN) ou commune (code INSEE).")
-@click.option("--payer", type=click.Choice(["caf", "msa"]), default=None, help="Payeur.")
+@scope_options
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON : scope et indicateurs.")
-def metrics_command(
-    date_from: str,
-    date_to: str,
-    as_of: str | None,
-    territory: str | None,
-    payer: str | None,
-    as_json: bool,
-) -> None:
+def metrics_command(scope: Scope, as_json: bool) -> None:
     """Every indicator of every registered family for one scope."""
     import json
 
     from metrics.report import metrics_report
-    from metrics.scope import Scope
 
-    scope = Scope.build(
-        _parse_date(date_from, "--from"),  # type: ignore[arg-type]
-        _parse_date(date_to, "--to"),  # type: ignore[arg-type]
-        _parse_date(as_of, "--as-of"),
-        territory,
-        payer,
-    )
     report = metrics_report(_engine(), _settings(), scope)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
@@ -342,39 +368,22 @@ def export_group() -> None:
 @export_group.command(
     "deck", help="Support du comité de suivi (PowerPoint 16:9, graphiques natifs modifiables)."
 )
-@click.option("--from", "date_from", required=True, help="Début de la période (AAAA-MM-JJ).")
-@click.option("--to", "date_to", required=True, help="Fin de la période (AAAA-MM-JJ), incluse.")
-@click.option("--as-of", "as_of", default=None, help="Date d'observation (par défaut : --to).")
+@scope_options
 @click.option(
     "--committee-date", default=None, help="Date du comité (AAAA-MM-JJ, par défaut : --to)."
 )
-@click.option("--territory", default=None, help="UTAS (nom), EPCI (SIREN) ou commune (code INSEE).")
-@click.option("--payer", type=click.Choice(["caf", "msa"]), default=None, help="Payeur.")
 @click.option(
     "--output", required=True, type=click.Path(path_type=Path), help="Fichier .pptx à écrire."
 )
-def export_deck_command(
-    date_from: str,
-    date_to: str,
-    as_of: str | None,
-    committee_date: str | None,
-    territory: str | None,
-    payer: str | None,
-    output: Path,
-) -> None:
+def export_deck_command(scope: Scope, committee_date: str | None, output: Path) -> None:
     """Build the committee deck, store its figures as a snapshot, write the file."""
     import time
 
-    from charts.deck import export_deck
-    from metrics.scope import Scope
+    from babel.numbers import format_decimal
 
-    scope = Scope.build(
-        _parse_date(date_from, "--from"),  # type: ignore[arg-type]
-        _parse_date(date_to, "--to"),  # type: ignore[arg-type]
-        _parse_date(as_of, "--as-of"),
-        territory,
-        payer,
-    )
+    from charts.deck import export_deck
+    from ui.formatting import format_int
+
     started = time.perf_counter()
     content = export_deck(
         _engine(),
@@ -392,8 +401,9 @@ def export_deck_command(
         click.echo(f"Erreur : impossible d'écrire {output} ({exc.strerror}).", err=True)
         sys.exit(1)
     click.echo(
-        f"Support du comité écrit : {output} ({len(content) // 1024} Ko, "
-        f"{time.perf_counter() - started:.1f} s) ; chiffres conservés pour le prochain comité."
+        f"Support du comité écrit : {output} ({format_int(len(content) / 1024)} Ko, "
+        f"{format_decimal(round(time.perf_counter() - started, 1), locale='fr_FR')} s) ; "
+        "chiffres conservés pour le prochain comité."
     )
 
 
