@@ -39,7 +39,10 @@ WITHIN_30 = IndicatorSpec(
         "dans les 30 jours qui suivent. Les personnes sans contrat à la date d'observation (ou "
         "sorties avant) sont censurées (Kaplan–Meier)."
     ),
-    formula="1 − S(30), S estimée par Kaplan–Meier sur le délai orientation → premier contrat",
+    formula=(
+        "1 − S(30), S estimée par Kaplan–Meier sur le délai orientation → premier contrat ; "
+        "non estimable tant qu'aucune personne n'a été suivie 30 jours"
+    ),
     unit="ratio",
     target=lambda s: 1.0,
     target_source="Décret n° 2024-1244",

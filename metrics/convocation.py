@@ -49,7 +49,10 @@ CONVOCATION_WITHIN = IndicatorSpec(
         "convocation dans les 15 jours suivant leur entrée. Les personnes pas encore "
         "convoquées à la date d'observation (ou sorties avant) sont censurées (Kaplan–Meier)."
     ),
-    formula="1 − S(15), S estimée par Kaplan–Meier sur le délai T0 → premier envoi",
+    formula=(
+        "1 − S(15), S estimée par Kaplan–Meier sur le délai T0 → premier envoi ; "
+        "non estimable tant qu'aucune personne n'a été suivie 15 jours"
+    ),
     unit="ratio",
     target=lambda s: 1.0,
     target_source="Feuille de route",

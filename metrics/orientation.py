@@ -65,7 +65,10 @@ WITHIN_45 = IndicatorSpec(
     label="Part des entrants orientés dans le délai légal (45 jours)",
     definition="Part estimée des entrants de la période orientés dans les 45 jours suivant "
     "leur entrée. " + _KM_NOTE,
-    formula="1 − S(45), S estimée par Kaplan–Meier sur le délai T0 → première décision",
+    formula=(
+        "1 − S(45), S estimée par Kaplan–Meier sur le délai T0 → première décision ; "
+        "non estimable tant qu'aucune personne n'a été suivie 45 jours"
+    ),
     unit="ratio",
     target=lambda s: 1.0,
     target_source="Décret n° 2024-1244",
@@ -76,7 +79,10 @@ WITHIN_30 = IndicatorSpec(
     label="Part des entrants orientés sous 30 jours",
     definition="Part estimée des entrants de la période orientés dans les 30 jours suivant "
     "leur entrée. " + _KM_NOTE,
-    formula="1 − S(30), S estimée par Kaplan–Meier sur le délai T0 → première décision",
+    formula=(
+        "1 − S(30), S estimée par Kaplan–Meier sur le délai T0 → première décision ; "
+        "non estimable tant qu'aucune personne n'a été suivie 30 jours"
+    ),
     unit="ratio",
     breakdowns=("cohort_month", "utas"),
 )

@@ -9,7 +9,10 @@ Conventions (issue 3):
 - duration = event date − T0 in days, or end of observation − T0 when no event (censored);
 - at equal times, events come before censorings: a person censored on day t was still
   at risk on day t;
-- share "within X days" = 1 − S(X); median = smallest t with S(t) ≤ 0.5, none if never reached.
+- share "within X days" = 1 − S(X); median = smallest t with S(t) ≤ 0.5, none if never reached;
+- S(X) is not estimable beyond the longest follow-up while someone is still waiting: a cohort
+  followed 6 days says nothing of "within 15 days" (returning 1 − S(6) would pass the share
+  within 6 days off as the share within 15). Such a share is ``None``, never a guess.
 
 The input is aggregated: (duration, event flag, number of persons), which is what the database
 returns with a GROUP BY, so no person-level table crosses the wire.
@@ -41,6 +44,8 @@ class SurvivalCurve:
             if time > day:
                 break
             value = surv
+        if self.last_time is not None and day > self.last_time and value > 0:
+            return None  # followed less than ``day`` days and someone still waiting
         return value
 
     def within(self, day: float) -> float | None:

@@ -134,10 +134,12 @@ def test_first_seen_orientation_appointment(cohort_db):
 def test_as_of_cuts_the_cohort(cohort_db):
     # As-of 15 Jan: D, E, F, K have not entered yet (entries after the as-of date are not
     # known); A (5e), G (5e), C (5c, exit 01-15), B (censored at 14: convened 01-21 later).
-    # t=5: 4 at risk, 2 events → S = 1/2 → median 5; within 15 = 1/2.
+    # t=5: 4 at risk, 2 events → S = 1/2 → median 5. The longest follow-up is 14 days (B)
+    # with S still 1/2: "within 15 days" is not estimable yet, so no value (not 1/2).
     results = compute(cohort_db, convocation, START, END, as_of="2024-01-15")
     assert results["entrants"].value == 4
-    assert results["convocation_within_15d_rate"].value == pytest.approx(0.5)
+    assert results["convocation_within_15d_rate"].value is None
+    assert not results["convocation_within_15d_rate"].suppressed
     assert results["convocation_median_days"].value == 5
 
 

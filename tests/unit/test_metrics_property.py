@@ -136,6 +136,8 @@ def km_within(pairs, x):
     for t, value in km(pairs):
         if t <= x:
             s = value
+    if x > max(dur for dur, _ in pairs) and s > 0:
+        return None  # nobody followed x days while someone still waits: not estimable
     return 1 - s
 
 

@@ -43,7 +43,7 @@ def test_censored_persons_are_not_failures_nor_dropped():
 def test_median_is_none_when_half_is_never_reached():
     curve = from_durations([1, 5, 6, 7], [True, False, False, False])
     assert curve.median() is None
-    assert curve.within(10) == pytest.approx(1 / 4)
+    assert curve.within(7) == pytest.approx(1 / 4)
 
 
 def test_median_at_exactly_one_half():
@@ -99,3 +99,14 @@ def test_month_bucket_on_both_engines(db):
     with db.engine.connect() as conn:
         value = conn.execute(select(month_bucket(date_value(dt.date(2024, 3, 9)))))
         assert value.scalar_one() == "2024-03"
+
+
+def test_share_beyond_the_longest_follow_up_is_not_estimable():
+    """A cohort followed at most 6 days, 2 of 4 convened on day 2: the share within 6 days is
+    1/2, the share within 15 days is unknown (None), not 1/2 passed off as a 15-day figure.
+    Once everyone has had the event, S = 0 is known for every later day."""
+    curve = from_durations([2, 2, 6, 6], [True, True, False, False])
+    assert curve.within(6) == pytest.approx(0.5)
+    assert curve.within(15) is None
+    everyone = from_durations([1, 3], [True, True])
+    assert everyone.within(15) == pytest.approx(1.0)
