@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from data_access.exceptions import DataAccessError
 from metrics.exceptions import MetricError, ScopeError
@@ -21,6 +22,7 @@ from metrics.scope import Scope
 from settings import Settings, SettingsError, get_settings
 
 USER_ERRORS = (DataAccessError, MetricError, SettingsError)
+NOT_INITIALISED = "La base n'est pas initialisée : lancez « pilotage init-db »."
 
 
 def _settings() -> Settings:
@@ -439,6 +441,25 @@ def main(argv: list[str] | None = None) -> None:
         for error in getattr(exc, "errors", None) or []:
             click.echo(str(error), err=True)
         sys.exit(1)
+    except SQLAlchemyError as exc:
+        click.echo(f"Erreur : {_database_error_message(exc)}", err=True)
+        sys.exit(1)
+
+
+def _database_error_message(exc: SQLAlchemyError) -> str:
+    """One French sentence for any database failure, so no command ever shows a traceback:
+    tables missing (init-db never run), unusable URL, or a server out of reach."""
+    text = str(exc).lower()
+    if "no such table" in text or ("relation" in text and "does not exist" in text):
+        return NOT_INITIALISED
+    if isinstance(exc, (ArgumentError, NoSuchModuleError)):
+        return (
+            "L'adresse de la base de données (PILOTAGE_DATABASE_URL) est invalide ou désigne "
+            "un moteur inconnu : attendu sqlite:///chemin.db ou postgresql+psycopg://…"
+        )
+    from data_access.db import describe_connection_error
+
+    return describe_connection_error(_engine(), exc)
 
 
 if __name__ == "__main__":
