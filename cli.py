@@ -127,6 +127,7 @@ def roadmap_history(step_id: str) -> None:
     """Print the changes of one step, oldest first."""
     from data_access.db import session_scope
     from data_access.roadmap import STATUS_LABELS, get_step, step_history
+    from formatting import format_datetime
 
     engine = _engine()
     with session_scope(engine) as session:
@@ -135,7 +136,7 @@ def roadmap_history(step_id: str) -> None:
         old = STATUS_LABELS.get(entry.old_status or "", "—")
         note = f" — {entry.comment}" if entry.comment else ""
         click.echo(
-            f"{entry.changed_at.isoformat(sep=' ')}\t{entry.changed_by}\t{old} → "
+            f"{format_datetime(entry.changed_at)}\t{entry.changed_by}\t{old} → "
             f"{STATUS_LABELS[entry.new_status]}{note}"
         )
 
@@ -338,8 +339,8 @@ def metrics_command(scope: Scope, as_json: bool) -> None:
 
 def _metrics_table(report: dict, threshold: int) -> list[str]:
     """The report as a French table: label, value, target and status of each indicator."""
+    from formatting import format_date, format_days, format_int, format_rate, secret_label
     from metrics.report import label_of
-    from ui.formatting import format_date, format_days, format_int, format_rate, secret_label
 
     formats = {"ratio": format_rate, "days": format_days, "count": format_int}
     statuses = {
@@ -384,7 +385,7 @@ def export_deck_command(scope: Scope, committee_date: str | None, output: Path) 
     from babel.numbers import format_decimal
 
     from charts.deck import export_deck
-    from ui.formatting import format_int
+    from formatting import format_int
 
     started = time.perf_counter()
     content = export_deck(

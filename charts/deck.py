@@ -36,7 +36,7 @@ from data_access.exceptions import DataAccessError
 from data_access.snapshots import save_snapshot
 from metrics.scope import Territory
 from settings import Settings
-from ui.formatting import NO_DATA, format_date
+from ui.formatting import NO_DATA, format_date, format_rate
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
@@ -313,7 +313,7 @@ def _roadmap_slide(prs: Presentation, data: CommitteeData) -> None:
                 _int(totals[row.key].value) if row.key in totals else "—",
                 _int(row.numerator),
                 _int(lates[row.key].value) if row.key in lates else "—",
-                "—" if row.value is None else f"{row.value * 100:.0f} %".replace(".", ","),
+                format_rate(row.value, digits=0),
             ]
         )
     if rows:

@@ -200,8 +200,9 @@ TABLE_LABELS_FR = {
 
 def describe_report(report: DemoReport) -> str:
     """The French summary the CLI prints: scale, seed, as-of date, counts and durations."""
-    from babel.dates import format_date
     from babel.numbers import format_decimal
+
+    from formatting import format_date
 
     def number(value: float, pattern: str | None = None) -> str:
         return format_decimal(value, format=pattern, locale="fr_FR")
@@ -211,7 +212,7 @@ def describe_report(report: DemoReport) -> str:
     )
     return (
         f"Démonstration générée (échelle {report.scale}, graine {report.seed}, "
-        f"au {format_date(report.as_of, format='long', locale='fr_FR')}) : {counts}. "
+        f"au {format_date(report.as_of)}) : {counts}. "
         f"Durée : {number(report.seconds, '0.0')} s (génération "
         f"{number(report.generation_seconds, '0.0')} s, chargement "
         f"{number(report.loading_seconds, '0.0')} s)."

@@ -14,13 +14,13 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, replace
 
-from babel.dates import format_date, format_datetime
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_access.db import session_scope
 from data_access.exceptions import ConcurrentEditError, DataAccessError
 from data_access.schema import PARTIES, ROADMAP_STATUSES, RoadmapStep, RoadmapStepHistory
+from formatting import format_date, format_datetime
 
 STATUS_LABELS: dict[str, str] = {
     "a_faire": "à faire",
@@ -221,16 +221,8 @@ def get_step(session: Session, step_id: str) -> StepView:
 
 def _conflict_message(current: StepView) -> str:
     who = current.updated_by or "un autre utilisateur"
-    when = (
-        format_datetime(current.updated_at, "d MMMM y 'à' HH:mm", locale="fr_FR")
-        if current.updated_at
-        else "entre-temps"
-    )
-    done = (
-        f", fait le {format_date(current.done_date, 'd MMMM y', locale='fr_FR')}"
-        if current.done_date
-        else ""
-    )
+    when = format_datetime(current.updated_at) if current.updated_at else "entre-temps"
+    done = f", fait le {format_date(current.done_date)}" if current.done_date else ""
     return (
         f"L'étape {current.step_id} a été modifiée par {who} le {when} pendant votre saisie : "
         f"son statut est maintenant « {current.status_label} »{done}. Votre modification n'a "

@@ -1,64 +1,27 @@
-"""French formatting of numbers, rates, delays and dates, through Babel.
+"""French formatting for pages and charts: the implementation lives in the top-level
+``formatting`` module so that the lower layers (data_access, metrics), which may not import
+``ui``, format dates and numbers the same way."""
 
-« 1 234 », « 87,5 % », « 12 mars 2024 », « 14 j ». Masked values read « < 11 (secret
-statistique) » with the configured threshold.
-"""
+from formatting import (
+    LOCALE,
+    NO_DATA,
+    format_date,
+    format_datetime,
+    format_day_month,
+    format_days,
+    format_int,
+    format_rate,
+    secret_label,
+)
 
-from __future__ import annotations
-
-import datetime as dt
-
-from babel.dates import format_date as _babel_date
-from babel.dates import format_datetime as _babel_datetime
-from babel.numbers import format_decimal, format_percent
-
-LOCALE = "fr_FR"
-NO_DATA = "Aucune donnée sur la période"
-
-
-def format_int(value: float | None) -> str:
-    """« 1 234 » (narrow no-break space as thousands separator, as Babel gives for fr_FR)."""
-    if value is None:
-        return "—"
-    return format_decimal(round(value), locale=LOCALE)
-
-
-def format_rate(value: float | None, digits: int = 1) -> str:
-    """« 87,5 % » for a ratio between 0 and 1."""
-    if value is None:
-        return "—"
-    pattern = "#,##0." + "0" * digits + " %" if digits else "#,##0 %"
-    return format_percent(value, format=pattern, locale=LOCALE)
-
-
-def format_days(value: float | None) -> str:
-    """« 14 j » (one decimal when not whole)."""
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return f"{format_decimal(int(value), locale=LOCALE)} j"
-    return f"{format_decimal(round(value, 1), format='#,##0.0', locale=LOCALE)} j"
-
-
-def format_date(value: dt.date | None) -> str:
-    """« 12 mars 2024 »."""
-    if value is None:
-        return "—"
-    return _babel_date(value, format="d MMMM y", locale=LOCALE)
-
-
-def format_day_month(value: dt.date) -> str:
-    """« 3 mars », for axis labels where the year is obvious."""
-    return _babel_date(value, format="d MMM", locale=LOCALE)
-
-
-def format_datetime(value: dt.datetime | None) -> str:
-    """« 12 mars 2024 à 14:05 »."""
-    if value is None:
-        return "—"
-    return _babel_datetime(value, format="d MMMM y 'à' HH:mm", locale=LOCALE)
-
-
-def secret_label(threshold: int) -> str:
-    """The text shown in place of a masked value."""
-    return f"< {threshold} (secret statistique)"
+__all__ = [
+    "LOCALE",
+    "NO_DATA",
+    "format_date",
+    "format_datetime",
+    "format_day_month",
+    "format_days",
+    "format_int",
+    "format_rate",
+    "secret_label",
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -56,6 +57,9 @@ def test_set_in_french_shows_in_list_and_history(run, db):
     ]
     code, out, _ = run("roadmap", "history", "DO-01")
     assert "à faire → en cours — Go" in out and "en cours → fait" in out
+    # French timestamps (« 12 mars 2024 à 14:05 », « 1er … »), never ISO.
+    for line in out.splitlines():
+        assert re.match(r"^\d{1,2}(er)? [a-zéû]+ \d{4} à \d\d:\d\d\tLea\t", line), line
 
 
 @pytest.mark.parametrize(

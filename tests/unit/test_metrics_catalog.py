@@ -115,7 +115,7 @@ def test_cli_table_is_french(db, monkeypatch, capsys):
     with pytest.raises(SystemExit):
         cli.main(args=["metrics", "--from", "2024-01-01", "--to", "2024-06-30"])
     out = capsys.readouterr().out
-    assert "Indicateurs du 1 janvier 2024 au 30 juin 2024" in out
+    assert "Indicateurs du 1er janvier 2024 au 30 juin 2024" in out
     assert "Part des entrants convoqués sous 15 jours : 100,0 %" in out
 
 
