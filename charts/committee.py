@@ -23,7 +23,7 @@ from charts.description import ChartDescription
 from charts.texts import delta_text, difference_text, format_unit, target_text, value_text
 from data_access.governance import ActionView, list_actions, open_actions
 from data_access.roadmap import StepView, steps_at
-from data_access.snapshots import Snapshot, last_committee_date, latest_snapshot
+from data_access.snapshots import DeckScope, Snapshot, last_committee_date, latest_snapshot
 from metrics import catalog
 from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
@@ -159,6 +159,13 @@ class CommitteeData:
         return f"du {format_date(self.scope.start)} au {format_date(self.scope.end)}"
 
 
+def deck_scope(territory: Territory | None, payer: str | None) -> DeckScope:
+    """The scope a deck is stored and compared under: its territory and payer."""
+    return DeckScope(
+        territory.level if territory else None, territory.code if territory else None, payer or None
+    )
+
+
 def committee_scope(
     committee_date: dt.date,
     previous_committee: dt.date | None,
@@ -209,7 +216,8 @@ def gather_committee(
 ) -> CommitteeData:
     """Compute the committee's figures: period, previous period, since launch, roadmap."""
     compute = compute or _compute_all(engine, settings)
-    previous_committee = last_committee_date(engine, committee_date)
+    same_scope = deck_scope(territory, payer)
+    previous_committee = last_committee_date(engine, committee_date, same_scope)
     scope = committee_scope(
         committee_date,
         previous_committee,
@@ -237,7 +245,7 @@ def gather_committee(
         current=current,
         previous=compute(scope.previous(), PREVIOUS_IDS),
         launch=compute(launch, LAUNCH_IDS),
-        presented=latest_snapshot(engine, before=committee_date),
+        presented=latest_snapshot(engine, before=committee_date, scope=same_scope),
         steps=steps_at(engine, scope.as_of),
         decisions=decisions,
         actions=open_actions(engine),

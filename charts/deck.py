@@ -26,6 +26,7 @@ from charts.committee import (
     CommitteeData,
     category_label,
     committee_charts,
+    deck_scope,
     gather_committee,
     headline_rows,
     snapshot_figures,
@@ -410,6 +411,7 @@ def deck_and_snapshot(engine: Engine, data: CommitteeData) -> bytes:
         period_to=data.scope.end,
         as_of=data.scope.as_of,
         figures=snapshot_figures(data),
+        scope=deck_scope(data.scope.territory, data.scope.payer),
     )
     return content
 

@@ -491,6 +491,11 @@ class DeckSnapshot(Base):
     period_from: Mapped[dt.date] = mapped_column(Date)
     period_to: Mapped[dt.date] = mapped_column(Date)
     as_of: Mapped[dt.date] = mapped_column(Date)
+    # The deck's scope: a deck for one territory or payer only compares with decks of the same
+    # scope (NULL = whole département / all payers).
+    territory_level: Mapped[str | None] = mapped_column(String(10))
+    territory_code: Mapped[str | None] = mapped_column(String(80))
+    payer: Mapped[str | None] = mapped_column(String(10))
     figures: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 

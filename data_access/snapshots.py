@@ -4,6 +4,10 @@ Each exported committee deck stores its figures as a ``DeckSnapshot``; the next 
 compares « depuis le dernier comité » against what was actually shown on the slides, even if
 data were corrected afterwards. The last committee is the latest « comité de suivi » meeting
 recorded (roadmap governance) or, failing that, the latest committee a deck was exported for.
+
+A deck is exported for a scope (whole département or one territory, all payers or one): its
+figures only make sense next to a deck of the same scope, so snapshots are matched on it —
+a commune's 16 entrants must never read as « présenté » beside the département's 477.
 """
 
 from __future__ import annotations
@@ -12,12 +16,37 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import ColumnElement, Engine, and_, func, select
 
 from data_access.db import session_scope
 from data_access.schema import DeckSnapshot, Meeting
 
 COMMITTEE_KIND = "comite_de_suivi"
+
+
+@dataclass(frozen=True)
+class DeckScope:
+    """The territory and payer a deck was exported for (None = whole département / all)."""
+
+    territory_level: str | None = None
+    territory_code: str | None = None
+    payer: str | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        """SQL condition selecting the snapshots of exactly this scope (NULL matches NULL)."""
+        return and_(
+            *(
+                column.is_(None) if value is None else column == value
+                for column, value in (
+                    (DeckSnapshot.territory_level, self.territory_level),
+                    (DeckSnapshot.territory_code, self.territory_code),
+                    (DeckSnapshot.payer, self.payer),
+                )
+            )
+        )
+
+
+DEPARTEMENT = DeckScope()
 
 
 @dataclass(frozen=True)
@@ -31,10 +60,16 @@ class Snapshot:
     period_to: dt.date
     as_of: dt.date
     figures: dict[str, Any]
+    scope: DeckScope = DEPARTEMENT
 
 
-def last_committee_date(engine: Engine, before: dt.date) -> dt.date | None:
-    """The date of the latest committee strictly before ``before`` (meeting or deck), or None."""
+def last_committee_date(
+    engine: Engine, before: dt.date, scope: DeckScope = DEPARTEMENT
+) -> dt.date | None:
+    """The date of the latest committee strictly before ``before`` (meeting or deck), or None.
+
+    Committee meetings concern every scope; an exported deck only counts for its own scope.
+    """
     with engine.connect() as conn:
         meeting = conn.execute(
             select(func.max(Meeting.date)).where(
@@ -43,7 +78,7 @@ def last_committee_date(engine: Engine, before: dt.date) -> dt.date | None:
         ).scalar_one()
         deck = conn.execute(
             select(func.max(DeckSnapshot.committee_date)).where(
-                DeckSnapshot.committee_date < before
+                DeckSnapshot.committee_date < before, scope.condition()
             )
         ).scalar_one()
     dates = [d for d in (meeting, deck) if d is not None]
@@ -58,6 +93,7 @@ def save_snapshot(
     period_to: dt.date,
     as_of: dt.date,
     figures: dict[str, Any],
+    scope: DeckScope = DEPARTEMENT,
 ) -> int:
     """Store the figures of an exported deck (one transaction) and return the snapshot id."""
     with session_scope(engine) as session:
@@ -67,6 +103,9 @@ def save_snapshot(
             period_from=period_from,
             period_to=period_to,
             as_of=as_of,
+            territory_level=scope.territory_level,
+            territory_code=scope.territory_code,
+            payer=scope.payer,
             figures=figures,
         )
         session.add(row)
@@ -83,13 +122,22 @@ def _snapshot(row: DeckSnapshot) -> Snapshot:
         period_to=row.period_to,
         as_of=row.as_of,
         figures=dict(row.figures or {}),
+        scope=DeckScope(row.territory_level, row.territory_code, row.payer),
     )
 
 
-def latest_snapshot(engine: Engine, before: dt.date | None = None) -> Snapshot | None:
-    """The most recent deck snapshot (for a committee strictly before ``before`` if given)."""
-    query = select(DeckSnapshot).order_by(
-        DeckSnapshot.committee_date.desc(), DeckSnapshot.created_at.desc(), DeckSnapshot.id.desc()
+def latest_snapshot(
+    engine: Engine, before: dt.date | None = None, scope: DeckScope = DEPARTEMENT
+) -> Snapshot | None:
+    """The most recent deck snapshot of ``scope`` (for a committee strictly before ``before``)."""
+    query = (
+        select(DeckSnapshot)
+        .where(scope.condition())
+        .order_by(
+            DeckSnapshot.committee_date.desc(),
+            DeckSnapshot.created_at.desc(),
+            DeckSnapshot.id.desc(),
+        )
     )
     if before is not None:
         query = query.where(DeckSnapshot.committee_date < before)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from charts.committee import LAUNCH_DATE, two_months_before
+from charts.committee import LAUNCH_DATE, deck_scope, two_months_before
 from data_access.snapshots import last_committee_date
 from data_access.territories import list_territories
 from metrics.scope import Scope, Territory
@@ -208,7 +208,9 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     params = choice_params(choice)
     if {k: st.query_params.get(k) for k in _PARAMS if k in st.query_params} != params:
         st.query_params.from_dict(params)
-    last = last_committee_date(context.engine, as_of) if preset == "comite" else None
+    # a deck exported for another territory or payer is not this scope's last committee
+    same_scope = deck_scope(build_scope(choice, None).territory, choice.payer)
+    last = last_committee_date(context.engine, as_of, same_scope) if preset == "comite" else None
     scope = build_scope(choice, last)
     st.session_state["scope_label"] = describe_scope(scope, territory_label)
     if preset == "comite":

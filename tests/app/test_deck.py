@@ -144,6 +144,35 @@ def test_snapshot_is_what_the_next_committee_compares_with(demo_copy):
     assert row.presented == f"{int(presented['entrants'].value)}"
 
 
+def test_a_territory_deck_is_only_compared_with_decks_of_the_same_territory(demo_copy):
+    # A deck for the commune 23008 only: the next département-wide committee must not show the
+    # commune's entrants as « présenté le … » (they were 16 against 477 in the review), while
+    # the commune's next deck does compare with it. (The demo's committee meets on 30 April.)
+    first = dt.date(2024, 5, 15)
+    commune = Territory("commune", "23008")
+    export_deck(
+        demo_copy.engine,
+        demo_copy.settings,
+        period_from=dt.date(2024, 3, 1),
+        period_to=first,
+        territory=commune,
+    )
+    wide = gather_committee(demo_copy.engine, demo_copy.settings, TO)
+    assert wide.presented is None
+    assert wide.previous_committee == dt.date(2024, 4, 30)
+    assert next(r for r in headline_rows(wide) if r.metric_id == "entrants").presented == "—"
+
+    local = gather_committee(demo_copy.engine, demo_copy.settings, TO, territory=commune)
+    assert local.previous_committee == first
+    assert local.presented is not None and local.presented.committee_date == first
+    assert (
+        gather_committee(
+            demo_copy.engine, demo_copy.settings, TO, territory=commune, payer="msa"
+        ).presented
+        is None
+    )
+
+
 def test_cli_export_deck_writes_the_file(demo_copy, tmp_path, capsys):
     output = tmp_path / "comite.pptx"
     main(["export", "deck", "--from", "2024-05-01", "--to", "2024-06-30", "--output", str(output)])

@@ -9,7 +9,12 @@ import pytest
 from charts.committee import committee_scope, two_months_before
 from data_access.db import session_scope
 from data_access.governance import create_meeting
-from data_access.snapshots import last_committee_date, latest_snapshot, save_snapshot
+from data_access.snapshots import (
+    DeckScope,
+    last_committee_date,
+    latest_snapshot,
+    save_snapshot,
+)
 from settings import Settings
 from tests.conftest import make_settings
 from ui.auth import ADMINS, ALL_ROLES, EDITORS, hash_password, role_for_password, verify_password
@@ -40,6 +45,34 @@ def test_last_committee_is_the_latest_meeting_or_deck_before_the_date(db):
     assert snapshot is not None
     assert snapshot.figures["entrants"]["value"] == 42.0
     assert latest_snapshot(db.engine, before=dt.date(2024, 2, 20)) is None
+
+
+def test_snapshots_are_matched_on_territory_and_payer(db):
+    commune = DeckScope("commune", "23008", None)
+    for scope, entrants in ((commune, 16.0), (DeckScope(payer="msa"), 30.0)):
+        save_snapshot(
+            db.engine,
+            committee_date=dt.date(2024, 2, 20),
+            period_from=dt.date(2024, 1, 11),
+            period_to=dt.date(2024, 2, 20),
+            as_of=dt.date(2024, 2, 20),
+            figures={"entrants": {"value": entrants, "unit": "count", "suppressed": False}},
+            scope=scope,
+        )
+    # nothing was exported for the whole département: no committee, nothing presented
+    assert last_committee_date(db.engine, AS_OF) is None
+    assert latest_snapshot(db.engine, before=AS_OF) is None
+    assert last_committee_date(db.engine, AS_OF, commune) == dt.date(2024, 2, 20)
+    local = latest_snapshot(db.engine, before=AS_OF, scope=commune)
+    assert local is not None and local.scope == commune
+    assert local.figures["entrants"]["value"] == 16.0
+    msa = latest_snapshot(db.engine, before=AS_OF, scope=DeckScope(payer="msa"))
+    assert msa is not None and msa.figures["entrants"]["value"] == 30.0
+    assert latest_snapshot(db.engine, scope=DeckScope("commune", "23008", "msa")) is None
+    # a committee meeting concerns every scope
+    with session_scope(db.engine) as session:
+        create_meeting(session, "comite_de_suivi", dt.date(2024, 3, 1), "Comité", ["CD"])
+    assert last_committee_date(db.engine, AS_OF, commune) == dt.date(2024, 3, 1)
 
 
 @pytest.mark.parametrize(

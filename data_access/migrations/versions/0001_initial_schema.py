@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:39:20.737281
+Create Date: 2026-11-29 21:00:36.695977
 """
 
 from collections.abc import Sequence
@@ -48,6 +48,9 @@ def upgrade() -> None:
         sa.Column("period_from", sa.Date(), nullable=False),
         sa.Column("period_to", sa.Date(), nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("territory_level", sa.String(length=10), nullable=True),
+        sa.Column("territory_code", sa.String(length=80), nullable=True),
+        sa.Column("payer", sa.String(length=10), nullable=True),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_deck_snapshots")),
     )
