@@ -7,6 +7,7 @@ imposes it; the département compares their no-show rates to choose between them
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from sqlalchemy import Connection, func, select
 
@@ -21,7 +22,7 @@ from metrics.cohort import (
     ratio_row,
     utas_key,
 )
-from metrics.privacy import publish
+from metrics.privacy import mask_result, masked_row, publish, suppress_table
 from metrics.results import BreakdownRow, MetricResult
 from metrics.spec import Family, IndicatorSpec, MetricContext
 from metrics.sql import date_value, month_bucket
@@ -65,6 +66,9 @@ NO_SHOW_CONVOCATION = IndicatorSpec(
     higher_is_better=False,
     breakdowns=("cohort_month", "utas"),
 )
+
+
+BOOKED_SUB_INDICATORS = {"invitation": NO_SHOW_INVITATION, "convocation": NO_SHOW_CONVOCATION}
 
 
 def _rows(conn: Connection, context: MetricContext):
@@ -119,18 +123,54 @@ def _result(spec: IndicatorSpec, context: MetricContext, rows, by_booked: bool) 
     )
 
 
+def _protect_sub_indicator(
+    result: MetricResult, booked: str, total: MetricResult, rows, threshold: int
+) -> MetricResult:
+    """Mask a per-booking-mode indicator so it cannot undo the secrecy of the overall one.
+
+    The overall rate is published with its ``booked_after`` breakdown, and the two
+    sub-indicators repeat two of those rows: total − invitation − convocation would give the
+    masked « non renseigné » group away. So a sub-indicator whose row is masked there is masked
+    whole, and its month and UTAS rows follow a two-way suppression (key × booking mode, the
+    unknown mode being unpublished) against the overall rate's rows.
+    """
+    row = {r.key: r for r in total.breakdowns.get("booked_after", ())}.get(booked)
+    if row is None:
+        return result  # no appointment booked this way: nothing to hide
+    if row.suppressed:
+        return mask_result(result)
+    breakdowns = {}
+    for name, field in (("cohort_month", "month"), ("utas", "utas")):
+        cells: dict[tuple[str, str], float] = defaultdict(float)
+        for r in rows:
+            cells[(getattr(r, field), r.booked)] += int(r.n)
+        unpublished = [key for key in cells if key[1] not in BOOKED_SUB_INDICATORS]
+        masked = suppress_table(cells, threshold, unpublished)
+        breakdowns[name] = tuple(
+            masked_row(r) if r.suppressed or (r.key, booked) in masked else r
+            for r in result.breakdowns[name]
+        )
+    return replace(result, breakdowns=breakdowns)
+
+
 def compute(context: MetricContext) -> dict[str, MetricResult]:
     """Every indicator of the family for one scope."""
     with context.engine.connect() as conn:
         check_territory(conn, context.scope.territory)
         rows = _rows(conn, context)
-    invitation = [row for row in rows if row.booked == "invitation"]
-    convocation = [row for row in rows if row.booked == "convocation"]
-    results = [
-        _result(NO_SHOW, context, rows, by_booked=True),
-        _result(NO_SHOW_INVITATION, context, invitation, by_booked=False),
-        _result(NO_SHOW_CONVOCATION, context, convocation, by_booked=False),
-    ]
+    total = _result(NO_SHOW, context, rows, by_booked=True)
+    results = [total]
+    for booked, spec in BOOKED_SUB_INDICATORS.items():
+        kept = [row for row in rows if row.booked == booked]
+        results.append(
+            _protect_sub_indicator(
+                _result(spec, context, kept, by_booked=False),
+                booked,
+                total,
+                rows,
+                context.settings.secrecy_threshold,
+            )
+        )
     return {result.id: result for result in results}
 
 

@@ -76,15 +76,22 @@ def suppress_line(
 
 
 def suppress_table(
-    cells: Mapping[tuple[Hashable, Hashable], float | None], threshold: int
+    cells: Mapping[tuple[Hashable, Hashable], float | None],
+    threshold: int,
+    unpublished: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> set[tuple[Hashable, Hashable]]:
     """Masked cells of a two-way table of person counts published with row and column totals.
 
     Primary suppression first, then the one-line rule applied to every row and every column in
     turn until nothing changes: masking a cell to protect its row may leave its column with a
     lone masked cell, which the next pass fixes. Returns the keys of the masked cells.
+
+    ``unpublished`` cells are never shown yet follow from the totals (a group with no
+    indicator of its own, e.g. appointments whose booking mode is unknown): a non-empty one
+    counts as masked from the start, so the visible cells of its line cannot give it away.
     """
     masked = {key for key, size in cells.items() if is_secret(size, threshold)}
+    masked |= {key for key in unpublished if key in cells and (cells[key] or 0) > 0}
     rows = sorted({key[0] for key in cells}, key=str)
     cols = sorted({key[1] for key in cells}, key=str)
     lines = [[(r, c) for c in cols if (r, c) in cells] for r in rows]
@@ -137,6 +144,22 @@ def protect_rows(
     return tuple(
         masked_row(row) if flag or row.suppressed else row
         for row, flag in zip(rows, flags, strict=True)
+    )
+
+
+def mask_result(result: MetricResult) -> MetricResult:
+    """The result and every breakdown row masked: an indicator that would let a reader
+    recompute a masked figure of another one (a sub-indicator equal to a masked row)."""
+    return replace(
+        result,
+        value=None,
+        numerator=None,
+        denominator=None,
+        suppressed=True,
+        status="secret",
+        breakdowns={
+            name: tuple(masked_row(row) for row in rows) for name, rows in result.breakdowns.items()
+        },
     )
 
 
