@@ -54,3 +54,35 @@ def test_unknown_url_scheme(run_cli, monkeypatch, tmp_path, args):
     _point_at(monkeypatch, "foo://bar")
     code, _, err = run_cli(*args)
     _assert_one_french_line(code, err, "PILOTAGE_DATABASE_URL")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--nope",), "option inconnue « --nope » (aide : pilotage --help)."),
+        (("import", "undo", "abc"), "valeur invalide pour « RUN_ID » : « abc » n'est pas un"),
+        (("roadmap", "set"), "argument manquant « STEP_ID » (aide : pilotage roadmap set --help)."),
+        (("metrics", "--to", "2024-01-01"), "option obligatoire manquante « --from »"),
+        (
+            ("metrics", "--from", "2024-01-01", "--to", "2024-01-31", "--payer", "x"),
+            "valeur invalide pour « --payer » : « x » n'est pas parmi",
+        ),
+        (("roadmap", "lst"), "commande inconnue « lst »"),
+    ],
+)
+def test_usage_errors_are_one_french_line(run_cli, args, expected):
+    code, out, err = run_cli(*args)
+    assert code == 2 and out == ""
+    line = err.strip()
+    assert "\n" not in line and "Usage" not in line and "Error" not in line
+    assert line.startswith("Erreur : option ou argument invalide : ")
+    assert expected in line
+
+
+@pytest.mark.parametrize("args", [(), ("roadmap",), ("demo",), ("import", "undo")])
+def test_help_is_in_french(run_cli, args):
+    code, out, _ = run_cli(*args, "--help")
+    assert code == 0
+    assert "Affiche cette aide et quitte." in out and "Show this message" not in out
+    assert out.startswith("Utilisation : pilotage") and "Usage:" not in out
+    assert "[default:" not in out and "Commands:" not in out
