@@ -341,20 +341,22 @@ def _cells(
 
     Both numbers of a cell are person counts: the persons of the group (a share rests on it)
     and, for an inconsistency, the persons concerned (shown as such). Either one from 1 to
-    threshold − 1 masks the cell; then, since the total is published, secondary suppression
-    runs on both lines until no masked cell can be recomputed from it.
+    threshold − 1 masks the cell. For a completeness check the persons *without* the date
+    (persons − count) are just as readable, and the inconsistency checks publish some of them
+    (persons without a commune), so a small complement masks the cell too. Then, since the
+    total is published, secondary suppression runs on every line until no masked cell can be
+    recomputed from it.
     """
     pairs = [counts.get(key, (0, 0)) for key in utas_names]
     persons = [float(n) for _, n in pairs]
-    concerned = [float(c) for c, _ in pairs]
+    concerned = [float(c if category == "incoherence" else n - c) for c, n in pairs]
     flags = [
-        is_secret(n, threshold) or (category == "incoherence" and is_secret(c, threshold))
-        for c, n in pairs
+        is_secret(n, threshold) or is_secret(c, threshold)
+        for n, c in zip(persons, concerned, strict=True)
     ]
     while True:
         updated = secondary_line(persons, flags, threshold)
-        if category == "incoherence":
-            updated = secondary_line(concerned, updated, threshold)
+        updated = secondary_line(concerned, updated, threshold)
         if updated == flags:
             break
         flags = updated
@@ -364,9 +366,8 @@ def _cells(
     )
     total_count = sum(c for c, _ in counts.values())
     total_persons = sum(n for _, n in counts.values())
-    total_masked = is_secret(total_persons, threshold) or (
-        category == "incoherence" and is_secret(total_count, threshold)
-    )
+    total_concerned = total_count if category == "incoherence" else total_persons - total_count
+    total_masked = is_secret(total_persons, threshold) or is_secret(total_concerned, threshold)
     return _cell("total", "Ensemble", total_count, total_persons, total_masked), cells
 
 

@@ -154,7 +154,6 @@ def _utas(check, name):
 @pytest.mark.parametrize(
     ("check_id", "count"),
     [
-        ("orientation", 31),
         ("premiere_invitation", 20),
         ("rendez_vous", 20),
         ("contrat", 22),
@@ -170,6 +169,14 @@ def test_completeness_of_the_bundle_source(report, check_id, count):
     gueret = _utas(check, "Guéret")
     assert (gueret.count, gueret.persons, gueret.suppressed) == (count, 40, False)
     assert check.definition.startswith("Part des personnes")
+
+
+def test_completeness_with_few_persons_missing_the_date_is_masked(report):
+    # 31 of the 40 bundle persons have an orientation: the 9 without one are a small group
+    # (persons − count), so the share is masked like the count of 9 would be.
+    check = _check(report, "orientation", "bundle")
+    assert check.total.suppressed and check.total.count is None
+    assert _utas(check, "Guéret").suppressed
 
 
 def test_completeness_of_rdv_insertion_by_utas(report):
@@ -275,3 +282,32 @@ def test_contract_before_its_own_orientation_even_after_others_orientations(db):
     report = quality_report(db.engine, threshold=11, as_of=D(2024, 6, 30))
     check = _check(report, "contrat_avant_orientation")
     assert (check.total.count, check.total.persons) == (11, 22)
+
+
+def test_completeness_hides_a_small_complement(db):
+    # 30 persons with a commune in Guéret and 8 without, all from the bundle. « Personnes sans
+    # commune » is masked (8 < 11); the commune completeness used to print « 30 sur 38 », which
+    # gives the 8 back (38 − 30). Its total is masked now, like any completeness whose
+    # complement is 1 … 10; by UTAS, « Commune inconnue » (8 persons) is masked and, as
+    # secondary suppression, Guéret with it.
+    rows = [
+        {
+            "id": n,
+            "person_key": f"c{n:03d}",
+            "entry_date": D(2024, 1, 10),
+            "commune_code": "23096" if n <= 30 else None,
+            "source": "bundle",
+            "subject_to_obligations": True,
+        }
+        for n in range(1, 39)
+    ]
+    with db.engine.begin() as conn:
+        conn.execute(insert(Person), rows)
+    report = quality_report(db.engine, 11, D(2024, 3, 25))
+    assert _check(report, "sans_commune").total.suppressed
+    commune = _check(report, "commune", "bundle")
+    assert commune.total.suppressed and commune.total.count is None
+    assert _utas(commune, "").suppressed and _utas(commune, "Guéret").suppressed
+    # The entry date is known for all 38: complement 0, nothing to hide.
+    entry = _check(report, "date_entree", "bundle")
+    assert (entry.total.count, entry.total.persons, entry.total.suppressed) == (38, 38, False)
