@@ -464,7 +464,10 @@ def export_deck_command(scope: Scope, committee_date: str | None, output: Path) 
     try:
         output.write_bytes(content)
     except OSError as exc:
-        click.echo(f"Erreur : impossible d'écrire {output} ({exc.strerror}).", err=True)
+        from data_access.importers.reading import describe_os_error
+
+        reason = describe_os_error(exc, writing=True)
+        click.echo(f"Erreur : impossible d'écrire {output} ({reason}).", err=True)
         sys.exit(1)
     click.echo(
         f"Support du comité écrit : {output} ({format_int(len(content) / 1024)} Ko, "
@@ -557,6 +560,13 @@ def _database_error_message(exc: SQLAlchemyError) -> str:
     text = str(exc).lower()
     if "no such table" in text or ("relation" in text and "does not exist" in text):
         return NOT_INITIALISED
+    if "no such column" in text or ("column" in text and "does not exist" in text):
+        return (
+            "Le schéma de la base n'est pas à jour (colonne manquante) : lancez "
+            "« pilotage init-db »."
+        )
+    if "database is locked" in text:
+        return "La base est verrouillée par un autre programme : réessayez dans un instant."
     if isinstance(exc, (ArgumentError, NoSuchModuleError)):
         return (
             "L'adresse de la base de données (PILOTAGE_DATABASE_URL) est invalide ou désigne "

@@ -51,6 +51,7 @@ from data_access.importers.reading import (
     parse_date,
     parse_decimal,
     parse_int,
+    read_file_bytes,
     read_table,
 )
 from data_access.pseudonym import pseudonymise
@@ -557,7 +558,7 @@ class BundleImporter(Importer):
         path = Path(directory)
         if not path.is_dir():
             raise BundleError(f"Dossier introuvable : {path}.")
-        files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
+        files = {p.name: read_file_bytes(p) for p in sorted(path.iterdir()) if p.is_file()}
         importer = cls(files, path.name or str(path), settings)
         if not importer.files:
             expected = ", ".join(kind.file_name for kind in file_kinds())

@@ -47,6 +47,7 @@ from data_access.importers.reading import (
     normalise_header,
     parse_date,
     parse_int,
+    read_file_bytes,
     read_table,
 )
 from data_access.schema import (
@@ -659,12 +660,7 @@ class DataInclusionImporter(Importer):
         files: dict[str, bytes] = {}
         for item in paths:
             path = Path(item)
-            try:
-                files[path.name] = path.read_bytes()
-            except OSError as exc:
-                raise DataInclusionFileError(
-                    f"Fichier illisible : {path} ({exc.strerror or exc})."
-                ) from None
+            files[path.name] = read_file_bytes(path)
         if not files:
             raise DataInclusionFileError("Aucun fichier data·inclusion indiqué.")
         return cls(files, settings)

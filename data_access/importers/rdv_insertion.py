@@ -41,6 +41,7 @@ from data_access.importers.reading import (
     match_columns,
     match_key,
     parse_date,
+    read_file_bytes,
     read_table,
 )
 from data_access.importers.town_matching import TownMatcher, split_address_tail
@@ -904,23 +905,9 @@ def importer_from_paths(
     users_path = Path(users)
     appointments_path = Path(appointments) if appointments else None
     return RdvInsertionImporter(
-        _read_bytes(users_path),
+        read_file_bytes(users_path),
         users_path.name,
         secret,
-        _read_bytes(appointments_path) if appointments_path else None,
+        read_file_bytes(appointments_path) if appointments_path else None,
         appointments_path.name if appointments_path else None,
     )
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        reason = "fichier introuvable"
-    except IsADirectoryError:
-        reason = "c'est un dossier, un fichier est attendu"
-    except PermissionError:
-        reason = "lecture non autorisée"
-    except OSError:
-        reason = "lecture impossible"
-    raise UnreadableFileError(f"Fichier illisible : {path} ({reason}).")

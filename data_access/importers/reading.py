@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import errno
 import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from data_access.exceptions import DataAccessError
 
@@ -34,6 +36,32 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 class UnreadableFileError(DataAccessError):
     """The file cannot be read as a table (bad encoding, not a spreadsheet, no header)."""
+
+
+def describe_os_error(exc: OSError, writing: bool = False) -> str:
+    """The reason of a failed file operation in French: Python's ``strerror`` is in English
+    (« No such file or directory ») whatever the locale. When writing, a missing path means
+    a missing folder."""
+    if isinstance(exc, FileNotFoundError):
+        return "dossier introuvable" if writing else "fichier introuvable"
+    if isinstance(exc, IsADirectoryError):
+        return "c'est un dossier, un fichier est attendu"
+    if isinstance(exc, NotADirectoryError):
+        return "un élément du chemin n'est pas un dossier"
+    if isinstance(exc, PermissionError):
+        return "accès non autorisé"
+    if exc.errno == errno.ENOSPC:
+        return "disque plein"
+    return "opération impossible sur ce fichier"
+
+
+def read_file_bytes(path: Path) -> bytes:
+    """The content of a file an importer was given, or a French error naming it and why."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reason = describe_os_error(exc)
+    raise UnreadableFileError(f"Fichier illisible : {path} ({reason}).")
 
 
 class CellError(ValueError):
