@@ -24,6 +24,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
     true,
 )
@@ -110,6 +111,18 @@ def person_conditions(scope: Scope) -> list[ColumnElement[bool]]:
     if scope.territory:
         conditions.append(territory_condition(scope.territory))
     return conditions
+
+
+def present_at(scope: Scope) -> list[ColumnElement[bool]]:
+    """Persons who count and are present at the as-of date: entered on or before it, with no
+    exit on or before it (issue 3). Stocks (persons awaiting orientation) and coverage (persons
+    with a need) both use it, so a person leaving on the as-of date is absent from both."""
+    as_of = date_value(scope.as_of)
+    return [
+        *person_conditions(scope),
+        P.c.entry_date <= as_of,
+        or_(P.c.exit_date.is_(None), P.c.exit_date > as_of),
+    ]
 
 
 def cohort_last_day(scope: Scope) -> dt.date:

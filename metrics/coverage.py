@@ -55,7 +55,7 @@ from data_access.schema import (
 )
 from data_access.thematiques import CATEGORIES
 from data_access.thematiques import category_label as category_label
-from metrics.cohort import check_territory, person_conditions
+from metrics.cohort import check_territory, present_at
 from metrics.privacy import is_secret, publish, secondary_line, suppress_table
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope
@@ -157,17 +157,6 @@ def covered_communes(as_of: dt.date) -> Select:
     ).group_by(cover.c.commune, cover.c.category)
 
 
-def present_conditions(scope: Scope) -> list[ColumnElement[bool]]:
-    """Persons who count (the metric engine's rules: subject to obligations, territory, payer)
-    and are present at as-of: entered on or before it, not exited before it."""
-    as_of = date_value(scope.as_of)
-    return [
-        *person_conditions(scope),
-        Person.entry_date <= as_of,
-        or_(Person.exit_date.is_(None), Person.exit_date >= as_of),
-    ]
-
-
 # --- grouped facts -------------------------------------------------------------------------
 
 
@@ -210,7 +199,7 @@ def persons_present(engine: Engine, scope: Scope) -> list[TerritoryCount]:
         )
         .select_from(Person)
         .outerjoin(Commune, Commune.code_insee == Person.commune_code)
-        .where(*present_conditions(scope))
+        .where(*present_at(scope))
         .group_by(Person.commune_code, Commune.utas, Commune.epci_siren, Commune.epci_name)
     )
     with engine.connect() as conn:
@@ -231,7 +220,7 @@ def need_cells(engine: Engine, scope: Scope) -> list[NeedCell]:
         )
         .select_from(Need)
         .join(Person, Person.id == Need.person_id)
-        .where(*present_conditions(scope), Need.identified_date <= date_value(scope.as_of))
+        .where(*present_at(scope), Need.identified_date <= date_value(scope.as_of))
         .group_by(Need.category, Person.commune_code)
         .subquery("need_counts")
     )
@@ -618,7 +607,7 @@ def commune_coverage(
         .select_from(Need)
         .join(Person, Person.id == Need.person_id)
         .where(
-            *present_conditions(scope),
+            *present_at(scope),
             Need.category == category,
             Need.identified_date <= date_value(scope.as_of),
         )

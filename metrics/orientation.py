@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, case, exists, func, literal, or_, select
+from sqlalchemy import Connection, case, exists, func, literal, select
 
 from metrics.cohort import (
     ORIENTATIONS,
@@ -24,6 +24,7 @@ from metrics.cohort import (
     label_for,
     person_conditions,
     persons_with_utas,
+    present_at,
     publish_mean,
     publish_median,
     publish_within,
@@ -255,9 +256,7 @@ def _stock_results(conn: Connection, context: MetricContext) -> list[MetricResul
         select(month, utas, band, flag, func.count().label("n"))
         .select_from(persons_with_utas())
         .where(
-            *person_conditions(context.scope),
-            P.c.entry_date <= as_of,
-            or_(P.c.exit_date.is_(None), P.c.exit_date > as_of),
+            *present_at(context.scope),
         )
         .group_by(month, utas, band, flag)
     ).all()

@@ -340,3 +340,17 @@ def test_unknown_territory_is_a_french_error(db) -> None:
 
     with pytest.raises(ScopeError, match="Territoire inconnu"):
         compute(db, Scope.build(dt.date(2024, 1, 1), AS_OF, territory="Atlantide"))
+
+
+def test_person_leaving_on_the_as_of_date_is_not_present(db) -> None:
+    # Issue 3: present at as-of = entered on or before it and no exit on or before it, the
+    # rule the orientation stock uses too (metrics.cohort.present_at). Guéret: 12 persons with
+    # a mobilité need still here, 3 more who exit on the as-of date itself (30 June) and 2 who
+    # exit the day after (still present). Present with the need: 12 + 2 = 14, not 17.
+    add_services(db.engine)
+    add_persons(db.engine, "23096", 12, ("mobilite",))
+    add_persons(db.engine, "23096", 3, ("mobilite",), exit_date=AS_OF)
+    add_persons(db.engine, "23096", 2, ("mobilite",), exit_date=AS_OF + dt.timedelta(days=1))
+    results = compute(db)
+    assert results["need_share_mobilite"].denominator == 14
+    assert results["coverage_rate_mobilite"].denominator == 14
