@@ -294,10 +294,6 @@ def import_data_inclusion(files: tuple[Path, ...], skip_invalid: bool, user: str
     )
     for line in describe_result(result):
         click.echo(line)
-    if result.report.errors:
-        click.echo("Enregistrements rejetés :")
-        for error in result.report.errors:
-            click.echo(f"  {error.describe()}")
 
 
 @import_group.command("undo", help="Annule un import entier (sans toucher aux autres imports).")
