@@ -8,6 +8,11 @@ the roadmap can be replayed at any earlier date; and it records weekly points si
 roadmap set them up (S12 2023), follow-up committees every two months since February 2023 and
 a few working groups, with decisions and actions.
 
+A roadmap where everything is done by the summer of 2023 would never show the late-step alerts
+of the weekly and committee pages: a few steps that depend on tools or agreements outside the
+project (``STALLED``) are still in progress or blocked past their due date, and the last weekly
+point before the as-of date leaves follow-up actions due within the next 14 days.
+
 It never overwrites work: only steps never edited (version 1, no history) get a demo course,
 and meetings are added only when there are none. Authors are roles, never persons.
 """
@@ -55,6 +60,17 @@ COMMITTEE_DECISIONS = (
     "Maintenir le rythme bimestriel du comité de suivi",
     "Mobiliser le club « Les entreprises s'engagent » sur les immersions",
 )
+# Steps still open past their due date, with the status they are stuck in and why.
+STALLED = {
+    "DO-03": ("bloque", "Accès aux DSP dans les flux en attente de la CNAF"),
+    "AC-05": ("en_cours", "Recrutements en cours : deux postes de référent restent vacants"),
+    "AC-08": ("bloque", "En attente de la convention d'échange de données entre les SI"),
+    "NU-05": (
+        "en_cours",
+        "Premiers échanges de fichiers testés, bascule en production à planifier",
+    ),
+}
+FOLLOW_UP_DAYS = 14  # follow-up actions fall due within the « à échéance sous 14 jours » window
 WORKING_GROUPS = (
     (dt.date(2023, 4, 6), "Groupe de travail « Offre d'accompagnement »", "AC-01"),
     (dt.date(2023, 5, 11), "Groupe de travail « Reprise du stock »", "DO-11"),
@@ -88,6 +104,11 @@ def _course(
         ]
     start = max(PILOT_START, due - dt.timedelta(days=rng.randrange(20, 50)))
     events: list[tuple[dt.date, str, str | None]] = [(start, "en_cours", None)]
+    if step_id in STALLED:  # started, then stuck: still open at any later as-of date
+        status, comment = STALLED[step_id]
+        stuck = max(start + dt.timedelta(days=3), due - dt.timedelta(days=rng.randrange(1, 10)))
+        events.append((stuck, status, comment))
+        return events
     draw = rng.random()
     if draw < 0.05 or step_id == "ME-05":
         events.append((due + dt.timedelta(days=rng.randrange(10, 40)), "abandonne", "Arbitrage"))
@@ -247,6 +268,7 @@ def _fill_meetings(
                 status=_action_status(rng, due, as_of),
             )
             actions += 1
+    actions += _follow_ups(session, as_of, steps)
     for day, title, step_id in WORKING_GROUPS:
         if day > as_of:
             continue
@@ -264,6 +286,47 @@ def _fill_meetings(
             )
             actions += 1
     return meetings, actions
+
+
+def _follow_ups(session: Session, as_of: dt.date, steps: list[RoadmapStep]) -> int:
+    """Actions of the last weekly point: chase each late step, prepare the next committee.
+
+    They fall due at the next weekly point, or within 14 days when the weekly points pause
+    (August, Christmas), so the weekly page always has actions coming due.
+    """
+    weekly = _weekly_dates(as_of)
+    held = [d for d in weekly if d <= as_of]
+    if not held:
+        return 0
+    meeting = session.scalar(
+        select(Meeting.id).where(Meeting.kind == "point_hebdomadaire", Meeting.date == held[-1])
+    )
+    due = min(weekly[-1], as_of + dt.timedelta(days=FOLLOW_UP_DAYS))
+    late = [
+        s
+        for s in steps
+        if s.status in ("en_cours", "bloque") and s.due_date is not None and s.due_date < as_of
+    ]
+    for step in late:
+        verb = "Lever le blocage de" if step.status == "bloque" else "Relancer"
+        add_action(
+            session,
+            f"{verb} l'étape {step.step_id} (échéance dépassée)",
+            meeting_id=meeting,
+            owner=(step.owners.split("|") or ["CD"])[0] or "CD",
+            due_date=due,
+            status="en_cours",
+            step_id=step.step_id,
+        )
+    add_action(
+        session,
+        "Préparer les indicateurs du prochain comité de suivi",
+        meeting_id=meeting,
+        owner="CD",
+        due_date=due,
+        status="ouverte",
+    )
+    return len(late) + 1
 
 
 def fill_demo_governance(

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from charts.texts import value_text
+from data_access.governance_demo import STALLED
 from metrics import catalog
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
@@ -190,3 +191,15 @@ def test_committee_page_shows_the_headline_table_and_deck_button(demo_db):
     assert app.title[0].value == "Comité de suivi"
     assert any("comité" in c.value for c in app.caption)
     assert app.get("download_button")
+
+
+def test_late_steps_alerts_show_on_the_demo(demo_db):
+    # The demo keeps a few steps stalled past their due date (governance_demo.STALLED): the
+    # weekly and committee pages must show them, not « Aucune étape en retard ».
+    weekly = visit(open_app(au_jour="2024-06-30"), "point_hebdomadaire.py")
+    assert not weekly.exception
+    assert f"**En retard ({len(STALLED)})**" in [m.value for m in weekly.markdown]
+    assert not [s for s in weekly.success if "Aucune étape en retard" in s.value]
+    committee = visit(weekly, "comite.py")
+    assert not committee.exception
+    assert not [s for s in committee.success if "Aucune étape en retard" in s.value]

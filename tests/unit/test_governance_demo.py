@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from data_access.db import session_scope
-from data_access.governance import list_actions, list_meetings
-from data_access.governance_demo import fill_demo_governance
+from data_access.governance import list_actions, list_meetings, open_actions
+from data_access.governance_demo import STALLED, fill_demo_governance
 from data_access.roadmap import list_steps, set_step_status, step_history, steps_at
 from data_access.roadmap_seed import load_seed_roadmap
+from metrics.roadmap import is_late
 
 AS_OF = dt.date(2023, 9, 30)
 
@@ -65,3 +66,35 @@ def test_reproducible_and_never_overwrites(db):
     assert [h.changed_by for h in step_history(db.engine, "DO-01")] == ["Lead"]
     again = _fill(db)
     assert (again.steps_with_history, again.meetings) == (0, 0)
+
+
+def test_some_steps_stay_late_and_follow_ups_fall_due_within_14_days(db):
+    # The demo must show the late-step alerts: the stalled steps (STALLED) are still open
+    # past their due date, whatever the as-of date after them, and the last weekly point
+    # (Friday 28 June 2024 for an as-of of Sunday 30 June) leaves one follow-up action per
+    # late step plus one to prepare the committee, due at the next weekly point (5 July).
+    as_of = dt.date(2024, 6, 30)
+    _fill(db, as_of)
+    late = {s.step_id: s.status for s in steps_at(db.engine, as_of) if is_late(s, as_of)}
+    assert late == {s: status for s, (status, _) in STALLED.items()}
+    assert set(late.values()) == {"en_cours", "bloque"}
+    # the other dated steps did finish: the demo is not a roadmap in trouble
+    assert sum(1 for s in list_steps(db.engine) if s.status == "fait") > 30
+    soon = [
+        a
+        for a in open_actions(db.engine)
+        if a.due_date is not None and as_of < a.due_date <= as_of + dt.timedelta(days=14)
+    ]
+    follow_ups = [a for a in soon if a.meeting_date == dt.date(2024, 6, 28)]
+    assert sorted(a.step_id or "" for a in follow_ups) == sorted({*STALLED, ""})
+    assert {a.due_date for a in follow_ups} == {dt.date(2024, 7, 5)}
+    assert all(a.meeting_kind == "point_hebdomadaire" for a in follow_ups)
+
+
+def test_follow_ups_during_the_summer_break_fall_due_within_14_days(db):
+    # No weekly point in August: the last one is Friday 26 July, the next one in September,
+    # so the follow-ups fall due 14 days after the as-of date.
+    as_of = dt.date(2024, 8, 20)
+    _fill(db, as_of)
+    dues = {a.due_date for a in open_actions(db.engine) if a.meeting_date == dt.date(2024, 7, 26)}
+    assert dt.date(2024, 9, 3) in dues
