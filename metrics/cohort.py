@@ -81,10 +81,14 @@ _TERRITORY_COLUMNS = {"utas": C.c.utas, "epci": C.c.epci_siren, "commune": C.c.c
 _TERRITORY_WORDS = {"utas": "UTAS", "epci": "EPCI", "commune": "commune"}
 
 
+def commune_in_territory(territory: Territory) -> ColumnElement[bool]:
+    """The ``communes`` row lies in the territory (UTAS name, EPCI SIREN or INSEE code)."""
+    return _TERRITORY_COLUMNS[territory.level] == territory.code
+
+
 def territory_condition(territory: Territory) -> ColumnElement[bool]:
     """Persons whose commune lies in the territory (UTAS name, EPCI SIREN or INSEE code)."""
-    column = _TERRITORY_COLUMNS[territory.level]
-    communes = select(C.c.code_insee).where(column == territory.code)
+    communes = select(C.c.code_insee).where(commune_in_territory(territory))
     return P.c.commune_code.in_(communes.scalar_subquery())
 
 
@@ -376,10 +380,16 @@ def count_rows(
     return [BreakdownRow(key, label_for(field, key, labels), float(n)) for key, n in sorted(pairs)]
 
 
+def share(numerator: float, denominator: float) -> float | None:
+    """numerator ÷ denominator, None when the denominator is empty (no data, not 0 %)."""
+    return numerator / denominator if denominator else None
+
+
 def ratio_row(key: str, label: str, numerator: float, denominator: float) -> BreakdownRow:
     """A breakdown row of a share (None when the denominator is empty)."""
-    value = numerator / denominator if denominator else None
-    return BreakdownRow(key, label, value, float(numerator), float(denominator))
+    return BreakdownRow(
+        key, label, share(numerator, denominator), float(numerator), float(denominator)
+    )
 
 
 # --- data quality ------------------------------------------------------------------------

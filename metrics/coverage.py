@@ -37,7 +37,6 @@ from sqlalchemy import (
     and_,
     case,
     distinct,
-    false,
     func,
     literal,
     or_,
@@ -55,10 +54,10 @@ from data_access.schema import (
 )
 from data_access.thematiques import CATEGORIES
 from data_access.thematiques import category_label as category_label
-from metrics.cohort import check_territory, present_at
+from metrics.cohort import check_territory, commune_in_territory, present_at, share
 from metrics.privacy import is_secret, publish, secondary_line, suppress_table
 from metrics.results import BreakdownRow, MetricResult
-from metrics.scope import Scope
+from metrics.scope import Scope, Territory
 from metrics.spec import Family, IndicatorSpec, MetricContext
 from metrics.sql import date_value
 from settings import Settings
@@ -114,15 +113,7 @@ def mode_key() -> ColumnElement[str]:
 
 def territory_condition(scope: Scope) -> ColumnElement[bool]:
     """The ``communes`` row lies in the scope's territory (true without territory)."""
-    territory = scope.territory
-    if territory is None:
-        return true()
-    column = {
-        "commune": Commune.code_insee,
-        "epci": Commune.epci_siren,
-        "utas": Commune.utas,
-    }.get(territory.level)
-    return column == territory.code if column is not None else false()
+    return true() if scope.territory is None else commune_in_territory(scope.territory)
 
 
 def covering_services(as_of: dt.date) -> Select:
@@ -390,10 +381,6 @@ def _concrete(spec: IndicatorSpec, category: str) -> IndicatorSpec:
     return replace(spec, id=spec.id.replace("<category>", category))
 
 
-def _ratio(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator else None
-
-
 def _level_keys(level: str, cell: NeedCell | TerritoryCount) -> tuple[str, str] | None:
     """(key, French label) of a commune's UTAS or EPCI; None when unknown."""
     if level == "utas":
@@ -432,7 +419,7 @@ def _rate_rows(
             labels.setdefault(key, label)
             den[key] = size
     return [
-        BreakdownRow(key, labels[key], _ratio(num[key], den[key]), num[key], den[key])
+        BreakdownRow(key, labels[key], share(num[key], den[key]), num[key], den[key])
         for key in sorted(labels, key=lambda k: labels[k])
     ]
 
@@ -501,7 +488,7 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         results[spec.id] = publish(
             spec,
             settings,
-            _ratio(in_need, total_present),
+            share(in_need, total_present),
             in_need,
             total_present,
             breakdowns={
@@ -516,7 +503,7 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
             results[spec.id] = publish(
                 spec,
                 settings,
-                _ratio(numerator, in_need),
+                share(numerator, in_need),
                 numerator,
                 in_need,
                 breakdowns={level: _rate_rows(level, mine, flag) for level in LEVELS},
@@ -551,7 +538,7 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         results[spec.id] = publish(
             spec,
             settings,
-            _ratio(places, in_need) if known else None,
+            share(places, in_need) if known else None,
             places if known else None,
             in_need,
         )
@@ -733,7 +720,7 @@ def coverage_matrix(
                 territory=key[0],
                 territory_label=labels[key[0]],
                 category=key[1],
-                rate=None if secret else _ratio(num[key], den[key]),
+                rate=None if secret else share(num[key], den[key]),
                 covered=None if secret else num[key],
                 persons_in_need=None if secret else den[key],
                 suppressed=secret,
@@ -766,8 +753,7 @@ def services_for(
     """Active services of a category covering at least one commune of a territory."""
     condition: ColumnElement[bool] = territory_condition(scope)
     if level and code:
-        column = {"utas": Commune.utas, "epci": Commune.epci_siren, "commune": Commune.code_insee}
-        condition = and_(condition, column[level] == code)
+        condition = and_(condition, commune_in_territory(Territory(level, code)))
     query = (
         select(
             PartnerService.service_id,

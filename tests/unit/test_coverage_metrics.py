@@ -354,3 +354,18 @@ def test_person_leaving_on_the_as_of_date_is_not_present(db) -> None:
     results = compute(db)
     assert results["need_share_mobilite"].denominator == 14
     assert results["coverage_rate_mobilite"].denominator == 14
+
+
+def test_services_behind_a_heat_map_cell_use_the_shared_territory_rule(db) -> None:
+    # services_for filters communes with metrics.cohort.commune_in_territory, the rule the
+    # person metrics use. Mobilité in EPCI 242300135 (La Souterraine): S5 ended → none; in
+    # commune 23096 (Guéret): S1; santé in UTAS Guéret: S3 (département zone).
+    build_departement(db.engine)
+
+    def ids(category, level, code):
+        listed = coverage.services_for(db.engine, db.settings, SCOPE, category, level, code)
+        return [s.service_id for s in listed]
+
+    assert ids("mobilite", "epci", "242300135") == []
+    assert ids("mobilite", "commune", "23096") == ["S1"]
+    assert ids("sante", "utas", "Guéret") == ["S3"]
