@@ -178,6 +178,12 @@ def roadmap_set(step_id: str, status: str, comment: str | None, user: str | None
         after = set_step_status(
             session, step_id, status, user=user or getpass.getuser(), comment=comment
         )
+    if after.version == before.version:
+        click.echo(
+            f"{after.step_id} : aucun changement (déjà « {after.status_label} », "
+            f"version {after.version})."
+        )
+        return
     click.echo(
         f"{after.step_id} : {STATUS_LABELS[before.status]} → {after.status_label} "
         f"(version {after.version})."

@@ -247,6 +247,10 @@ def set_step_status(
     just now » (the CLI). A step set to « fait » without a done date is done today; any other
     status clears the done date. Raises StepConflictError (with the current state) when the
     step changed in between, UnknownStepError, RoadmapValueError.
+
+    Setting the status a step already has, without a comment or a new done date, writes
+    nothing and returns the step as it is: a history row « en cours → en cours » would only
+    bump the version and make the next editor's form stale for no reason.
     """
     code = parse_status(status)
     moment = now or dt.datetime.now().replace(microsecond=0)
@@ -254,6 +258,13 @@ def set_step_status(
     version = before.version if expected_version is None else expected_version
     new_done = (done_date or moment.date()) if code == "fait" else None
     note = comment.strip() if comment and comment.strip() else None
+    if (
+        code == before.status
+        and version == before.version  # a stale form still gets the conflict below
+        and note is None
+        and (done_date is None or new_done == before.done_date)
+    ):
+        return before
     result = session.execute(
         update(RoadmapStep)
         .where(RoadmapStep.step_id == step_id, RoadmapStep.version == version)

@@ -62,6 +62,13 @@ def test_set_in_french_shows_in_list_and_history(run, db):
         assert re.match(r"^\d{1,2}(er)? [a-zéû]+ \d{4} à \d\d:\d\d\tLea\t", line), line
 
 
+def test_set_to_the_current_status_says_no_change(run, db):
+    assert run("roadmap", "set", "DO-02", "en cours")[0] == 0
+    code, out, _ = run("roadmap", "set", "DO-02", "en cours")
+    assert (code, out.strip()) == (0, "DO-02 : aucun changement (déjà « en cours », version 2).")
+    assert len(step_history(db.engine, "DO-02")) == 1
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

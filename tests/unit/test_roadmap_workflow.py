@@ -83,6 +83,26 @@ def test_done_date_given_and_cleared(seeded):
     assert step_history(seeded.engine, "DO-04")[-1].old_done_date == dt.date(2023, 3, 30)
 
 
+def test_same_status_without_comment_writes_nothing(seeded):
+    _set(seeded, "DO-06", "en cours", T(2023, 3, 20, 9, 0))
+    step = _set(seeded, "DO-06", "En cours", T(2023, 3, 21, 9, 0), user="autre")
+    # No « en cours → en cours » row, no version bump, the last editor is unchanged.
+    assert (step.status, step.version, step.updated_by) == ("en_cours", 2, "cheffe.projet")
+    assert len(step_history(seeded.engine, "DO-06")) == 1
+    _set(seeded, "DO-06", "fait", T(2023, 4, 1, 9, 0), done_date=dt.date(2023, 3, 31))
+    step = _set(seeded, "DO-06", "fait", T(2023, 4, 2, 9, 0))
+    assert (step.version, step.done_date) == (3, dt.date(2023, 3, 31))  # not reset to today
+    # A comment, or a corrected done date, is a change worth a history row.
+    step = _set(seeded, "DO-06", "fait", T(2023, 4, 3, 9, 0), comment="Compte rendu envoyé")
+    assert step.version == 4
+    step = _set(seeded, "DO-06", "fait", T(2023, 4, 4, 9, 0), done_date=dt.date(2023, 3, 30))
+    assert (step.version, step.done_date) == (5, dt.date(2023, 3, 30))
+    assert len(step_history(seeded.engine, "DO-06")) == 4
+    # A form opened at an older version still gets the conflict, even for the same status.
+    with pytest.raises(StepConflictError):
+        _set(seeded, "DO-06", "fait", T(2023, 4, 5, 9, 0), expected_version=4)
+
+
 def test_unknown_step(seeded):
     with pytest.raises(UnknownStepError, match="« ZZ-99 »"), session_scope(seeded.engine) as s:
         set_step_status(s, "ZZ-99", "fait", user="x")
