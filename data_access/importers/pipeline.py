@@ -280,13 +280,22 @@ def preview(engine: Engine, importer: Importer) -> ValidationReport:
 
 
 def refusal_message(report: ValidationReport) -> str:
-    """One French sentence summarising a refused import (the errors follow separately)."""
-    count = len(report.errors)
-    lines = report.rows_rejected
-    return (
-        f"Import refusé : {count} erreur{'s' if count > 1 else ''} sur "
-        f"{lines} ligne{'s' if lines > 1 else ''} ; rien n'a été écrit."
-    )
+    """One French sentence summarising a refused import (the errors follow separately).
+
+    Errors without a line concern a whole file that could not be read: they are named as
+    such, never counted as « 1 erreur sur 0 ligne »."""
+    row_errors = [e for e in report.errors if e.line is not None]
+    files = list(dict.fromkeys(e.file for e in report.errors if e.line is None))
+    parts = []
+    if row_errors:
+        count, lines = len(row_errors), report.rows_rejected
+        parts.append(
+            f"{count} erreur{'s' if count > 1 else ''} sur {lines} ligne{'s' if lines > 1 else ''}"
+        )
+    if files:
+        unreadable = "fichiers illisibles" if len(files) > 1 else "fichier illisible"
+        parts.append(f"{unreadable} ({', '.join(files)})")
+    return f"Import refusé : {' et '.join(parts)} ; rien n'a été écrit."
 
 
 class ImportWriteError(DataAccessError):

@@ -60,3 +60,40 @@ def test_deck_output_in_a_missing_folder(run_cli, tmp_path):
     )
     assert code == 1
     assert err.strip() == f"Erreur : impossible d'écrire {output} (dossier introuvable)."
+
+
+@pytest.mark.parametrize(
+    ("command", "name", "content"),
+    [
+        ("rdv-insertion", "usagers.csv", b"\xff\xfe\x00\x00binaire"),
+        ("data-inclusion", "export.json", b"[1,"),
+    ],
+)
+def test_unreadable_file_is_named_not_counted_as_zero_lines(
+    run_cli, tmp_path, command, name, content
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    code, _, err = run_cli("import", command, str(path))
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0] == f"Erreur : Import refusé : fichier illisible ({name}) ; rien n'a été écrit."
+    assert lines[1].startswith(f"{name} : ") and "0 ligne" not in err
+
+
+def test_refusal_counts_rows_and_names_unreadable_files():
+    from data_access.importers.base import FileReport, RowError, ValidationReport
+    from data_access.importers.pipeline import refusal_message
+
+    report = ValidationReport("lot", "lot", "h")
+    report.errors = [
+        RowError("a.csv", 2, "x", "vide"),
+        RowError("a.csv", 3, "x", "vide"),
+        RowError("b.csv", None, None, "binaire"),
+        RowError("c.xlsx", None, None, "pas un classeur"),
+    ]
+    report.files = [FileReport("a.csv", rows_read=5, rows_rejected=2)]
+    assert refusal_message(report) == (
+        "Import refusé : 2 erreurs sur 2 lignes et fichiers illisibles (b.csv, c.xlsx) ; "
+        "rien n'a été écrit."
+    )
