@@ -282,10 +282,12 @@ def preview(engine: Engine, importer: Importer) -> ValidationReport:
 def refusal_message(report: ValidationReport) -> str:
     """One French sentence summarising a refused import (the errors follow separately).
 
-    Errors without a line concern a whole file that could not be read: they are named as
-    such, never counted as « 1 erreur sur 0 ligne »."""
-    row_errors = [e for e in report.errors if e.line is not None]
-    files = list(dict.fromkeys(e.file for e in report.errors if e.line is None))
+    An error on a file itself (no line, no field) means the file could not be read: it is
+    named as such, never counted as « 1 erreur sur 0 ligne »."""
+    names = {f.file_name for f in report.files}
+    whole = [e for e in report.errors if e.line is None and e.field is None and e.file in names]
+    row_errors = [e for e in report.errors if e not in whole]
+    files = list(dict.fromkeys(e.file for e in whole))
     parts = []
     if row_errors:
         count, lines = len(row_errors), report.rows_rejected

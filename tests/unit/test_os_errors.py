@@ -92,7 +92,11 @@ def test_refusal_counts_rows_and_names_unreadable_files():
         RowError("b.csv", None, None, "binaire"),
         RowError("c.xlsx", None, None, "pas un classeur"),
     ]
-    report.files = [FileReport("a.csv", rows_read=5, rows_rejected=2)]
+    report.files = [
+        FileReport("a.csv", rows_read=5, rows_rejected=2),
+        FileReport("b.csv"),
+        FileReport("c.xlsx"),
+    ]
     assert refusal_message(report) == (
         "Import refusé : 2 erreurs sur 2 lignes et fichiers illisibles (b.csv, c.xlsx) ; "
         "rien n'a été écrit."
