@@ -16,8 +16,8 @@ from metrics.cohort import (
     P,
     check_territory,
     label_for,
-    person_conditions,
     persons_with_utas,
+    present_at,
     ratio_row,
     utas_key,
 )
@@ -31,10 +31,10 @@ ACTIVITY = IndicatorSpec(
     id="activity_15h_rate",
     label="Part des personnes accompagnées avec au moins 15 h d'activité par semaine",
     definition=(
-        "Parmi les personnes soumises aux droits et devoirs ayant un accompagnement en cours "
-        "à la date d'observation, part dont les heures d'activité hebdomadaires prévues "
-        "(maximum sur leurs accompagnements en cours) atteignent 15 heures. Des heures non "
-        "renseignées comptent comme non atteintes."
+        "Parmi les personnes soumises aux droits et devoirs présentes à la date d'observation "
+        "(sans sortie à cette date ou avant) et ayant un accompagnement en cours, part dont "
+        "les heures d'activité hebdomadaires prévues (maximum sur leurs accompagnements en "
+        "cours) atteignent 15 heures. Des heures non renseignées comptent comme non atteintes."
     ),
     formula="personnes accompagnées avec heures ≥ 15 ÷ personnes accompagnées",
     unit="ratio",
@@ -47,7 +47,8 @@ CASELOAD = IndicatorSpec(
     label="Nombre médian de personnes suivies par référent",
     definition=(
         "Médiane, sur les référents, du nombre de personnes distinctes qu'ils accompagnent à "
-        "la date d'observation. Les expérimentations visent 50 à 70 personnes par référent."
+        "la date d'observation (personnes soumises aux droits et devoirs, non sorties). Les "
+        "expérimentations visent 50 à 70 personnes par référent."
     ),
     formula="médiane des portefeuilles (personnes distinctes par référent)",
     unit="count",
@@ -59,7 +60,10 @@ CASELOAD = IndicatorSpec(
 
 
 def active_at(scope: Scope):
-    """Accompaniments running at the as-of date: started, and not ended on or before it."""
+    """Accompaniments running at the as-of date: started, and not ended on or before it.
+
+    Always used with ``present_at``: an accompaniment left open after the person's exit from
+    the RSA (a closing date the partner never recorded) does not make them accompanied."""
     as_of = date_value(scope.as_of)
     return and_(
         ACCOMPANIMENTS.c.start_date <= as_of,
@@ -77,7 +81,7 @@ def _activity(conn: Connection, context: MetricContext) -> MetricResult:
             func.max(ACCOMPANIMENTS.c.weekly_activity_hours).label("hours"),
         )
         .select_from(ACCOMPANIMENTS.join(P, P.c.id == ACCOMPANIMENTS.c.person_id))
-        .where(*person_conditions(scope), active_at(scope))
+        .where(*present_at(scope), active_at(scope))
         .group_by(ACCOMPANIMENTS.c.person_id)
         .subquery("activity_hours")
     )
@@ -128,7 +132,7 @@ def _caseload(conn: Connection, context: MetricContext) -> MetricResult:
             func.count(func.distinct(ACCOMPANIMENTS.c.person_id)).label("persons"),
         )
         .select_from(persons_with_utas().join(ACCOMPANIMENTS, ACCOMPANIMENTS.c.person_id == P.c.id))
-        .where(*person_conditions(scope), active_at(scope))
+        .where(*present_at(scope), active_at(scope))
         .group_by(ACCOMPANIMENTS.c.referent_key, utas)
     ).all()
     persons_by_utas = dict(
@@ -137,7 +141,7 @@ def _caseload(conn: Connection, context: MetricContext) -> MetricResult:
             .select_from(
                 persons_with_utas().join(ACCOMPANIMENTS, ACCOMPANIMENTS.c.person_id == P.c.id)
             )
-            .where(*person_conditions(scope), active_at(scope))
+            .where(*present_at(scope), active_at(scope))
             .group_by(utas)
         ).all()
     )

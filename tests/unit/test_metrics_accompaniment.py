@@ -77,3 +77,24 @@ def test_activity_threshold_comes_from_settings(db):
     settings = make_settings(db.settings.database_url, secrecy_threshold=2, activity_hours_min=20)
     context = MetricContext(db.engine, settings, Scope.build(day(START), day(END)))
     assert accompaniment.compute(context)["activity_15h_rate"].value == pytest.approx(1 / 3)
+
+
+def test_persons_who_left_do_not_count_even_with_an_open_accompaniment(db):
+    # As-of 30 Jun. Guéret, referent A, all from 01-10 and never closed, 20 h:
+    #   E1, E2 still present; E3 exited 06-30 (on the as-of: absent); E4 exited 05-15;
+    #   E5 exits 07-01 (after the as-of: present). Referent B follows E3 and E4 only.
+    # Present and accompanied: E1 E2 E5 → 3/3 reach 15 h. Caseloads: A = 3, B had only
+    # persons who left → no portfolio; median 3, 3 persons, 1 referent (before: A 5, B 2 →
+    # median 3.5 over 5 persons; rate 5/5).
+    data = Dataset()
+    for exit_date in (None, None, "2024-06-30", "2024-05-15", "2024-07-01"):
+        pid = data.person("2024-01-01", exit=exit_date)
+        data.accompaniment(pid, "A", "2024-01-10", hours=20)
+        if exit_date in ("2024-06-30", "2024-05-15"):
+            data.accompaniment(pid, "B", "2024-01-10", hours=20)
+    data.save(db.engine)
+    results = compute(db, accompaniment, START, END)
+    rate = results["activity_15h_rate"]
+    assert (rate.value, rate.numerator, rate.denominator) == (1.0, 3, 3)
+    caseload = results["caseload_median"]
+    assert (caseload.value, caseload.numerator, caseload.denominator) == (3, 3, 1)
