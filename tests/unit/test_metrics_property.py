@@ -258,7 +258,8 @@ def reference(people: list[P], as_of: dt.date, territory, payer, hours_min=15.0)
             if start >= p.entry and d(start) <= as_of and (v[0] is None or d(v[0]) > as_of)
         ]
 
-    accompanied = [p for p in scoped if active(p)]
+    # Only persons present at as-of count (an accompaniment left open after the exit does not).
+    accompanied = [p for p in present if active(p)]
     hits = 0
     for p in accompanied:
         hours = [v[1] for _, v in active(p) if v[1] is not None]
@@ -268,7 +269,7 @@ def reference(people: list[P], as_of: dt.date, territory, payer, hours_min=15.0)
         len(accompanied),
     )
     loads: dict[str, set[int]] = {}
-    for index, p in enumerate(scoped):
+    for index, p in enumerate(present):
         for ref, _ in active(p):
             loads.setdefault(ref, set()).add(index)
     sizes = [len(v) for v in loads.values()]
