@@ -311,3 +311,32 @@ def test_completeness_hides_a_small_complement(db):
     # The entry date is known for all 38: complement 0, nothing to hide.
     entry = _check(report, "date_entree", "bundle")
     assert (entry.total.count, entry.total.persons, entry.total.suppressed) == (38, 38, False)
+
+
+def test_an_sms_and_an_email_of_one_invitation_are_not_duplicates(db):
+    # 12 persons in Guéret, each invited on 5 January by SMS and by email (same kind, not a
+    # reminder): normal multi-channel practice. Before, invitations were grouped by
+    # (person, day, kind, reminder) without the channel and all 12 were « doublons probables »;
+    # the same send twice cannot be stored (unique key with the channel), so none is now.
+    rows = [
+        {
+            "id": n,
+            "person_key": f"s{n:03d}",
+            "entry_date": D(2024, 1, 1),
+            "commune_code": "23096",
+            "source": "bundle",
+            "subject_to_obligations": True,
+        }
+        for n in range(1, 13)
+    ]
+    sends = [
+        {"person_id": n, "sent_date": D(2024, 1, 5), "kind": "invitation", "channel": channel}
+        for n in range(1, 13)
+        for channel in ("sms", "email")
+    ]
+    with db.engine.begin() as conn:
+        conn.execute(insert(Person), rows)
+        conn.execute(insert(Invitation), sends)
+    duplicates = _check(quality_report(db.engine, 11, D(2024, 3, 25)), "doublons")
+    assert (duplicates.total.count, duplicates.total.persons) == (0, 12)
+    assert not duplicates.total.suppressed
