@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from dataclasses import replace
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
@@ -161,7 +162,7 @@ def _caseload(conn: Connection, context: MetricContext) -> MetricResult:
         )
         for key in sorted(by_utas)
     ]
-    return publish(
+    result = publish(
         CASELOAD,
         context.settings,
         _median(list(overall.values())),
@@ -170,6 +171,11 @@ def _caseload(conn: Connection, context: MetricContext) -> MetricResult:
         {"utas": rows},
         size_field="numerator",
     )
+    if scope.territory is not None and scope.territory.level == "commune" and not result.suppressed:
+        # Within one commune a referent's count is a sliver of their portfolio: comparing it
+        # with the 70-person target would always read « atteint ». Shown, without a verdict.
+        return replace(result, target=None, status="sans_cible")
+    return result
 
 
 def compute(context: MetricContext) -> dict[str, MetricResult]:

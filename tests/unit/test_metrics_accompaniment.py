@@ -98,3 +98,17 @@ def test_persons_who_left_do_not_count_even_with_an_open_accompaniment(db):
     assert (rate.value, rate.numerator, rate.denominator) == (1.0, 3, 3)
     caseload = results["caseload_median"]
     assert (caseload.value, caseload.numerator, caseload.denominator) == (3, 3, 1)
+
+
+def test_caseload_in_one_commune_gets_no_verdict(db):
+    # Guéret (23096): referent A follows 3 persons there. 3 ≤ 70 would read « atteint », but
+    # a commune holds only a sliver of a portfolio: no target, no status. Département-wide the
+    # same figure keeps its target.
+    data = Dataset()
+    for _ in range(3):
+        data.accompaniment(data.person("2024-01-01"), "A", "2024-01-10", hours=20)
+    data.save(db.engine)
+    commune = compute(db, accompaniment, START, END, territory="23096")["caseload_median"]
+    assert (commune.value, commune.target, commune.status) == (3, None, "sans_cible")
+    wide = compute(db, accompaniment, START, END)["caseload_median"]
+    assert (wide.value, wide.target, wide.status) == (3, 70, "atteint")
