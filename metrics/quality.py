@@ -483,10 +483,9 @@ def describe_report(report: QualityReport, threshold: int) -> list[str]:
     lines.append("Complétude (part des personnes ayant la donnée) :")
     for check in report.completeness():
         total = check.total
-        lines.append(
-            f"  [{check.source_label}] {check.label} : {share(total)} "
-            f"({number(total.count)} sur {number(total.persons)})"
-        )
+        # A masked share may hide a large count whose complement is small: no « < 11 » then.
+        counts = "" if total.suppressed else f" ({number(total.count)} sur {number(total.persons)})"
+        lines.append(f"  [{check.source_label}] {check.label} : {share(total)}{counts}")
     lines.append("Incohérences (personnes concernées) :")
     for check in report.inconsistencies():
         lines.append(f"  {check.label} : {number(check.total.count)}")
