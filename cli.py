@@ -11,6 +11,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from sqlalchemy import Engine
@@ -20,6 +21,9 @@ from data_access.exceptions import DataAccessError
 from metrics.exceptions import MetricError, ScopeError
 from metrics.scope import Scope
 from settings import Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from data_access.importers.base import Importer
 
 USER_ERRORS = (DataAccessError, MetricError, SettingsError)
 NOT_INITIALISED = "La base n'est pas initialisée : lancez « pilotage init-db »."
@@ -168,16 +172,12 @@ def roadmap_list(as_json: bool) -> None:
 @click.option("--user", default=None, help="Auteur du changement (par défaut : l'utilisateur).")
 def roadmap_set(step_id: str, status: str, comment: str | None, user: str | None) -> None:
     """Set a step's status through the same guarded path as the page."""
-    import getpass
-
     from data_access.db import session_scope
     from data_access.roadmap import STATUS_LABELS, get_step, set_step_status
 
     with session_scope(_engine()) as session:
         before = get_step(session, step_id)
-        after = set_step_status(
-            session, step_id, status, user=user or getpass.getuser(), comment=comment
-        )
+        after = set_step_status(session, step_id, status, user=_user(user), comment=comment)
     if after.version == before.version:
         click.echo(
             f"{after.step_id} : aucun changement (déjà « {after.status_label} », "
@@ -215,6 +215,27 @@ def import_group() -> None:
     """Every import command: validated first, written in one transaction, undoable."""
 
 
+def _user(user: str | None) -> str:
+    """The author recorded with an import, an undo or a roadmap change: the --user option,
+    else the account running the command."""
+    import getpass
+
+    return user or getpass.getuser()
+
+
+def _run_import(importer: Importer, user: str | None, skip_invalid: bool) -> None:
+    """The one path of every import command: warn when identifiers would be hashed with the
+    public demo key (without refusing: demos and tests use it), write, print the summary."""
+    from data_access.importers.pipeline import describe_result, run_import
+    from settings import DEFAULT_KEY_WARNING
+
+    if _settings().uses_default_pseudonymisation_key:
+        click.echo(DEFAULT_KEY_WARNING, err=True)
+    result = run_import(_engine(), importer, user=_user(user), skip_invalid=skip_invalid)
+    for line in describe_result(result):
+        click.echo(line)
+
+
 @import_group.command(
     "bundle", help="Importe un dossier de fichiers CSV d'échange en un seul import."
 )
@@ -227,17 +248,10 @@ def import_group() -> None:
 @click.option("--user", default=None, help="Auteur de l'import (par défaut : l'utilisateur).")
 def import_bundle(directory: Path, skip_invalid: bool, user: str | None) -> None:
     """Load a bundle folder through the validated path and print the French summary."""
-    import getpass
-
     from data_access.importers.bundle import BundleImporter
-    from data_access.importers.pipeline import describe_result, run_import
 
     importer = BundleImporter.from_directory(directory, _settings())
-    result = run_import(
-        _engine(), importer, user=user or getpass.getuser(), skip_invalid=skip_invalid
-    )
-    for line in describe_result(result):
-        click.echo(line)
+    _run_import(importer, user, skip_invalid)
 
 
 @import_group.command(
@@ -262,17 +276,10 @@ def import_rdv_insertion(
     users: Path, appointments: Path | None, skip_invalid: bool, user: str | None
 ) -> None:
     """Load RDV-Insertion exports through the validated path and print the French summary."""
-    import getpass
-
-    from data_access.importers.pipeline import describe_result, run_import
     from data_access.importers.rdv_insertion import importer_from_paths
 
     importer = importer_from_paths(users, _settings().pseudonymisation_key, appointments)
-    result = run_import(
-        _engine(), importer, user=user or getpass.getuser(), skip_invalid=skip_invalid
-    )
-    for line in describe_result(result):
-        click.echo(line)
+    _run_import(importer, user, skip_invalid)
 
 
 @import_group.command(
@@ -289,17 +296,10 @@ def import_rdv_insertion(
 @click.option("--user", default=None, help="Auteur de l'import (par défaut : l'utilisateur).")
 def import_data_inclusion(files: tuple[Path, ...], skip_invalid: bool, user: str | None) -> None:
     """Load data·inclusion exports through the validated path and print the French summary."""
-    import getpass
-
     from data_access.importers.data_inclusion import importer_from_paths
-    from data_access.importers.pipeline import describe_result, run_import
 
     importer = importer_from_paths(files, _settings())
-    result = run_import(
-        _engine(), importer, user=user or getpass.getuser(), skip_invalid=skip_invalid
-    )
-    for line in describe_result(result):
-        click.echo(line)
+    _run_import(importer, user, skip_invalid)
 
 
 @import_group.command("undo", help="Annule un import entier (sans toucher aux autres imports).")
@@ -307,11 +307,9 @@ def import_data_inclusion(files: tuple[Path, ...], skip_invalid: bool, user: str
 @click.option("--user", default=None, help="Auteur de l'annulation (par défaut : l'utilisateur).")
 def import_undo(run_id: int, user: str | None) -> None:
     """Undo one import run and say how many rows were deleted and restored."""
-    import getpass
-
     from data_access.importers.undo import describe_undo, undo_run
 
-    report = undo_run(_engine(), run_id, user=user or getpass.getuser())
+    report = undo_run(_engine(), run_id, user=_user(user))
     click.echo(describe_undo(report))
 
 

@@ -16,6 +16,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "pilotage.sqlite"
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+DEFAULT_PSEUDONYMISATION_KEY = "pilotage-rsa-cle-de-demonstration"
+DEFAULT_KEY_WARNING = (
+    "Attention : la clé de pseudonymisation est la clé de démonstration, publique ; "
+    "définissez PILOTAGE_PSEUDONYMISATION_KEY (clé secrète) avant d'importer des données réelles."
+)
 
 _FIELD_LABELS_FR = {
     "database_url": "URL de la base de données",
@@ -86,7 +91,7 @@ class Settings(BaseSettings):
         default=15.0, ge=0, description="Heures d'activité hebdomadaires visées (minimum)."
     )
     pseudonymisation_key: str = Field(
-        default="pilotage-rsa-cle-de-demonstration",
+        default=DEFAULT_PSEUDONYMISATION_KEY,
         min_length=8,
         description="Clé secrète du hachage des identifiants personnels (à changer en production).",
     )
@@ -160,6 +165,12 @@ class Settings(BaseSettings):
         except ArgumentError as exc:
             raise ValueError("n'est pas une URL de base de données valide") from exc
         return value
+
+    @property
+    def uses_default_pseudonymisation_key(self) -> bool:
+        """True when identifiers would be hashed with the public demo key: anyone holding the
+        code could then re-identify a person from a known identifier."""
+        return self.pseudonymisation_key == DEFAULT_PSEUDONYMISATION_KEY
 
     @property
     def is_default_database(self) -> bool:

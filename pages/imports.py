@@ -12,6 +12,7 @@ from data_access.importers.pipeline import describe_result, preview, run_import
 from data_access.importers.rdv_insertion import RdvInsertionImporter
 from data_access.importers.undo import describe_undo, undo_run
 from metrics.quality import source_label
+from settings import DEFAULT_KEY_WARNING
 from ui.auth import can_import, current_role
 from ui.context import get_context
 from ui.formatting import format_datetime, format_int
@@ -29,6 +30,8 @@ st.title("Imports")
 if not can_import():
     st.error("Cette page est réservée aux administrateurs.")
     st.stop()
+if context.settings.uses_default_pseudonymisation_key:
+    st.warning(DEFAULT_KEY_WARNING)
 st.caption(
     "Chaque import est vérifié avant d'être écrit : vous voyez le compte rendu (lignes "
     "acceptées, lignes rejetées avec leur ligne, leur champ et la raison, colonnes inconnues) "

@@ -143,10 +143,12 @@ def run_cli(
     """Run ``pilotage ARGS…`` against the test database: returns (exit code, stdout, stderr).
 
     Goes through ``cli.main`` like the console script, so the French one-line errors and the
-    exit codes are what a user gets.
+    exit codes are what a user gets. The warning about the public demo pseudonymisation key
+    (printed by every import, since tests use that key) is taken out of stderr so that tests
+    read the errors themselves; tests/unit/test_cli_key_warning.py checks it.
     """
     import cli
-    from settings import get_settings
+    from settings import DEFAULT_KEY_WARNING, get_settings
 
     monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
     get_settings.cache_clear()
@@ -158,6 +160,7 @@ def run_cli(
         except SystemExit as exc:
             code = int(exc.code or 0)
         out, err = capsys.readouterr()
+        err = err.replace(DEFAULT_KEY_WARNING + "\n", "", 1)
         return code, out, err
 
     yield invoke

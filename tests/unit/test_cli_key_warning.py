@@ -1,0 +1,46 @@
+"""The public demo pseudonymisation key: every import warns (without refusing); a real key
+silences the warning (the « Imports » page: tests/app/test_imports_key_warning.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import cli
+from settings import DEFAULT_KEY_WARNING, get_settings
+from tests.conftest import make_settings
+
+
+def _import(monkeypatch, capsys, db, path: Path, key: str | None) -> tuple[int, str, str]:
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
+    if key is None:
+        monkeypatch.delenv("PILOTAGE_PSEUDONYMISATION_KEY", raising=False)
+    else:
+        monkeypatch.setenv("PILOTAGE_PSEUDONYMISATION_KEY", key)
+    get_settings.cache_clear()
+    try:
+        cli.main(["import", "rdv-insertion", str(path)])
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    finally:
+        get_settings.cache_clear()
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_settings_know_the_default_key(tmp_path):
+    assert make_settings("sqlite://").uses_default_pseudonymisation_key
+    other = make_settings("sqlite://", pseudonymisation_key="une-vraie-cle-secrete")
+    assert not other.uses_default_pseudonymisation_key
+
+
+@pytest.mark.parametrize(("key", "warned"), [(None, True), ("une-vraie-cle-secrete", False)])
+def test_import_warns_about_the_demo_key(db, monkeypatch, capsys, tmp_path, key, warned):
+    path = tmp_path / "usagers.csv"
+    path.write_bytes(b"\x00\x01binaire")
+    code, _, err = _import(monkeypatch, capsys, db, path, key)
+    assert code == 1  # the import itself goes on and fails on its own (unreadable file)
+    assert (DEFAULT_KEY_WARNING in err.splitlines()) is warned
+    assert "Import refusé : fichier illisible (usagers.csv)" in err
