@@ -315,13 +315,22 @@ def import_undo(run_id: int, user: str | None) -> None:
 
 @cli.command("quality", help="Qualité des données : complétude, incohérences, fraîcheur, par UTAS.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON (effectifs masqués).")
-def quality(as_json: bool) -> None:
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Date d'observation : fraîcheur des imports mesurée à cette date (AAAA-MM-JJ, "
+    "défaut : aujourd'hui).",
+)
+def quality(as_json: bool, as_of: str | None) -> None:
     """Print the data-quality checks (JSON, or one French line per check)."""
     import json
 
     from metrics.quality import describe_report, quality_report
 
-    report = quality_report(_engine(), _settings().secrecy_threshold)
+    report = quality_report(
+        _engine(), _settings().secrecy_threshold, as_of=_parse_date(as_of, "--as-of")
+    )
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return
