@@ -86,3 +86,22 @@ def test_help_is_in_french(run_cli, args):
     assert "Affiche cette aide et quitte." in out and "Show this message" not in out
     assert out.startswith("Utilisation : pilotage") and "Usage:" not in out
     assert "[default:" not in out and "Commands:" not in out
+
+
+def test_outdated_schema_names_the_fix(run_cli, sqlite_db, monkeypatch, tmp_path):
+    """A database created by an older version (a column missing) asks for init-db instead of
+    claiming that the server is out of reach."""
+    import shutil
+
+    from sqlalchemy import create_engine, text
+
+    path = tmp_path / "ancienne.db"
+    shutil.copy(sqlite_db.engine.url.database, path)
+    old = create_engine(f"sqlite:///{path}")
+    with old.begin() as conn:
+        conn.execute(text("ALTER TABLE roadmap_steps DROP COLUMN comment"))
+    old.dispose()
+    _point_at(monkeypatch, f"sqlite:///{path}")
+    code, _, err = run_cli("roadmap", "list")
+    _assert_one_french_line(code, err, "Le schéma de la base n'est pas à jour")
+    assert "inaccessible" not in err
