@@ -42,6 +42,9 @@ from data_access.schema import (
 from metrics.privacy import is_secret, secondary_line
 
 FRESHNESS_DAYS = 7
+TOTAL = "\x00total"  # grid key of a source's total (no UTAS is named so)
+# Completeness checks whose complement an inconsistency check publishes over all sources.
+PUBLISHED_COMPLEMENTS = {"commune": "sans_commune"}
 UNKNOWN_UTAS = ""
 UNKNOWN_UTAS_LABEL = "Commune inconnue"
 SOURCE_LABELS = {
@@ -334,44 +337,85 @@ def _grouped_counts(
         }
 
 
+def _secondary(
+    lines: Sequence[Sequence[Any]],
+    persons: dict[Any, float],
+    concerned: dict[Any, float],
+    masked: dict[Any, bool],
+    threshold: int,
+    with_concerned: Sequence[bool],
+) -> None:
+    """Secondary suppression over several lines of one grid, until no line changes.
+
+    A line is a group of cells whose sum is published elsewhere; its persons always, and its
+    persons concerned (or lacking the date) where ``with_concerned`` says that sum is
+    published too. Masking a cell for one line can leave another with a lone masked cell,
+    hence the loop. ``masked`` is updated in place.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for line, concerned_too in zip(lines, with_concerned, strict=True):
+            flags = secondary_line([persons[k] for k in line], [masked[k] for k in line], threshold)
+            if concerned_too:
+                flags = secondary_line([concerned[k] for k in line], flags, threshold)
+            for key, flag in zip(line, flags, strict=True):
+                if flag and not masked[key]:
+                    masked[key] = True
+                    changed = True
+
+
 def _cells(
-    counts: dict[str, tuple[int, int]],
+    counts: dict[tuple[str, str], tuple[int, int]],
+    sources: Sequence[str],
     utas_names: Sequence[str],
     category: Category,
     threshold: int,
-) -> tuple[QualityCell, tuple[QualityCell, ...]]:
-    """Total and per-UTAS cells with statistical secrecy.
+    complement_published: bool = False,
+) -> dict[str, tuple[QualityCell, tuple[QualityCell, ...]]]:
+    """Total and per-UTAS cells of every source of one check, with statistical secrecy.
 
     Both numbers of a cell are person counts: the persons of the group (a share rests on it)
     and, for an inconsistency, the persons concerned (shown as such). Either one from 1 to
     threshold − 1 masks the cell. For a completeness check the persons *without* the date
-    (persons − count) are just as readable, and the inconsistency checks publish some of them
-    (persons without a commune), so a small complement masks the cell too. Then, since the
-    total is published, secondary suppression runs on every line until no masked cell can be
-    recomputed from it.
+    (persons − count) are just as readable, so a small complement masks the cell too.
+
+    Then secondary suppression, since totals are published: along each source's UTAS line
+    (its total), and, with several sources, across sources for each UTAS and for the totals —
+    the inconsistency checks publish the persons of each UTAS over all sources, and, for
+    ``complement_published`` checks (the commune, whose complement is « Personnes sans
+    commune »), the complement too; a masked source could otherwise be recomputed from them.
     """
-    pairs = [counts.get(key, (0, 0)) for key in utas_names]
-    persons = [float(n) for _, n in pairs]
-    concerned = [float(c if category == "incoherence" else n - c) for c, n in pairs]
-    flags = [
-        is_secret(n, threshold) or is_secret(c, threshold)
-        for n, c in zip(persons, concerned, strict=True)
-    ]
-    while True:
-        updated = secondary_line(persons, flags, threshold)
-        updated = secondary_line(concerned, updated, threshold)
-        if updated == flags:
-            break
-        flags = updated
-    cells = tuple(
-        _cell(key, key or UNKNOWN_UTAS_LABEL, count, n, masked)
-        for key, (count, n), masked in zip(utas_names, pairs, flags, strict=True)
-    )
-    total_count = sum(c for c, _ in counts.values())
-    total_persons = sum(n for _, n in counts.values())
-    total_concerned = total_count if category == "incoherence" else total_persons - total_count
-    total_masked = is_secret(total_persons, threshold) or is_secret(total_concerned, threshold)
-    return _cell("total", "Ensemble", total_count, total_persons, total_masked), cells
+    keys = [(source, utas) for source in sources for utas in [*utas_names, TOTAL]]
+    pairs = {key: counts.get(key, (0, 0)) for key in keys}
+    for source in sources:
+        line = [pair for (group_source, _), pair in counts.items() if group_source == source]
+        pairs[(source, TOTAL)] = (sum(c for c, _ in line), sum(n for _, n in line))
+    persons = {key: float(n) for key, (_, n) in pairs.items()}
+    concerned = {
+        key: float(c if category == "incoherence" else n - c) for key, (c, n) in pairs.items()
+    }
+    masked = {
+        key: is_secret(persons[key], threshold) or is_secret(concerned[key], threshold)
+        for key in keys
+    }
+    rows = [[(source, utas) for utas in utas_names] for source in sources]
+    lines: list[list[tuple[str, str]]] = list(rows)
+    with_concerned = [True] * len(rows)
+    if len(sources) > 1:
+        for utas in [*utas_names, TOTAL]:
+            lines.append([(source, utas) for source in sources])
+            with_concerned.append(complement_published or category == "incoherence")
+    _secondary(lines, persons, concerned, masked, threshold, with_concerned)
+    result = {}
+    for source in sources:
+        cells = tuple(
+            _cell(utas, utas or UNKNOWN_UTAS_LABEL, *pairs[(source, utas)], masked[(source, utas)])
+            for utas in utas_names
+        )
+        total = _cell("total", "Ensemble", *pairs[(source, TOTAL)], masked[(source, TOTAL)])
+        result[source] = (total, cells)
+    return result
 
 
 def _cell(key: str, label: str, count: int, persons: int, masked: bool) -> QualityCell:
@@ -433,13 +477,17 @@ def quality_report(
     grouped = _grouped_counts(engine, [spec.condition() for spec in COMPLETENESS], True)
     sources = sorted({source for source, _ in grouped})
     for index, spec in enumerate(COMPLETENESS):
+        counts = {key: (values[index], persons) for key, (values, persons) in grouped.items()}
+        by_source = _cells(
+            counts,
+            sources,
+            utas_names,
+            spec.category,
+            threshold,
+            complement_published=spec.id in PUBLISHED_COMPLEMENTS,
+        )
         for source in sources:
-            counts = {
-                utas: (values[index], persons)
-                for (group_source, utas), (values, persons) in grouped.items()
-                if group_source == source
-            }
-            total, cells = _cells(counts, utas_names, spec.category, threshold)
+            total, cells = by_source[source]
             checks.append(
                 QualityCheck(
                     spec.id, spec.category, spec.label, spec.definition, source, total, cells
@@ -447,10 +495,8 @@ def quality_report(
             )
     grouped = _grouped_counts(engine, [spec.condition() for spec in INCONSISTENCIES], False)
     for index, spec in enumerate(INCONSISTENCIES):
-        counts = {
-            utas: (values[index], persons) for (_, utas), (values, persons) in grouped.items()
-        }
-        total, cells = _cells(counts, utas_names, spec.category, threshold)
+        counts = {key: (values[index], persons) for key, (values, persons) in grouped.items()}
+        total, cells = _cells(counts, [""], utas_names, spec.category, threshold)[""]
         checks.append(
             QualityCheck(spec.id, spec.category, spec.label, spec.definition, None, total, cells)
         )

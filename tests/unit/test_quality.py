@@ -342,3 +342,40 @@ def test_an_sms_and_an_email_of_one_invitation_are_not_duplicates(db):
     duplicates = _check(quality_report(db.engine, 11, D(2024, 3, 25)), "doublons")
     assert (duplicates.total.count, duplicates.total.persons) == (0, 12)
     assert not duplicates.total.suppressed
+
+
+def test_a_masked_source_cannot_be_recomputed_from_the_other_sources(db):
+    # Two sources, all in Guéret or without commune. Bundle: 30 with a commune, 8 without;
+    # RDV-Insertion: 20 with, 20 without. « Personnes sans commune » publishes 28 (all
+    # sources), so the bundle's masked 8 would be 28 − 20 from RDV-Insertion's commune line:
+    # that line is masked too (total and the « Commune inconnue » cell, whose 28 persons are
+    # also published by every inconsistency check). Other checks (entry date, complement 0
+    # everywhere) keep both sources visible.
+    rows = []
+    for n, (source, commune) in enumerate(
+        [("bundle", "23096")] * 30
+        + [("bundle", None)] * 8
+        + [("rdv_insertion", "23096")] * 20
+        + [("rdv_insertion", None)] * 20,
+        start=1,
+    ):
+        rows.append(
+            {
+                "id": n,
+                "person_key": f"m{n:03d}",
+                "entry_date": D(2024, 1, 10),
+                "commune_code": commune,
+                "source": source,
+                "subject_to_obligations": True,
+            }
+        )
+    with db.engine.begin() as conn:
+        conn.execute(insert(Person), rows)
+    report = quality_report(db.engine, 11, D(2024, 3, 25))
+    sans_commune = _check(report, "sans_commune")
+    assert (sans_commune.total.count, sans_commune.total.suppressed) == (28, False)
+    rdv = _check(report, "commune", "rdv_insertion")
+    assert rdv.total.suppressed and _utas(rdv, "").suppressed
+    assert _check(report, "commune", "bundle").total.suppressed
+    for source in ("bundle", "rdv_insertion"):
+        assert not _check(report, "date_entree", source).total.suppressed
