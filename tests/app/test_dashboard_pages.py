@@ -136,7 +136,7 @@ def test_custom_period_from_the_url(demo_db):
         metrics_shown(app)["Entrants soumis aux droits et devoirs"]
         == want["Entrants soumis aux droits et devoirs"]
     )
-    assert any("Du 1 mars 2024 au 31 mars 2024" in c.value for c in app.caption)
+    assert any("Du 1er mars 2024 au 31 mars 2024" in c.value for c in app.caption)
 
 
 @pytest.mark.parametrize(
