@@ -1,6 +1,6 @@
 """French formatting of numbers, rates, delays and dates, through Babel: the one
-implementation every layer uses (pages through ``ui.formatting``, the CLI, the deck, and the
-French messages of data_access/metrics, which may not import ``ui``).
+implementation every layer uses (pages, charts and the deck, the CLI, and the French
+messages of data_access/metrics): it sits at the bottom of the house, beside settings.
 
 « 1 234 », « 87,5 % », « 1er mars 2024 », « 12 mars 2024 », « 14 j ». Masked values read
 « < 11 (secret statistique) » with the configured threshold.

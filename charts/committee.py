@@ -24,6 +24,7 @@ from charts.texts import delta_text, difference_text, format_unit, target_text, 
 from data_access.governance import ActionView, list_actions, open_actions
 from data_access.roadmap import StepView, steps_at
 from data_access.snapshots import DeckScope, Snapshot, last_committee_date, latest_snapshot
+from formatting import NO_DATA, format_date, secret_label
 from metrics import catalog
 from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
@@ -31,7 +32,6 @@ from metrics.roadmap import is_late
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
 from settings import Settings
-from ui.formatting import NO_DATA, format_date, secret_label
 
 LAUNCH_DATE = dt.date(2023, 2, 17)
 HEADLINE = (

@@ -30,9 +30,9 @@ from charts.theme import (
 )
 from data_access.exceptions import ReferenceDataError
 from data_access.territories import GEOJSON_FILE
+from formatting import format_date, format_int, format_rate, secret_label
 from metrics.coverage import CommuneCoverage, CoverageCell, category_label
 from settings import Settings
-from ui.formatting import format_date, format_int, format_rate, secret_label
 
 # Status of a commune for one category, in legend order, with its colour.
 STATUSES: dict[str, tuple[str, str]] = {

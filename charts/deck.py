@@ -35,9 +35,9 @@ from charts.description import ChartDescription
 from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
 from data_access.exceptions import DataAccessError
 from data_access.snapshots import save_snapshot
+from formatting import NO_DATA, format_date, format_rate
 from metrics.scope import Territory
 from settings import Settings
-from ui.formatting import NO_DATA, format_date, format_rate
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)

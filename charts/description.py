@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
+from formatting import format_date, format_days, format_int, format_rate, secret_label
 from metrics.results import Unit
-from ui.formatting import format_date, format_days, format_int, format_rate, secret_label
 
 ChartKind = Literal["bar", "hbar", "line", "step"]
 

@@ -25,7 +25,7 @@ from charts.theme import (
 )
 from data_access.governance import MEETING_KIND_LABELS, MeetingView
 from data_access.roadmap import STATUS_LABELS, StepView
-from ui.formatting import format_date
+from formatting import format_date
 
 STATUS_COLORS: dict[str, str] = {
     "a_faire": GREY_MID,

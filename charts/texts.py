@@ -6,8 +6,8 @@ période », never 0; changes read in points for rates and in days for delays.
 
 from __future__ import annotations
 
+from formatting import NO_DATA, format_days, format_int, format_rate, secret_label
 from metrics.results import MetricResult
-from ui.formatting import NO_DATA, format_days, format_int, format_rate, secret_label
 
 STATUS_LABELS = {
     "atteint": "cible atteinte",

@@ -5,9 +5,9 @@ import streamlit as st
 
 from charts.committee import committee_charts, gather_committee, headline_rows
 from charts.deck import deck_and_snapshot
+from formatting import NO_DATA, format_date
 from ui.chart_block import chart_block
 from ui.context import get_context
-from ui.formatting import NO_DATA, format_date
 from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table, steps_table

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from data_access.inventory import database_summary
+from formatting import format_date, format_datetime, format_int
 from ui.context import get_context
-from ui.formatting import format_date, format_datetime, format_int
 
 context = get_context()
 summary = database_summary(context.engine)

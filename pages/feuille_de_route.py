@@ -25,11 +25,11 @@ from data_access.roadmap import (
     steps_at,
 )
 from data_access.schema import PARTIES
+from formatting import format_date, format_datetime
 from metrics.roadmap import is_late
 from ui.auth import can_edit_roadmap
 from ui.chart_block import chart_block, figure_block
 from ui.context import get_context
-from ui.formatting import format_date, format_datetime
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.scope_bar import scope_bar

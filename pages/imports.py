@@ -11,11 +11,11 @@ from data_access.importers.data_inclusion import DataInclusionImporter
 from data_access.importers.pipeline import describe_result, preview, run_import
 from data_access.importers.rdv_insertion import RdvInsertionImporter
 from data_access.importers.undo import describe_undo, undo_run
+from formatting import format_datetime, format_int
 from metrics.quality import source_label
 from settings import DEFAULT_KEY_WARNING
 from ui.auth import can_import, current_role
 from ui.context import get_context
-from ui.formatting import format_datetime, format_int
 
 SOURCES = {
     "rdv_insertion": "RDV-Insertion (export des usagers, et des rendez-vous en option)",

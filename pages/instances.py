@@ -25,10 +25,10 @@ from data_access.governance import (
 )
 from data_access.roadmap import list_steps
 from data_access.schema import ACTION_STATUSES, PARTIES
+from formatting import format_date
 from ui.auth import can_edit_roadmap
 from ui.chart_block import figure_block
 from ui.context import get_context
-from ui.formatting import format_date
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from formatting import format_days
 from metrics import catalog
 from ui.context import get_context
-from ui.formatting import format_days
 from ui.indicators import format_unit
 
 UNIT_NAMES = {"ratio": "taux", "days": "jours", "count": "effectif"}

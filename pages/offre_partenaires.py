@@ -12,10 +12,10 @@ from charts.coverage_map import (
 )
 from charts.csv_export import table_csv
 from data_access.exceptions import ReferenceDataError
+from formatting import NO_DATA, format_date, format_int, secret_label
 from metrics.coverage import categories_from_results, category_label
 from ui.chart_block import figure_block
 from ui.context import get_context
-from ui.formatting import NO_DATA, format_date, format_int, secret_label
 from ui.indicators import indicator_cards
 from ui.metrics_cache import cached_call, metric_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption

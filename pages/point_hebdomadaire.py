@@ -8,11 +8,11 @@ import streamlit as st
 from charts.builders import trend_chart
 from data_access.governance import open_actions
 from data_access.roadmap import steps_at
+from formatting import format_date, format_day_month
 from metrics import catalog
 from metrics.roadmap import is_due_soon, is_late
 from ui.chart_block import chart_block
 from ui.context import get_context
-from ui.formatting import format_date, format_day_month
 from ui.indicators import indicator_cards, label_of
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.scope_bar import scope_bar

@@ -5,9 +5,9 @@ import datetime as dt
 import streamlit as st
 
 from data_access.db import data_version
+from formatting import format_date, format_datetime, format_int, format_rate
 from metrics.quality import QualityCheck, QualityReport, quality_report
 from ui.context import get_context
-from ui.formatting import format_date, format_datetime, format_int, format_rate
 
 context = get_context()
 threshold = context.settings.secrecy_threshold

@@ -4,10 +4,10 @@ import streamlit as st
 
 from charts.builders import comparison_chart
 from data_access.roadmap import steps_at
+from formatting import format_date
 from metrics.roadmap import is_late
 from ui.chart_block import chart_block
 from ui.context import get_context
-from ui.formatting import format_date
 from ui.indicators import (
     indicator_cards,
     is_off_target,

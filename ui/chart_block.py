@@ -18,7 +18,7 @@ from charts.csv_export import chart_csv
 from charts.description import ChartDescription
 from charts.figures import to_figure
 from charts.images import figure_image, unavailable_reason
-from ui.formatting import NO_DATA
+from formatting import NO_DATA
 
 
 def _image_callback(desc: ChartDescription, fmt: str):  # type: ignore[no-untyped-def]

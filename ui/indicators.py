@@ -18,11 +18,11 @@ from charts.texts import (  # noqa: F401 (re-exported for the pages)
     target_text,
     value_text,
 )
+from formatting import NO_DATA
 from metrics import catalog
 from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
 from metrics.spec import IndicatorSpec
-from ui.formatting import NO_DATA
 from ui.metrics_cache import Computed
 
 MISSING_MARK = "—"

@@ -16,9 +16,9 @@ import streamlit as st
 from charts.committee import LAUNCH_DATE, deck_scope, two_months_before
 from data_access.snapshots import last_committee_date
 from data_access.territories import list_territories
+from formatting import format_date
 from metrics.scope import Scope, Territory
 from ui.context import AppContext
-from ui.formatting import format_date
 
 PRESETS = {
     "7j": "7 derniers jours",

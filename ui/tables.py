@@ -12,7 +12,7 @@ import streamlit as st
 
 from data_access.governance import ActionView
 from data_access.roadmap import StepView
-from ui.formatting import format_date
+from formatting import format_date
 
 ACTION_STATUS_LABELS = {
     "ouverte": "ouverte",

@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from charts.builders import breakdown_chart, curve_chart, trend_chart
+from formatting import NO_DATA
 from metrics import catalog
 from metrics.results import MetricResult
 from metrics.scope import Scope
@@ -21,7 +22,6 @@ from metrics.survival import DelayCurve
 from settings import Settings
 from ui.chart_block import chart_block
 from ui.context import AppContext
-from ui.formatting import NO_DATA
 from ui.indicators import BREAKDOWN_AXES, BREAKDOWN_LABELS, label_of
 from ui.metrics_cache import Computed, cached_call
 

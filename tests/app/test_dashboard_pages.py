@@ -11,11 +11,11 @@ from streamlit.testing.v1 import AppTest
 
 from charts.texts import value_text
 from data_access.governance_demo import STALLED
+from formatting import NO_DATA, secret_label
 from metrics import catalog
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
 from tests.app.conftest import DEMO_AS_OF, ROOT
-from ui.formatting import NO_DATA, secret_label
 from ui.indicators import MISSING_MARK
 from ui.scope_bar import PRESETS
 

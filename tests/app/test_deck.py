@@ -16,10 +16,10 @@ from charts.committee import COMPARED_RATES, committee_charts, gather_committee,
 from charts.deck import export_deck
 from cli import main
 from data_access.snapshots import last_committee_date, list_snapshots
+from formatting import secret_label
 from metrics import catalog
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
-from ui.formatting import secret_label
 
 FROM, TO = dt.date(2024, 5, 1), dt.date(2024, 6, 30)
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from charts.texts import value_text
+from formatting import secret_label
 from metrics import companies, coverage
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
 from tests.app.conftest import DEMO_AS_OF
 from tests.app.test_dashboard_pages import metrics_shown, open_app, visit
-from ui.formatting import secret_label
 
 LAUNCH = dt.date(2023, 2, 17)
 

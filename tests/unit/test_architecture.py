@@ -72,3 +72,12 @@ def test_schema_has_no_column_for_names_or_contacts():
         if any(word == column.name or column.name.startswith(word + "_") for word in forbidden)
     ]
     assert found == []
+
+
+def test_charts_never_import_the_streamlit_glue():
+    """charts/ renders for the screen and for the deck alike: it may not depend on ui/."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & {"streamlit", "ui", "pages"})
+        for path in (ROOT / "charts").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

@@ -14,8 +14,8 @@ from charts.coverage_map import (
     map_table,
 )
 from data_access.territories import GEOJSON_FILE
+from formatting import secret_label
 from metrics.coverage import CommuneCoverage, CoverageCell
-from ui.formatting import secret_label
 
 AS_OF = dt.date(2024, 6, 30)
 

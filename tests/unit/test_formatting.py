@@ -6,8 +6,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import formatting
-import ui.formatting
 from formatting import format_date, format_datetime, format_day_month, format_rate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,11 +18,6 @@ def test_first_of_month_reads_premier():
     assert format_day_month(dt.date(2024, 3, 1)) == "1er mars"
     assert format_datetime(dt.datetime(2024, 10, 1, 9, 5)) == "1er octobre 2024 à 09:05"
     assert format_datetime(dt.datetime(2024, 10, 21, 14, 30)) == "21 octobre 2024 à 14:30"
-
-
-def test_pages_use_the_same_implementation():
-    for name in ("format_date", "format_datetime", "format_rate", "format_int", "secret_label"):
-        assert getattr(ui.formatting, name) is getattr(formatting, name)
 
 
 def test_no_layer_formats_dates_or_percentages_by_hand():
