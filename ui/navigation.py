@@ -15,7 +15,7 @@ import streamlit as st
 
 from ui.auth import ALL_ROLES
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parent.parent / "screens"
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def page(
     url_path: str | None = None,
     default: bool = False,
 ) -> PageEntry:
-    """Register ``pages/<file_name>`` under a French title for the given roles."""
+    """Register ``screens/<file_name>`` under a French title for the given roles."""
     return PageEntry(
         page=st.Page(
             str(PAGES_DIR / file_name),

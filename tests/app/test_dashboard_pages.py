@@ -38,7 +38,7 @@ def open_app(**params: str) -> AppTest:
 
 
 def visit(app: AppTest, page: str) -> AppTest:
-    return app.switch_page(f"pages/{page}").run()
+    return app.switch_page(f"screens/{page}").run()
 
 
 def metrics_shown(app: AppTest) -> dict[str, str]:

@@ -25,7 +25,7 @@ def test_imports_page_warns_about_the_demo_key(sqlite_db, monkeypatch, key, warn
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        app = AppTest.from_file(str(ROOT / "pages" / "imports.py"), default_timeout=60)
+        app = AppTest.from_file(str(ROOT / "screens" / "imports.py"), default_timeout=60)
         app.session_state["auth_role"] = "administrateur"
         app.run()
     finally:

@@ -39,7 +39,7 @@ def page_db(sqlite_db, monkeypatch):
 
 
 def _page(name: str, role: str = "administrateur") -> AppTest:
-    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=TIMEOUT)
+    app = AppTest.from_file(str(ROOT / "screens" / name), default_timeout=TIMEOUT)
     app.session_state["auth_role"] = role
     return app.run()
 

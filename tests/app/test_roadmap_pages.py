@@ -44,7 +44,7 @@ def page_db(sqlite_db, monkeypatch):
 
 
 def _page(name: str) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "pages" / name), default_timeout=TIMEOUT)
+    app = AppTest.from_file(str(ROOT / "screens" / name), default_timeout=TIMEOUT)
     app.session_state["auth_role"] = "chef_de_projet"
     return app.run()
 
@@ -101,7 +101,7 @@ def test_concurrent_edit_shows_the_conflict(page_db):
 
 
 def test_readers_cannot_edit(page_db):
-    app = AppTest.from_file(str(ROOT / "pages" / "feuille_de_route.py"), default_timeout=TIMEOUT)
+    app = AppTest.from_file(str(ROOT / "screens" / "feuille_de_route.py"), default_timeout=TIMEOUT)
     app.session_state["auth_role"] = "lecture"
     app.run()
     assert not app.exception

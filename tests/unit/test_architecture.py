@@ -25,7 +25,9 @@ def _imports(path: Path) -> set[str]:
 @pytest.mark.parametrize("layer", LOWER_LAYERS)
 def test_lower_layers_never_import_streamlit_or_upper_layers(layer):
     offenders = {
-        str(path.relative_to(ROOT)): sorted(_imports(path) & {"streamlit", "pages", "ui", "charts"})
+        str(path.relative_to(ROOT)): sorted(
+            _imports(path) & {"streamlit", "screens", "ui", "charts"}
+        )
         for path in (ROOT / layer).rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
@@ -33,7 +35,7 @@ def test_lower_layers_never_import_streamlit_or_upper_layers(layer):
 
 def test_pages_never_write_sql():
     offenders = []
-    for path in (ROOT / "pages").glob("*.py"):
+    for path in (ROOT / "screens").glob("*.py"):
         imported = _imports(path)
         if imported & {"sqlalchemy"}:
             offenders.append(path.name)
@@ -77,7 +79,15 @@ def test_schema_has_no_column_for_names_or_contacts():
 def test_charts_never_import_the_streamlit_glue():
     """charts/ renders for the screen and for the deck alike: it may not depend on ui/."""
     offenders = {
-        str(path.relative_to(ROOT)): sorted(_imports(path) & {"streamlit", "ui", "pages"})
+        str(path.relative_to(ROOT)): sorted(_imports(path) & {"streamlit", "ui", "screens"})
         for path in (ROOT / "charts").rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_no_streamlit_pages_directory_beside_the_entry_point():
+    """Streamlit's legacy multipage mode runs ``pages/X.py`` directly (without app.py, hence
+    without sign-in or role check) for the first session after a start whenever a folder named
+    ``pages`` sits beside the entry point; the screens live in ``screens/`` for that reason."""
+    assert not (ROOT / "pages").exists()
+    assert any((ROOT / "screens").glob("*.py"))

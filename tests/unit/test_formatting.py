@@ -26,7 +26,7 @@ def test_no_layer_formats_dates_or_percentages_by_hand():
     hand_made = re.compile(r"""(['"]d MMMM|format=['"]long['"]|\* 100:\.\d?f\} ?%)""")
     offenders = [
         str(path.relative_to(ROOT))
-        for folder in ("charts", "data_access", "metrics", "pages", "ui")
+        for folder in ("charts", "data_access", "metrics", "screens", "ui")
         for path in (ROOT / folder).rglob("*.py")
         if hand_made.search(path.read_text(encoding="utf-8"))
     ] + [name for name in ("cli.py",) if hand_made.search((ROOT / name).read_text())]
