@@ -456,16 +456,16 @@ def mean_row(key: str, label: str, group: DelayCounts) -> BreakdownRow:
     return BreakdownRow(key, label, group.mean_event_delay(), None, float(group.events))
 
 
-def publish_within(
+def publish_delay(
     spec: IndicatorSpec,
     settings: Settings,
     counts: DelayCounts,
-    days: float,
+    row: Callable[[str, str, DelayCounts], BreakdownRow],
     kind_name: str | None = None,
     kind_labels: dict[str, str] | None = None,
 ) -> MetricResult:
-    """A "share within X days" indicator with its breakdowns, through secrecy."""
-    row = within_row(days)
+    """A delay indicator whose total and breakdown rows all come from one row builder
+    (share within X days, median or mean), through secrecy."""
     total = row("", "", counts)
     return publish(
         spec,
@@ -477,6 +477,18 @@ def publish_within(
     )
 
 
+def publish_within(
+    spec: IndicatorSpec,
+    settings: Settings,
+    counts: DelayCounts,
+    days: float,
+    kind_name: str | None = None,
+    kind_labels: dict[str, str] | None = None,
+) -> MetricResult:
+    """A "share within X days" indicator with its breakdowns, through secrecy."""
+    return publish_delay(spec, settings, counts, within_row(days), kind_name, kind_labels)
+
+
 def publish_median(
     spec: IndicatorSpec,
     settings: Settings,
@@ -485,15 +497,7 @@ def publish_median(
     kind_labels: dict[str, str] | None = None,
 ) -> MetricResult:
     """A Kaplan–Meier median delay with its breakdowns, through secrecy."""
-    total = median_row("", "", counts)
-    return publish(
-        spec,
-        settings,
-        total.value,
-        total.numerator,
-        total.denominator,
-        delay_breakdowns(counts, median_row, kind_name, kind_labels),
-    )
+    return publish_delay(spec, settings, counts, median_row, kind_name, kind_labels)
 
 
 def publish_mean(
@@ -503,16 +507,8 @@ def publish_mean(
     kind_name: str | None = None,
     kind_labels: dict[str, str] | None = None,
 ) -> MetricResult:
-    """A mean delay among persons who reached the event, through secrecy."""
-    total = mean_row("", "", counts)
-    return publish(
-        spec,
-        settings,
-        total.value,
-        None,
-        total.denominator,
-        delay_breakdowns(counts, mean_row, kind_name, kind_labels),
-    )
+    """A mean delay among persons who reached the event (mean_row leaves no numerator)."""
+    return publish_delay(spec, settings, counts, mean_row, kind_name, kind_labels)
 
 
 def delay_curves(counts: DelayCounts, threshold: int, by: str | None = None) -> list[DelayCurve]:
