@@ -47,6 +47,12 @@ CHANNELS = ("sms", "email", "postal", "unknown")
 APPOINTMENT_PURPOSES = ("orientation", "accompaniment", "other")
 APPOINTMENT_STATUSES = ("unknown", "seen", "excused", "revoked", "noshow")
 ORIENTATION_TYPES = ("pro", "socio_pro", "social")
+# An orientation whose decision date is known but whose type is not (the orientation has ended,
+# or the département's own type name is not mapped yet): the date is what the legal delay
+# measures, so it is kept rather than dropped.
+UNKNOWN_ORIENTATION_TYPE = "non_renseigne"
+# How the date of an imported orientation was obtained (``Orientation.date_rule``).
+ORIENTATION_DATE_RULES = ("usagers", "rendez_vous")
 ORGANISMS = ("france_travail", "cd", "other")
 CONTRACT_TYPES = ("cer", "ppae", "pacea", "cej")
 COMPANY_ACTIONS = ("engagement", "immersion", "job_offer", "hire", "mentoring")
@@ -134,6 +140,27 @@ class Person(ImportRunRef, Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(1))
     source: Mapped[str] = mapped_column(String(30), default="bundle")
+    # The source's own « oriented within 15 / 30 days » flags (RDV-Insertion writes them),
+    # kept to compare with the dashboard's computation; NULL when absent or not computable.
+    upstream_within_15: Mapped[bool | None] = mapped_column(Boolean)
+    upstream_within_30: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class PersonKeyLink(ImportRunRef, Base):
+    """A second keyed hash that designates the same person (never an identifier in clear).
+
+    An export may first know a person by « Numéro CAF » + « Rôle » and later also by the
+    département's internal id: both hashes then lead to one person. ``merged`` is true when
+    the alias had been a person of its own before the link (the quality page counts them).
+    """
+
+    __tablename__ = "person_key_links"
+
+    alias_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True
+    )
+    merged: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Invitation(ImportRunRef, Base):
@@ -182,16 +209,24 @@ class Orientation(ImportRunRef, Base):
     __tablename__ = "orientations"
     __table_args__ = (
         UniqueConstraint("person_id", "decision_date"),
-        CheckConstraint(_in("orientation_type", ORIENTATION_TYPES), name="type"),
+        CheckConstraint(
+            _in("orientation_type", (*ORIENTATION_TYPES, UNKNOWN_ORIENTATION_TYPE)), name="type"
+        ),
         CheckConstraint(_in("organism", ORGANISMS, nullable=True), name="organism"),
+        CheckConstraint(_in("date_rule", ORIENTATION_DATE_RULES, nullable=True), name="rule"),
         Index("ix_orientations_date", "decision_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     decision_date: Mapped[dt.date] = mapped_column(Date)
-    orientation_type: Mapped[str] = mapped_column(String(10))
+    orientation_type: Mapped[str] = mapped_column(String(13))
     organism: Mapped[str | None] = mapped_column(String(16))
+    # The source's type name as written when it is not one of the three standard ones (a
+    # département's own type, e.g. « Remobilisation renforcée »): not personal, kept so that
+    # a later mapping can be applied without re-importing.
+    type_label: Mapped[str | None] = mapped_column(String(120))
+    date_rule: Mapped[str | None] = mapped_column(String(11))
 
 
 class Contract(ImportRunRef, Base):
@@ -280,6 +315,9 @@ class PartnerService(ImportRunRef, Base):
         ForeignKey("partner_structures.id", ondelete="SET NULL")
     )
     structure_name: Mapped[str | None] = mapped_column(String(300))
+    # The structure's data·inclusion id as the service names it, so that a structure imported
+    # after its services is still linked to them.
+    structure_source_id: Mapped[str | None] = mapped_column(String(200), index=True)
     modes_accueil: Mapped[str | None] = mapped_column(String(100))
     capacity: Mapped[int | None] = mapped_column(Integer)
     start_date: Mapped[dt.date | None] = mapped_column(Date)
