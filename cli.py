@@ -278,7 +278,10 @@ def import_rdv_insertion(
     """Load RDV-Insertion exports through the validated path and print the French summary."""
     from data_access.importers.rdv_insertion import importer_from_paths
 
-    importer = importer_from_paths(users, _settings().pseudonymisation_key, appointments)
+    settings = _settings()
+    importer = importer_from_paths(
+        users, settings.pseudonymisation_key, appointments, settings.orientation_types
+    )
     _run_import(importer, user, skip_invalid)
 
 

@@ -144,6 +144,9 @@ class Person(ImportRunRef, Base):
     # kept to compare with the dashboard's computation; NULL when absent or not computable.
     upstream_within_15: Mapped[bool | None] = mapped_column(Boolean)
     upstream_within_30: Mapped[bool | None] = mapped_column(Boolean)
+    # True when the source gives a current orientation type it could not date for the current
+    # entry (a re-entry whose orientation appointment is not in the exports).
+    undated_orientation: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class PersonKeyLink(ImportRunRef, Base):
@@ -157,9 +160,7 @@ class PersonKeyLink(ImportRunRef, Base):
     __tablename__ = "person_key_links"
 
     alias_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("persons.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     merged: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -76,6 +76,7 @@ def _importer():
             context.settings.pseudonymisation_key,
             appointments[1] if appointments else None,
             appointments[0] if appointments else None,
+            context.settings.orientation_types,
         )
     files = uploaded_files(uploads)
     if source == "bundle":

@@ -40,6 +40,7 @@ def upgrade() -> None:
     with op.batch_alter_table("persons", schema=None) as batch_op:
         batch_op.add_column(sa.Column("upstream_within_15", sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column("upstream_within_30", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("undated_orientation", sa.Boolean(), nullable=True))
     with op.batch_alter_table("partner_services", schema=None) as batch_op:
         batch_op.add_column(sa.Column("structure_source_id", sa.String(length=200), nullable=True))
         batch_op.create_index(
@@ -82,6 +83,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_partner_services_structure_source_id"))
         batch_op.drop_column("structure_source_id")
     with op.batch_alter_table("persons", schema=None) as batch_op:
+        batch_op.drop_column("undated_orientation")
         batch_op.drop_column("upstream_within_30")
         batch_op.drop_column("upstream_within_15")
     op.execute("DELETE FROM orientations WHERE orientation_type = 'non_renseigne'")
