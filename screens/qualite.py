@@ -94,3 +94,18 @@ st.write("Nombre de personnes concernées par chaque anomalie.")
 inconsistencies = report.inconsistencies()
 st.dataframe(_table(inconsistencies, _count), hide_index=True, width="stretch")
 _definitions(inconsistencies)
+
+st.subheader("Ce que l'import a déduit")
+st.write(
+    "Nombre de personnes dont une donnée ne vient pas telle quelle des fichiers mais d'une "
+    "règle appliquée à l'import. Règles : l'orientation de l'entrée en cours est datée par la "
+    "« Date d'orientation » si elle suit l'entrée, sinon par le premier rendez-vous "
+    "d'orientation honoré depuis l'entrée ; un rendez-vous pris par un agent (« RDV pris en "
+    "autonomie ? » = Non) est une convocation envoyée le jour où il a été pris, et la première "
+    "convocation est la plus ancienne des deux fichiers ; une sortie n'est enregistrée que si "
+    "la personne est archivée dans toutes ses organisations, et un export sans colonne "
+    "« Archivé le » ne change aucune sortie."
+)
+deductions = report.deductions()
+st.dataframe(_table(deductions, _count), hide_index=True, width="stretch")
+_definitions(deductions)
