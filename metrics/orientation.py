@@ -124,8 +124,8 @@ def _share_spec(kind: str) -> IndicatorSpec:
         label=f"Part des orientations de type « {TYPE_LABELS[kind].lower()} »",
         definition=(
             f"Parmi les décisions d'orientation datées dans la période et de type connu, part "
-            f"des orientations {TYPE_LABELS[kind].lower()}s. Par organisme : la même part parmi les décisions "
-            "confiées à chaque organisme."
+            f"des orientations {TYPE_LABELS[kind].lower()}s. Par organisme : la même part "
+            "parmi les décisions confiées à chaque organisme."
         ),
         formula=f"décisions de type {kind} ÷ décisions de la période",
         unit="ratio",
