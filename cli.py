@@ -341,6 +341,43 @@ def quality(as_json: bool, as_of: str | None) -> None:
         click.echo(line)
 
 
+@cli.command(
+    "orientation-types",
+    help="Types d'orientation propres au département : liste des noms importés et du type "
+    "national retenu ; --apply applique PILOTAGE_ORIENTATION_TYPE_MAP aux orientations déjà "
+    "importées.",
+)
+@click.option(
+    "--apply",
+    "apply_map",
+    is_flag=True,
+    help="Rattache les orientations déjà importées selon la correspondance configurée.",
+)
+def orientation_types(apply_map: bool) -> None:
+    """List the local orientation type names, or apply the configured mapping to them."""
+    from babel.numbers import format_decimal
+
+    from data_access.orientation_types import apply_mapping, local_types
+    from metrics.orientation import TYPE_LABELS
+
+    settings = _settings()
+    if apply_map:
+        changed = apply_mapping(_engine(), settings.orientation_types)
+        click.echo(f"{format_decimal(changed, locale='fr_FR')} orientation(s) rattachée(s).")
+    found = local_types(_engine())
+    if not found:
+        click.echo("Aucun type d'orientation propre au département dans la base.")
+        return
+    threshold = settings.secrecy_threshold
+    for item in found:
+        count = item.decisions
+        shown = (
+            f"< {threshold}" if 0 < count < threshold else format_decimal(count, "#,##0", "fr_FR")
+        )
+        label = TYPE_LABELS.get(item.stored_type, item.stored_type)
+        click.echo(f"« {item.label} » → {label} ({shown} décision(s))")
+
+
 def _parse_date(value: str | None, option: str) -> dt.date | None:
     """An ISO date (AAAA-MM-JJ) from an option, or a French error naming the option."""
     if value is None:
