@@ -170,7 +170,10 @@ def test_orientation_types_command(run_cli, db, tmp_path, monkeypatch):
     path.write_bytes(users_export(rows))
     assert run_cli("import", "rdv-insertion", str(path))[0] == 0
     code, out, _ = run_cli("orientation-types")
-    assert (code, out) == (0, "« Remobilisation renforcée » → Type non renseigné (< 11 décision(s))\n")
+    assert (code, out) == (
+        0,
+        "« Remobilisation renforcée » → Type non renseigné (< 11 décision(s))\n",
+    )
     monkeypatch.setenv("PILOTAGE_ORIENTATION_TYPE_MAP", "Remobilisation renforcée=social")
     from settings import get_settings
 
