@@ -52,9 +52,13 @@ def test_service_without_eligibility_zone_covers_the_departement(db):
     structure = di_structure("dora--ccas-gueret", "CCAS de Guéret")
     services = [
         di_service("dora--garage", "dora--ccas-gueret", "Garage solidaire", zone_eligibilite=None),
-        di_service("dora--limoges", "dora--ccas-gueret", "Aide Limoges", zone_eligibilite=["87085"]),
-    ]  # fmt: skip
-    result = _import(db, {"structures.json": di_page([structure]), "services.json": di_page(services)})  # fmt: skip
+        di_service(
+            "dora--limoges", "dora--ccas-gueret", "Aide Limoges", zone_eligibilite=["87085"]
+        ),
+    ]
+    result = _import(
+        db, {"structures.json": di_page([structure]), "services.json": di_page(services)}
+    )
     assert set(_services(db)) == {"dora--garage"}
     assert _zones(db, "dora--garage") == [("23", "departement")]
     assert result.report.notes[1] == "1 service ignoré : zone d'éligibilité hors du département"
@@ -72,19 +76,19 @@ def test_search_endpoint_pages_import_like_list_pages(db):
                 di_service("dora--garage", ccas["id"], "Garage solidaire", zone_eligibilite=["23"]),
                 ccas,
                 120,
-            ),  # fmt: skip
+            ),
             (
                 di_service("dora--permis", ccas["id"], "Permis accompagné", zone_eligibilite=None),
                 ccas,
                 120,
-            ),  # fmt: skip
+            ),
             (
                 di_service(
                     "dora--creche", mission["id"], "Crèche", ("famille--garde-denfants",), ["23176"]
                 ),
                 mission,
                 None,
-            ),  # fmt: skip
+            ),
         ]
     )
     result = _import(db, {"search-page-1.json": page})
@@ -104,7 +108,7 @@ def test_services_imported_before_their_structures_get_their_name(db):
     services = [
         di_service(
             "dora--garage", "dora--ccas-limoges", "Garage solidaire", zone_eligibilite=["23"]
-        ),  # fmt: skip
+        ),
         di_service(
             "dora--ecoute",
             "dora--ccas-limoges",

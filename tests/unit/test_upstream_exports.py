@@ -130,11 +130,33 @@ def test_orientation_without_type_or_with_a_local_type_is_kept(db):
     rows = [
         _user(1, entry, **{"Date d'orientation": "02/02/2024"}),
         _user(2, entry, **{"Date d'orientation": "09/02/2024"}),
-        _user(3, entry, **{"Date d'orientation": "05/02/2024", "Type d'orientation": "Remobilisation renforcée"}),
-        _user(4, entry, **{"Date d'orientation": "06/02/2024", "Type d'orientation": "Remobilisation renforcée"}),
-        _user(5, entry, **{"Date d'orientation": "07/02/2024", "Type d'orientation": "Parcours Creuse Rebond"}),
-        _user(6, entry, **{"Date d'orientation": "08/02/2024", "Type d'orientation": "Parcours Creuse Rebond"}),
-    ]  # fmt: skip
+        _user(
+            3,
+            entry,
+            **{
+                "Date d'orientation": "05/02/2024",
+                "Type d'orientation": "Remobilisation renforcée",
+            },
+        ),
+        _user(
+            4,
+            entry,
+            **{
+                "Date d'orientation": "06/02/2024",
+                "Type d'orientation": "Remobilisation renforcée",
+            },
+        ),
+        _user(
+            5,
+            entry,
+            **{"Date d'orientation": "07/02/2024", "Type d'orientation": "Parcours Creuse Rebond"},
+        ),
+        _user(
+            6,
+            entry,
+            **{"Date d'orientation": "08/02/2024", "Type d'orientation": "Parcours Creuse Rebond"},
+        ),
+    ]
     result = _import(db, users_export(rows))
     assert result.status == "success" and result.report.rows_rejected == 0
     assert _orientations(db, "D001") == [(D(2024, 2, 2), "non_renseigne", None, "usagers")]
@@ -163,9 +185,16 @@ def test_orientation_types_command(run_cli, db, tmp_path, monkeypatch):
     """The CLI lists local names with their national type, applies the configured mapping."""
     entry = D(2024, 1, 8)
     rows = [
-        _user(n, entry, **{"Date d'orientation": "05/02/2024", "Type d'orientation": "Remobilisation renforcée"})
+        _user(
+            n,
+            entry,
+            **{
+                "Date d'orientation": "05/02/2024",
+                "Type d'orientation": "Remobilisation renforcée",
+            },
+        )
         for n in (1, 2)
-    ]  # fmt: skip
+    ]
     path = tmp_path / "Export_usagers.csv"
     path.write_bytes(users_export(rows))
     assert run_cli("import", "rdv-insertion", str(path))[0] == 0
@@ -216,11 +245,33 @@ def test_reentry_orientation_is_dated_from_the_participations_export(db):
             },
         )
         users.append(user)
-        rdvs.append(participation(user, **{"Date du RDV": "14/03/2019", "RDV pris en autonomie ?": "Oui", "RDV pris le": "01/03/2019", "Statut du rdv": SEEN}))  # fmt: skip
+        rdvs.append(
+            participation(
+                user,
+                **{
+                    "Date du RDV": "14/03/2019",
+                    "RDV pris en autonomie ?": "Oui",
+                    "RDV pris le": "01/03/2019",
+                    "Statut du rdv": SEEN,
+                },
+            )
+        )
         status = SEEN if n in (11, 12) else NOSHOW
-        rdvs.append(participation(user, **{"Date du RDV": "20/02/2024", "RDV pris en autonomie ?": "Oui", "RDV pris le": "10/02/2024", "Statut du rdv": status}))  # fmt: skip
+        rdvs.append(
+            participation(
+                user,
+                **{
+                    "Date du RDV": "20/02/2024",
+                    "RDV pris en autonomie ?": "Oui",
+                    "RDV pris le": "10/02/2024",
+                    "Statut du rdv": status,
+                },
+            )
+        )
     for n in (15, 16):
-        users.append(_user(n, entry, **{"Date d'orientation": "15/02/2024", "Type d'orientation": "Sociale"}))  # fmt: skip
+        users.append(
+            _user(n, entry, **{"Date d'orientation": "15/02/2024", "Type d'orientation": "Sociale"})
+        )
     result = _import(db, users_export(users), participations_export(rdvs))
     assert result.status == "success" and result.report.rows_rejected == 0
     assert _orientations(db, "D011") == [(D(2024, 2, 20), "pro", None, "rendez_vous")]
@@ -278,12 +329,19 @@ def test_identifier_filled_in_later_is_one_person(db):
     a later export without the id again still finds them. Before: two persons each."""
     entry = D(2024, 1, 8)
     first = [
-        _user(n, entry, **{"ID interne au département": "", "Dernière convocation envoyée le": "15/01/2024"})
+        _user(
+            n,
+            entry,
+            **{"ID interne au département": "", "Dernière convocation envoyée le": "15/01/2024"},
+        )
         for n in (31, 32)
-    ]  # fmt: skip
+    ]
     _import(db, users_export(first))
     assert _count(db, Person) == 2
-    second = [_user(n, entry, **{"Date d'orientation": "20/02/2024", "Type d'orientation": "Sociale"}) for n in (31, 32)]  # fmt: skip
+    second = [
+        _user(n, entry, **{"Date d'orientation": "20/02/2024", "Type d'orientation": "Sociale"})
+        for n in (31, 32)
+    ]
     _import(db, users_export(second))
     assert _count(db, Person) == 2
     assert _person(db, "D031") is not None and _person(db, "caf:1000031:demandeur") is None
@@ -294,7 +352,10 @@ def test_identifier_filled_in_later_is_one_person(db):
     assert sorted(keys) == sorted(_key(db, f"caf:{1000000 + n}:demandeur") for n in (31, 32))
     assert not any("1000031" in k or "D031" in k for k in keys)
     assert _quality(db, "identifiants_rapproches") == 2
-    third = [_user(n, entry, **{"ID interne au département": "", ARCHIVED: "30/06/2024"}) for n in (31, 32)]  # fmt: skip
+    third = [
+        _user(n, entry, **{"ID interne au département": "", ARCHIVED: "30/06/2024"})
+        for n in (31, 32)
+    ]
     _import(db, users_export(third))
     assert _count(db, Person) == 2
     assert _person(db, "D031").exit_date == D(2024, 6, 30)
@@ -307,7 +368,12 @@ def test_two_persons_of_the_same_human_are_folded_and_undo_restores_them(db):
     entry = D(2024, 1, 8)
     conv = {"Dernière convocation envoyée le": "12/01/2024"}
     _import(db, users_export([_user(41, entry, **{"ID interne au département": "", **conv})]))
-    _import(db, users_export([_user(41, entry, **{"Numéro CAF": "", "Dernière invitation envoyée le": "20/01/2024"})]))  # fmt: skip
+    _import(
+        db,
+        users_export(
+            [_user(41, entry, **{"Numéro CAF": "", "Dernière invitation envoyée le": "20/01/2024"})]
+        ),
+    )
     assert _count(db, Person) == 2
     result = _import(db, users_export([_user(41, entry)]))
     assert _count(db, Person) == 1
@@ -331,14 +397,63 @@ def test_first_convocation_is_the_earliest_of_both_files(db):
     entry = D(2024, 1, 8)
     users, rdvs = [], []
     for n in (51, 52):
-        user = _user(n, entry, **{"Dernière convocation envoyée le": "13/02/2024", "Date du dernier RDV": "20/02/2024", "Motif du dernier RDV": "RSA orientation sur site", "Dernier RDV pris en autonomie ?": "Non", "Dernier RDV pris le": "13/02/2024", "Statut du rdv": SEEN})  # fmt: skip
+        user = _user(
+            n,
+            entry,
+            **{
+                "Dernière convocation envoyée le": "13/02/2024",
+                "Date du dernier RDV": "20/02/2024",
+                "Motif du dernier RDV": "RSA orientation sur site",
+                "Dernier RDV pris en autonomie ?": "Non",
+                "Dernier RDV pris le": "13/02/2024",
+                "Statut du rdv": SEEN,
+            },
+        )
         users.append(user)
-        rdvs.append(participation(user, **{"Date du RDV": "25/01/2024", "RDV pris en autonomie ?": "Non", "RDV pris le": "11/01/2024", "Statut du rdv": NOSHOW}))  # fmt: skip
-        rdvs.append(participation(user, **{"Date du RDV": "20/02/2024", "RDV pris en autonomie ?": "Non", "RDV pris le": "13/02/2024", "Statut du rdv": SEEN}))  # fmt: skip
+        rdvs.append(
+            participation(
+                user,
+                **{
+                    "Date du RDV": "25/01/2024",
+                    "RDV pris en autonomie ?": "Non",
+                    "RDV pris le": "11/01/2024",
+                    "Statut du rdv": NOSHOW,
+                },
+            )
+        )
+        rdvs.append(
+            participation(
+                user,
+                **{
+                    "Date du RDV": "20/02/2024",
+                    "RDV pris en autonomie ?": "Non",
+                    "RDV pris le": "13/02/2024",
+                    "Statut du rdv": SEEN,
+                },
+            )
+        )
     for n in (53, 54):
-        user = _user(n, entry, **{"Première invitation envoyée le": "09/01/2024", "Dernière invitation envoyée le": "09/01/2024"})  # fmt: skip
+        user = _user(
+            n,
+            entry,
+            **{
+                "Première invitation envoyée le": "09/01/2024",
+                "Dernière invitation envoyée le": "09/01/2024",
+            },
+        )
         users.append(user)
-        rdvs.append(participation(user, **{"Date du RDV": "19/01/2024", "RDV pris en autonomie ?": "Oui", "RDV pris le": "12/01/2024", "Statut du rdv": SEEN, "Motif du RDV": FOLLOW_UP_MOTIF}))  # fmt: skip
+        rdvs.append(
+            participation(
+                user,
+                **{
+                    "Date du RDV": "19/01/2024",
+                    "RDV pris en autonomie ?": "Oui",
+                    "RDV pris le": "12/01/2024",
+                    "Statut du rdv": SEEN,
+                    "Motif du RDV": FOLLOW_UP_MOTIF,
+                },
+            )
+        )
     assert _import(db, users_export(users), participations_export(rdvs)).report.rows_rejected == 0
     assert _sends(db, "D051") == [(D(2024, 1, 11), "convocation"), (D(2024, 2, 13), "convocation")]
     assert _sends(db, "D053") == [(D(2024, 1, 9), "invitation")]
@@ -359,7 +474,12 @@ def test_optional_columns_are_read_when_present_never_required(
     """The three header sets upstream writes import without a rejected row or an unknown
     column; the 15/30-day flags are stored and compared with our own computation."""
     entry = D(2024, 1, 8)
-    seen = {"Date du dernier RDV": "18/01/2024", "Motif du dernier RDV": "RSA orientation sur site", "Statut du rdv": SEEN, FOLLOW_UP_STATUS: "RDV honoré"}  # fmt: skip
+    seen = {
+        "Date du dernier RDV": "18/01/2024",
+        "Motif du dernier RDV": "RSA orientation sur site",
+        "Statut du rdv": SEEN,
+        FOLLOW_UP_STATUS: "RDV honoré",
+    }
     rows = [
         # Honoured on day 10: both flags « Oui », as we compute.
         _user(61, entry, **{**seen, WITHIN_30: "Oui", WITHIN_15: "Oui"}),
