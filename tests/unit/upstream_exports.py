@@ -46,6 +46,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+# Fragments of the invented personal values: none may be found in the database.
+SECRET_FIELDS = ("Fictif0", "Prénom0", "exemple.invalid", "rue des Essais", "+3361000", "FT0")
 RDV_INSERTION_COMMIT = "6713dfafd0b96aa2d86816e35c98e498ba36cc93"
 DATA_INCLUSION_COMMIT = "d4969e37319c7c43732fb84e77bf8a030321f781"
 
