@@ -952,6 +952,7 @@ class RdvInsertionImporter(Importer):
         self.type_map = {match_key(k): v for k, v in (orientation_types or {}).items()}
         self.parsed = ParsedExport()
         self.reports: dict[str, RdvInsertionFileReport] = {}
+        self._report: ValidationReport | None = None
 
     @property
     def warnings(self) -> list[RowError]:
@@ -976,6 +977,7 @@ class RdvInsertionImporter(Importer):
         self.reports["users"].merged_rows = self.parsed.merged_rows
         report.notes.extend(summary_notes(self.parsed.merged_rows, self.warnings))
         report.notes.extend(inference_notes(self.parsed))
+        self._report = report
         return report
 
     def _validate_file(
@@ -1013,6 +1015,12 @@ class RdvInsertionImporter(Importer):
         said (that export has no commune).
         """
         links = _resolve_links(conn, journal, self.parsed)
+        merged = sum(1 for link in links if link.merged) - self.parsed.aliases_folded
+        if merged > 0 and self._report is not None:
+            self._report.notes.append(
+                f"{merged} personne(s) déjà enregistrée(s) sous leur numéro CAF et leur rôle, "
+                "désormais aussi connue(s) par l'ID interne au département : rapprochée(s)."
+            )
         persons = list(self.parsed.persons.values())
         users_report = self.reports["users"]
         existing = _person_ids(conn, [p.person_key for p in persons])
