@@ -336,7 +336,7 @@ INCONSISTENCIES: tuple[CheckSpec, ...] = (
     CheckSpec(
         "drapeau_15_jours_different",
         "incoherence",
-        "RDV-Insertion : « honoré en moins de 15 jours » contredit",
+        "RDV-Insertion « sous 15 jours » contredit",
         "Personnes pour qui le drapeau « Rendez-vous d'orientation (RSA) honoré en - moins de "
         "15 jours? » de l'export RDV-Insertion dit le contraire de notre calcul (un rendez-vous "
         "d'orientation honoré moins de 15 jours après la date d'entrée). RDV-Insertion compte "
@@ -347,7 +347,7 @@ INCONSISTENCIES: tuple[CheckSpec, ...] = (
     CheckSpec(
         "drapeau_30_jours_different",
         "incoherence",
-        "RDV-Insertion : « honoré en moins de 30 jours » contredit",
+        "RDV-Insertion « sous 30 jours » contredit",
         "Même comparaison pour le drapeau « … honoré en - moins de 30 jours? ».",
         lambda: _flag_differs(Person.upstream_within_30, 30),
     ),

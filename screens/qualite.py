@@ -30,12 +30,13 @@ def _count(cell) -> str:
 
 
 def _table(checks: list[QualityCheck], value) -> dict[str, list[str]]:
-    """One row per check, one column per UTAS then the whole département."""
+    """One row per check, the whole département first (visible without scrolling on a
+    laptop screen), then one column per UTAS."""
     columns: dict[str, list[str]] = {"Contrôle": [c.label for c in checks]}
+    columns["Ensemble"] = [value(c.total) for c in checks]
     if checks:
         for index, cell in enumerate(checks[0].by_utas):
             columns[cell.label] = [value(c.by_utas[index]) for c in checks]
-    columns["Ensemble"] = [value(c.total) for c in checks]
     return columns
 
 

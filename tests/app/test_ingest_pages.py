@@ -159,8 +159,8 @@ def test_quality_page_lists_checks_and_stale_sources(page_db):
         "Contrat avant l'orientation",
         "Doublons probables",
         "Personnes sans commune",
-        "RDV-Insertion : « honoré en moins de 15 jours » contredit",
-        "RDV-Insertion : « honoré en moins de 30 jours » contredit",
+        "RDV-Insertion « sous 15 jours » contredit",
+        "RDV-Insertion « sous 30 jours » contredit",
     ]
     deductions = app.dataframe[-1].value
     assert list(deductions["Contrôle"]) == [
