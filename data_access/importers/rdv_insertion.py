@@ -1081,7 +1081,9 @@ def _resolve_links(conn: Connection, journal: Journal, parsed: ParsedExport) -> 
     Returns the links to write once every person has an id.
     """
     persons = parsed.persons
-    links = _links_of(conn, [*persons, *(p.alias_key for p in persons.values() if p.alias_key)])
+    # Only a key without an alias can itself be an alias (a CAF number + role key).
+    candidates = [p.alias_key or p.person_key for p in persons.values()]
+    links = _links_of(conn, candidates)
     for key in [k for k in persons if k in links]:
         target = _key_of(conn, links[key])
         record = persons.pop(key)
@@ -1091,9 +1093,9 @@ def _resolve_links(conn: Connection, journal: Journal, parsed: ParsedExport) -> 
             record.person_key = target
             persons[target] = record
     pending: list[PendingLink] = []
-    aliases = [p.alias_key for p in persons.values() if p.alias_key and p.alias_key not in links]
-    alias_ids = _person_ids(conn, aliases)
-    own_ids = _person_ids(conn, [p.person_key for p in persons.values()])
+    waiting = [p for p in persons.values() if p.alias_key and p.alias_key not in links]
+    alias_ids = _person_ids(conn, [p.alias_key for p in waiting if p.alias_key])
+    own_ids = _person_ids(conn, [p.person_key for p in waiting if p.alias_key in alias_ids])
     for record in list(persons.values()):
         alias = record.alias_key
         if not alias or alias in links or alias == record.person_key:
