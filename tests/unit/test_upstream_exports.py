@@ -500,3 +500,17 @@ def test_optional_columns_are_read_when_present_never_required(
     assert flags == [(True, True), (False, True), (None, None)]
     assert _quality(db, "drapeau_15_jours_different") == 2
     assert _quality(db, "drapeau_30_jours_different") == 0
+
+
+def test_undoing_the_import_that_linked_the_keys_restores_the_first_key(db):
+    """The person re-keyed by the département id gets its CAF key back when that import is
+    undone, and the link goes with it."""
+    entry = D(2024, 1, 8)
+    _import(db, users_export([_user(71, entry, **{"ID interne au département": ""})]))
+    result = _import(db, users_export([_user(71, entry)]))
+    assert "1 personne(s) déjà enregistrée(s) sous leur numéro CAF" in " ".join(result.report.notes)
+    assert _person(db, "D071") is not None and _count(db, PersonKeyLink) == 1
+    undo_run(db.engine, result.run_id)
+    assert _person(db, "D071") is None
+    assert _person(db, "caf:1000071:demandeur") is not None
+    assert _count(db, PersonKeyLink) == 0
