@@ -26,6 +26,7 @@ GREY_LIGHT = "#8C8C8C"
 GREY_LINE = "#DDDDDD"
 GREY_BACKGROUND = "#F6F6F6"
 WHITE = "#FFFFFF"
+BLACK = "#000000"
 
 # Bleu France, then Okabe–Ito hues darkened to at least 4.5:1 on white (orange, blue, bluish
 # green, vermilion, reddish purple, yellow turned olive), then a neutral grey.
@@ -140,11 +141,10 @@ def contrast_ratio(first: str, second: str) -> float:
 
 
 def readable_text_color(background: str) -> str:
-    """Black or white, whichever contrasts more with ``background`` (always 4.58:1 or more)."""
+    """Black or white, whichever contrasts more with ``background`` (always 4.58:1 or more;
+    pure black, since the page's near-black text would fall under 4.5:1 on some reds)."""
     return (
-        GREY_TEXT
-        if contrast_ratio(GREY_TEXT, background) >= contrast_ratio(WHITE, background)
-        else WHITE
+        BLACK if contrast_ratio(BLACK, background) >= contrast_ratio(WHITE, background) else WHITE
     )
 
 

@@ -13,6 +13,8 @@ and puts a « Link to heading » anchor in the tab order for each heading. ``pag
 - heading anchors and Plotly's toolbar are hidden, so they leave the tab order;
 - after a form is submitted, focus goes to the message it produced (success or error) or back
   to the form, never to the top of the document;
+- icons drawn with ligatures (« dashboard », « keyboard_arrow_right ») are hidden from screen
+  readers, which would read their English names as part of the link or button;
 - each chart drawing is one image named by its title, since the heading, summary and data table
   around it are its text alternative (the SVG's tick labels read one by one mean nothing).
 
@@ -95,8 +97,7 @@ textarea:focus-visible, [role="button"]:focus-visible, [role="tab"]:focus-visibl
 /* Plotly's toolbar: our own PNG, SVG and CSV buttons replace it. */
 .modebar-container, .modebar {{ display: none !important; }}
 /* The element that carries this script takes no room. */
-.element-container:has(> .stHtml script#pilotage-a11y),
-[data-testid="stElementContainer"]:has(script#pilotage-a11y) {{ display: none; }}
+[data-testid="stElementContainer"]:has(.pilotage-a11y) {{ display: none; }}
 /* Chart titles and summaries written above each chart. */
 h3.pilotage-chart-title {{
   font-size: 1.15rem; font-weight: 700; margin: 0.75rem 0 0.25rem 0; padding: 0;
@@ -106,7 +107,11 @@ p.pilotage-chart-summary {{ margin: 0 0 0.25rem 0; }}
 </style>
 """
 
+# The script must not come first (the HTML sanitiser parses the body as a document, and a
+# leading <script> lands in its <head>, which is dropped), and its text must hold no « < »
+# followed by a letter or « / »: the sanitiser removes such a script whole.
 SCRIPT = """
+<div hidden class="pilotage-a11y"></div>
 <script id="pilotage-a11y">
 (() => {
   const doc = window.document;
@@ -162,43 +167,45 @@ SCRIPT = """
     }
   };
 
-  // Focus after a form submit: the message the submit produced, else the form itself.
-  let pendingForm = null;
+  // Focus after a form submit: the message the submit produced (an alert that was not on the
+  // page before), else the form's first field. Streamlit may render twice (the submit, then
+  // st.rerun), so the check repeats for a few seconds while focus sits on the body.
+  let pending = null;
+  const alertTexts = () =>
+    new Set([...doc.querySelectorAll('[data-testid="stAlert"]')].map((a) => a.textContent));
+  const formKey = (form) =>
+    form ? [...form.classList].find((c) => c.startsWith("st-key-")) || "" : "";
+  const submitted = (form) => {
+    pending = { key: formKey(form), before: alertTexts(), until: Date.now() + 5000 };
+    for (const delay of [300, 800, 1500, 2500, 4000]) { window.setTimeout(restoreFocus, delay); }
+  };
   doc.addEventListener("click", (event) => {
     const button = event.target.closest('[data-testid="stFormSubmitButton"] button');
-    if (button) {
-      const form = button.closest('[data-testid="stForm"]');
-      pendingForm = form ? [...form.classList].find((c) => c.startsWith("st-key-")) || "" : "";
-    }
+    if (button) { submitted(button.closest('[data-testid="stForm"]')); }
   }, true);
   doc.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && event.target.closest('[data-testid="stForm"] input')) {
-      const form = event.target.closest('[data-testid="stForm"]');
-      pendingForm = [...form.classList].find((c) => c.startsWith("st-key-")) || "";
+      submitted(event.target.closest('[data-testid="stForm"]'));
     }
   }, true);
   const restoreFocus = () => {
-    if (pendingForm === null) { return; }
+    if (pending === null) { return; }
+    if (Date.now() > pending.until) { pending = null; return; }
+    const app = doc.querySelector('[data-testid="stApp"]');
+    if (app && app.getAttribute("data-test-script-state") !== "notRunning") { return; }
     const active = doc.activeElement;
-    if (active && active !== doc.body && active.isConnected) { pendingForm = null; return; }
+    if (active && active !== doc.body && active.isConnected) { return; }
     const main = doc.querySelector('[data-testid="stMain"]') || doc.body;
-    const form = pendingForm ? main.querySelector(`.${pendingForm}`) : null;
-    let target = null;
-    if (form) {
-      // an error written under the form, else a success message written above it
-      const alerts = [...main.querySelectorAll('[data-testid="stAlert"]')];
-      const after = alerts.filter(
-        (a) => form.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING
-      );
-      target = after[0] || null;
-      if (!target) {
-        target = form.querySelector("input, textarea, [role='combobox'], button");
-      }
+    let target = [...main.querySelectorAll('[data-testid="stAlert"]')].find(
+      (a) => !pending.before.has(a.textContent)
+    );
+    const form = pending.key
+      ? main.querySelector(`.${CSS.escape(pending.key)}`)
+      : null;
+    if (!target && form) {
+      target = form.querySelector("input, textarea, [role='combobox'], button");
     }
-    if (!target) {
-      target = main.querySelector('[data-testid="stAlert"]') || main.querySelector("h1");
-    }
-    pendingForm = null;
+    if (!target) { target = main.querySelector("h1"); }
     if (target) {
       if (!target.matches("input, textarea, button, [role='combobox'], a[href]")) {
         target.setAttribute("tabindex", "-1");
@@ -207,16 +214,22 @@ SCRIPT = """
     }
   };
 
+  // Material icons are ligatures: their text (« dashboard », « keyboard_arrow_right ») would be
+  // read as part of the link or button name.
+  const hideIcons = () => {
+    for (const icon of doc.querySelectorAll('[data-testid="stIconMaterial"]:not([aria-hidden])')) {
+      icon.setAttribute("aria-hidden", "true");
+    }
+  };
+
   let scheduled = false;
   const update = () => {
     scheduled = false;
     if (doc.documentElement.lang !== "fr") { doc.documentElement.lang = "fr"; }
     translate(doc.body);
+    hideIcons();
     nameCharts();
-    const app = doc.querySelector('[data-testid="stApp"]');
-    if (app && app.getAttribute("data-test-script-state") === "notRunning") {
-      window.setTimeout(restoreFocus, 150);
-    }
+    if (pending !== null) { window.setTimeout(restoreFocus, 150); }
   };
   const schedule = () => {
     if (!scheduled) { scheduled = true; window.requestAnimationFrame(update); }
