@@ -400,17 +400,24 @@ def map_summary(communes: Sequence[CommuneCoverage], category: str) -> str:
 
 
 def heatmap_summary(cells: Sequence[CoverageCell], level_label: str) -> str:
-    """What the heat map shows: the weakest and strongest published cells."""
+    """What the heat map shows: the weakest and strongest published cells (ties named)."""
     published = [c for c in cells if not c.suppressed and c.rate is not None]
     if not published:
         return "Aucun taux de couverture publié."
-    low = min(published, key=lambda c: c.rate or 0)
-    high = max(published, key=lambda c: c.rate or 0)
+
+    def named(group: list[CoverageCell]) -> str:
+        names = [f"{c.territory_label} ({category_label(c.category)})" for c in group]
+        more = f" et {len(names) - 3} autre(s)" if len(names) > 3 else ""
+        return ", ".join(names[:3]) + more
+
+    low = min(c.rate or 0 for c in published)
+    high = max(c.rate or 0 for c in published)
+    lows = [c for c in published if c.rate == low]
+    highs = [c for c in published if c.rate == high]
     under = [c for c in published if (c.rate or 0) < 0.5]
     text = (
-        f"Couverture la plus faible : {low.territory_label}, « {category_label(low.category)} » "
-        f"({format_rate(low.rate, digits=0)}) ; la plus forte : {high.territory_label}, "
-        f"« {category_label(high.category)} » ({format_rate(high.rate, digits=0)}). "
+        f"Couverture la plus faible, {format_rate(low, digits=0)} : {named(lows)} ; "
+        f"la plus forte, {format_rate(high, digits=0)} : {named(highs)}. "
         f"{len(under)} case(s) sur {len(published)} sous 50 % ({level_label} × catégorie)."
     )
     masked = sum(1 for c in cells if c.suppressed)

@@ -91,9 +91,11 @@ def _today_line(fig: go.Figure, day: dt.date, label: str) -> None:
         yref="paper",
         text=label,
         showarrow=False,
-        xanchor="left",
+        # left of the line: the line sits near the right end of the axis, where a label
+        # written to its right was cut (« Aujou »)
+        xanchor="right",
         yanchor="top",
-        xshift=4,
+        xshift=-4,
         font={"color": ROUGE_MARIANNE},
         bgcolor="rgba(255,255,255,0.8)",
     )

@@ -100,7 +100,10 @@ def test_heatmap_writes_each_label_in_its_contrasted_colour():
 
 def test_heatmap_summary_names_the_weakest_cell_and_counts_secrets():
     text = heatmap_summary(_cells(), "UTAS")
-    assert text.startswith("Couverture la plus faible : UTAS Guéret, « Mobilité » (35 %)")
+    assert text.startswith(
+        "Couverture la plus faible, 35 % : UTAS Guéret (Mobilité) ; "
+        "la plus forte, 90 % : UTAS Aubusson (Mobilité)."
+    )
     assert "1 case(s) sur 2 sous 50 %" in text
     assert "1 case(s) masquée(s)" in text
 
