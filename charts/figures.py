@@ -39,7 +39,10 @@ def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
         color = PALETTE[index % len(PALETTE)]
         # one series alone needs no second cue; several get a pattern, symbol or dash each
         pattern = SERIES_PATTERNS[index % len(SERIES_PATTERNS)] if len(desc.series) > 1 else ""
-        bar_marker = {"color": color, "pattern": {"shape": pattern, "fgcolor": "white"}}
+        bar_marker = {
+            "color": color,
+            "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"},
+        }
         y = [desc.plotted(v) for v in serie.values]
         texts = [
             "secret" if serie.masked(i) else desc.format_value(v)

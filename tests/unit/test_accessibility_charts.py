@@ -208,6 +208,8 @@ def test_several_series_get_a_second_cue_besides_colour():
     two = (Series("Avant", (0.5, 0.6, 0.7)), Series("Après", (0.6, 0.7, 0.8)))
     bars = to_figure(_desc(kind="bar", series=two))
     assert [t.marker.pattern.shape for t in bars.data] == ["", "/"]
+    # the pattern is drawn over the series colour, not instead of it (else the bar vanishes)
+    assert {t.marker.pattern.fillmode for t in bars.data} == {"overlay"}
     lines = to_figure(_desc(kind="line", series=two))
     assert len({t.marker.symbol for t in lines.data}) == 2
     curves = to_figure(_desc(kind="step", series=two))
