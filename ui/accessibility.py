@@ -68,6 +68,10 @@ ENGLISH_LABELS: dict[str, str] = {
     "Show more": "Afficher plus",
     "Copy to clipboard": "Copier dans le presse-papiers",
     "Show/hide columns": "Afficher ou masquer des colonnes",
+    "App pages": "Pages du tableau de bord",
+    "Sidebar": "Menu latéral",
+    "Selected values": "Valeurs sélectionnées",
+    "file upload": "dépôt de fichiers",
     "Decrement": "Diminuer",
     "Increment": "Augmenter",
 }
@@ -75,6 +79,7 @@ ENGLISH_LABELS: dict[str, str] = {
 ENGLISH_PREFIXES: dict[str, str] = {
     "Help for ": "Aide : ",
     "Selected ": "Sélectionné : ",
+    "Remove ": "Retirer ",
     "day, ": "jour, ",
     "month, ": "mois, ",
     "year, ": "année, ",
