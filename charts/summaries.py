@@ -91,7 +91,7 @@ def _trend_sentence(desc: ChartDescription) -> str:
             )
     if not parts:
         return "Aucune valeur publiée."
-    joined = "; ".join(parts)
+    joined = " ; ".join(parts)
     return joined[:1].upper() + joined[1:] + "."
 
 

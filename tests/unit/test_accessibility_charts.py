@@ -183,7 +183,7 @@ def test_summary_of_a_trend_gives_first_and_last_values():
         target=None,
     )
     assert chart_summary(desc) == (
-        "Convocation : de 50,0 % (janv. 2024) à 70,0 % (mars 2024); Absence : de 20,0 % "
+        "Convocation : de 50,0 % (janv. 2024) à 70,0 % (mars 2024) ; Absence : de 20,0 % "
         "(janv. 2024) à 10,0 % (mars 2024). 1 valeur(s) masquée(s) par le secret statistique."
     )
 
