@@ -53,6 +53,9 @@ st.markdown(
   données, réunions…) sont dessinés dans un canevas par le cadriciel ; leur lecture par les
   lecteurs d'écran est partielle. Les tableaux de données des graphiques sont de vrais tableaux
   HTML.
+- **Support du comité (PowerPoint)** : son accessibilité n'a pas été vérifiée. Ses graphiques
+  sont des graphiques natifs dont les données se lisent dans PowerPoint ; la carte des communes
+  y est une image, dont le tableau est sur la page « Offre partenaires ».
 """
 )
 st.subheader("Défauts du cadriciel (Streamlit)")
@@ -64,10 +67,7 @@ st.markdown("\n".join(f"- {text}" for text in FRAMEWORK_DEFECTS.values()))
 st.subheader("Dérogations pour charge disproportionnée")
 st.markdown("Aucune.")
 st.subheader("Contenus non soumis à l'obligation d'accessibilité")
-st.markdown(
-    "Le support du comité téléchargeable (PowerPoint) est un document de travail modifiable ; "
-    "ses graphiques sont des graphiques natifs dont les données sont lisibles dans PowerPoint."
-)
+st.markdown("Aucun.")
 
 st.header("Établissement de cette déclaration")
 st.markdown(

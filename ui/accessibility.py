@@ -285,8 +285,12 @@ FRAMEWORK_DEFECTS: dict[str, str] = {
     "tableau de bord la remplace par le français dès son chargement, et le mandataire inverse de "
     "production la corrige dans le code HTML servi.",
     "labels": "Libellés du cadriciel : quelques libellés internes restent en anglais le temps "
-    "du chargement de la page ou dans des fenêtres peu utilisées (sélecteur de date, menu des "
-    "tableaux interactifs) ; ceux que le tableau de bord peut atteindre sont traduits.",
+    "du chargement de la page ou dans des fenêtres peu utilisées (calendrier du champ de date, "
+    "menu des tableaux interactifs), et le champ de date annonce le mois en anglais (« 06 – "
+    "June ») ; ceux que le tableau de bord peut atteindre sont traduits.",
+    "date": "Champ de date : les zones du jour et du mois mesurent moins de 24 × 24 pixels "
+    "(critère 2.5.8 des WCAG 2.2, hors RGAA 4.1) ; le calendrier et le clavier restent "
+    "utilisables.",
     "focus": "Après l'envoi d'un formulaire, le cadriciel recharge la page ; le tableau de bord "
     "replace alors le focus sur le message de confirmation ou d'erreur, ou sur le formulaire.",
 }
