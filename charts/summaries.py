@@ -122,6 +122,23 @@ def _ranking_sentence(desc: ChartDescription, serie: Series, prefix: str = "") -
     return sentence + "."
 
 
+def _pair_sentence(desc: ChartDescription) -> str:
+    """Two series over the same categories (two periods): each category, before → after."""
+    first, second = desc.series
+    parts = []
+    for i, category in enumerate(desc.categories):
+        a, b = first.values[i], second.values[i]
+        if a is None and b is None:
+            continue
+        before = "—" if a is None else desc.format_value(a)
+        after = "—" if b is None else desc.format_value(b)
+        parts.append(f"{category} {before} → {after}")
+    if not parts:
+        return "Aucune valeur publiée."
+    more = f" et {len(parts) - MAX_NAMED} autres" if len(parts) > MAX_NAMED else ""
+    return f"{first.name} → {second.name.lower()} : {' ; '.join(parts[:MAX_NAMED])}{more}."
+
+
 def chart_summary(desc: ChartDescription) -> str:
     """What the chart shows, in one or two French sentences."""
     if not desc.has_data:
@@ -133,6 +150,8 @@ def chart_summary(desc: ChartDescription) -> str:
     elif len(desc.series) == 1:
         text = _ranking_sentence(desc, desc.series[0])
         text = text[:1].upper() + text[1:]
+    elif len(desc.series) == 2:
+        text = _pair_sentence(desc)
     else:
         text = " ".join(
             _ranking_sentence(desc, serie, prefix=f"{serie.name} : ")

@@ -230,3 +230,16 @@ def test_page_script_survives_the_html_sanitiser():
     script = page_script().split('<script id="pilotage-a11y">', 1)[1].rsplit("</script>", 1)[0]
     assert not re.search(r"<[/\w!]", script)
     assert not page_script().lstrip().startswith("<script")
+
+
+def test_summary_of_two_periods_reads_each_category_before_and_after():
+    desc = _desc(
+        series=(
+            Series("Période précédente", (0.8, None, 0.5), (False, True, False)),
+            Series("Période choisie", (0.82, None, 0.4), (False, True, False)),
+        )
+    )
+    assert chart_summary(desc) == (
+        "Période précédente → période choisie : Aubusson 80,0 % → 82,0 % ; Boussac 50,0 % → "
+        "40,0 %. 2 valeur(s) masquée(s) par le secret statistique."
+    )
