@@ -37,6 +37,7 @@ _FIELD_LABELS_FR = {
     "communes_file": "fichier des communes",
     "communes_geojson_file": "fichier des contours des communes",
     "demo_banner": "bandeau de démonstration",
+    "accessibility_contact": "contact pour l'accessibilité",
     "roadmap_file": "fichier de la feuille de route initiale",
     "roadmap_reference_year": "année de référence des échéances de la feuille de route",
     "orientation_type_map": "correspondance des types d'orientation locaux",
@@ -130,6 +131,11 @@ class Settings(BaseSettings):
         default=None,
         description="Afficher le bandeau « Données de démonstration » (par défaut : si la base "
         "contient des données de démonstration).",
+    )
+    accessibility_contact: str | None = Field(
+        default=None,
+        description="Adresse (courriel ou page) où signaler un défaut d'accessibilité ; "
+        "affichée dans la déclaration d'accessibilité.",
     )
     auth_mode: Literal["demo", "password", "header"] = Field(
         default="demo",

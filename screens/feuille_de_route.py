@@ -11,8 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from charts.builders import breakdown_chart
-from charts.csv_export import table_csv
-from charts.roadmap_timeline import roadmap_timeline, timeline_table
+from charts.roadmap_timeline import roadmap_timeline, timeline_summary, timeline_table
 from data_access.exceptions import DataAccessError
 from data_access.governance import last_meeting
 from data_access.roadmap import (
@@ -67,14 +66,15 @@ if not steps:
     st.stop()
 
 # --- timeline ------------------------------------------------------------------------------
-st.subheader("Calendrier des étapes")
+st.header("Calendrier des étapes")
 today_label = "Aujourd'hui" if as_of == today else f"Au {format_date(as_of)}"
 timeline = roadmap_timeline(steps, as_of, today_label=today_label)
 figure_block(
     timeline,
     key="fdr-timeline",
     file_stem=f"feuille-de-route_{as_of.isoformat()}",
-    csv=table_csv(*timeline_table(steps, as_of)),
+    table=timeline_table(steps, as_of),
+    summary=timeline_summary(steps, as_of),
 )
 undated = [s for s in steps if s.due_date is None]
 if undated:
@@ -115,7 +115,7 @@ if done_rate is not None:
 # --- what moved since the last committee ---------------------------------------------------
 committee = last_meeting(context.engine, "comite_de_suivi", before=as_of)
 if committee is not None:
-    st.subheader(f"Ce qui a bougé depuis le comité du {format_date(committee.date)}")
+    st.header(f"Ce qui a bougé depuis le comité du {format_date(committee.date)}")
     moved = changes_between(context.engine, committee.date, as_of)
     if moved:
         st.dataframe(
@@ -135,7 +135,7 @@ if committee is not None:
         st.info("Aucun changement de statut depuis ce comité.")
 
 # --- table with filters --------------------------------------------------------------------
-st.subheader("Toutes les étapes")
+st.header("Toutes les étapes")
 axes = list(dict.fromkeys(s.axis for s in steps))
 f_axis, f_status, f_owner, f_late = st.columns([3, 3, 3, 2])
 chosen_axes = f_axis.multiselect("Axe", axes, key="fdr_filter_axis")
@@ -157,7 +157,7 @@ if shown:
     steps_table(shown)
 
 # --- history and edit of one step ----------------------------------------------------------
-st.subheader("Détail d'une étape")
+st.header("Détail d'une étape")
 labels = {s.step_id: f"{s.step_id} — {s.step[:90]}" for s in steps}
 step_id = st.selectbox("Étape", list(labels), format_func=labels.__getitem__, key="fdr_step")
 current = read_step(context.engine, step_id)

@@ -9,8 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from charts.csv_export import table_csv
-from charts.roadmap_timeline import calendar_table, governance_calendar
+from charts.roadmap_timeline import calendar_summary, calendar_table, governance_calendar
 from data_access.exceptions import DataAccessError
 from data_access.governance import (
     ACTION_KIND_LABELS,
@@ -52,20 +51,21 @@ if flash := st.session_state.pop(FLASH_KEY, None):
 meetings = list_meetings(context.engine)
 steps = list_steps(context.engine)
 
-st.subheader("Calendrier")
+st.header("Calendrier")
 calendar = governance_calendar(meetings, steps, as_of, today_label=as_of_label)
 figure_block(
     calendar,
     key="instances-calendar",
     file_stem="calendrier-instances",
-    csv=table_csv(*calendar_table(meetings, steps)),
+    table=calendar_table(meetings, steps),
+    summary=calendar_summary(meetings, steps, as_of),
 )
 upcoming = [m for m in meetings if m.date >= as_of]
 if upcoming:
     nxt = upcoming[-1]
     st.markdown(f"Prochaine instance : **{nxt.title}**, le {format_date(nxt.date)}.")
 
-st.subheader("Actions ouvertes")
+st.header("Actions ouvertes")
 actions = open_actions(context.engine)
 late = [a for a in actions if a.is_late(as_of)]
 if actions:
@@ -76,14 +76,14 @@ if actions:
 else:
     st.info("Aucune action ouverte.")
 
-st.subheader("Décisions")
+st.header("Décisions")
 decisions = list_actions(context.engine, kind="decision")
 if decisions:
     actions_table(sorted(decisions, key=lambda a: a.meeting_date or dt.date.min, reverse=True))
 else:
     st.info("Aucune décision enregistrée.")
 
-st.subheader("Réunions")
+st.header("Réunions")
 kinds = st.multiselect(
     "Type d'instance",
     list(MEETING_KIND_LABELS),
@@ -125,7 +125,7 @@ if not can_edit_roadmap():
     st.caption("Seuls les chefs de projet et les administrateurs enregistrent les instances.")
     st.stop()
 
-st.subheader("Enregistrer")
+st.header("Enregistrer")
 left, right = st.columns(2)
 with left, st.form("instances_new_meeting", clear_on_submit=True):
     st.markdown("**Nouvelle réunion**")

@@ -55,12 +55,12 @@ computed = metric_results(context, week, version)
 previous = metric_results(context, week.previous(), version)
 show_failures(computed)
 
-st.subheader("La semaine")
+st.header("La semaine")
 indicator_cards(
     WEEK_IDS, computed, threshold, previous=previous, previous_name="la semaine d'avant"
 )
 
-st.subheader(f"Tendance sur {WEEKS} semaines")
+st.header(f"Tendance sur {WEEKS} semaines")
 st.caption(
     "Semaines calendaires (lundi–dimanche), la dernière arrêtée à la date d'observation ; "
     "chaque semaine est vue avec les données connues à cette date."
@@ -102,7 +102,7 @@ if rates:
 if not counts and not rates:
     st.info("Aucune donnée sur la période")
 
-st.subheader("Feuille de route : étapes en retard ou à échéance sous 14 jours")
+st.header("Feuille de route : étapes en retard ou à échéance sous 14 jours")
 steps = steps_at(context.engine, as_of)
 late = [s for s in steps if is_late(s, as_of)]
 soon = [s for s in steps if is_due_soon(s, as_of)]
@@ -115,7 +115,7 @@ if soon:
 if not late and not soon:
     st.success("Aucune étape en retard ni à échéance dans les 14 jours.")
 
-st.subheader("Actions ouvertes")
+st.header("Actions ouvertes")
 actions = open_actions(context.engine)
 if actions:
     actions_table(actions)

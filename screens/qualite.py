@@ -56,7 +56,7 @@ st.caption(
     "personnes masqués (« secret »), ainsi que les cellules qui permettraient de les retrouver."
 )
 
-st.subheader("Fraîcheur des sources")
+st.header("Fraîcheur des sources")
 if not report.freshness:
     st.info("Aucun import enregistré : les données viennent d'une démonstration ou d'une saisie.")
 else:
@@ -77,7 +77,7 @@ else:
         width="stretch",
     )
 
-st.subheader("Complétude des dates clés")
+st.header("Complétude des dates clés")
 st.write("Part des personnes de chaque source pour qui la donnée est renseignée.")
 completeness = report.completeness()
 if not completeness:
@@ -90,7 +90,7 @@ _definitions(
     [c for c in completeness if c.source == (completeness[0].source if completeness else None)]
 )
 
-st.subheader("Incohérences")
+st.header("Incohérences")
 st.write("Nombre de personnes concernées par chaque anomalie.")
 inconsistencies = report.inconsistencies()
 st.dataframe(_table(inconsistencies, _count), hide_index=True, width="stretch")

@@ -53,14 +53,14 @@ computed = metric_results(context, scope)
 previous = metric_results(context, scope.previous())
 show_failures(computed)
 
-st.subheader("Indicateurs clés")
+st.header("Indicateurs clés")
 st.caption(
     f"Évolution par rapport à la période précédente de même durée (du "
     f"{format_date(scope.previous().start)} au {format_date(scope.previous().end)})."
 )
 indicator_cards(HEADLINE, computed, threshold, previous=previous)
 
-st.subheader("Alertes")
+st.header("Alertes")
 off_target = [
     spec_id
     for spec_id, result in computed.results.items()
@@ -88,7 +88,7 @@ if computed.get("roadmap_late_steps") is not None:
 
 rates = [i for i in COMPARED_RATES if computed.get(i) is not None]
 if rates:
-    st.subheader("Taux clés : période et période précédente")
+    st.header("Taux clés : période et période précédente")
     chart_block(
         comparison_chart(
             [label_of(i) for i in rates],

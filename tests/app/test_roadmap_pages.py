@@ -58,8 +58,8 @@ def test_roadmap_page_renders(page_db):
     assert not app.exception
     assert app.title[0].value == "Feuille de route"
     assert any(m.label == "Étapes de la feuille de route" for m in app.metric)
-    assert "Calendrier des étapes" in [h.value for h in app.subheader]
-    assert "Ce qui a bougé depuis le comité du 14 avril 2023" in [h.value for h in app.subheader]
+    assert "Calendrier des étapes" in [h.value for h in app.header]
+    assert "Ce qui a bougé depuis le comité du 14 avril 2023" in [h.value for h in app.header]
 
 
 def test_filters_narrow_the_table(page_db):
