@@ -39,6 +39,11 @@ def test_list_json_gives_every_step(run):
         "owners": ["Beta.gouv", "CD"],
         "status": "a_faire",
         "done_date": None,
+        "updated_at": None,
+        "updated_by": None,
+        "last_comment": None,
+        "last_comment_by": None,
+        "last_comment_at": None,
     }
     assert by_id["GP-01"]["due_date"] == "2023-03-24"
 

@@ -56,9 +56,9 @@ def test_status_in_french_or_code(text, code):
 def test_unknown_status_and_party_are_french_errors():
     with pytest.raises(RoadmapValueError, match="Statut inconnu « presque »"):
         parse_status("presque")
-    with pytest.raises(RoadmapValueError, match="Partenaire inconnu « ARS »"):
-        parse_owners("CD & ARS")
-    assert parse_owners("Pôle emploi, Etat et CD") == ("PE", "État", "CD")
+    with pytest.raises(RoadmapValueError, match="Partenaire inconnu « Mairie »"):
+        parse_owners("CD & Mairie")
+    assert parse_owners("Pôle emploi, Etat et CD") == ("France Travail", "État", "CD")
 
 
 def test_change_is_recorded_in_history(seeded):
