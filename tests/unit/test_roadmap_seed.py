@@ -149,7 +149,10 @@ def test_other_departement_has_no_seed_unless_a_file_is_given(db, tmp_path):
     ("line", "message"),
     [
         ("X-1,Axe,Cible,Faire,Bientôt,CD", "étape X-1 : Échéance non reconnue : « Bientôt »"),
-        ("X-1,Axe,Cible,Faire,Mai,Mairie", "ligne 2, colonne owners : Partenaire inconnu « Mairie »"),
+        (
+            "X-1,Axe,Cible,Faire,Mai,Mairie",
+            "ligne 2, colonne owners : Partenaire inconnu « Mairie »",
+        ),
         ("X-1,Axe,,Faire,Mai,CD", "ligne 2 : « target » est vide"),
     ],
 )

@@ -180,3 +180,42 @@ def test_what_moved_between_two_committees(seeded):
     assert moved[1].last_changed_by == "Chloé"
     with pytest.raises(RoadmapValueError, match="Période invalide"):
         changes_between(seeded.engine, dt.date(2023, 5, 1), dt.date(2023, 4, 1))
+
+
+def test_step_ids_are_case_blind(seeded):
+    step = _set(seeded, " do-06 ", "en cours", T(2023, 4, 1, 9, 0))
+    assert step.step_id == "DO-06"
+    assert [h.step_id for h in step_history(seeded.engine, "DO-06")] == ["DO-06"]
+
+
+def test_a_repeated_submission_writes_one_history_row(seeded):
+    """A double click sends the same change twice, the second with the version the form
+    showed: it is the change already saved, not a conflict and not a second row."""
+    _set(seeded, "DO-06", "bloqué", T(2023, 4, 1, 9, 0), user="Bruno", comment="Attente CNAF")
+    step = _set(
+        seeded,
+        "DO-06",
+        "bloqué",
+        T(2023, 4, 1, 9, 0, 2),
+        user="Bruno",
+        comment="Attente CNAF",
+        expected_version=1,
+    )
+    assert step.version == 2
+    assert len(step_history(seeded.engine, "DO-06")) == 1
+    # Someone else sending the same thing from a stale form still gets the conflict.
+    with pytest.raises(StepConflictError):
+        _set(
+            seeded,
+            "DO-06",
+            "bloqué",
+            T(2023, 4, 1, 9, 1),
+            user="Agnès",
+            comment="Attente CNAF",
+            expected_version=1,
+        )
+
+
+def test_done_date_in_the_future_is_refused(seeded):
+    with pytest.raises(RoadmapValueError, match="Date de réalisation dans le futur"):
+        _set(seeded, "DO-06", "fait", T(2023, 4, 1, 9, 0), done_date=dt.date(2023, 4, 2))
