@@ -144,11 +144,11 @@ def test_stale_action_form_is_refused_with_current_state(seeded):
     seen = read_action(seeded.engine, action)
     with session_scope(seeded.engine) as s:
         set_action_status(s, action, "en_cours", user="Agnès", expected_version=1)
-    with pytest.raises(GovernanceConflictError, match="modifiée par Agnès") as info:
-        with session_scope(seeded.engine) as s:
-            update_action(
-                s, action, user="Bruno", expected_version=1, **_fields(seen, status="faite")
-            )
+    with (
+        pytest.raises(GovernanceConflictError, match="modifiée par Agnès") as info,
+        session_scope(seeded.engine) as s,
+    ):
+        update_action(s, action, user="Bruno", expected_version=1, **_fields(seen, status="faite"))
     assert info.value.current.status == "en_cours" and info.value.current.version == 2
     # Saving again on purpose, against the version now shown, goes through.
     with session_scope(seeded.engine) as s:
@@ -160,13 +160,15 @@ def test_delete_is_kept_in_history_and_meetings_complete(seeded):
     with session_scope(seeded.engine) as s:
         planned = create_meeting(s, "comite_de_suivi", D(2023, 6, 30), "Comité n° 3")
         action = add_action(s, "Préparer le support", meeting_id=planned, user="Agnès")
-    with pytest.raises(RoadmapValueError, match="a encore 1 décision"):
-        with session_scope(seeded.engine) as s:
-            delete_meeting(s, planned, user="Agnès")
+    with (
+        pytest.raises(RoadmapValueError, match="a encore 1 décision"),
+        session_scope(seeded.engine) as s,
+    ):
+        delete_meeting(s, planned, user="Agnès")
     with session_scope(seeded.engine) as s:
         delete_action(s, action, user="Bruno", expected_version=1)
     assert list_actions(seeded.engine) == []
-    (created, deleted) = action_history(seeded.engine, action)
+    (_, deleted) = action_history(seeded.engine, action)
     assert (deleted.operation, deleted.changed_by, deleted.after) == ("delete", "Bruno", None)
     assert deleted.before["text"] == "Préparer le support"
     # The planned meeting is completed: attendance and notes added, same meeting.
