@@ -221,7 +221,7 @@ def _conflict_message(current: StepView) -> str:
     return (
         f"L'étape {current.step_id} a été modifiée par {who} le {when} pendant votre saisie : "
         f"son statut est maintenant « {current.status_label} »{done}. Votre modification n'a "
-        "pas été enregistrée ; relisez l'état actuel puis recommencez si besoin."
+        "pas été enregistrée ; votre saisie est conservée, l'état actuel est affiché à côté."
     )
 
 
