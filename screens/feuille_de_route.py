@@ -74,8 +74,10 @@ if not steps:
 st.subheader("Mettre à jour une étape")
 labels = {s.step_id: f"{s.step_id} — {s.step[:90]}" for s in steps}
 wanted = str(st.query_params.get("etape", "")).upper()
-if wanted in labels:
-    st.session_state[STEP_KEY] = wanted
+if wanted:
+    del st.query_params["etape"]  # applied once, then the chooser is free
+    if wanted in labels:
+        st.session_state[STEP_KEY] = wanted
 remembered_choice(STEP_KEY, list(labels))
 step_id = st.selectbox(
     "Étape",

@@ -194,3 +194,22 @@ def test_instances_edit_and_reopen_an_action(page_db):
         "CD — Marie Durand",
         "AC-05",
     )
+
+
+def test_weekly_point_shows_what_changed_and_the_email_exports(page_db):
+    with session_scope(page_db.engine) as session:
+        create_meeting(session, "point_hebdomadaire", dt.date(2023, 4, 28), "Point du 28 avril")
+    app = AppTest.from_file(
+        str(ROOT / "screens" / "point_hebdomadaire.py"), default_timeout=TIMEOUT
+    )
+    app.session_state["auth_role"] = "chef_de_projet"
+    app.query_params["au_jour"] = "2023-05-05"
+    app.run()
+    assert not app.exception
+    assert "Depuis le dernier point hebdomadaire" in [h.value for h in app.subheader]
+    assert any(c.value.startswith("Du lendemain du point du 28 avril 2023") for c in app.caption)
+    moved = {m.label: m.value for m in app.metric}
+    assert moved["Étapes déplacées"] == "1"  # DO-03 set « en cours » on 2 May
+    (summary,) = [c.value for c in app.code]
+    assert summary.startswith("Point hebdomadaire RSA — Creuse — 5 mai 2023\n")
+    assert "- DO-01 " in summary
