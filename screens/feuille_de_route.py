@@ -265,9 +265,13 @@ if committee is not None:
 st.subheader("Toutes les étapes")
 axes = list(dict.fromkeys(s.axis for s in steps))
 f_axis, f_status, f_owner, f_late = st.columns([3, 3, 3, 2])
-chosen_axes = f_axis.multiselect("Axe", axes, key="fdr_filter_axis")
+chosen_axes = f_axis.multiselect("Axe", axes, key="fdr_filter_axis", placeholder="Tous")
 chosen_status = f_status.multiselect(
-    "Statut", list(STATUS_LABELS), format_func=STATUS_LABELS.__getitem__, key="fdr_filter_status"
+    "Statut",
+    list(STATUS_LABELS),
+    format_func=STATUS_LABELS.__getitem__,
+    key="fdr_filter_status",
+    placeholder="Tous",
 )
 chosen_owners = f_owner.multiselect(
     "Responsable",

@@ -120,14 +120,18 @@ kinds = f_kind.multiselect(
     default=["action"],
     format_func=ACTION_KIND_LABELS.__getitem__,
     key="instances_filter_kind",
+    placeholder="Décisions et actions",
 )
-owners = f_owner.multiselect("Responsable", institutions, key="instances_filter_owner")
+owners = f_owner.multiselect(
+    "Responsable", institutions, key="instances_filter_owner", placeholder="Toutes les institutions"
+)
 statuses = f_status.multiselect(
     "Statut",
     list(ACTION_STATUSES),
     default=list(OPEN_ACTION_STATUSES),
     format_func=ACTION_STATUS_LABELS.__getitem__,
     key="instances_filter_status",
+    placeholder="Tous les statuts",
 )
 due_filter = f_due.selectbox(
     "Échéance", list(DUE_FILTERS), format_func=DUE_FILTERS.__getitem__, key="instances_filter_due"
@@ -249,7 +253,9 @@ with left, st.form("instances_new_meeting"):
     )
     date = st.date_input("Date", format="DD/MM/YYYY", key="im_date")
     title = st.text_input("Intitulé", key="im_title")
-    present = st.multiselect("Institutions présentes", institutions, key="im_present")
+    present = st.multiselect(
+        "Institutions présentes", institutions, key="im_present", placeholder="Choisir"
+    )
     notes = st.text_area("Notes", key="im_notes")
     if st.form_submit_button("Enregistrer la réunion", type="primary") and (user := _need_user()):
         try:
@@ -288,7 +294,11 @@ with right, st.form("instances_new_action"):
     text = st.text_area("Libellé", key="ia_text")
     o_left, o_right = st.columns(2)
     owner = o_left.selectbox(
-        "Responsable", [None, *institutions], format_func=lambda p: p or "—", key="ia_owner"
+        "Responsable",
+        [None, *institutions],
+        format_func=lambda p: p or "—",
+        key="ia_owner",
+        placeholder="—",
     )
     person = o_right.text_input("Personne (facultatif)", key="ia_person", max_chars=120)
     due = st.date_input("Échéance", format="DD/MM/YYYY", key="ia_due")
@@ -297,6 +307,7 @@ with right, st.form("instances_new_action"):
         [None, *step_labels],
         format_func=lambda i: step_labels.get(i, "—"),
         key="ia_step",
+        placeholder="—",
     )
     if st.form_submit_button("Enregistrer", type="primary") and (user := _need_user()):
         try:
@@ -380,7 +391,11 @@ if everything:
         e_text = st.text_area("Libellé", key=k["text"])
         e4, e5 = st.columns(2)
         e_owner = e4.selectbox(
-            "Responsable", [None, *institutions], format_func=lambda p: p or "—", key=k["owner"]
+            "Responsable",
+            [None, *institutions],
+            format_func=lambda p: p or "—",
+            key=k["owner"],
+            placeholder="—",
         )
         e_person = e5.text_input("Personne (facultatif)", key=k["person"], max_chars=120)
         e6, e7 = st.columns(2)
@@ -395,6 +410,7 @@ if everything:
             [None, *step_labels],
             format_func=lambda i: step_labels.get(i, "—"),
             key=k["step"],
+            placeholder="—",
         )
         b1, b2, b3 = st.columns([3, 2, 2])
         if in_conflict:
@@ -484,7 +500,9 @@ if chosen is not None:
         )
         m_date = c2.date_input("Date", format="DD/MM/YYYY", key=m["date"])
         m_title = st.text_input("Intitulé", key=m["title"])
-        m_present = st.multiselect("Institutions présentes", institutions, key=m["present"])
+        m_present = st.multiselect(
+            "Institutions présentes", institutions, key=m["present"], placeholder="Choisir"
+        )
         m_notes = st.text_area("Notes, relevé de décisions", key=m["notes"])
         b1, b2, b3 = st.columns([3, 2, 2])
         if in_conflict:

@@ -20,9 +20,12 @@ from formatting import format_date
 LATE_BACKGROUND = "background-color: #fee9e6"  # DSFR « error » light tint
 
 
+NO_WRAP = {"white-space": "nowrap"}
+
+
 def steps_table(steps: Sequence[StepView]) -> None:
     """Id, axis, step, due date, owners and status of roadmap steps."""
-    st.table(
+    frame = pd.DataFrame(
         {
             "Id": [s.step_id for s in steps],
             "Axe": [s.axis for s in steps],
@@ -31,9 +34,9 @@ def steps_table(steps: Sequence[StepView]) -> None:
             "Date": [format_date(s.due_date) for s in steps],
             "Responsables": [", ".join(s.owners) for s in steps],
             "Statut": [s.status_label for s in steps],
-        },
-        hide_index=True,
+        }
     )
+    st.table(frame.style.set_properties(subset=["Id"], **NO_WRAP), hide_index=True)
 
 
 def late_text(action: ActionView, as_of: dt.date) -> str:
@@ -58,11 +61,11 @@ def actions_table(actions: Sequence[ActionView], as_of: dt.date | None = None) -
         }
     )
     if as_of is None:
-        st.table(frame, hide_index=True)
+        st.table(frame.style.set_properties(subset=["Étape"], **NO_WRAP), hide_index=True)
         return
     frame.insert(5, "Retard", [late_text(a, as_of) for a in actions])
     late = [a.is_late(as_of) for a in actions]
     styled = frame.style.apply(
         lambda row: [LATE_BACKGROUND if late[row.name] else ""] * len(row), axis=1
-    )
+    ).set_properties(subset=["Étape"], **NO_WRAP)
     st.table(styled, hide_index=True)
