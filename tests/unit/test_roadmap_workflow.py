@@ -118,7 +118,7 @@ def test_stale_version_is_refused_with_current_state(seeded):
     assert str(error) == (
         "L'étape DO-05 a été modifiée par Agnès le 21 mars 2023 à 14:05 pendant votre saisie : "
         "son statut est maintenant « en cours ». Votre modification n'a pas été enregistrée ; "
-        "relisez l'état actuel puis recommencez si besoin."
+        "votre saisie est conservée, l'état actuel est affiché à côté."
     )
     # Nothing of the refused edit was written: one history row only.
     assert [h.changed_by for h in step_history(seeded.engine, "DO-05")] == ["Agnès"]
