@@ -43,6 +43,7 @@ AUTHORS = {
     "CAF": "Référente CAF",
     "MSA": "Référent MSA",
 }
+DEFAULT_AUTHOR = "Chef de projet"  # an institution of a département's own list
 WEEKLY_ACTIONS = (
     "Relancer les partenaires sur les présences aux rendez-vous collectifs",
     "Mettre à jour la liste des bénéficiaires du stock à recontacter",
@@ -146,7 +147,7 @@ def _fill_steps(session: Session, as_of: dt.date, seed: int) -> tuple[int, int]:
                 insert(RoadmapStepHistory).values(
                     step_id=step.step_id,
                     changed_at=moment,
-                    changed_by=AUTHORS[rng.choice(owners)],
+                    changed_by=AUTHORS.get(rng.choice(owners), DEFAULT_AUTHOR),
                     old_status=status,
                     new_status=new_status,
                     old_done_date=done_date,
@@ -165,7 +166,7 @@ def _fill_steps(session: Session, as_of: dt.date, seed: int) -> tuple[int, int]:
                 comment=past[-1][2],
                 version=1 + len(past),
                 updated_at=moment,
-                updated_by=AUTHORS[owners[0]],
+                updated_by=AUTHORS.get(owners[0], DEFAULT_AUTHOR),
             )
         )
         changed += 1

@@ -224,3 +224,20 @@ def test_edit_and_reopen_an_action(page: Page, app_url: str, app_database: str, 
         )
         session.commit()
     engine.dispose()
+
+
+def test_a_late_step_opens_its_edit_form(page: Page, app_url: str):
+    open_page(page, f"{app_url}{QUERY}")
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Point hebdomadaire").click()
+    wait_for_app_run(page)
+    expect(page.get_by_text("Depuis le dernier point hebdomadaire", exact=True)).to_be_visible()
+    choice = page.get_by_role("combobox", name="Mettre à jour une de ces étapes")
+    step_id = (choice.input_value() or "").split(" — ")[0]
+    assert re.fullmatch(r"[A-Z]{2}-\d{2}", step_id), step_id
+    page.get_by_role("button", name="Ouvrir le formulaire").click()
+    page.wait_for_url(re.compile(r"/feuille_de_route"))
+    wait_for_app_run(page)
+    expect(page.get_by_role("combobox", name="Étape", exact=True)).to_have_value(
+        re.compile(rf"^{step_id} — ")
+    )
+    expect(_form(page, "Modifier le statut")).to_be_visible()
