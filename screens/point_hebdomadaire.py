@@ -179,6 +179,13 @@ if actions:
     actions_table(
         sorted(actions, key=lambda a: (-a.days_late(as_of), a.due_date or dt.date.max)), as_of
     )
+    to_close = [a for a in actions if a.step_closed]
+    if to_close:
+        ids = ", ".join(f"n° {a.id} ({a.step_id})" for a in to_close)
+        st.info(
+            f"{len(to_close)} action(s) liée(s) à une étape terminée, à clore dans la page "
+            f"« Instances » : {ids}."
+        )
 else:
     st.info("Aucune action ouverte.")
 
