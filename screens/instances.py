@@ -343,7 +343,16 @@ def _conflict_box(key: str, current_text: str) -> bool:
 # --- edit, reopen or delete an action ---------------------------------------------------------
 st.subheader("Modifier, rouvrir ou supprimer une décision ou une action")
 if everything:
-    action_ids = [a.id for a in everything]
+    # Open actions first (the ones a lead updates), most overdue first; then the rest, newest.
+    ordered = sorted(
+        everything,
+        key=lambda a: (
+            (not a.is_open, -a.days_late(as_of), a.due_date or dt.date.max)
+            if a.is_open
+            else (True, 0, dt.date.max, -a.id)
+        ),
+    )
+    action_ids = [a.id for a in ordered]
     labels = {
         a.id: f"n° {a.id} — {a.text[:70]} ({a.owner_label}, {a.status_label})" for a in everything
     }
