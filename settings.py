@@ -41,6 +41,7 @@ _FIELD_LABELS_FR = {
     "roadmap_file": "fichier de la feuille de route initiale",
     "roadmap_reference_year": "année de référence des échéances de la feuille de route",
     "orientation_type_map": "correspondance des types d'orientation locaux",
+    "institutions_file": "fichier des institutions de la gouvernance",
     "auth_mode": "mode de connexion",
     "auth_header": "en-tête HTTP portant le rôle",
     "auth_password_lecture": "empreinte du mot de passe du rôle lecture",
@@ -115,6 +116,11 @@ class Settings(BaseSettings):
         default=None,
         description="CSV de la feuille de route initiale (step_id, axis, target, step, due_label, "
         "owners) ; par défaut celle de la Creuse, chargée seulement pour le département 23.",
+    )
+    institutions_file: Path | None = Field(
+        default=None,
+        description="CSV des institutions de la gouvernance (nom, libelle, alias séparés par |) ; "
+        "par défaut celles de la Creuse fournies avec l'application.",
     )
     roadmap_reference_year: int = Field(
         default=2023,

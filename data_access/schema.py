@@ -57,10 +57,24 @@ ORGANISMS = ("france_travail", "cd", "other")
 CONTRACT_TYPES = ("cer", "ppae", "pacea", "cej")
 COMPANY_ACTIONS = ("engagement", "immersion", "job_offer", "hire", "mentoring")
 ROADMAP_STATUSES = ("a_faire", "en_cours", "fait", "bloque", "abandonne")
-PARTIES = ("CD", "PE", "CAF", "MSA", "Beta.gouv", "État")
+# Default institutions, in reference order (data_access/reference/institutions_creuse.csv).
+PARTIES = (
+    "CD",
+    "France Travail",
+    "État",
+    "DDETS",
+    "ARS",
+    "CAF",
+    "MSA",
+    "Beta.gouv",
+    "Mission locale",
+    "Partenaires",
+)
 MEETING_KINDS = ("point_hebdomadaire", "comite_de_suivi", "groupe_de_travail")
 ACTION_KINDS = ("decision", "action")
 ACTION_STATUSES = ("ouverte", "en_cours", "faite", "abandonnee")
+GOVERNANCE_ENTITIES = ("meeting", "action")
+GOVERNANCE_OPERATIONS = ("create", "update", "delete")
 IMPORT_STATUSES = ("running", "success", "partial", "failed", "undone")
 
 
@@ -436,6 +450,8 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(300))
     institutions: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str | None] = mapped_column(Text)
+    # Optimistic locking of the edit form, as for roadmap steps.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class MeetingAction(Base):
@@ -454,11 +470,38 @@ class MeetingAction(Base):
     kind: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str | None] = mapped_column(String(40))
+    # A named person within the owner institution (a project lead, never a beneficiary).
+    owner_person: Mapped[str | None] = mapped_column(String(120))
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="ouverte")
     step_id: Mapped[str | None] = mapped_column(
         ForeignKey("roadmap_steps.step_id", ondelete="SET NULL")
     )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class GovernanceChange(Base):
+    """Every creation, edit and deletion of a meeting or an action: who, when, before/after.
+
+    A deleted meeting or action leaves its last state here, so a deletion can be traced and
+    « what changed since the last weekly point » can be read from one table.
+    """
+
+    __tablename__ = "governance_history"
+    __table_args__ = (
+        CheckConstraint(_in("entity", GOVERNANCE_ENTITIES), name="entity"),
+        CheckConstraint(_in("operation", GOVERNANCE_OPERATIONS), name="operation"),
+        Index("ix_governance_history_entity_id", "entity", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(8))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(8))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    changed_by: Mapped[str] = mapped_column(String(120))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 # --- imports, snapshots, metadata --------------------------------------------------------

@@ -96,7 +96,7 @@ inconsistencies = report.inconsistencies()
 st.dataframe(_table(inconsistencies, _count), hide_index=True, width="stretch")
 _definitions(inconsistencies)
 
-st.subheader("Ce que l'import a déduit")
+st.header("Ce que l'import a déduit")
 st.write(
     "Nombre de personnes dont une donnée ne vient pas telle quelle des fichiers mais d'une "
     "règle appliquée à l'import. Règles : l'orientation de l'entrée en cours est datée par la "
