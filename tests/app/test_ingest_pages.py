@@ -170,7 +170,7 @@ def test_quality_page_lists_checks_and_stale_sources(page_db):
         "Orientation actuelle non datée",
         "Identifiants rapprochés",
     ]
-    assert app.subheader[-1].value == "Ce que l'import a déduit"
+    assert app.header[-1].value == "Ce que l'import a déduit"
 
 
 def test_freshness_warning_in_the_app(page_db):

@@ -206,7 +206,7 @@ def test_weekly_point_shows_what_changed_and_the_email_exports(page_db):
     app.query_params["au_jour"] = "2023-05-05"
     app.run()
     assert not app.exception
-    assert "Depuis le dernier point hebdomadaire" in [h.value for h in app.subheader]
+    assert "Depuis le dernier point hebdomadaire" in [h.value for h in app.header]
     assert any(c.value.startswith("Du lendemain du point du 28 avril 2023") for c in app.caption)
     moved = {m.label: m.value for m in app.metric}
     assert moved["Étapes déplacées"] == "1"  # DO-03 set « en cours » on 2 May
