@@ -1,7 +1,7 @@
 """weekly routine: editable meetings and actions, their history, France Travail
 
 Revision ID: 0005
-Revises: 0001
+Revises: 0004
 
 Meetings and actions get a ``version`` (optimistic locking of their edit forms), actions a
 named person within the owner institution, and ``governance_history`` keeps every creation,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0001"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
