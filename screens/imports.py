@@ -10,6 +10,7 @@ from data_access.importers.bundle import BundleImporter
 from data_access.importers.data_inclusion import DataInclusionImporter
 from data_access.importers.pipeline import describe_result, preview, run_import
 from data_access.importers.rdv_insertion import RdvInsertionImporter
+from data_access.importers.reading import ReadLimits
 from data_access.importers.undo import describe_undo, undo_run
 from formatting import format_datetime, format_int
 from metrics.quality import source_label
@@ -77,7 +78,7 @@ def _importer():
             appointments[1] if appointments else None,
             appointments[0] if appointments else None,
         )
-    files = uploaded_files(uploads)
+    files = uploaded_files(uploads, ReadLimits.from_settings(context.settings))
     if source == "bundle":
         name = " + ".join(n for n, _ in uploads)
         return BundleImporter(files, name, context.settings)
