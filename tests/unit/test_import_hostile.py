@@ -330,7 +330,8 @@ def test_limits_are_settings_with_french_errors(monkeypatch):
 
 # --- no cell value in any message ---------------------------------------------------------
 
-SECRET = "DUPONT 1 80 05 23 096 123 45"  # a name and identifier that a shifted column put in the wrong place
+# A name and an identifier that a shifted column put in the wrong place.
+SECRET = "DUPONT 1 80 05 23 096 123 45"
 
 
 @pytest.mark.parametrize(
