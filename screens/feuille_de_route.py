@@ -32,8 +32,9 @@ from ui.chart_block import chart_block, figure_block
 from ui.context import get_context
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
+from ui.plain_text import escape_markdown
 from ui.scope_bar import scope_bar
-from ui.tables import steps_table
+from ui.tables import data_table, steps_table
 
 ROADMAP_IDS = (
     "roadmap_steps_total",
@@ -118,7 +119,7 @@ if committee is not None:
     st.subheader(f"Ce qui a bougé depuis le comité du {format_date(committee.date)}")
     moved = changes_between(context.engine, committee.date, as_of)
     if moved:
-        st.dataframe(
+        data_table(
             {
                 "Étape": [c.step_id for c in moved],
                 "Axe": [c.axis for c in moved],
@@ -128,8 +129,8 @@ if committee is not None:
                 "Modifié le": [format_datetime(c.last_changed_at) for c in moved],
                 "Par": [c.last_changed_by for c in moved],
             },
-            hide_index=True,
-            width="stretch",
+            file_stem="changements-depuis-comite",
+            key="fdr-changes",
         )
     else:
         st.info("Aucun changement de statut depuis ce comité.")
@@ -162,19 +163,19 @@ labels = {s.step_id: f"{s.step_id} — {s.step[:90]}" for s in steps}
 step_id = st.selectbox("Étape", list(labels), format_func=labels.__getitem__, key="fdr_step")
 current = read_step(context.engine, step_id)
 st.markdown(
-    f"**{current.target}**  \n{current.step}  \n"
-    f"Échéance : {current.due_label or '—'} ({format_date(current.due_date)}) · "
+    f"**{escape_markdown(current.target)}**  \n{escape_markdown(current.step)}  \n"
+    f"Échéance : {escape_markdown(current.due_label or '—')} ({format_date(current.due_date)}) · "
     f"Responsables : {', '.join(current.owners) or 'non attribué'} · "
     f"Statut actuel : **{current.status_label}**"
     + (f" (fait le {format_date(current.done_date)})" if current.done_date else "")
 )
 if current.comment:
-    st.caption(f"Dernier commentaire : {current.comment}")
+    st.caption(f"Dernier commentaire : {escape_markdown(current.comment)}")
 
 history = step_history(context.engine, step_id)
 with st.expander(f"Historique ({len(history)} modification(s))", expanded=bool(history)):
     if history:
-        st.dataframe(
+        data_table(
             {
                 "Date": [format_datetime(h.changed_at) for h in history],
                 "Par": [h.changed_by for h in history],
@@ -182,14 +183,14 @@ with st.expander(f"Historique ({len(history)} modification(s))", expanded=bool(h
                 "Nouveau statut": [STATUS_LABELS[h.new_status] for h in history],
                 "Commentaire": [h.comment or "" for h in history],
             },
-            hide_index=True,
-            width="stretch",
+            file_stem=f"historique-{step_id}",
+            key="fdr-history",
         )
     else:
         st.write("Aucune modification enregistrée.")
 
 if flash := st.session_state.pop(FLASH_KEY, None):
-    st.success(flash)
+    st.success(escape_markdown(flash))
 if can_edit_roadmap():
     seen = st.session_state.setdefault(VERSION_KEY, {})
     seen.setdefault(step_id, current.version)
@@ -227,9 +228,9 @@ if can_edit_roadmap():
                 )
             except StepConflictError as exc:
                 seen[step_id] = exc.current.version
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
             except DataAccessError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
             else:
                 seen[step_id] = saved.version
                 st.session_state[FLASH_KEY] = (

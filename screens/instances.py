@@ -29,8 +29,9 @@ from formatting import format_date
 from ui.auth import can_edit_roadmap
 from ui.chart_block import figure_block
 from ui.context import get_context
+from ui.plain_text import escape_markdown, show_text
 from ui.scope_bar import scope_bar
-from ui.tables import actions_table
+from ui.tables import actions_table, data_table
 
 OTHER_INSTITUTIONS = ("ARS", "Préfecture", "DDETS")
 FLASH_KEY = "instances_flash"
@@ -47,7 +48,7 @@ st.caption(
     "bimestriels co-présidés par le préfet et le PCD, groupes de travail."
 )
 if flash := st.session_state.pop(FLASH_KEY, None):
-    st.success(flash)
+    st.success(escape_markdown(flash))
 
 meetings = list_meetings(context.engine)
 steps = list_steps(context.engine)
@@ -63,7 +64,9 @@ figure_block(
 upcoming = [m for m in meetings if m.date >= as_of]
 if upcoming:
     nxt = upcoming[-1]
-    st.markdown(f"Prochaine instance : **{nxt.title}**, le {format_date(nxt.date)}.")
+    st.markdown(
+        f"Prochaine instance : **{escape_markdown(nxt.title)}**, le {format_date(nxt.date)}."
+    )
 
 st.subheader("Actions ouvertes")
 actions = open_actions(context.engine)
@@ -93,15 +96,15 @@ kinds = st.multiselect(
 )
 shown = [m for m in meetings if m.kind in kinds]
 if shown:
-    st.dataframe(
+    data_table(
         {
             "Date": [format_date(m.date) for m in shown],
             "Instance": [m.kind_label for m in shown],
             "Intitulé": [m.title for m in shown],
             "Institutions présentes": [", ".join(m.institutions) for m in shown],
         },
-        hide_index=True,
-        width="stretch",
+        file_stem="reunions",
+        key="instances-reunions",
     )
     labels = {m.id: f"{format_date(m.date)} — {m.title}" for m in shown}
     chosen = st.selectbox(
@@ -112,7 +115,7 @@ if shown:
     )
     meeting = next(m for m in shown if m.id == chosen)
     if meeting.notes:
-        st.write(meeting.notes)
+        show_text(meeting.notes)
     records = list_actions(context.engine, meeting_id=chosen)
     if records:
         actions_table(records)
@@ -142,7 +145,7 @@ with left, st.form("instances_new_meeting", clear_on_submit=True):
         try:
             record_meeting(context.engine, kind, date, title, present, notes)
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             st.session_state[FLASH_KEY] = f"Réunion « {title} » enregistrée."
             st.rerun()
@@ -177,7 +180,7 @@ with right, st.form("instances_new_action", clear_on_submit=True):
                 step_id=step_id,
             )
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             st.session_state[FLASH_KEY] = f"{ACTION_KIND_LABELS[action_kind]} enregistrée."
             st.rerun()
@@ -194,7 +197,7 @@ if actions:
             try:
                 change_action_status(context.engine, action_id, status)
             except DataAccessError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
             else:
                 st.session_state[FLASH_KEY] = "Action mise à jour."
                 st.rerun()
