@@ -14,6 +14,7 @@ from data_access.governance import add_action, create_meeting, list_meetings, op
 from data_access.roadmap import read_step, set_step_status, step_history
 from data_access.roadmap_seed import load_seed_roadmap
 from settings import get_settings
+from tests.app.conftest import visible
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
@@ -93,7 +94,7 @@ def test_concurrent_edit_shows_the_conflict(page_db):
     _by_label(app.selectbox, "Nouveau statut").select("fait")
     _by_label(app.button, "Enregistrer").click().run()
     assert not app.exception
-    errors = [e.value for e in app.error]
+    errors = [visible(e.value) for e in app.error]
     assert any(
         e.startswith("L'étape DO-05 a été modifiée par Agnès") and "« bloqué »" in e for e in errors
     )
