@@ -29,13 +29,18 @@ import streamlit as st
 # images, emphasis, code, HTML, entities, autolinks, tables, Streamlit's :colour[…] and
 # :material/…: directives).
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# GFM turns bare addresses into links after parsing, whatever was escaped: « http://… »,
+# « www.… » and « nom@domaine.fr » get an invisible word joiner that breaks the pattern.
+WORD_JOINER = "\u2060"
+_BARE_LINKS = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)|(?<=[\w.+-])(?=@)")
 
 
 def escape_markdown(text: object) -> str:
-    """``text`` written so that Markdown shows it character for character.
+    """``text`` written so that Markdown shows it character for character, with no link.
 
     Line breaks are kept as hard breaks so that multi-line notes keep their shape."""
-    escaped = _PUNCTUATION.sub(r"\\\1", str(text))
+    unlinked = _BARE_LINKS.sub(WORD_JOINER, str(text))
+    escaped = _PUNCTUATION.sub(r"\\\1", unlinked)
     return escaped.replace("\r\n", "\n").replace("\n", "  \n")
 
 

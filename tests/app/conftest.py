@@ -29,7 +29,7 @@ _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 def visible(markdown: str) -> str:
     """What a reader sees of a Markdown body written with ``escape_markdown``."""
-    return _ESCAPED.sub(r"\1", markdown).replace("  \n", "\n")
+    return _ESCAPED.sub(r"\1", markdown).replace("  \n", "\n").replace("\u2060", "")
 
 
 DEMO_AS_OF = dt.date(2024, 6, 30)

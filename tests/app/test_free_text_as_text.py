@@ -36,7 +36,10 @@ ANCHOR = '<a href="http://evil.example/a">lien</a>'
 FORMULA = '=HYPERLINK("http://evil.example/x";"ouvrir")'
 TIMEOUT = 60
 # Markdown that would open an image, a link, HTML or a Streamlit directive once parsed.
-_ACTIVE = re.compile(r"(?<!\\)(!\[|\]\(|<[a-z/]|:[a-z]+\[|:material/)")
+_ACTIVE = re.compile(
+    r"(?<!\\)(!\[|\]\(|<[a-z/]|:[a-z]+\[|:material/)"  # image, link, HTML, directive
+    r"|https?\\?:|www\\?\.|\w\\?@"  # addresses GFM would turn into links
+)
 
 
 def rendered_markdown(app: AppTest) -> list[str]:
@@ -81,7 +84,10 @@ def _page(name: str, **state: str) -> AppTest:
 
 
 def test_escaped_markdown_shows_the_same_characters_and_opens_nothing():
-    hostile = f"{IMAGE} {LINK} <img src=x> **gras** :red[rouge] :material/home: # titre\n- liste"
+    hostile = (
+        f"{IMAGE} {LINK} <img src=x> **gras** :red[rouge] :material/home: # titre\n- liste "
+        "www.evil.example agent@evil.example"
+    )
     escaped = escape_markdown(hostile)
     assert _ACTIVE.search(escaped) is None
     assert all(
