@@ -40,6 +40,7 @@ from data_access.importers.base import (
     sha256_hex,
 )
 from data_access.importers.bundle import BundleContext, FileKind, register
+from data_access.importers.json_reading import TooManyItemsError, load_bounded
 from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
@@ -205,7 +206,11 @@ def read_json_records(
     paginated API shape ``{"items": […]}``."""
     limits = limits or ReadLimits.current()
     try:
-        payload = json.loads(text)
+        payload = load_bounded(text, limits.max_rows)
+    except TooManyItemsError:
+        raise DataInclusionFileError(
+            f"{file_name} : fichier refusé, {limits.too_many_rows()}."
+        ) from None
     except json.JSONDecodeError as exc:
         raise DataInclusionFileError(
             f"{file_name} : JSON invalide (ligne {exc.lineno}, colonne {exc.colno})."
@@ -234,8 +239,6 @@ def read_json_records(
         raise DataInclusionFileError(
             f"{file_name} : une liste de structures ou de services data·inclusion est attendue."
         )
-    if sum(len(items) for _, items in groups) > limits.max_rows:
-        raise DataInclusionFileError(f"{file_name} : fichier refusé, {limits.too_many_rows()}.")
     records: list[RawRecord] = []
     for forced_kind, items in groups:
         for index, item in enumerate(items, start=1):

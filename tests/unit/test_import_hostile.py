@@ -26,6 +26,7 @@ from data_access.exceptions import ImportValidationError
 from data_access.import_history import UploadError, uploaded_files
 from data_access.importers.bundle import BundleImporter
 from data_access.importers.data_inclusion import DataInclusionImporter, split_list
+from data_access.importers.json_reading import TooManyItemsError, load_bounded
 from data_access.importers.pipeline import preview, run_import
 from data_access.importers.rdv_insertion import RdvInsertionImporter
 from data_access.importers.reading import (
@@ -371,3 +372,70 @@ def test_stored_rejections_hold_line_field_and_message_only(db):
     ]
     everything = " ".join(str(value) for row in stored for value in row.values())
     assert "DUPONT" not in everything and "123 45" not in everything
+
+
+# --- JSON read with a bound on records ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        ' [ 1 , {"a": [1, 2]} , "x" ] ',
+        '{"structures": [{"id": "s"}], "services": [], "meta": {"n": [1, 2]}}',
+        '{"items": [{"id": 1}, {"id": 2}], "total": 2}',
+        "{}",
+        '"seul"',
+        "3",
+    ],
+)
+def test_bounded_json_reads_like_json_loads(text):
+    assert load_bounded(text, 10) == json.loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[1 2]", '{"a" 1}', '{"a": 1 "b": 2}', "[1,]", "[1] x", "{a: 1}", "", "[", '{"a": [1}'],
+)
+def test_bounded_json_fails_like_json_loads(text):
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    with pytest.raises(json.JSONDecodeError):
+        load_bounded(text, 10)
+
+
+def test_bounded_json_stops_at_the_limit_across_arrays():
+    with pytest.raises(TooManyItemsError):
+        load_bounded('{"structures": [{}, {}], "services": [{}, {}]}', 3)
+    assert len(load_bounded("[" + ",".join(["{}"] * 3) + "]", 3)) == 3
+
+
+def test_a_100_mb_flat_json_is_refused_fast_in_bounded_memory(tmp_path):
+    path = tmp_path / "services.json"
+    path.write_text("[" + ",".join(["{}"] * 33_000_000) + "]")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from data_access.importers.data_inclusion import DataInclusionFileError, read_records\n"
+        "from data_access.importers.reading import ReadLimits\n"
+        "path = Path(sys.argv[1])\n"
+        "try:\n"
+        "    print(len(read_records(path.name, path.read_bytes(), ReadLimits())))\n"
+        "except DataInclusionFileError as exc:\n"
+        "    print(exc)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_SECONDS,
+        preexec_fn=_limit_child_memory,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == (
+        "services.json : fichier refusé, plus de 2\u202f000\u202f000 lignes, limite de l'import."
+    )
+    assert time.monotonic() - started < FAST
