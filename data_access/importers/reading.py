@@ -25,15 +25,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from openpyxl import load_workbook
 
 from data_access.exceptions import DataAccessError
 from formatting import format_int
-
-if TYPE_CHECKING:
-    from settings import Settings
+from settings import Settings, get_settings
 
 MEGABYTE = 1024 * 1024
 CHUNK_CHARS = 64 * 1024
@@ -107,8 +104,6 @@ class ReadLimits:
     @classmethod
     def current(cls) -> ReadLimits:
         """The limits of the process-wide settings (importers built without settings)."""
-        from settings import get_settings
-
         return cls.from_settings(get_settings())
 
     @property
@@ -118,6 +113,8 @@ class ReadLimits:
         return max(MEGABYTE, 4 * self.max_cell_chars)
 
     def too_big(self) -> str:
+        if self.max_file_bytes < MEGABYTE:
+            return f"plus de {format_int(self.max_file_bytes // 1024)} Ko, limite de l'import"
         return f"plus de {format_int(self.max_file_bytes // MEGABYTE)} Mo, limite de l'import"
 
     def too_many_rows(self) -> str:

@@ -190,7 +190,7 @@ SMALL = ReadLimits(max_file_bytes=20_000, max_rows=3, max_columns=4, max_cell_ch
         ),
         (
             b"a;b\n" + b"1;2\n" * 6000,
-            "lot.csv : fichier refusé (plus de 0 Mo, limite de l'import).",
+            "lot.csv : fichier refusé (plus de 19 Ko, limite de l'import).",
         ),
         (b'a;b\n"' + b"x" * 50 + b"\n" * 10 + b'";2\n', None),
     ],
