@@ -65,8 +65,8 @@ def _load_plotly_traces() -> None:
 
 def _load_locale_data() -> None:
     """Babel reads its French locale file on first use."""
-    babel.numbers.format_decimal(1234.5, locale="fr_FR")
-    babel.dates.format_date(dt.date(2024, 3, 12), format="long", locale="fr_FR")
+    formatting.format_int(1234)
+    formatting.format_date(dt.date(2024, 3, 12))
 
 
 _import_project_modules()
