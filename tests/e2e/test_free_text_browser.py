@@ -4,7 +4,7 @@ nowhere, on every page that shows steps, meetings, decisions, actions or comment
 A small HTTP server on loopback stands for the attacker's address and counts the requests it
 receives; the app is served against a database whose roadmap, meeting, actions and comment
 point images and links at it. Before the fix, the pages loaded those images (the review found
-five pages doing so).
+five pages doing so). The browser is the session's Chromium of ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -21,7 +20,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import update
 
 from data_access.db import make_engine, session_scope
@@ -31,7 +29,7 @@ from data_access.roadmap import set_step_status
 from data_access.schema import RoadmapStep
 from tests.conftest import make_settings
 from tests.e2e.app_utils import open_page
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _wait_healthy
+from tests.e2e.conftest import ROOT, _free_port, _wait_healthy
 
 PAGES = ("feuille_de_route", "instances", "point_hebdomadaire", "comite", "vue_ensemble")
 SHOWING_TEXT = PAGES[:4]  # « Vue d'ensemble » lists late steps only once data is imported
@@ -107,29 +105,23 @@ def hostile_app(tmp_path: Path, evil_host: tuple[str, list[str]]) -> Iterator[st
                 process.kill()
 
 
-def test_free_text_loads_no_image_and_shows_no_link(hostile_app, evil_host):
+def test_free_text_loads_no_image_and_shows_no_link(hostile_app, evil_host, browser):
     host, hits = evil_host
     requested: list[str] = []
     found: dict[str, list[str]] = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which(CHROMIUM) or CHROMIUM, args=CHROMIUM_ARGS
-        )
-        try:
-            tab = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
-            tab.set_default_timeout(60_000)
-            tab.on("request", lambda r: requested.append(r.url) if r.url.startswith(host) else None)
-            for name in PAGES:
-                open_page(tab, f"{hostile_app}/{name}")
-                selector = f"img[src^='{host}'], a[href^='{host}']"
-                found[name] = [
-                    tab.locator(selector).nth(i).evaluate("e => e.outerHTML")
-                    for i in range(tab.locator(selector).count())
-                ]
-                text = tab.get_by_test_id("stMain").inner_text()
-                if name in SHOWING_TEXT and "![pixel](" not in text:
-                    found[name].append("texte absent")
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
+    try:
+        tab = context.new_page()
+        tab.set_default_timeout(60_000)
+        tab.on("request", lambda r: requested.append(r.url) if r.url.startswith(host) else None)
+        for name in PAGES:
+            open_page(tab, f"{hostile_app}/{name}")
+            links = tab.locator(f"img[src^='{host}'], a[href^='{host}']")
+            found[name] = [links.nth(i).evaluate("e => e.outerHTML") for i in range(links.count())]
+            text = tab.get_by_test_id("stMain").inner_text()
+            if name in SHOWING_TEXT and "![pixel](" not in text:
+                found[name].append("texte absent")
+    finally:
+        context.close()
     assert requested == [] and hits == []
     assert found == {name: [] for name in PAGES}
