@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+# First, before any other project import: concurrent first sessions must not import modules
+# in parallel (see ui/preload.py).
+import ui.preload  # noqa: F401
 from data_access.inventory import is_demo_database
 from ui.accessibility import page_setup
 from ui.auth import ADMINS, ALL_ROLES, EDITORS, sign_in  # noqa: F401 (roles for PAGES)
@@ -23,6 +26,9 @@ from ui.navigation import page, pages_for_role
 
 st.set_page_config(page_title="Pilotage RSA", page_icon="📊", layout="wide")
 page_setup()
+# Also when started without the project's .streamlit/config.toml: table downloads go through
+# our formula-safe CSV button only (ui/tables.py), never through the table toolbar.
+st.set_option("client.disableDataExport", True)
 
 context = get_context()
 role = sign_in(context.settings)

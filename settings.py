@@ -47,6 +47,10 @@ _FIELD_LABELS_FR = {
     "auth_password_lecture": "empreinte du mot de passe du rôle lecture",
     "auth_password_chef_de_projet": "empreinte du mot de passe du rôle chef de projet",
     "auth_password_administrateur": "empreinte du mot de passe du rôle administrateur",
+    "import_max_file_mb": "taille maximale d'un fichier importé (Mo)",
+    "import_max_rows": "nombre maximal de lignes d'un fichier importé",
+    "import_max_columns": "nombre maximal de colonnes d'un fichier importé",
+    "import_max_cell_chars": "nombre maximal de caractères d'une cellule importée",
 }
 
 
@@ -164,6 +168,28 @@ class Settings(BaseSettings):
         default=None,
         description="Empreinte (pilotage hash-password) du mot de passe du rôle administrateur.",
     )
+    import_max_file_mb: int = Field(
+        default=200,
+        ge=1,
+        le=4096,
+        description="Taille maximale d'un fichier importé, en Mo ; pour un classeur .xlsx ou une "
+        "archive .zip, taille une fois décompressé.",
+    )
+    import_max_rows: int = Field(
+        default=2_000_000,
+        ge=1,
+        description="Nombre maximal de lignes (ou d'objets JSON) d'un fichier importé.",
+    )
+    import_max_columns: int = Field(
+        default=500, ge=1, description="Nombre maximal de colonnes d'un fichier importé."
+    )
+    import_max_cell_chars: int = Field(
+        default=32_767,
+        ge=100,
+        le=131_072,
+        description="Nombre maximal de caractères d'une cellule importée (32 767 : limite "
+        "d'Excel).",
+    )
 
     @field_validator("departement_code")
     @classmethod
@@ -252,6 +278,8 @@ def _translate(item: dict) -> str:
         return "un nombre est attendu"
     if kind == "greater_than_equal":
         return f"doit être au moins {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"doit être au plus {ctx.get('le')}"
     if kind == "string_too_short":
         return f"doit faire au moins {ctx.get('min_length')} caractères"
     if kind == "literal_error":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping, Sequence
 
 from babel.numbers import format_decimal
 
@@ -49,3 +50,10 @@ def chart_csv(desc: ChartDescription) -> bytes:
     header, rows = desc.table()
     footer: list[str | float | None] = [desc.footnote] + [None] * (len(header) - 1)
     return table_csv(header, [*rows, [None] * len(header), footer])
+
+
+def columns_csv(columns: Mapping[str, Sequence[str | float | None]]) -> bytes:
+    """A table given as ``{column: values}`` (as pages pass it to ``st.dataframe``) as CSV."""
+    header = list(columns)
+    rows = [list(row) for row in zip(*columns.values(), strict=True)]
+    return table_csv(header, rows)

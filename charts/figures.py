@@ -14,6 +14,7 @@ import textwrap
 import plotly.graph_objects as go
 
 from charts.description import ChartDescription
+from charts.plain import plain
 from charts.theme import (
     GREY_MID,
     PALETTE,
@@ -29,12 +30,13 @@ FOOTNOTE_WIDTH = 120  # characters per footnote line: fits a chart half a screen
 
 
 def _hover(desc: ChartDescription, serie_name: str) -> str:
-    return f"{serie_name}<br>%{{x}} : %{{customdata}}<extra></extra>"
+    return f"{plain(serie_name)}<br>%{{x}} : %{{customdata}}<extra></extra>"
 
 
 def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
     traces: list[go.BaseTraceType] = []
-    x = list(desc.categories)
+    # Categories and series may be imported names (axes, owners, territories): never markup.
+    x = [plain(c) if isinstance(c, str) else c for c in desc.categories]
     for index, serie in enumerate(desc.series):
         color = PALETTE[index % len(PALETTE)]
         # one series alone needs no second cue; several get a pattern, symbol or dash each
@@ -49,7 +51,7 @@ def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
             for i, v in enumerate(serie.values)
         ]
         common = {
-            "name": serie.name,
+            "name": plain(serie.name),
             "customdata": texts,
             "hovertemplate": _hover(desc, serie.name),
         }
@@ -75,8 +77,8 @@ def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
                     text=["s" if serie.masked(i) else t for i, t in enumerate(texts)],
                     textposition="outside",
                     cliponaxis=False,
-                    hovertemplate=f"{serie.name}<br>%{{y}} : %{{customdata}}<extra></extra>",
-                    name=serie.name,
+                    hovertemplate=f"{plain(serie.name)}<br>%{{y}} : %{{customdata}}<extra></extra>",
+                    name=plain(serie.name),
                     customdata=texts,
                 )
             )
@@ -108,10 +110,12 @@ def _masked_markers(desc: ChartDescription, fig: go.Figure) -> None:
         for i, _ in enumerate(serie.values):
             if not serie.masked(i):
                 continue
+            category = desc.categories[i]
+            category = plain(category) if isinstance(category, str) else category
             if desc.kind == "hbar":
-                position = {"x": 0, "y": desc.categories[i], "xshift": 10}
+                position = {"x": 0, "y": category, "xshift": 10}
             else:
-                position = {"x": desc.categories[i], "y": 0, "yshift": 10}
+                position = {"x": category, "y": 0, "yshift": 10}
             fig.add_annotation(
                 text="s", showarrow=False, font={"color": GREY_MID, "size": 14}, **position
             )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from babel.dates import format_date as babel_format_date
 
+from charts.plain import plain
 from charts.theme import (
     BLEU_FRANCE,
     GREY_BACKGROUND,
@@ -61,10 +62,10 @@ def _is_late(step: StepView, as_of: dt.date) -> bool:
 
 def _hover(step: StepView, as_of: dt.date) -> str:
     lines = [
-        f"<b>{step.step_id}</b> — {step.status_label}",
-        step.step,
-        f"Échéance : {step.due_label or '—'} ({format_date(step.due_date)})",
-        f"Responsables : {', '.join(step.owners) or 'non attribué'}",
+        f"<b>{plain(step.step_id)}</b> — {step.status_label}",
+        plain(step.step),
+        f"Échéance : {plain(step.due_label or '—')} ({format_date(step.due_date)})",
+        f"Responsables : {plain(', '.join(step.owners)) or 'non attribué'}",
     ]
     if step.done_date:
         lines.append(f"Fait le {format_date(step.done_date)}")
@@ -182,7 +183,7 @@ def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: 
             "categoryarray": order,
             "tickmode": "array",
             "tickvals": order,
-            "ticktext": order,
+            "ticktext": [plain(step_id) for step_id in order],
             "tickfont": {"size": 12},
             "autorange": "reversed",
             "title": None,
@@ -219,7 +220,7 @@ def _axis_bands(fig: go.Figure, dated: Sequence[StepView]) -> None:
             xshift=-60,
             yref="y",
             y=(low + high) / 2,
-            text=f"<b>{axis}</b>",
+            text=f"<b>{plain(axis)}</b>",
             showarrow=False,
             xanchor="right",
             font={"size": 12, "color": GREY_MID},
@@ -279,7 +280,8 @@ def governance_calendar(
                 name=label,
                 marker={"size": 12, "symbol": MEETING_SYMBOLS[kind]},
                 hovertext=[
-                    f"<b>{m.title}</b><br>{format_date(m.date)}<br>{', '.join(m.institutions)}"
+                    f"<b>{plain(m.title)}</b><br>{format_date(m.date)}<br>"
+                    f"{plain(', '.join(m.institutions))}"
                     for m in members
                 ],
                 hoverinfo="text",

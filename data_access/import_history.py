@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -17,6 +18,7 @@ from pathlib import PurePosixPath
 from sqlalchemy import Engine, select
 
 from data_access.exceptions import DataAccessError
+from data_access.importers.reading import MAX_ARCHIVE_MEMBERS, ReadLimits
 from data_access.schema import ImportRejection, ImportRun
 
 STATUS_LABELS = {
@@ -26,7 +28,6 @@ STATUS_LABELS = {
     "failed": "échoué",
     "undone": "annulé",
 }
-MAX_ARCHIVE_BYTES = 500 * 1024 * 1024
 READABLE = (".csv", ".txt", ".xlsx", ".json")
 
 
@@ -103,24 +104,30 @@ def run_rejections(engine: Engine, run_id: int, limit: int = 1000) -> list[Rejec
         return [RejectionView(*row) for row in conn.execute(query)]
 
 
-def uploaded_files(uploads: Iterable[tuple[str, bytes]]) -> dict[str, bytes]:
+def uploaded_files(
+    uploads: Iterable[tuple[str, bytes]], limits: ReadLimits | None = None
+) -> dict[str, bytes]:
     """``{file name: bytes}`` from uploads; a .zip contributes the readable files it holds.
 
     Folders inside the archive are flattened (the bundle is recognised by file names), and
-    the debris of archivers (``__MACOSX``, hidden files) is skipped.
+    the debris of archivers (``__MACOSX``, hidden files) is skipped. An archive whose files
+    would inflate beyond the import size limit is refused before anything is inflated.
     """
+    limits = limits or ReadLimits.current()
     files: dict[str, bytes] = {}
     for name, data in uploads:
         if name.lower().endswith(".zip"):
-            files.update(_unzip(name, data))
+            files.update(_unzip(name, data, limits))
         else:
             files[name] = data
     return files
 
 
-def _unzip(name: str, data: bytes) -> dict[str, bytes]:
+def _unzip(name: str, data: bytes, limits: ReadLimits) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        if len(archive.infolist()) > MAX_ARCHIVE_MEMBERS:
+            raise UploadError(f"{name} : archive de plus de {MAX_ARCHIVE_MEMBERS} éléments.")
         members = [
             info
             for info in archive.infolist()
@@ -129,10 +136,23 @@ def _unzip(name: str, data: bytes) -> dict[str, bytes]:
             and not PurePosixPath(info.filename).name.startswith(".")
             and info.filename.lower().endswith(READABLE)
         ]
-        if sum(info.file_size for info in members) > MAX_ARCHIVE_BYTES:
-            raise UploadError(f"{name} : archive trop volumineuse une fois décompressée.")
+        # zipfile never inflates a member beyond its declared size: checking the declared
+        # sizes bounds what is read, whatever the archive claims.
+        if sum(info.file_size for info in members) > limits.max_file_bytes:
+            raise UploadError(
+                f"{name} : archive refusée (une fois décompressée, {limits.too_big()})."
+            )
         files = {PurePosixPath(info.filename).name: archive.read(info) for info in members}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        EOFError,
+        RuntimeError,
+    ) as exc:
         raise UploadError(f"{name} : archive .zip illisible ({type(exc).__name__}).") from None
     if not files:
         raise UploadError(f"{name} : l'archive ne contient aucun fichier CSV, .xlsx ou JSON.")

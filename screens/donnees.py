@@ -5,6 +5,7 @@ import streamlit as st
 from data_access.inventory import database_summary
 from formatting import format_date, format_datetime, format_int
 from ui.context import get_context
+from ui.plain_text import show_text
 
 context = get_context()
 summary = database_summary(context.engine)
@@ -34,4 +35,4 @@ if summary.last_import is None:
 else:
     run = summary.last_import
     when = format_datetime(run.finished_at) if run.finished_at else "en cours"
-    st.write(f"{run.source} — {run.file_name} — {when} — statut : {run.status}")
+    show_text(f"{run.source} — {run.file_name} — {when} — statut : {run.status}")

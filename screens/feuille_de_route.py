@@ -33,8 +33,9 @@ from ui.context import get_context
 from ui.forms import clear, name_input, remember_name, remembered_choice, seed
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
+from ui.plain_text import escape_markdown
 from ui.scope_bar import scope_bar
-from ui.tables import steps_table
+from ui.tables import data_table, steps_table
 
 ROADMAP_IDS = (
     "roadmap_steps_total",
@@ -98,22 +99,26 @@ if seed(keys["status"], current.status):  # a fresh form: it shows the state rea
 detail, edit = st.columns([2, 3]) if can_edit_roadmap() else (st.container(), None)
 with detail:
     st.markdown(
-        f"**{current.step_id} — {current.target}**  \n{current.step}  \n"
-        f"Échéance : {current.due_label or '—'} ({format_date(current.due_date)}) · "
-        f"Responsables : {', '.join(current.owners) or 'non attribué'}"
+        f"**{current.step_id} — {escape_markdown(current.target)}**  \n"
+        f"{escape_markdown(current.step)}  \n"
+        f"Échéance : {escape_markdown(current.due_label or '—')} "
+        f"({format_date(current.due_date)}) · "
+        f"Responsables : {escape_markdown(', '.join(current.owners) or 'non attribué')}"
     )
     state = f"Statut actuel : **{current.status_label}**" + (
         f" (fait le {format_date(current.done_date)})" if current.done_date else ""
     )
     if current.updated_by:
-        state += f", par {current.updated_by} le {format_datetime(current.updated_at)}"
+        state += (
+            f", par {escape_markdown(current.updated_by)} le {format_datetime(current.updated_at)}"
+        )
     (st.warning if step_id in conflicts else st.markdown)(state)
     if current.comment:
-        st.caption(f"Dernier commentaire : {current.comment}")
+        st.caption(f"Dernier commentaire : {escape_markdown(current.comment)}")
     history = step_history(context.engine, step_id)
     with st.expander(f"Historique ({len(history)} modification(s))"):
         if history:
-            st.dataframe(
+            data_table(
                 {
                     "Date": [format_datetime(h.changed_at) for h in history],
                     "Par": [h.changed_by for h in history],
@@ -121,8 +126,8 @@ with detail:
                     "Nouveau statut": [STATUS_LABELS[h.new_status] for h in history],
                     "Commentaire": [h.comment or "" for h in history],
                 },
-                hide_index=True,
-                width="stretch",
+                file_stem=f"historique-{step_id}",
+                key="fdr-history",
             )
         else:
             st.write("Aucune modification enregistrée.")
@@ -130,9 +135,9 @@ with detail:
 if edit is not None:
     with edit:
         if flash := st.session_state.pop(FLASH_KEY, None):
-            st.success(flash)
+            st.success(escape_markdown(flash))
         if step_id in conflicts:
-            st.error(conflicts[step_id]["message"])
+            st.error(escape_markdown(conflicts[step_id]["message"]))
         with st.form(f"fdr_edit_{step_id}"):
             st.markdown("**Modifier le statut**")
             author = name_input(keys["author"])
@@ -180,7 +185,7 @@ if edit is not None:
                     conflicts[step_id] = {"version": exc.current.version, "message": str(exc)}
                     st.rerun()
                 except DataAccessError as exc:
-                    st.error(str(exc))
+                    st.error(escape_markdown(exc))
                 else:
                     conflicts.pop(step_id, None)
                     clear(keys[name] for name in ("status", "done", "comment"))
@@ -245,7 +250,7 @@ if committee is not None:
     st.header(f"Ce qui a bougé depuis le comité du {format_date(committee.date)}")
     moved = changes_between(context.engine, committee.date, as_of)
     if moved:
-        st.dataframe(
+        data_table(
             {
                 "Étape": [c.step_id for c in moved],
                 "Axe": [c.axis for c in moved],
@@ -255,8 +260,8 @@ if committee is not None:
                 "Modifié le": [format_datetime(c.last_changed_at) for c in moved],
                 "Par": [c.last_changed_by for c in moved],
             },
-            hide_index=True,
-            width="stretch",
+            file_stem="changements-depuis-comite",
+            key="fdr-changes",
         )
     else:
         st.info("Aucun changement de statut depuis ce comité.")

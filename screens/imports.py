@@ -10,12 +10,15 @@ from data_access.importers.bundle import BundleImporter
 from data_access.importers.data_inclusion import DataInclusionImporter
 from data_access.importers.pipeline import describe_result, preview, run_import
 from data_access.importers.rdv_insertion import RdvInsertionImporter
+from data_access.importers.reading import ReadLimits
 from data_access.importers.undo import describe_undo, undo_run
 from formatting import format_datetime, format_int
 from metrics.quality import source_label
 from settings import DEFAULT_KEY_WARNING
 from ui.auth import can_import, current_role
 from ui.context import get_context
+from ui.plain_text import escape_markdown
+from ui.tables import data_table
 
 SOURCES = {
     "rdv_insertion": "RDV-Insertion (export des usagers, et des rendez-vous en option)",
@@ -78,7 +81,7 @@ def _importer():
             appointments[0] if appointments else None,
             context.settings.orientation_types,
         )
-    files = uploaded_files(uploads)
+    files = uploaded_files(uploads, ReadLimits.from_settings(context.settings))
     if source == "bundle":
         name = " + ".join(n for n, _ in uploads)
         return BundleImporter(files, name, context.settings)
@@ -98,7 +101,7 @@ def _show_report(report, warnings) -> None:
     cols[0].metric("Lignes lues", format_int(report.rows_read))
     cols[1].metric("Lignes acceptées", format_int(report.rows_read - report.rows_rejected))
     cols[2].metric("Lignes rejetées", format_int(report.rows_rejected))
-    st.dataframe(
+    data_table(
         {
             "Fichier": [f.file_name for f in report.files],
             "Lues": [format_int(f.rows_read) for f in report.files],
@@ -107,22 +110,22 @@ def _show_report(report, warnings) -> None:
                 ", ".join(f.unknown_columns) or "—" for f in report.files
             ],
         },
-        hide_index=True,
-        width="stretch",
+        file_stem="import-fichiers",
+        key="imports-files",
     )
     if report.errors:
         shown = " (les 1 000 premières ci-dessous)" if len(report.errors) > SHOWN else ""
         st.error(f"{format_int(len(report.errors))} erreur(s) : lignes rejetées{shown}.")
         errors = report.errors[:SHOWN]
-        st.dataframe(
+        data_table(
             {
                 "Fichier": [e.file for e in errors],
                 "Ligne": [e.line if e.line is not None else "—" for e in errors],
                 "Champ": [e.field or "—" for e in errors],
                 "Raison": [e.message for e in errors],
             },
-            hide_index=True,
-            width="stretch",
+            file_stem="import-erreurs",
+            key="imports-errors",
         )
     if warnings:
         shown = " (les 1 000 premiers ci-dessous)" if len(warnings) > SHOWN else ""
@@ -130,20 +133,20 @@ def _show_report(report, warnings) -> None:
             f"{format_int(len(warnings))} avertissement(s) : lignes importées quand même{shown}."
         )
         warnings = warnings[:SHOWN]
-        st.dataframe(
+        data_table(
             {
                 "Fichier": [w.file for w in warnings],
                 "Ligne": [w.line for w in warnings],
                 "Champ": [w.field or "—" for w in warnings],
                 "Remarque": [w.message for w in warnings],
             },
-            hide_index=True,
-            width="stretch",
+            file_stem="import-avertissements",
+            key="imports-warnings",
         )
     other_notes = [n for n in report.notes if not n.startswith("  ")]
     for note in other_notes:
         if "avertissement" not in note:
-            st.info(note)
+            st.info(escape_markdown(note))
 
 
 if uploads and st.button("Vérifier", type="primary", key="imports_check"):
@@ -156,7 +159,7 @@ if uploads and st.button("Vérifier", type="primary", key="imports_check"):
         del importer
     except DataAccessError as exc:
         st.session_state.pop(PREVIEW_KEY, None)
-        st.error(str(exc))
+        st.error(escape_markdown(exc))
 
 checked = st.session_state.get(PREVIEW_KEY)
 if checked and uploads and checked[0] == _fingerprint():
@@ -175,14 +178,14 @@ if checked and uploads and checked[0] == _fingerprint():
                 context.engine, _importer(), user=current_role(), skip_invalid=skip_invalid
             )
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             st.session_state.pop(PREVIEW_KEY, None)
             st.session_state["imports_done"] = describe_result(result)
             st.rerun()
 
 if done := st.session_state.pop("imports_done", None):
-    st.success(done[0])
+    st.success(escape_markdown(done[0]))
     if len(done) > 1:
         st.text("\n".join(done[1:]))
 
@@ -191,7 +194,7 @@ runs = list_runs(context.engine)
 if not runs:
     st.write("Aucun import enregistré.")
 else:
-    st.dataframe(
+    data_table(
         {
             "N°": [r.id for r in runs],
             "Source": [source_label(r.source) for r in runs],
@@ -203,8 +206,8 @@ else:
             "Écrites": [format_int(r.rows_written) for r in runs],
             "Rejetées": [format_int(r.rows_rejected) for r in runs],
         },
-        hide_index=True,
-        width="stretch",
+        file_stem="historique-des-imports",
+        key="imports-history",
     )
     by_id = {r.id: r for r in runs}
     selected = st.selectbox(
@@ -216,15 +219,15 @@ else:
     rejections = run_rejections(context.engine, selected)
     if rejections:
         with st.expander(f"Lignes rejetées de l'import n° {selected}"):
-            st.dataframe(
+            data_table(
                 {
                     "Fichier": [r.file_name for r in rejections],
                     "Ligne": [r.line for r in rejections],
                     "Champ": [r.field or "—" for r in rejections],
                     "Raison": [r.message for r in rejections],
                 },
-                hide_index=True,
-                width="stretch",
+                file_stem=f"import-{selected}-lignes-rejetees",
+                key="imports-rejections",
             )
     if by_id[selected].status != "undone" and st.button(
         f"Annuler l'import n° {selected}", key="imports_undo"
@@ -232,9 +235,9 @@ else:
         try:
             undone = undo_run(context.engine, selected, user=current_role())
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             st.session_state["imports_undone"] = describe_undo(undone)
             st.rerun()
     if message := st.session_state.pop("imports_undone", None):
-        st.success(message)
+        st.success(escape_markdown(message))

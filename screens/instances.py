@@ -40,8 +40,9 @@ from ui.auth import can_edit_roadmap
 from ui.chart_block import figure_block
 from ui.context import get_context
 from ui.forms import NAME_HELP, NAME_KEY, clear, remembered_choice, seed
+from ui.plain_text import escape_markdown, show_text
 from ui.scope_bar import scope_bar
-from ui.tables import actions_table
+from ui.tables import actions_table, data_table
 
 FLASH_KEY = "instances_flash"
 SEEN_KEY = "instances_seen"
@@ -69,7 +70,7 @@ st.caption(
     "suivi bimestriels co-présidés par le préfet et le PCD, groupes de travail."
 )
 if flash := st.session_state.pop(FLASH_KEY, None):
-    st.success(flash)
+    st.success(escape_markdown(flash))
 
 meetings = list_meetings(context.engine)
 meeting_by_id = {m.id: m for m in meetings}
@@ -104,7 +105,9 @@ figure_block(
 upcoming = [m for m in meetings if m.date >= as_of]
 if upcoming:
     nxt = upcoming[-1]
-    st.markdown(f"Prochaine instance : **{nxt.title}**, le {format_date(nxt.date)}.")
+    st.markdown(
+        f"Prochaine instance : **{escape_markdown(nxt.title)}**, le {format_date(nxt.date)}."
+    )
 
 # --- decisions and actions, filtered ---------------------------------------------------------
 st.header("Décisions et actions")
@@ -195,7 +198,7 @@ meeting_kinds = st.multiselect(
 shown = [m for m in meetings if m.kind in meeting_kinds]
 chosen = None
 if shown:
-    st.dataframe(
+    data_table(
         {
             "N°": [m.id for m in shown],
             "Date": [format_date(m.date) for m in shown],
@@ -203,9 +206,8 @@ if shown:
             "Intitulé": [m.title for m in shown],
             "Institutions présentes": [", ".join(m.institutions) for m in shown],
         },
-        hide_index=True,
-        width="stretch",
-        height=250,
+        file_stem="reunions",
+        key="instances-reunions",
     )
     remembered_choice("instances_meeting", [m.id for m in shown])
     chosen = st.selectbox(
@@ -216,7 +218,7 @@ if shown:
     )
     meeting = meeting_by_id[chosen]
     if meeting.notes:
-        st.write(meeting.notes)
+        show_text(meeting.notes)
     records = [a for a in everything if a.meeting_id == chosen]
     if records:
         actions_table(records, as_of)
@@ -263,7 +265,7 @@ with left, st.form("instances_new_meeting"):
                 context.engine, kind, date, title, present, notes, user=user, reference=reference
             )
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             clear([*NEW_MEETING, "ia_meeting", "instances_meeting"])
             st.session_state["ia_meeting__remembered"] = new_id
@@ -324,7 +326,7 @@ with right, st.form("instances_new_action"):
                 reference=reference,
             )
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             clear(NEW_ACTION)
             st.session_state[FLASH_KEY] = f"{ACTION_KIND_LABELS[action_kind]} enregistrée."
@@ -335,8 +337,8 @@ def _conflict_box(key: str, current_text: str) -> bool:
     """The conflict message and the current state, beside the user's kept input."""
     if key not in conflicts:
         return False
-    st.error(conflicts[key]["message"])
-    st.warning(f"État actuel : {current_text}")
+    st.error(escape_markdown(conflicts[key]["message"]))
+    st.warning(f"État actuel : {escape_markdown(current_text)}")
     return True
 
 
@@ -465,7 +467,7 @@ if everything:
             conflicts[ckey] = {"version": exc.current.version, "message": str(exc)}
             st.rerun()
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             clear([*k.values(), f"ea_confirm_{action_id}"])
             conflicts.pop(ckey, None)
@@ -482,8 +484,8 @@ if chosen is not None:
         "Compléter la réunion prévue" if planned else "Modifier ou supprimer la réunion choisie"
     )
     st.caption(
-        f"{meeting.label} : ajoutez les présents et le relevé, puis ses décisions et actions "
-        "dans « Nouvelle décision ou action »."
+        f"{escape_markdown(meeting.label)} : ajoutez les présents et le relevé, puis ses "
+        "décisions et actions dans « Nouvelle décision ou action »."
     )
     mkey = f"meeting-{chosen}"
     m = {f: f"em_{f}_{chosen}" for f in ("kind", "date", "title", "present", "notes")}
@@ -554,7 +556,7 @@ if chosen is not None:
             conflicts[mkey] = {"version": exc.current.version, "message": str(exc)}
             st.rerun()
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             clear([*m.values(), f"em_confirm_{chosen}"])
             conflicts.pop(mkey, None)

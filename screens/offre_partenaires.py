@@ -20,6 +20,7 @@ from ui.context import get_context
 from ui.indicators import indicator_cards
 from ui.metrics_cache import cached_call, metric_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
+from ui.tables import data_table
 from ui.thematic import breakdown_tabs
 
 LEVELS = {"utas": "UTAS", "epci": "EPCI"}
@@ -91,7 +92,7 @@ else:
 white = [c for c in communes if c.has_need and not c.covered]
 st.markdown(f"**Zones blanches : {format_int(len(white))} commune(s)**")
 if white:
-    st.dataframe(
+    data_table(
         {
             "Commune": [c.name for c in white],
             "UTAS": [c.utas or "—" for c in white],
@@ -103,8 +104,8 @@ if white:
                 for c in white
             ],
         },
-        hide_index=True,
-        width="stretch",
+        file_stem=f"zones-blanches-{category}",
+        key="offre-white",
     )
     st.caption(
         "Les effectifs inférieurs au seuil du secret statistique sont masqués ; le détail "
@@ -154,7 +155,7 @@ if picked:
         context, "metrics.coverage:services_for", scope, cell_category, level, picked[1]
     )
     if services:
-        st.dataframe(
+        data_table(
             {
                 "Service": [s.name for s in services],
                 "Structure": [s.structure or "—" for s in services],
@@ -168,8 +169,8 @@ if picked:
                 ],
                 "Fin": [format_date(s.end_date) if s.end_date else "—" for s in services],
             },
-            hide_index=True,
-            width="stretch",
+            file_stem=f"services-{category}",
+            key="offre-services",
         )
     else:
         st.warning(

@@ -20,6 +20,7 @@ from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.indicators import indicator_cards, label_of
 from ui.metrics_cache import current_version, metric_results, show_failures
+from ui.plain_text import plain_cells
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table, steps_table
 
@@ -73,14 +74,16 @@ cards[4].metric("Actions en retard", len(digest.actions_overdue))
 if digest.steps_moved:
     st.markdown("**Étapes qui ont changé de statut**")
     st.table(
-        {
-            "Id": [c.step_id for c in digest.steps_moved],
-            "Étape": [c.step for c in digest.steps_moved],
-            "Avant": [STATUS_LABELS[c.status_before] for c in digest.steps_moved],
-            "Maintenant": [STATUS_LABELS[c.status_after] for c in digest.steps_moved],
-            "Modifié le": [format_datetime(c.last_changed_at) for c in digest.steps_moved],
-            "Par": [c.last_changed_by for c in digest.steps_moved],
-        },
+        plain_cells(
+            {
+                "Id": [c.step_id for c in digest.steps_moved],
+                "Étape": [c.step for c in digest.steps_moved],
+                "Avant": [STATUS_LABELS[c.status_before] for c in digest.steps_moved],
+                "Maintenant": [STATUS_LABELS[c.status_after] for c in digest.steps_moved],
+                "Modifié le": [format_datetime(c.last_changed_at) for c in digest.steps_moved],
+                "Par": [c.last_changed_by for c in digest.steps_moved],
+            }
+        ),
         hide_index=True,
     )
 for title, items in (

@@ -8,6 +8,7 @@ from data_access.db import data_version
 from formatting import format_date, format_datetime, format_int, format_rate
 from metrics.quality import QualityCheck, QualityReport, quality_report
 from ui.context import get_context
+from ui.tables import data_table
 
 context = get_context()
 threshold = context.settings.secrecy_threshold
@@ -66,15 +67,15 @@ else:
             "Sources non mises à jour depuis plus de "
             f"{report.threshold_days} jours : {', '.join(f.label for f in stale)}."
         )
-    st.dataframe(
+    data_table(
         {
             "Source": [f.label for f in report.freshness],
             "Dernier import": [format_datetime(f.last_import) for f in report.freshness],
             "Ancienneté (jours)": [format_int(f.days) for f in report.freshness],
             "État": ["à mettre à jour" if f.stale else "à jour" for f in report.freshness],
         },
-        hide_index=True,
-        width="stretch",
+        file_stem="fraicheur-des-sources",
+        key="qualite-fraicheur",
     )
 
 st.header("Complétude des dates clés")
@@ -85,7 +86,7 @@ if not completeness:
 for source in sorted({c.source for c in completeness if c.source}):
     checks = [c for c in completeness if c.source == source]
     st.markdown(f"**{checks[0].source_label}**")
-    st.dataframe(_table(checks, _share), hide_index=True, width="stretch")
+    data_table(_table(checks, _share), file_stem=f"completude-{source}", key=f"qualite-{source}")
 _definitions(
     [c for c in completeness if c.source == (completeness[0].source if completeness else None)]
 )
@@ -93,7 +94,7 @@ _definitions(
 st.header("Incohérences")
 st.write("Nombre de personnes concernées par chaque anomalie.")
 inconsistencies = report.inconsistencies()
-st.dataframe(_table(inconsistencies, _count), hide_index=True, width="stretch")
+data_table(_table(inconsistencies, _count), file_stem="incoherences", key="qualite-incoherences")
 _definitions(inconsistencies)
 
 st.header("Ce que l'import a déduit")
@@ -108,5 +109,5 @@ st.write(
     "« Archivé le » ne change aucune sortie."
 )
 deductions = report.deductions()
-st.dataframe(_table(deductions, _count), hide_index=True, width="stretch")
+data_table(_table(deductions, _count), file_stem="deductions-import", key="qualite-deductions")
 _definitions(deductions)

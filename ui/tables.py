@@ -1,40 +1,65 @@
 """Tables of roadmap steps and governance actions, in French, for the pages.
 
 Static tables (``st.table``) wrap long step texts instead of cutting them, which matters when
-a committee reads them on a projector. Every table names the step id (DO-03…), since actions
-and discussions refer to steps by it; overdue actions are highlighted with their days late.
+a committee reads them on a projector; their cells are Markdown, so every text goes through
+``plain_cells`` (steps and actions are typed by people or imported). Every table names the step
+id (DO-03…), since actions and discussions refer to steps by it; overdue actions are
+highlighted with their days late.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from charts.csv_export import columns_csv
 from data_access.governance import ActionView
 from data_access.roadmap import StepView
 from formatting import format_date
+from ui.plain_text import plain_cells
 
 LATE_BACKGROUND = "background-color: #fee9e6"  # DSFR « error » light tint
-
-
 NO_WRAP = {"white-space": "nowrap"}
+
+
+def data_table(columns: Mapping[str, Sequence[Any]], *, file_stem: str, key: str) -> None:
+    """An interactive table, and its download through the project's formula-safe CSV.
+
+    Streamlit's own toolbar download is switched off (``client.disableDataExport`` in
+    ``.streamlit/config.toml`` and in ``app.py``): it writes cells as they are, so a comment or
+    an imported name reading « =HYPERLINK(…) » would run in the reader's spreadsheet. This
+    button writes the same table with such cells neutralised, in the CSV dialect Excel opens
+    in French."""
+    st.dataframe(dict(columns), hide_index=True, width="stretch")
+    st.download_button(
+        "Télécharger le tableau (CSV)",
+        data=columns_csv(columns),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key=f"table-csv-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def steps_table(steps: Sequence[StepView]) -> None:
     """Id, axis, step, due date, owners and status of roadmap steps."""
     frame = pd.DataFrame(
-        {
-            "Id": [s.step_id for s in steps],
-            "Axe": [s.axis for s in steps],
-            "Étape": [s.step for s in steps],
-            "Échéance": [s.due_label or format_date(s.due_date) for s in steps],
-            "Date": [format_date(s.due_date) for s in steps],
-            "Responsables": [", ".join(s.owners) for s in steps],
-            "Statut": [s.status_label for s in steps],
-        }
+        plain_cells(
+            {
+                "Id": [s.step_id for s in steps],
+                "Axe": [s.axis for s in steps],
+                "Étape": [s.step for s in steps],
+                "Échéance": [s.due_label or format_date(s.due_date) for s in steps],
+                "Date": [format_date(s.due_date) for s in steps],
+                "Responsables": [", ".join(s.owners) for s in steps],
+                "Statut": [s.status_label for s in steps],
+            }
+        )
     )
     st.table(frame.style.set_properties(subset=["Id"], **NO_WRAP), hide_index=True)
 
@@ -48,18 +73,17 @@ def late_text(action: ActionView, as_of: dt.date) -> str:
 def actions_table(actions: Sequence[ActionView], as_of: dt.date | None = None) -> None:
     """Decisions and actions with number, owner, due date, status, linked step and meeting;
     with ``as_of``, overdue ones are highlighted and say how many days late they are."""
-    frame = pd.DataFrame(
-        {
-            "N°": [a.id for a in actions],
-            "Type": ["Décision" if a.kind == "decision" else "Action" for a in actions],
-            "Libellé": [a.text for a in actions],
-            "Responsable": [a.owner_label for a in actions],
-            "Échéance": [format_date(a.due_date) for a in actions],
-            "Statut": [a.status_label for a in actions],
-            "Étape": [a.step_id or "—" for a in actions],
-            "Instance du": [format_date(a.meeting_date) for a in actions],
-        }
-    )
+    columns: dict[str, list[Any]] = {
+        "N°": [a.id for a in actions],
+        "Type": ["Décision" if a.kind == "decision" else "Action" for a in actions],
+        "Libellé": [a.text for a in actions],
+        "Responsable": [a.owner_label for a in actions],
+        "Échéance": [format_date(a.due_date) for a in actions],
+        "Statut": [a.status_label for a in actions],
+        "Étape": [a.step_id or "—" for a in actions],
+        "Instance du": [format_date(a.meeting_date) for a in actions],
+    }
+    frame = pd.DataFrame(plain_cells(columns))
     if as_of is None:
         st.table(frame.style.set_properties(subset=["Étape"], **NO_WRAP), hide_index=True)
         return

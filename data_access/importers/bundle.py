@@ -45,6 +45,7 @@ from data_access.importers.bulk import key_in, lookup_chunk
 from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
+    ReadLimits,
     UnreadableFileError,
     choice_parser,
     parse_bool,
@@ -229,9 +230,7 @@ def known_commune(ctx: BundleContext) -> Callable[[str], str]:
     def parse(value: str) -> str:
         code = commune_code(value)
         if code not in communes:
-            raise CellError(
-                f"commune « {code} » inconnue : code INSEE absent des communes du département"
-            )
+            raise CellError("commune inconnue : code INSEE absent des communes du département")
         return code
 
     return parse
@@ -253,7 +252,7 @@ def _check_beneficiaries(ctx: BundleContext, rows: list[ParsedRow]) -> list[Pars
         if v["exit_date"] is not None and v["exit_date"] < v["entry_date"]:
             problems.append(("exit_date", "date de sortie antérieure à la date d'entrée"))
         if v["birth_year"] is not None and not 1900 <= v["birth_year"] <= 2100:
-            problems.append(("birth_year", f"année de naissance impossible : {v['birth_year']}"))
+            problems.append(("birth_year", "année de naissance impossible (1900 à 2100)"))
         for column, message in problems:
             ctx.reject(file_name, row, column, message)
         if problems:
@@ -372,7 +371,7 @@ def _need_category(value: str) -> str:
     category = need_category(value)
     if category is None:
         raise CellError(
-            f"catégorie « {value.strip()} » inconnue : catégorie data·inclusion attendue "
+            "catégorie inconnue : catégorie data·inclusion attendue "
             "(ex. mobilite, famille, sante, logement-hebergement) ou thème Carnet de Bord "
             "(ex. contraintes_familiales, logement)"
         )
@@ -558,7 +557,8 @@ class BundleImporter(Importer):
         path = Path(directory)
         if not path.is_dir():
             raise BundleError(f"Dossier introuvable : {path}.")
-        files = {p.name: read_file_bytes(p) for p in sorted(path.iterdir()) if p.is_file()}
+        limits = ReadLimits.from_settings(settings)
+        files = {p.name: read_file_bytes(p, limits) for p in sorted(path.iterdir()) if p.is_file()}
         importer = cls(files, path.name or str(path), settings)
         if not importer.files:
             expected = ", ".join(kind.file_name for kind in file_kinds())
@@ -570,12 +570,14 @@ class BundleImporter(Importer):
         report.notes.extend(f"fichier ignoré (non reconnu) : {name}" for name in self.ignored)
         context = BundleContext(conn, self.settings, report)
         self._kept = []
+        limits = ReadLimits.from_settings(self.settings)
         for kind, file_name, data in self.files:
             try:
-                table = read_table(data, file_name)
+                table = read_table(data, file_name, limits)
             except UnreadableFileError as exc:
                 report.file(file_name)
-                report.errors.append(RowError(file_name, None, None, str(exc)))
+                reason = str(exc).removeprefix(f"{file_name} : ")
+                report.errors.append(RowError(file_name, None, None, reason))
                 continue
             columns = kind.columns if kind.columns_for is None else kind.columns_for(context)
             parsed = parse_table(table, columns, report)

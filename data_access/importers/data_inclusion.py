@@ -41,9 +41,11 @@ from data_access.importers.base import (
     sha256_hex,
 )
 from data_access.importers.bundle import BundleContext, FileKind, register
+from data_access.importers.json_reading import TooManyItemsError, load_bounded
 from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
+    ReadLimits,
     UnreadableFileError,
     normalise_header,
     parse_date,
@@ -198,15 +200,30 @@ def _kind_of(record: Mapping[str, Any]) -> str:
     return "service" if "structure_id" in record else "structure"
 
 
-def read_json_records(file_name: str, text: str) -> list[RawRecord]:
+def read_json_records(
+    file_name: str, text: str, limits: ReadLimits | None = None
+) -> list[RawRecord]:
     """Records of a JSON export: a list, ``{"structures": […], "services": […]}`` or the
     paginated API shape ``{"items": […]}``."""
+    limits = limits or ReadLimits.current()
     try:
-        payload = json.loads(text)
+        payload = load_bounded(text, limits.max_rows)
+    except TooManyItemsError:
+        raise DataInclusionFileError(
+            f"{file_name} : fichier refusé, {limits.too_many_rows()}."
+        ) from None
     except json.JSONDecodeError as exc:
         raise DataInclusionFileError(
             f"{file_name} : JSON invalide (ligne {exc.lineno}, colonne {exc.colno})."
         ) from None
+    # The C decoder stops at the interpreter's recursion limit (about 1 000 levels, reached
+    # in microseconds): an export of structures and services nests 3 or 4 levels.
+    except RecursionError:
+        raise DataInclusionFileError(
+            f"{file_name} : JSON refusé, objets imbriqués trop profondément."
+        ) from None
+    except ValueError:  # a number of more than 4 300 digits, among others
+        raise DataInclusionFileError(f"{file_name} : JSON invalide (valeur illisible).") from None
     groups: list[tuple[str | None, list]] = []
     if isinstance(payload, list):
         groups.append((None, payload))
@@ -220,6 +237,10 @@ def read_json_records(file_name: str, text: str) -> list[RawRecord]:
         else:
             groups.append((None, items))
     else:
+        raise DataInclusionFileError(
+            f"{file_name} : une liste de structures ou de services data·inclusion est attendue."
+        )
+    if not all(isinstance(items, list) for _, items in groups):
         raise DataInclusionFileError(
             f"{file_name} : une liste de structures ou de services data·inclusion est attendue."
         )
@@ -252,9 +273,11 @@ def _unwrap_search_results(items: list) -> list[tuple[str | None, list]]:
     return [("structure", list(structures.values())), ("service", services)]
 
 
-def read_csv_records(data: bytes, file_name: str) -> list[RawRecord]:
+def read_csv_records(
+    data: bytes, file_name: str, limits: ReadLimits | None = None
+) -> list[RawRecord]:
     """Records of a CSV (or .xlsx) export; ``structure_id`` among the columns = services."""
-    table = read_table(data, file_name)
+    table = read_table(data, file_name, limits)
     headers = [normalise_header(h) for h in table.headers]
     if "id" not in headers:
         raise DataInclusionFileError(
@@ -268,9 +291,12 @@ def read_csv_records(data: bytes, file_name: str) -> list[RawRecord]:
     return records
 
 
-def read_records(file_name: str, data: bytes) -> list[RawRecord]:
+def read_records(file_name: str, data: bytes, limits: ReadLimits | None = None) -> list[RawRecord]:
     """Records of one export file, JSON or CSV/xlsx, decided by content then by name."""
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    limits = limits or ReadLimits.current()
+    if len(data) > limits.max_file_bytes:
+        raise DataInclusionFileError(f"{file_name} : fichier refusé ({limits.too_big()}).")
+    stripped = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if file_name.lower().endswith(".json") or stripped[:1] in (b"[", b"{"):
         try:
             text = data.decode("utf-8-sig")
@@ -278,8 +304,8 @@ def read_records(file_name: str, data: bytes) -> list[RawRecord]:
             raise DataInclusionFileError(
                 f"{file_name} : un fichier JSON doit être encodé en UTF-8."
             ) from None
-        return read_json_records(file_name, text)
-    return read_csv_records(data, file_name)
+        return read_json_records(file_name, text, limits)
+    return read_csv_records(data, file_name, limits)
 
 
 def where(file_name: str, record: RawRecord) -> tuple[str, int | None]:
@@ -322,10 +348,10 @@ def split_list(value: Any) -> list[str] | None:
     if text.startswith("["):
         try:
             parsed = json.loads(text)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             try:
                 parsed = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
+            except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
                 parsed = None
         if isinstance(parsed, list):
             return [str(v) for v in parsed]
@@ -359,7 +385,6 @@ def _french_message(error: Mapping[str, Any]) -> str:
     """A pydantic error of the data·inclusion models as a French sentence."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
-    value = error.get("input")
     if kind == "missing":
         return "valeur obligatoire manquante"
     if kind == "string_too_short":
@@ -369,25 +394,24 @@ def _french_message(error: Mapping[str, Any]) -> str:
     if kind == "too_short":
         return "liste vide"
     if kind == "string_pattern_mismatch":
-        return f"format invalide « {value} »"
+        return "format invalide"
     if kind == "enum":
-        return f"valeur inconnue « {value} »"
+        return "valeur inconnue"
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f"date invalide « {value} » (format AAAA-MM-JJ attendu)"
+        return "date invalide (format AAAA-MM-JJ attendu)"
     if kind.startswith("url"):
-        return f"adresse web invalide « {value} »"
+        return "adresse web invalide"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "int_from_float"):
-        return f"nombre attendu, « {value} » lu"
+        return "nombre attendu"
     if kind in ("greater_than_equal", "greater_than"):
-        return f"valeur trop petite « {value} »"
+        return "valeur trop petite"
     if kind == "value_error":
-        message = str(error.get("msg", ""))
-        if "email" in message:
-            return f"adresse électronique invalide « {value} »"
-        return message.removeprefix("Value error, ")
+        if "email" in str(error.get("msg", "")):
+            return "adresse électronique invalide"
+        return "valeur invalide"
     if kind in ("string_type", "list_type", "set_type"):
-        return f"type de valeur inattendu « {value} »"
-    return f"valeur invalide « {value} »"
+        return "type de valeur inattendu"
+    return "valeur invalide"
 
 
 def french_errors(exc: pydantic.ValidationError) -> list[tuple[str, str]]:
@@ -401,9 +425,9 @@ def french_errors(exc: pydantic.ValidationError) -> list[tuple[str, str]]:
         if key in messages:
             continue
         if name == "zone_eligibilite" and index is not None:
-            messages[key] = (name, f"code de zone invalide « {error.get('input')} »")
+            messages[key] = (name, "code de zone invalide")
         elif name == "thematiques" and error["type"] == "enum":
-            messages[key] = (name, f"thématique inconnue « {error.get('input')} »")
+            messages[key] = (name, "thématique inconnue")
         else:
             messages[key] = (name, _french_message(error))
     return list(messages.values())
@@ -458,7 +482,7 @@ class SkippedService:
     def describe(self) -> str:
         """One French line naming the service and its zone."""
         zone = ", ".join(self.zones) if self.zones else "aucune zone d'éligibilité"
-        return f"{self.label} : service « {self.service_id} » hors du département (zone : {zone})"
+        return f"{self.label} : service hors du département (zone : {zone})"
 
 
 @dataclass
@@ -520,8 +544,6 @@ def sort_records(
             result = _validate(record.kind, record.data)
             if isinstance(result, list):
                 label, line = where(file_name, record)
-                if record.data.get("id") and line is None:
-                    label = f"{label} (« {record.data['id']} »)"
                 batch.errors += [
                     RowError(label, line, name or None, message) for name, message in result
                 ]
@@ -726,7 +748,7 @@ class DataInclusionImporter(Importer):
         files: dict[str, bytes] = {}
         for item in paths:
             path = Path(item)
-            files[path.name] = read_file_bytes(path)
+            files[path.name] = read_file_bytes(path, ReadLimits.from_settings(settings))
         if not files:
             raise DataInclusionFileError("Aucun fichier data·inclusion indiqué.")
         return cls(files, settings)
@@ -734,11 +756,12 @@ class DataInclusionImporter(Importer):
     def validate(self, conn: Connection) -> ValidationReport:
         report = ValidationReport(self.source, self.name, self.hash)
         area = load_area(conn, self.settings.departement_code)
+        limits = ReadLimits.from_settings(self.settings)
         readable: list[tuple[str, list[RawRecord]]] = []
         for file_name, data in self.files.items():
             file_report = report.file(file_name)
             try:
-                records = read_records(file_name, data)
+                records = read_records(file_name, data, limits)
             except (DataInclusionFileError, UnreadableFileError) as exc:
                 report.errors.append(RowError(file_name, None, None, str(exc).split(" : ", 1)[-1]))
                 continue
@@ -840,7 +863,7 @@ def parse_thematiques(value: str) -> tuple[str, ...]:
     items = tuple(dict.fromkeys(t.casefold() for t in _pipe_list(value)))
     unknown = [t for t in items if t not in _THEMATIQUES and t not in _CATEGORIES]
     if unknown:
-        raise CellError(f"thématique inconnue « {unknown[0]} » (liste data·inclusion)")
+        raise CellError("thématique inconnue (liste data·inclusion)")
     if not items:
         raise CellError("au moins une thématique attendue")
     return items
@@ -854,7 +877,7 @@ def parse_zones(value: str) -> tuple[tuple[str, str], ...]:
             _ZONE_CODE.validate_python(code)
         except pydantic.ValidationError:
             raise CellError(
-                f"code de zone invalide « {code} » : code commune, EPCI, département ou france"
+                "code de zone invalide : code commune, EPCI, département ou france"
             ) from None
     zones = zones_of(codes)
     if not zones:
@@ -867,10 +890,7 @@ def parse_modes(value: str) -> tuple[str, ...]:
     modes = tuple(sorted({m.casefold() for m in _pipe_list(value)}))
     unknown = [m for m in modes if m not in _MODES]
     if unknown:
-        raise CellError(
-            f"mode d'accueil inconnu « {unknown[0]} » : valeurs possibles "
-            f"{', '.join(sorted(_MODES))}"
-        )
+        raise CellError(f"mode d'accueil inconnu : valeurs possibles {', '.join(sorted(_MODES))}")
     return modes
 
 

@@ -277,6 +277,8 @@ def preview(engine: Engine, importer: Importer) -> ValidationReport:
             return importer.validate(conn)
     except SQLAlchemyError as exc:
         raise DatabaseUnavailableError(describe_connection_error(engine, exc)) from None
+    except (RecursionError, MemoryError):
+        raise UnreadableImportError(UNREADABLE_MESSAGE) from None
 
 
 def refusal_message(report: ValidationReport) -> str:
@@ -300,6 +302,17 @@ def refusal_message(report: ValidationReport) -> str:
     return f"Import refusé : {' et '.join(parts)} ; rien n'a été écrit."
 
 
+UNREADABLE_MESSAGE = (
+    "Import refusé : un fichier est trop volumineux ou trop complexe pour être lu ; rien n'a "
+    "été écrit."
+)
+
+
+class UnreadableImportError(DataAccessError):
+    """The readers' own limits did not catch a hostile file, the interpreter's did (recursion,
+    memory): the last guard, so that a user reads French and nothing is written."""
+
+
 class ImportWriteError(DataAccessError):
     """The database refused the write (constraint, lock); the transaction was rolled back."""
 
@@ -320,6 +333,8 @@ def run_import(
     """
     try:
         return _validate_and_write(engine, importer, user, skip_invalid, now)
+    except (RecursionError, MemoryError):
+        raise UnreadableImportError(UNREADABLE_MESSAGE) from None
     except IntegrityError:
         raise ImportWriteError(
             "Import refusé par la base de données : une contrainte d'intégrité n'est pas "

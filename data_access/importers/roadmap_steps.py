@@ -19,29 +19,37 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from data_access.due_dates import parse_due_label
+from data_access.due_dates import ACCEPTED_EXAMPLES, parse_due_label
 from data_access.exceptions import DataAccessError
 from data_access.importers.base import Column, ParsedRow
 from data_access.importers.bundle import BundleContext, FileKind, register
 from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import CellError, parse_date
-from data_access.roadmap import owners_text, parse_owners, parse_status
-from data_access.schema import RoadmapStep, RoadmapStepHistory
+from data_access.roadmap import STATUS_LABELS, owners_text, parse_owners, parse_status
+from data_access.schema import PARTIES, RoadmapStep, RoadmapStepHistory
 
 FILE_NAME = "roadmap_steps.csv"
 CONTENT_COLUMNS = ("axis", "target", "step", "due_label", "due_date", "owners", "status")
 
 
-def _cell(parser):  # type: ignore[no-untyped-def]
-    """Turn a data-layer error into a cell error (its French message, without the field)."""
+def _cell(parser, message: str):  # type: ignore[no-untyped-def]
+    """Turn a data-layer error into a cell error with a fixed French ``message``: the data
+    layer's own messages quote what was typed, and an imported cell is never echoed."""
 
     def parse(value: str) -> Any:
         try:
             return parser(value)
-        except DataAccessError as exc:
-            raise CellError(str(exc).rstrip(".")) from None
+        except DataAccessError:
+            raise CellError(message) from None
 
     return parse
+
+
+UNKNOWN_OWNER = f"partenaire inconnu : attendu {', '.join(PARTIES)} (séparés par |)"
+UNKNOWN_STATUS = "statut inconnu : attendu " + ", ".join(
+    f"« {label} »" for label in STATUS_LABELS.values()
+)
+UNKNOWN_DUE = f"échéance non reconnue : formes acceptées {ACCEPTED_EXAMPLES}"
 
 
 COLUMNS = (
@@ -51,8 +59,13 @@ COLUMNS = (
     Column("step"),
     Column("due_label", required=False),
     Column("due_date", parse_date, required=False),
-    Column("owners", _cell(lambda v: owners_text(parse_owners(v))), required=False, default=""),
-    Column("status", _cell(parse_status), required=False, default="a_faire"),
+    Column(
+        "owners",
+        _cell(lambda v: owners_text(parse_owners(v)), UNKNOWN_OWNER),
+        required=False,
+        default="",
+    ),
+    Column("status", _cell(parse_status, UNKNOWN_STATUS), required=False, default="a_faire"),
     Column("done_date", parse_date, required=False),
 )
 
@@ -68,8 +81,8 @@ def _check(ctx: BundleContext, rows: list[ParsedRow]) -> list[ParsedRow]:
         if v["due_date"] is None and v["due_label"]:
             try:
                 v["due_date"] = parse_due_label(v["due_label"], ctx.settings.roadmap_reference_year)
-            except DataAccessError as exc:
-                ctx.reject(FILE_NAME, row, "due_label", str(exc).rstrip("."))
+            except DataAccessError:
+                ctx.reject(FILE_NAME, row, "due_label", UNKNOWN_DUE)
                 continue
         if v["done_date"] is not None and v["status"] != "fait":
             ctx.reject(

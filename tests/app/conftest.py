@@ -9,6 +9,7 @@ its database and clears the cached settings around the test.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,14 @@ from settings import get_settings
 from tests.conftest import Database, make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def visible(markdown: str) -> str:
+    """What a reader sees of a Markdown body written with ``escape_markdown``."""
+    return _ESCAPED.sub(r"\1", markdown).replace("  \n", "\n").replace("\u2060", "")
+
+
 DEMO_AS_OF = dt.date(2024, 6, 30)
 
 

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.schema import ImportRun, Person
 from settings import get_settings
+from tests.app.conftest import visible
 from tests.unit.bundle_data import VALID_BUNDLE
 from tests.unit.rdv_export import SECRET_VALUES, USER_HEADERS, realistic_users, to_csv, user_row
 
@@ -77,7 +78,7 @@ def test_upload_check_confirm_and_undo(page_db):
     assert _persons(page_db) == 0
     app.button(key="imports_confirm").click().run()
     assert not app.exception
-    assert app.success[0].value.startswith("Import n° 1 réussi (Export_beneficiaires.csv)")
+    assert visible(app.success[0].value).startswith("Import n° 1 réussi (Export_beneficiaires.csv)")
     assert _persons(page_db) == 6
     history = app.dataframe[-1].value
     assert list(history["Source"]) == ["RDV-Insertion"]
@@ -86,7 +87,7 @@ def test_upload_check_confirm_and_undo(page_db):
     assert not any(secret in text for secret in SECRET_VALUES)
     app.button(key="imports_undo").click().run()
     assert not app.exception
-    assert app.success[0].value.startswith("Import n° 1 annulé")
+    assert visible(app.success[0].value).startswith("Import n° 1 annulé")
     assert _persons(page_db) == 0
     assert list(app.dataframe[-1].value["Statut"]) == ["annulé"]
 
@@ -106,7 +107,7 @@ def test_rejected_rows_are_shown_and_block_confirmation(page_db):
     app.checkbox(key="imports_skip_invalid").check().run()
     assert not app.button(key="imports_confirm").disabled
     app.button(key="imports_confirm").click().run()
-    assert "avec des lignes rejetées" in app.success[0].value
+    assert "avec des lignes rejetées" in visible(app.success[0].value)
     assert _persons(page_db) == 6
 
 
@@ -209,6 +210,6 @@ def test_bundle_uploaded_as_a_zip(page_db):
     assert {m.label: m.value for m in app.metric}["Lignes rejetées"] == "0"
     app.button(key="imports_confirm").click().run()
     assert not app.exception
-    assert app.success[0].value.startswith("Import n° 1 réussi (lot.zip)")
+    assert visible(app.success[0].value).startswith("Import n° 1 réussi (lot.zip)")
     assert _persons(page_db) == 3
     assert list(app.dataframe[-1].value["Source"]) == ["Lot de fichiers"]

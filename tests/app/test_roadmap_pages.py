@@ -20,6 +20,7 @@ from data_access.governance import (
 from data_access.roadmap import read_step, set_step_status, step_history
 from data_access.roadmap_seed import load_seed_roadmap
 from settings import get_settings
+from tests.app.conftest import visible
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
@@ -87,7 +88,7 @@ def test_edit_records_history(page_db):
     assert (step.status, step.version) == ("fait", 2)
     (entry,) = step_history(page_db.engine, "DO-04")
     assert (entry.changed_by, entry.new_status, entry.comment) == ("Bruno", "fait", "Outil livré")
-    assert any("statut « fait » enregistré" in s.value for s in app.success)
+    assert any("statut « fait » enregistré" in visible(s.value) for s in app.success)
 
 
 def test_concurrent_edit_shows_the_conflict(page_db):
@@ -99,7 +100,7 @@ def test_concurrent_edit_shows_the_conflict(page_db):
     _by_label(app.selectbox, "Nouveau statut").select("fait")
     _by_label(app.button, "Enregistrer").click().run()
     assert not app.exception
-    errors = [e.value for e in app.error]
+    errors = [visible(e.value) for e in app.error]
     assert any(
         e.startswith("L'étape DO-05 a été modifiée par Agnès") and "« bloqué »" in e for e in errors
     )
@@ -170,7 +171,7 @@ def test_instances_error_keeps_what_was_typed(page_db):
     app.multiselect(key="im_present").select("ARS")
     app.text_area(key="im_notes").input("Relevé important")
     _by_label(app.button, "Enregistrer la réunion").click().run()
-    assert [e.value for e in app.error] == ["Le titre de la réunion est vide."]
+    assert [visible(e.value) for e in app.error] == ["Le titre de la réunion est vide."]
     assert app.text_area(key="im_notes").value == "Relevé important"
     assert app.multiselect(key="im_present").value == ["CD", "France Travail", "ARS"]
     assert len(list_meetings(page_db.engine)) == 1

@@ -144,7 +144,7 @@ B = "beneficiaries.csv"
 BAD_ROWS = [
     pytest.param(
         beneficiaries_with("CAF-0009,31/02/2024,23096,caf,oui,,,"),
-        RowError(B, 3, "entry_date", "date inexistante « 31/02/2024 »"),
+        RowError(B, 3, "entry_date", "date inexistante"),
         id="impossible-date",
     ),
     pytest.param(
@@ -153,7 +153,7 @@ BAD_ROWS = [
             B,
             3,
             "entry_date",
-            "date invalide « mars 2024 » : format attendu AAAA-MM-JJ ou JJ/MM/AAAA",
+            "date illisible : format attendu AAAA-MM-JJ ou JJ/MM/AAAA",
         ),
         id="date-format",
     ),
@@ -168,13 +168,13 @@ BAD_ROWS = [
             B,
             3,
             "commune_code",
-            "commune « 99999 » inconnue : code INSEE absent des communes du département",
+            "commune inconnue : code INSEE absent des communes du département",
         ),
         id="unknown-commune",
     ),
     pytest.param(
         beneficiaries_with("CAF-0009,2024-01-15,23096,cnaf,oui,,,"),
-        RowError(B, 3, "payer", "valeur « cnaf » non autorisée : valeurs possibles caf, msa"),
+        RowError(B, 3, "payer", "valeur non autorisée : valeurs possibles caf, msa"),
         id="payer",
     ),
     pytest.param(
@@ -183,7 +183,7 @@ BAD_ROWS = [
             B,
             3,
             "subject_to_obligations",
-            "valeur « peut-être » non reconnue : oui/non, true/false ou 1/0 attendu",
+            "valeur non reconnue : oui/non, true/false ou 1/0 attendu",
         ),
         id="boolean",
     ),
@@ -194,12 +194,12 @@ BAD_ROWS = [
     ),
     pytest.param(
         beneficiaries_with("CAF-0009,2024-01-15,23096,caf,oui,,1850,"),
-        RowError(B, 3, "birth_year", "année de naissance impossible : 1850"),
+        RowError(B, 3, "birth_year", "année de naissance impossible (1900 à 2100)"),
         id="birth-year",
     ),
     pytest.param(
         beneficiaries_with("CAF-0009,2024-01-15,23096,caf,oui,,,X"),
-        RowError(B, 3, "sex", "valeur « X » non autorisée : valeurs possibles F, M"),
+        RowError(B, 3, "sex", "valeur non autorisée : valeurs possibles F, M"),
         id="sex",
     ),
     pytest.param(
@@ -234,7 +234,7 @@ BAD_ROWS = [
             "invitations.csv",
             2,
             "channel",
-            f"valeur « fax » non autorisée : valeurs possibles {', '.join(CHANNELS)}",
+            f"valeur non autorisée : valeurs possibles {', '.join(CHANNELS)}",
         ),
         id="channel",
     ),
@@ -248,8 +248,7 @@ BAD_ROWS = [
             "appointments.csv",
             2,
             "status",
-            "valeur « absent » non autorisée : valeurs possibles unknown, seen, excused, "
-            "revoked, noshow",
+            "valeur non autorisée : valeurs possibles unknown, seen, excused, revoked, noshow",
         ),
         id="appointment-status",
     ),
@@ -263,7 +262,7 @@ BAD_ROWS = [
             "orientations.csv",
             2,
             "orientation_type",
-            "valeur « professionnelle » non autorisée : valeurs possibles pro, socio_pro, social",
+            "valeur non autorisée : valeurs possibles pro, socio_pro, social",
         ),
         id="orientation-type",
     ),
@@ -271,7 +270,7 @@ BAD_ROWS = [
         with_event(
             "contracts.csv", "person_id,signed_date,contract_type", "CAF-0001,2024-02-30,cer"
         ),
-        RowError("contracts.csv", 2, "signed_date", "date inexistante « 2024-02-30 »"),
+        RowError("contracts.csv", 2, "signed_date", "date inexistante"),
         id="contract-date",
     ),
     pytest.param(
@@ -303,7 +302,7 @@ BAD_ROWS = [
             "needs.csv",
             2,
             "category",
-            "catégorie « garde » inconnue : catégorie data·inclusion attendue (ex. mobilite, "
+            "catégorie inconnue : catégorie data·inclusion attendue (ex. mobilite, "
             "famille, sante, logement-hebergement) ou thème Carnet de Bord "
             "(ex. contraintes_familiales, logement)",
         ),
@@ -320,7 +319,7 @@ BAD_ROWS = [
             "company_actions.csv",
             2,
             "action",
-            "valeur « don » non autorisée : valeurs possibles engagement, immersion, "
+            "valeur non autorisée : valeurs possibles engagement, immersion, "
             "job_offer, hire, mentoring",
         ),
         id="company-action",
@@ -348,7 +347,7 @@ def test_unreadable_file_is_an_error_of_that_file(db):
             "invitations.csv",
             None,
             None,
-            "invitations.csv : fichier binaire, un CSV (texte) ou un classeur .xlsx est attendu.",
+            "fichier binaire, un CSV (texte) ou un classeur .xlsx est attendu.",
         )
     ]
 
@@ -365,13 +364,13 @@ def test_every_error_is_collected_not_only_the_first(db):
         run_import(db.engine, importer(db, files))
     described = [e.describe() for e in error.value.errors]
     assert described == [
-        "beneficiaries.csv, ligne 2, champ entry_date : date invalide « mars » : format attendu "
+        "beneficiaries.csv, ligne 2, champ entry_date : date illisible : format attendu "
         "AAAA-MM-JJ ou JJ/MM/AAAA",
-        "beneficiaries.csv, ligne 2, champ commune_code : commune « 99999 » inconnue : code "
+        "beneficiaries.csv, ligne 2, champ commune_code : commune inconnue : code "
         "INSEE absent des communes du département",
-        "beneficiaries.csv, ligne 2, champ payer : valeur « cnaf » non autorisée : valeurs "
+        "beneficiaries.csv, ligne 2, champ payer : valeur non autorisée : valeurs "
         "possibles caf, msa",
-        "beneficiaries.csv, ligne 4, champ commune_code : commune « 99999 » inconnue : code "
+        "beneficiaries.csv, ligne 4, champ commune_code : commune inconnue : code "
         "INSEE absent des communes du département",
         # CAF-0009 was rejected, so its invitation points at an unknown person.
         f"invitations.csv, ligne 2, champ person_id : {UNKNOWN_PERSON}",
@@ -431,7 +430,7 @@ def test_skip_invalid_writes_valid_rows_and_records_rejections(db):
             "beneficiaries.csv",
             5,
             "commune_code",
-            "commune « 99999 » inconnue : code INSEE absent des communes du département",
+            "commune inconnue : code INSEE absent des communes du département",
         ),
         (run.id, "invitations.csv", 5, "person_id", UNKNOWN_PERSON),
     ]
@@ -569,7 +568,7 @@ def test_cli_refusal_lists_each_error_and_exits_1(db, run_cli, tmp_path: Path):
     assert out == ""
     assert err.splitlines() == [
         "Erreur : Import refusé : 1 erreur sur 1 ligne ; rien n'a été écrit.",
-        "beneficiaries.csv, ligne 5, champ commune_code : commune « 99999 » inconnue : code "
+        "beneficiaries.csv, ligne 5, champ commune_code : commune inconnue : code "
         "INSEE absent des communes du département",
     ]
     assert table_counts(db.engine) == before
@@ -582,7 +581,7 @@ def test_cli_refusal_lists_each_error_and_exits_1(db, run_cli, tmp_path: Path):
     )
     assert lines[-2:] == [
         "Lignes rejetées :",
-        "  beneficiaries.csv, ligne 5, champ commune_code : commune « 99999 » inconnue : code "
+        "  beneficiaries.csv, ligne 5, champ commune_code : commune inconnue : code "
         "INSEE absent des communes du département",
     ]
 

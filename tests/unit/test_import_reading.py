@@ -150,14 +150,14 @@ def test_parse_date_accepts_iso_and_french(text: str, expected: dt.date) -> None
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("31/02/2024", "date inexistante « 31/02/2024 »"),
-        ("2023-02-29", "date inexistante « 2023-02-29 »"),
+        ("31/02/2024", "date inexistante"),
+        ("2023-02-29", "date inexistante"),
         (
             "12 mars 2024",
-            "date invalide « 12 mars 2024 » : format attendu AAAA-MM-JJ ou JJ/MM/AAAA",
+            "date illisible : format attendu AAAA-MM-JJ ou JJ/MM/AAAA",
         ),
-        ("2024/03/12", "date invalide « 2024/03/12 » : format attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
-        ("12/03/24", "date invalide « 12/03/24 » : format attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
+        ("2024/03/12", "date illisible : format attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
+        ("12/03/24", "date illisible : format attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
     ],
 )
 def test_parse_date_errors(text: str, message: str) -> None:
@@ -187,9 +187,7 @@ def test_parse_bool(text: str, expected: bool) -> None:
 def test_parse_bool_error() -> None:
     with pytest.raises(CellError) as error:
         parse_bool("peut-être")
-    assert str(error.value) == (
-        "valeur « peut-être » non reconnue : oui/non, true/false ou 1/0 attendu"
-    )
+    assert str(error.value) == ("valeur non reconnue : oui/non, true/false ou 1/0 attendu")
 
 
 def test_parse_numbers() -> None:
@@ -202,9 +200,9 @@ def test_parse_numbers() -> None:
     assert parse_decimal("17.5") == 17.5
     assert parse_decimal("20") == 20.0
     for parser, text, message in [
-        (parse_int, "1,5", "nombre entier attendu, « 1,5 » reçu"),
-        (parse_int, "douze", "nombre entier attendu, « douze » reçu"),
-        (parse_decimal, "17h", "nombre attendu, « 17h » reçu"),
+        (parse_int, "1,5", "nombre entier attendu"),
+        (parse_int, "douze", "nombre entier attendu"),
+        (parse_decimal, "17h", "nombre attendu"),
     ]:
         with pytest.raises(CellError) as error:
             parser(text)
@@ -215,7 +213,7 @@ def test_parse_choice_is_case_insensitive_and_canonical() -> None:
     assert parse_choice("CAF", ("caf", "msa")) == "caf"
     with pytest.raises(CellError) as error:
         parse_choice("cnaf", ("caf", "msa"))
-    assert str(error.value) == "valeur « cnaf » non autorisée : valeurs possibles caf, msa"
+    assert str(error.value) == "valeur non autorisée : valeurs possibles caf, msa"
 
 
 @settings(max_examples=300, deadline=None)

@@ -96,10 +96,11 @@ def test_bad_lines_refuse_the_file_naming_line_and_field(db):
         )
     described = [e.describe() for e in info.value.errors]
     assert any(
-        d.startswith("roadmap_steps.csv, ligne 2, champ due_label : Échéance non reconnue")
+        d.startswith("roadmap_steps.csv, ligne 2, champ due_label : échéance non reconnue")
         for d in described
     )
-    assert any("ligne 3, champ owners : Partenaire inconnu « Mairie »" in d for d in described)
-    assert any("ligne 4, champ status : Statut inconnu « presque »" in d for d in described)
+    assert any("ligne 3, champ owners : partenaire inconnu" in d for d in described)
+    assert any("ligne 4, champ status : statut inconnu : attendu" in d for d in described)
     assert any("ligne 5, champ done_date : date de réalisation" in d for d in described)
+    assert not any(value in d for d in described for value in ("Bientôt", "Mairie", "presque"))
     assert list_steps(db.engine) == []
