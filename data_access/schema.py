@@ -48,7 +48,9 @@ APPOINTMENT_PURPOSES = ("orientation", "accompaniment", "other")
 APPOINTMENT_STATUSES = ("unknown", "seen", "excused", "revoked", "noshow")
 ORIENTATION_TYPES = ("pro", "socio_pro", "social")
 ORGANISMS = ("france_travail", "cd", "other")
-CONTRACT_TYPES = ("cer", "ppae", "pacea", "cej")
+# "engagement": the contrat d'engagement of the loi pour le plein emploi (from 1 January 2025);
+# cer, ppae, pacea and cej are the contracts that preceded it.
+CONTRACT_TYPES = ("cer", "ppae", "pacea", "cej", "engagement")
 COMPANY_ACTIONS = ("engagement", "immersion", "job_offer", "hire", "mentoring")
 ROADMAP_STATUSES = ("a_faire", "en_cours", "fait", "bloque", "abandonne")
 PARTIES = ("CD", "PE", "CAF", "MSA", "Beta.gouv", "État")
@@ -134,6 +136,12 @@ class Person(ImportRunRef, Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(1))
     source: Mapped[str] = mapped_column(String(30), default="bundle")
+    # Dates the legal delays start from (all optional; the metrics say which fallback they use):
+    # the RSA request (DREES measures from it), the département's receipt of the information
+    # on the opening of the right, and of its transfer into the département (CASF D. 262-65-2).
+    rsa_request_date: Mapped[dt.date | None] = mapped_column(Date)
+    right_info_date: Mapped[dt.date | None] = mapped_column(Date)
+    transfer_in_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Invitation(ImportRunRef, Base):
@@ -192,10 +200,12 @@ class Orientation(ImportRunRef, Base):
     decision_date: Mapped[dt.date] = mapped_column(Date)
     orientation_type: Mapped[str] = mapped_column(String(10))
     organism: Mapped[str | None] = mapped_column(String(16))
+    # The contract month runs from the notification of the decision (C. trav. D. 5411-14-1).
+    notification_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Contract(ImportRunRef, Base):
-    """A signed contract of engagement (CER, PPAE, PACEA, CEJ)."""
+    """A signed contract: contrat d'engagement, or one that preceded it (CER, PPAE, PACEA, CEJ)."""
 
     __tablename__ = "contracts"
     __table_args__ = (
@@ -207,7 +217,7 @@ class Contract(ImportRunRef, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     signed_date: Mapped[dt.date] = mapped_column(Date)
-    contract_type: Mapped[str] = mapped_column(String(6))
+    contract_type: Mapped[str] = mapped_column(String(12))
 
 
 class Accompaniment(ImportRunRef, Base):
