@@ -53,7 +53,7 @@ SOURCE_LABELS = {
     "data_inclusion": "data·inclusion",
     "demo": "Démonstration",
 }
-Category = Literal["completude", "incoherence"]
+Category = Literal["completude", "incoherence", "repli"]
 
 
 def source_label(source: str) -> str:
@@ -81,7 +81,8 @@ class QualityCheck:
     """One check with its French definition, its total and its breakdown by UTAS.
 
     For a completeness check ``count`` is the number of persons who HAVE the date; for an
-    inconsistency it is the number of persons concerned by the problem.
+    inconsistency, or a missing date replaced by another (``repli``), it is the number of
+    persons concerned.
     """
 
     id: str
@@ -122,6 +123,10 @@ class QualityReport:
 
     def inconsistencies(self) -> list[QualityCheck]:
         return [c for c in self.checks if c.category == "incoherence"]
+
+    def fallbacks(self) -> list[QualityCheck]:
+        """Dates the legal delays need that are missing, and the date used instead."""
+        return [c for c in self.checks if c.category == "repli"]
 
     def to_json(self) -> dict[str, Any]:
         """JSON shape of ``pilotage quality --json`` (dates in ISO form)."""
@@ -310,6 +315,35 @@ INCONSISTENCIES: tuple[CheckSpec, ...] = (
 )
 
 
+FALLBACKS: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        "sans_reception_information",
+        "repli",
+        "Réception de l'information d'ouverture du droit non datée",
+        "Personnes sans date de réception de l'information relative à l'ouverture du droit ni "
+        "au transfert du droit : leur délai légal d'orientation (six semaines) court de la date "
+        "d'entrée, utilisée à la place.",
+        lambda: and_(Person.right_info_date.is_(None), Person.transfer_in_date.is_(None)),
+    ),
+    CheckSpec(
+        "sans_demande_rsa",
+        "repli",
+        "Demande de RSA non datée",
+        "Personnes sans date de demande de RSA : aucune date ne la remplace, elles sont "
+        "écartées du délai moyen entre la demande et la première orientation (DREES).",
+        lambda: Person.rsa_request_date.is_(None),
+    ),
+    CheckSpec(
+        "orientation_sans_notification",
+        "repli",
+        "Notification de l'orientation non datée",
+        "Personnes ayant au moins une décision d'orientation sans date de notification : le "
+        "mois légal du contrat court alors de la date de la décision, utilisée à la place.",
+        lambda: _has(Orientation, Orientation.notification_date.is_(None)),
+    ),
+)
+
+
 # --- computation -------------------------------------------------------------------------
 
 
@@ -393,7 +427,7 @@ def _cells(
         pairs[(source, TOTAL)] = (sum(c for c, _ in line), sum(n for _, n in line))
     persons = {key: float(n) for key, (_, n) in pairs.items()}
     concerned = {
-        key: float(c if category == "incoherence" else n - c) for key, (c, n) in pairs.items()
+        key: float(n - c if category == "completude" else c) for key, (c, n) in pairs.items()
     }
     masked = {
         key: is_secret(persons[key], threshold) or is_secret(concerned[key], threshold)
@@ -493,8 +527,9 @@ def quality_report(
                     spec.id, spec.category, spec.label, spec.definition, source, total, cells
                 )
             )
-    grouped = _grouped_counts(engine, [spec.condition() for spec in INCONSISTENCIES], False)
-    for index, spec in enumerate(INCONSISTENCIES):
+    whole = (*INCONSISTENCIES, *FALLBACKS)
+    grouped = _grouped_counts(engine, [spec.condition() for spec in whole], False)
+    for index, spec in enumerate(whole):
         counts = {key: (values[index], persons) for key, (values, persons) in grouped.items()}
         total, cells = _cells(counts, [""], utas_names, spec.category, threshold)[""]
         checks.append(
@@ -534,5 +569,10 @@ def describe_report(report: QualityReport, threshold: int) -> list[str]:
         lines.append(f"  [{check.source_label}] {check.label} : {share(total)}{counts}")
     lines.append("Incohérences (personnes concernées) :")
     for check in report.inconsistencies():
+        lines.append(f"  {check.label} : {number(check.total.count)}")
+    lines.append(
+        "Dates des délais légaux manquantes (personnes concernées, date utilisée à la place) :"
+    )
+    for check in report.fallbacks():
         lines.append(f"  {check.label} : {number(check.total.count)}")
     return lines

@@ -94,3 +94,12 @@ st.write("Nombre de personnes concernées par chaque anomalie.")
 inconsistencies = report.inconsistencies()
 st.dataframe(_table(inconsistencies, _count), hide_index=True, width="stretch")
 _definitions(inconsistencies)
+
+st.subheader("Dates des délais légaux")
+st.write(
+    "Nombre de personnes à qui manque une date dont dépend un délai légal ou un chiffre "
+    "comparable à ceux de la DREES, et la date utilisée à la place."
+)
+fallbacks = report.fallbacks()
+st.dataframe(_table(fallbacks, _count), hide_index=True, width="stretch")
+_definitions(fallbacks)
