@@ -66,7 +66,7 @@ WITHIN_30 = IndicatorSpec(
         "Parmi les personnes dont la première décision d'orientation est datée dans la "
         "période, part estimée ayant signé un contrat d'engagement (CER, PPAE, PACEA, CEJ) "
         "dans les 30 jours qui suivent. Les personnes sans contrat à la date d'observation (ou "
-        "sorties avant) sont censurées (Kaplan–Meier). Délai cible du département, pas le "
+        "sorties avant) sont censurées (Kaplan–Meier). Délai suivi par le département, pas le "
         "délai légal (un mois calendaire depuis la notification : "
         "« contract_within_legal_delay_rate »)."
     ),
@@ -75,8 +75,6 @@ WITHIN_30 = IndicatorSpec(
         "non estimable tant qu'aucune personne n'a été suivie 30 jours"
     ),
     unit="ratio",
-    target=lambda s: 1.0,
-    target_source="Feuille de route",
     breakdowns=("cohort_month", "utas", "orientation_type"),
 )
 WITHIN_LEGAL = IndicatorSpec(

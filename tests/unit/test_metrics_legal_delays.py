@@ -162,3 +162,57 @@ def test_drees_figures(db):
     mean = results["orientation_mean_days_from_request"]
     assert mean.value == pytest.approx((118 + 109) / 2)
     assert mean.target == 79.0
+
+
+LEGAL_IDS = {"orientation_within_legal_delay_rate", "contract_within_legal_delay_rate"}
+
+
+def test_only_the_legal_indicators_say_legal_and_they_quote_their_article():
+    from metrics import catalog
+
+    for spec in catalog.indicators():
+        if "légal" in spec.label:
+            assert spec.id in LEGAL_IDS, spec.id
+    orientation_spec = catalog.spec_for("orientation_within_legal_delay_rate")
+    assert "D. 262-65-2" in orientation_spec.definition
+    assert "« En l'absence d'orientation" in orientation_spec.definition
+    contract_spec = catalog.spec_for("contract_within_legal_delay_rate")
+    assert "D. 5411-14-1" in contract_spec.definition
+    assert "notification de la décision" in contract_spec.definition
+    for kept in ("orientation_within_45d_rate", "contract_within_30d_rate"):
+        spec = catalog.spec_for(kept)
+        assert spec.target is None and "pas le" in spec.definition
+
+
+def test_drees_references_carry_their_year_in_the_cli(db, monkeypatch, capsys):
+    import json
+
+    from cli import cli
+
+    data = Dataset()
+    for i in range(12):
+        pid = data.person(f"2025-01-{i + 1:02d}", request="2024-12-15")
+        data.orientation(pid, f"2025-02-{i + 1:02d}")
+    data.save(db.engine)
+    monkeypatch.setattr("cli._settings", lambda: db.settings)
+    monkeypatch.setattr("cli._engine", lambda: db.engine)
+    args = ["metrics", "--from", "2025-01-01", "--to", "2025-01-31", "--as-of", "2025-06-30"]
+    with pytest.raises(SystemExit):
+        cli.main(args=[*args, "--json"], prog_name="pilotage")
+    metrics = json.loads(capsys.readouterr().out)["metrics"]
+    mean = metrics["orientation_mean_days_from_request"]
+    assert (mean["target"], mean["target_source"], mean["target_year"]) == (79, "DREES", 2023)
+    assert metrics["orientation_within_3_months_rate"]["target_year"] == 2021
+    assert metrics["stock_orientation_rate_lt6m"]["target_year"] == 2023
+    assert metrics["orientation_within_legal_delay_rate"]["target_source"] == (
+        "Décret n° 2024-1244"
+    )
+    with pytest.raises(SystemExit):
+        cli.main(args=args, prog_name="pilotage")
+    out = capsys.readouterr().out
+    # 15 December → 1…12 February: 48 to 59 days, mean 53,5.
+    assert (
+        "Délai moyen entre la demande de RSA et la première orientation (DREES) : 53,5 j "
+        "(cible 79 j (référence nationale DREES 2023)" in out
+    )
+    assert "délai légal" not in out.split("Part des entrants orientés sous 45 jours")[1][:20]
