@@ -86,13 +86,9 @@ WITHIN_LEGAL = IndicatorSpec(
         "(date de la décision quand la notification n'est pas datée : page « Qualité des "
         "données »). Une nouvelle décision avant l'échéance interrompt le délai : la décision "
         "précédente est écartée et la nouvelle ouvre son propre mois. Les décisions dont le mois "
-        "court encore à la date d'observation, ou dont la personne est sortie avant l'échéance "
-        "sans contrat, sont écartées, pas comptées en échec. "
-        + COUNTED_CONTRACTS_TEXT
-        + " "
-        + MONTH_RULE_TEXT
-        + " "
-        + CONTRACT_ARTICLE
+        "court encore à la date d'observation (même si le contrat est déjà signé), ou dont la "
+        "personne est sortie avant l'échéance sans contrat, sont écartées, pas comptées en "
+        "échec. " + COUNTED_CONTRACTS_TEXT + " " + MONTH_RULE_TEXT + " " + CONTRACT_ARTICLE
     ),
     formula=(
         "décisions suivies d'un contrat au plus tard à notification + 1 mois ÷ décisions dont "
@@ -250,9 +246,15 @@ def legal_contract_query(scope: Scope):
     )
     o = outcomes.c
     met = and_(o.contract_date.is_not(None), o.contract_date <= o.deadline)
-    counted = or_(
-        met,
-        and_(o.end_date >= o.deadline, or_(o.next_date.is_(None), o.next_date > o.deadline)),
+    # Only decisions whose month is over at the as-of date: counting a contract signed early
+    # in a month still running, while the misses of that month are not known yet, would
+    # flatter the latest months.
+    counted = and_(
+        o.deadline <= date_value(scope.as_of),
+        or_(
+            met,
+            and_(o.end_date >= o.deadline, or_(o.next_date.is_(None), o.next_date > o.deadline)),
+        ),
     )
     month = month_bucket(o.notified).label("month")
     met_flag = case((met, 1), else_=0).label("met")

@@ -3,10 +3,11 @@
 Why not Kaplan–Meier here: a delay in months has a different length in days for each person
 (31 January + one month is 28 February, 15 March + one month is 15 April), so no single day
 of a Kaplan–Meier curve answers it. Each person (or decision) is instead counted once its
-deadline is behind it: the event came by the deadline (in the numerator), or the deadline
-passed without it (in the denominator only). Those still inside their delay at the end of
-their observation (as-of date, exit, or a new decision that restarts the delay) are left
-out, not counted as failures: the same « mature cohort » reading DOMAIN.md allows.
+deadline is behind the as-of date: the event came by the deadline (in the numerator), or the
+deadline passed without it (in the denominator only). Counting early successes before the
+deadline would flatter the latest months, whose misses are not known yet. Those who left
+(exit, or a new decision that restarts the delay) before the deadline without the event are
+left out, not counted as failures: the « mature cohort » reading DOMAIN.md allows.
 
 The database returns one row per (month, UTAS, type, met, counted) with a number of persons:
 aggregates only, like every delay query.

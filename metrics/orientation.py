@@ -177,16 +177,16 @@ WITHIN_3_MONTHS = IndicatorSpec(
     id="orientation_within_3_months_rate",
     label="Part des entrants orientés en moins de trois mois (DREES)",
     definition=(
-        "Parmi les entrants de la période dont les trois mois suivant l'entrée sont écoulés "
-        "(ou déjà orientés), part ayant reçu une première décision d'orientation moins de "
+        "Parmi les entrants de la période dont les trois mois suivant l'entrée sont écoulés à "
+        "la date d'observation, part ayant reçu une première décision d'orientation moins de "
         "trois mois après leur entrée, comme dans les fichiers RI-insertion de la DREES (46 % "
         "au niveau national en 2021). Mois calendaires comptés de date à date (Code de "
         "procédure civile, art. 641) ; les entrants sortis ou observés moins de trois mois "
         "sans orientation sont écartés, pas comptés en échec."
     ),
     formula=(
-        "entrants orientés avant T0 + 3 mois ÷ entrants orientés avant T0 + 3 mois ou "
-        "observés jusqu'à T0 + 3 mois"
+        "entrants orientés avant T0 + 3 mois ÷ entrants dont T0 + 3 mois est passé, orientés "
+        "avant ou observés jusque-là"
     ),
     unit="ratio",
     target=lambda s: 0.46,
@@ -336,7 +336,10 @@ def _three_months_results(conn: Connection, context: MetricContext) -> MetricRes
     )
     deadline = add_months(P.c.entry_date, DREES_MONTHS)
     met = and_(first.c.event_date.is_not(None), first.c.event_date < deadline)
-    counted = or_(met, observation_end(scope.as_of) >= deadline)
+    # Only entrants whose three months are over at the as-of date (see metrics/deadlines.py).
+    counted = and_(
+        deadline <= date_value(scope.as_of), or_(met, observation_end(scope.as_of) >= deadline)
+    )
     month = month_bucket(P.c.entry_date).label("month")
     utas = utas_key().label("utas")
     met_flag = case((met, 1), else_=0).label("met")

@@ -1,10 +1,13 @@
 """« Méthodologie »: the catalogue of indicators, the secrecy rule, the thresholds, the legal
 delays with the articles they apply, and the DREES-comparable figures of the chosen scope."""
 
+import datetime as dt
+from dataclasses import replace
+
 import streamlit as st
 
 from charts.texts import value_text
-from formatting import format_days
+from formatting import format_date, format_days
 from metrics import catalog
 from metrics.contracts import CONTRACT_ARTICLE, COUNTED_CONTRACTS_TEXT, MONTH_RULE_TEXT
 from metrics.orientation import ORIENTATION_ARTICLE
@@ -96,8 +99,16 @@ st.markdown(
 )
 
 st.subheader("Chiffres comparables à ceux de la DREES")
-st.caption(scope_caption())
-computed = metric_results(context, scope, only=tuple(DREES_SOURCES))
+# The DREES publishes yearly cohorts of entrants: the last complete calendar year before the
+# as-of date, seen from that date; the stock is read at the as-of date.
+year = scope.as_of.year - 1
+drees_scope = replace(scope, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+st.caption(
+    f"Entrants de l'année {year} (dernière année civile complète), observés au "
+    f"{format_date(scope.as_of)} ; stock au {format_date(scope.as_of)}. Territoire et payeur : "
+    f"ceux du périmètre choisi ({scope_caption()})."
+)
+computed = metric_results(context, drees_scope, only=tuple(DREES_SOURCES))
 show_failures(computed)
 threshold = settings.secrecy_threshold
 drees_rows = []
@@ -108,7 +119,7 @@ for metric_id, source in DREES_SOURCES.items():
         {
             "Indicateur": spec.label,
             "Définition DREES": source,
-            "Département (périmètre choisi)": value_text(computed.get(metric_id), threshold),
+            "Département": value_text(computed.get(metric_id), threshold),
             "Référence nationale": format_unit(reference, spec.unit) if reference else "—",
             "Année": str(spec.reference_year) if spec.reference_year else "—",
         }

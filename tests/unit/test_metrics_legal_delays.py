@@ -216,3 +216,16 @@ def test_drees_references_carry_their_year_in_the_cli(db, monkeypatch, capsys):
         "(cible 79 j (référence nationale DREES 2023)" in out
     )
     assert "délai légal" not in out.split("Part des entrants orientés sous 45 jours")[1][:20]
+
+
+def test_a_month_still_running_is_not_counted_even_when_met(db):
+    data = Dataset()
+    for _ in range(2):
+        pid = data.person("2025-05-01")
+        data.orientation(pid, "2025-06-10", notified="2025-06-12")
+        data.contract(pid, "2025-06-20", "engagement")
+    data.save(db.engine)
+    running = compute(db, contracts, "2025-06-01", "2025-06-30", "2025-06-30")
+    assert running["contract_within_legal_delay_rate"].denominator == 0
+    over = compute(db, contracts, "2025-06-01", "2025-06-30", "2025-07-12")
+    assert over["contract_within_legal_delay_rate"].value == 1.0
