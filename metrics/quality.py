@@ -319,7 +319,7 @@ FALLBACKS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "sans_reception_information",
         "repli",
-        "Réception de l'information d'ouverture du droit non datée",
+        "Réception de l'information non datée → date d'entrée",
         "Personnes sans date de réception de l'information relative à l'ouverture du droit ni "
         "au transfert du droit : leur délai légal d'orientation (six semaines) court de la date "
         "d'entrée, utilisée à la place.",
@@ -328,7 +328,7 @@ FALLBACKS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "sans_demande_rsa",
         "repli",
-        "Demande de RSA non datée",
+        "Demande de RSA non datée → écartée (DREES)",
         "Personnes sans date de demande de RSA : aucune date ne la remplace, elles sont "
         "écartées du délai moyen entre la demande et la première orientation (DREES).",
         lambda: Person.rsa_request_date.is_(None),
@@ -336,7 +336,7 @@ FALLBACKS: tuple[CheckSpec, ...] = (
     CheckSpec(
         "orientation_sans_notification",
         "repli",
-        "Notification de l'orientation non datée",
+        "Notification non datée → date de décision",
         "Personnes ayant au moins une décision d'orientation sans date de notification : le "
         "mois légal du contrat court alors de la date de la décision, utilisée à la place.",
         lambda: _has(Orientation, Orientation.notification_date.is_(None)),

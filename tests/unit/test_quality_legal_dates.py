@@ -49,7 +49,7 @@ def test_missing_legal_dates_are_counted(report, check_id, count):
 
 def test_the_terminal_report_names_the_replacement(report):
     lines = describe_report(report, 11)
-    assert "  Notification de l'orientation non datée : 12" in lines
+    assert "  Notification non datée → date de décision : 12" in lines
     definitions = " ".join(c.definition for c in report.fallbacks())
     assert "date d'entrée, utilisée à la place" in definitions
     assert "date de la décision, utilisée à la place" in definitions
