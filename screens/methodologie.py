@@ -14,7 +14,7 @@ from metrics.orientation import ORIENTATION_ARTICLE
 from ui.context import get_context
 from ui.indicators import format_unit
 from ui.metrics_cache import metric_results, show_failures
-from ui.scope_bar import scope_bar, scope_caption
+from ui.scope_bar import scope_bar
 
 UNIT_NAMES = {"ratio": "taux", "days": "jours", "count": "effectif"}
 
@@ -105,8 +105,8 @@ year = scope.as_of.year - 1
 drees_scope = replace(scope, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
 st.caption(
     f"Entrants de l'année {year} (dernière année civile complète), observés au "
-    f"{format_date(scope.as_of)} ; stock au {format_date(scope.as_of)}. Territoire et payeur : "
-    f"ceux du périmètre choisi ({scope_caption()})."
+    f"{format_date(scope.as_of)} ; stock au {format_date(scope.as_of)} ; territoire et payeur "
+    "du périmètre choisi (la période choisie ne s'applique pas à ce tableau)."
 )
 computed = metric_results(context, drees_scope, only=tuple(DREES_SOURCES))
 show_failures(computed)
