@@ -254,6 +254,7 @@ class PersonRecord:
     birth_year: int | None = None
     sex: str | None = None
     from_users: bool = True
+    right_info_date: dt.date | None = None  # « Date d'entrée flux »: receipt of the opening
     invitations: set[tuple[dt.date, str]] = field(default_factory=set)
     appointments: dict[tuple[dt.date, str], AppointmentFact] = field(default_factory=dict)
     orientations: dict[dt.date, tuple[str, str | None]] = field(default_factory=dict)
@@ -267,6 +268,8 @@ class PersonRecord:
         """
         self.entry_date = min(self.entry_date, other.entry_date)
         self.commune_code = self.commune_code or other.commune_code
+        received = [d for d in (self.right_info_date, other.right_info_date) if d]
+        self.right_info_date = min(received) if received else None
         if self.archived_everywhere and other.archived_everywhere:
             dates = [d for d in (self.exit_date, other.exit_date) if d]
             self.exit_date = max(dates) if dates else None
@@ -503,6 +506,7 @@ def _identity(
         birth_year=birth_year,
         sex=sex,
         from_users=from_users,
+        right_info_date=rights_opening,
     )
 
 
@@ -825,6 +829,7 @@ def _person_rows(persons: list[PersonRecord]) -> list[dict]:
             "birth_year": p.birth_year,
             "sex": p.sex,
             "source": SOURCE,
+            "right_info_date": p.right_info_date,
         }
         for p in persons
     ]
