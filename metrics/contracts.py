@@ -113,6 +113,7 @@ MEAN = IndicatorSpec(
     target_source="DREES",
     higher_is_better=False,
     breakdowns=("cohort_month", "utas", "orientation_type"),
+    reference_year=2018,
 )
 
 

@@ -152,13 +152,19 @@ def test_quality_page_lists_checks_and_stale_sources(page_db):
     assert "Date d'orientation" in list(completeness["Contrôle"])
     # Six persons only: every share is secret (threshold 11).
     assert set(completeness["Ensemble"]) == {"secret"}
-    inconsistencies = app.dataframe[-1].value
+    inconsistencies = app.dataframe[-2].value
     assert list(inconsistencies["Contrôle"]) == [
         "Événements antérieurs à l'entrée",
         "Orientation sans aucun rendez-vous",
         "Contrat avant l'orientation",
         "Doublons probables",
         "Personnes sans commune",
+    ]
+    legal_dates = app.dataframe[-1].value
+    assert list(legal_dates["Contrôle"]) == [
+        "Réception de l'information non datée → date d'entrée",
+        "Demande de RSA non datée → écartée (DREES)",
+        "Notification non datée → date de décision",
     ]
 
 

@@ -213,7 +213,7 @@ def test_drees_references_carry_their_year_in_the_cli(db, monkeypatch, capsys):
     # 15 December → 1…12 February: 48 to 59 days, mean 53,5.
     assert (
         "Délai moyen entre la demande de RSA et la première orientation (DREES) : 53,5 j "
-        "(cible 79 j (référence nationale DREES 2023)" in out
+        "(cible 79 j, référence nationale DREES 2023 ; cible atteinte)" in out
     )
     assert "délai légal" not in out.split("Part des entrants orientés sous 45 jours")[1][:20]
 
