@@ -29,7 +29,7 @@ DREES_SOURCES = {
     "stock_orientation_rate_6to12m": "Enquête OARSA : stock orienté, ancienneté 6 à 12 mois",
     "stock_orientation_rate_ge12m": "Enquête OARSA : stock orienté, ancienneté ≥ 1 an",
     "stock_orientation_rate": "Enquête OARSA : stock orienté, ensemble",
-    "contract_mean_days": "Délai moyen entre l'orientation et le contrat",
+    "contract_mean_days": "DREES : délai moyen entre l'orientation et le premier contrat",
 }
 
 context = get_context()
