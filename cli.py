@@ -691,6 +691,9 @@ def _metrics_table(report: dict, threshold: int) -> list[str]:
         fmt = formats.get(item["unit"], format_int)
         value = secret_label(threshold) if item["suppressed"] else fmt(item["value"])
         target = f"cible {fmt(item['target'])}" if item.get("target") is not None else ""
+        if target and item.get("target_source") == "DREES":
+            year = item.get("target_year")
+            target += ", référence nationale DREES" + (f" {year}" if year else "")
         status = statuses.get(item.get("status", ""), "")
         extra = " ; ".join(part for part in (target, status) if part)
         lines.append(f"{label_of(metric_id)} : {value}" + (f" ({extra})" if extra else ""))

@@ -28,7 +28,8 @@ _FIELD_LABELS_FR = {
     "departement_name": "nom du département",
     "secrecy_threshold": "seuil du secret statistique",
     "convocation_days": "délai cible de convocation (jours)",
-    "orientation_days": "délai légal d'orientation (jours)",
+    "orientation_days": "délai historique d'orientation (jours)",
+    "orientation_legal_days": "délai légal d'orientation (jours)",
     "orientation_short_days": "délai court d'orientation (jours)",
     "contract_days": "délai cible de contractualisation (jours)",
     "activity_hours_min": "heures d'activité hebdomadaires minimales",
@@ -86,7 +87,18 @@ class Settings(BaseSettings):
         default=15, ge=1, description="Délai cible entre l'entrée et la convocation (jours)."
     )
     orientation_days: int = Field(
-        default=45, ge=1, description="Délai légal entre l'entrée et l'orientation (jours)."
+        default=45,
+        ge=1,
+        description="Délai de 45 jours entre l'entrée et l'orientation, suivi depuis l'origine "
+        "du tableau de bord et gardé pour la continuité des séries (ce n'est pas le délai légal).",
+    )
+    orientation_legal_days: int = Field(
+        default=42,
+        ge=1,
+        description="Délai légal d'orientation (jours) : six semaines à compter de la réception "
+        "par les services du département de l'information relative à l'ouverture du droit au "
+        "RSA ou à son transfert dans le département (CASF art. D. 262-65-2, décret "
+        "n° 2024-1244 du 30 décembre 2024).",
     )
     orientation_short_days: int = Field(
         default=30, ge=1, description="Délai court d'orientation suivi en complément (jours)."

@@ -39,10 +39,10 @@ HEADLINE = (
     "convocation_within_15d_rate",
     "convocation_median_days",
     "no_show_rate",
-    "orientation_within_45d_rate",
+    "orientation_within_legal_delay_rate",
     "orientation_median_days",
     "stock_orientation_rate",
-    "contract_within_30d_rate",
+    "contract_within_legal_delay_rate",
     "activity_15h_rate",
     "caseload_median",
     "roadmap_done_rate",
@@ -53,15 +53,15 @@ HEADLINE = (
 )
 COMPARED_RATES = (
     "convocation_within_15d_rate",
-    "orientation_within_45d_rate",
-    "contract_within_30d_rate",
+    "orientation_within_legal_delay_rate",
+    "contract_within_legal_delay_rate",
     "activity_15h_rate",
     "no_show_rate",
 )
 LAUNCH_TRENDS = (
     "convocation_within_15d_rate",
-    "orientation_within_45d_rate",
-    "contract_within_30d_rate",
+    "orientation_within_legal_delay_rate",
+    "contract_within_legal_delay_rate",
 )
 COMPANY_IDS = ("companies_engaged", "immersions", "job_offers", "hires", "mentoring")
 ORIENTATION_TYPES = {
@@ -401,7 +401,10 @@ def committee_charts(data: CommitteeData) -> list[ChartDescription]:
         )
     for metric_id, title in (
         ("convocation_within_15d_rate", "Convocation sous 15 jours, par UTAS"),
-        ("orientation_within_45d_rate", "Orientation sous 45 jours, par UTAS"),
+        (
+            "orientation_within_legal_delay_rate",
+            "Orientation dans le délai légal (six semaines), par UTAS",
+        ),
     ):
         if metric_id in data.current:
             charts.append(

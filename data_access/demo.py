@@ -140,8 +140,10 @@ def generate_demo(
     territory = read_territory(engine, settings)
     persons = person_count(scale, as_of)
     factor = persons / creuse_person_count(day(as_of))
-    people_rng, offer_rng, company_rng = (
-        np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(3)
+    # A fourth stream for the dates of the legal delays: the first three, hence every other
+    # column, are those the same seed always gave.
+    people_rng, offer_rng, company_rng, legal_rng = (
+        np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(4)
     )
     people = generate_people(
         people_rng,
@@ -150,6 +152,7 @@ def generate_demo(
         territory.codes,
         territory.populations,
         settings.pseudonymisation_key,
+        legal_rng,
     )
     tables = [
         *people.tables,

@@ -54,7 +54,9 @@ UNKNOWN_ORIENTATION_TYPE = "non_renseigne"
 # How the date of an imported orientation was obtained (``Orientation.date_rule``).
 ORIENTATION_DATE_RULES = ("usagers", "rendez_vous")
 ORGANISMS = ("france_travail", "cd", "other")
-CONTRACT_TYPES = ("cer", "ppae", "pacea", "cej")
+# "engagement": the contrat d'engagement of the loi pour le plein emploi (from 1 January 2025);
+# cer, ppae, pacea and cej are the contracts that preceded it.
+CONTRACT_TYPES = ("cer", "ppae", "pacea", "cej", "engagement")
 COMPANY_ACTIONS = ("engagement", "immersion", "job_offer", "hire", "mentoring")
 ROADMAP_STATUSES = ("a_faire", "en_cours", "fait", "bloque", "abandonne")
 # Default institutions, in reference order (data_access/reference/institutions_creuse.csv).
@@ -154,6 +156,12 @@ class Person(ImportRunRef, Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(1))
     source: Mapped[str] = mapped_column(String(30), default="bundle")
+    # Dates the legal delays start from (all optional; the metrics say which fallback they use):
+    # the RSA request (DREES measures from it), the département's receipt of the information
+    # on the opening of the right, and of its transfer into the département (CASF D. 262-65-2).
+    rsa_request_date: Mapped[dt.date | None] = mapped_column(Date)
+    right_info_date: Mapped[dt.date | None] = mapped_column(Date)
+    transfer_in_date: Mapped[dt.date | None] = mapped_column(Date)
     # The source's own « oriented within 15 / 30 days » flags (RDV-Insertion writes them),
     # kept to compare with the dashboard's computation; NULL when absent or not computable.
     upstream_within_15: Mapped[bool | None] = mapped_column(Boolean)
@@ -242,10 +250,12 @@ class Orientation(ImportRunRef, Base):
     # a later mapping can be applied without re-importing.
     type_label: Mapped[str | None] = mapped_column(String(120))
     date_rule: Mapped[str | None] = mapped_column(String(11))
+    # The contract month runs from the notification of the decision (C. trav. D. 5411-14-1).
+    notification_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Contract(ImportRunRef, Base):
-    """A signed contract of engagement (CER, PPAE, PACEA, CEJ)."""
+    """A signed contract: contrat d'engagement, or one that preceded it (CER, PPAE, PACEA, CEJ)."""
 
     __tablename__ = "contracts"
     __table_args__ = (
@@ -257,7 +267,7 @@ class Contract(ImportRunRef, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     signed_date: Mapped[dt.date] = mapped_column(Date)
-    contract_type: Mapped[str] = mapped_column(String(6))
+    contract_type: Mapped[str] = mapped_column(String(12))
 
 
 class Accompaniment(ImportRunRef, Base):

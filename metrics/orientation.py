@@ -12,17 +12,22 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, case, exists, func, literal, select
+from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
 
 from data_access.schema import ORIENTATION_TYPES, UNKNOWN_ORIENTATION_TYPE
 from metrics.cohort import (
     ORIENTATIONS,
+    C,
     DelayCounts,
     P,
     check_territory,
+    cohort_conditions,
     cohort_last_day,
+    delay_counts,
     entry_delay_counts,
+    first_event,
     label_for,
+    observation_end,
     person_conditions,
     persons_with_utas,
     present_at,
@@ -32,11 +37,12 @@ from metrics.cohort import (
     ratio_row,
     utas_key,
 )
+from metrics.deadlines import deadline_cells, publish_deadline_share
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope
 from metrics.spec import Family, IndicatorSpec, MetricContext
-from metrics.sql import date_value, month_bucket
+from metrics.sql import add_months, date_value, month_bucket
 
 TYPE_LABELS = {
     "pro": "Professionnelle",
@@ -58,6 +64,17 @@ SENIORITY_LABELS = {
 }
 SIX_MONTHS_DAYS = 183
 ONE_YEAR_DAYS = 365
+DREES_MONTHS = 3  # « orientés en moins de trois mois » (DREES, fichiers RI-insertion)
+
+# The article the legal delay applies, quoted where the figure is explained.
+ORIENTATION_ARTICLE = (
+    "CASF art. D. 262-65-2 (décret n° 2024-1244 du 30 décembre 2024, en vigueur le 1er janvier "
+    "2025) : « En l'absence d'orientation du bénéficiaire du revenu de solidarité active, par "
+    "le président du conseil départemental, dans un délai de six semaines à compter de la "
+    "réception par ses services de l'information relative soit à l'ouverture du droit au "
+    "revenu de solidarité active, soit au transfert du droit au revenu de solidarité active "
+    "dans son département, l'opérateur France Travail procède à son orientation. »"
+)
 
 _KM_NOTE = (
     "Estimation Kaplan–Meier : les personnes pas encore orientées à la date d'observation (ou "
@@ -66,12 +83,35 @@ _KM_NOTE = (
 
 WITHIN_45 = IndicatorSpec(
     id="orientation_within_45d_rate",
-    label="Part des entrants orientés dans le délai légal (45 jours)",
+    label="Part des entrants orientés sous 45 jours",
     definition="Part estimée des entrants de la période orientés dans les 45 jours suivant "
-    "leur entrée. " + _KM_NOTE,
+    "leur entrée. Gardé pour la continuité des séries publiées depuis l'origine du tableau "
+    "de bord : ce n'est pas le délai légal (six semaines depuis la réception de "
+    "l'information, voir « orientation_within_legal_delay_rate »). " + _KM_NOTE,
     formula=(
         "1 − S(45), S estimée par Kaplan–Meier sur le délai T0 → première décision ; "
         "non estimable tant qu'aucune personne n'a été suivie 45 jours"
+    ),
+    unit="ratio",
+    breakdowns=("cohort_month", "utas"),
+)
+WITHIN_LEGAL = IndicatorSpec(
+    id="orientation_within_legal_delay_rate",
+    label="Part des bénéficiaires orientés dans le délai légal (six semaines)",
+    definition=(
+        "Part estimée des bénéficiaires dont le délai légal d'orientation a commencé dans la "
+        "période et qui ont reçu une décision d'orientation dans les six semaines (42 jours, "
+        "paramètre PILOTAGE_ORIENTATION_LEGAL_DAYS). Le délai court de la réception par le "
+        "département de l'information relative à l'ouverture du droit, ou à son transfert "
+        "dans le département : un transfert ouvre un nouveau délai, et seule une décision "
+        "prise après lui compte. Date inconnue : la date d'entrée la remplace (page « Qualité "
+        "des données »). " + ORIENTATION_ARTICLE + " " + _KM_NOTE
+    ),
+    formula=(
+        "1 − S(42), S estimée par Kaplan–Meier sur le délai entre la réception de "
+        "l'information (transfert, sinon ouverture du droit, sinon entrée) et la première "
+        "décision d'orientation qui la suit ; non estimable tant qu'aucune personne n'a été "
+        "suivie 42 jours"
     ),
     unit="ratio",
     target=lambda s: 1.0,
@@ -96,7 +136,7 @@ MEDIAN = IndicatorSpec(
     definition="Nombre de jours au bout duquel la moitié des entrants est orientée. " + _KM_NOTE,
     formula="plus petit t tel que S(t) ≤ 0,5",
     unit="days",
-    target=lambda s: float(s.orientation_days),
+    target=lambda s: float(s.orientation_legal_days),
     target_source="Décret n° 2024-1244",
     higher_is_better=False,
     breakdowns=("cohort_month", "utas"),
@@ -115,6 +155,47 @@ MEAN = IndicatorSpec(
     target_source="DREES",
     higher_is_better=False,
     breakdowns=("cohort_month", "utas"),
+    reference_year=2023,
+)
+MEAN_FROM_REQUEST = IndicatorSpec(
+    id="orientation_mean_days_from_request",
+    label="Délai moyen entre la demande de RSA et la première orientation (DREES)",
+    definition=(
+        "Moyenne du délai entre la date de la demande de RSA et la date de la première "
+        "décision d'orientation, parmi les entrants de la période dont la demande est datée et "
+        "qui sont orientés avant la fin de leur observation : la mesure de l'enquête OARSA de "
+        "la DREES (79 jours en moyenne nationale pour les entrants de 2023). Les entrants sans "
+        "date de demande sont écartés (leur nombre est sur la page « Qualité des données ») ; "
+        "ventilation par mois de la demande."
+    ),
+    formula="moyenne de (première décision − date de la demande) sur les entrants orientés",
+    unit="days",
+    target=lambda s: 79.0,
+    target_source="DREES",
+    higher_is_better=False,
+    breakdowns=("cohort_month", "utas"),
+    reference_year=2023,
+)
+WITHIN_3_MONTHS = IndicatorSpec(
+    id="orientation_within_3_months_rate",
+    label="Part des entrants orientés en moins de trois mois (DREES)",
+    definition=(
+        "Parmi les entrants de la période dont les trois mois suivant l'entrée sont écoulés à "
+        "la date d'observation, part ayant reçu une première décision d'orientation moins de "
+        "trois mois après leur entrée, comme dans les fichiers RI-insertion de la DREES (46 % "
+        "au niveau national en 2021). Mois calendaires comptés de date à date (Code de "
+        "procédure civile, art. 641) ; les entrants sortis ou observés moins de trois mois "
+        "sans orientation sont écartés, pas comptés en échec."
+    ),
+    formula=(
+        "entrants orientés avant T0 + 3 mois ÷ entrants dont T0 + 3 mois est passé, orientés "
+        "avant ou observés jusque-là"
+    ),
+    unit="ratio",
+    target=lambda s: 0.46,
+    target_source="DREES",
+    breakdowns=("cohort_month", "utas"),
+    reference_year=2021,
 )
 
 
@@ -153,6 +234,7 @@ def _stock_spec(suffix: str, band: str | None, target: float) -> IndicatorSpec:
         target=lambda s: target,
         target_source="DREES",
         breakdowns=("cohort_month", "utas") if band else ("cohort_month", "utas", "seniority"),
+        reference_year=2023,
     )
 
 
@@ -169,6 +251,111 @@ def orientation_counts(conn: Connection, scope: Scope) -> DelayCounts:
     return entry_delay_counts(
         conn, scope, ORIENTATIONS, ORIENTATIONS.c.person_id, ORIENTATIONS.c.decision_date
     )
+
+
+def legal_start():
+    """Per person, the day the legal orientation delay starts: the receipt of the information
+    on the transfer of the right into the département when there is one (a transfer starts
+    a new delay), else of the information on the opening of the right, else the entry date."""
+    transfer = P.c.transfer_in_date
+    opening = P.c.right_info_date
+    return case(
+        (and_(transfer.is_not(None), or_(opening.is_(None), transfer >= opening)), transfer),
+        else_=func.coalesce(opening, P.c.entry_date),
+    )
+
+
+def legal_orientation_counts(conn: Connection, scope: Scope) -> DelayCounts:
+    """Start of the legal delay (in the period) → first orientation decision on or after it.
+
+    The cohort is the persons whose delay started in the period, whether by an opening or a
+    transfer-in; a decision taken before the start (before a transfer) does not count.
+    """
+    start = legal_start()
+    end = observation_end(scope.as_of)
+    decided = and_(
+        ORIENTATIONS.c.person_id == P.c.id,
+        ORIENTATIONS.c.decision_date >= start,
+        ORIENTATIONS.c.decision_date <= end,
+    )
+    per_person = (
+        select(
+            start.label("anchor"),
+            func.min(ORIENTATIONS.c.decision_date).label("event_date"),
+            end.label("end_date"),
+            utas_key().label("utas"),
+        )
+        .select_from(persons_with_utas().outerjoin(ORIENTATIONS, decided))
+        .where(
+            *person_conditions(scope),
+            start >= date_value(scope.start),
+            start <= date_value(cohort_last_day(scope)),
+            end >= start,
+        )
+        .group_by(
+            P.c.id,
+            P.c.entry_date,
+            P.c.right_info_date,
+            P.c.transfer_in_date,
+            P.c.exit_date,
+            C.c.utas,
+        )
+        .subquery("legal_orientation_delays")
+    )
+    return delay_counts(
+        conn,
+        per_person,
+        [],
+        anchor=per_person.c.anchor,
+        event_date=per_person.c.event_date,
+        end=per_person.c.end_date,
+        utas=per_person.c.utas,
+    )
+
+
+def request_counts(conn: Connection, scope: Scope) -> DelayCounts:
+    """RSA request → first orientation decision (≥ T0), for entrants whose request is dated."""
+    cohort = [*cohort_conditions(scope), P.c.rsa_request_date.is_not(None)]
+    first = first_event(
+        ORIENTATIONS, ORIENTATIONS.c.person_id, ORIENTATIONS.c.decision_date, scope, cohort
+    )
+    source = persons_with_utas().outerjoin(first, first.c.person_id == P.c.id)
+    return delay_counts(
+        conn,
+        source,
+        cohort,
+        anchor=P.c.rsa_request_date,
+        event_date=first.c.event_date,
+        end=observation_end(scope.as_of),
+    )
+
+
+def _three_months_results(conn: Connection, context: MetricContext) -> MetricResult:
+    """Entrants whose three months are behind them: oriented before T0 + 3 months or not."""
+    scope = context.scope
+    cohort = cohort_conditions(scope)
+    first = first_event(
+        ORIENTATIONS, ORIENTATIONS.c.person_id, ORIENTATIONS.c.decision_date, scope, cohort
+    )
+    deadline = add_months(P.c.entry_date, DREES_MONTHS)
+    met = and_(first.c.event_date.is_not(None), first.c.event_date < deadline)
+    # Only entrants whose three months are over at the as-of date (see metrics/deadlines.py).
+    counted = and_(
+        deadline <= date_value(scope.as_of), or_(met, observation_end(scope.as_of) >= deadline)
+    )
+    month = month_bucket(P.c.entry_date).label("month")
+    utas = utas_key().label("utas")
+    met_flag = case((met, 1), else_=0).label("met")
+    counted_flag = case((counted, 1), else_=0).label("counted")
+    query = (
+        select(
+            month, utas, literal("").label("kind"), met_flag, counted_flag, func.count().label("n")
+        )
+        .select_from(persons_with_utas().outerjoin(first, first.c.person_id == P.c.id))
+        .where(*cohort)
+        .group_by(month, utas, met_flag, counted_flag)
+    )
+    return publish_deadline_share(WITHIN_3_MONTHS, context.settings, deadline_cells(conn, query))
 
 
 def _split(
@@ -304,13 +491,19 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     with context.engine.connect() as conn:
         check_territory(conn, context.scope.territory)
         counts = orientation_counts(conn, context.scope)
+        legal = legal_orientation_counts(conn, context.scope)
+        requested = request_counts(conn, context.scope)
+        three_months = _three_months_results(conn, context)
         shares = _share_results(conn, context)
         stock = _stock_results(conn, context)
     results = [
+        publish_within(WITHIN_LEGAL, settings, legal, settings.orientation_legal_days),
         publish_within(WITHIN_45, settings, counts, settings.orientation_days),
         publish_within(WITHIN_30, settings, counts, settings.orientation_short_days),
         publish_median(MEDIAN, settings, counts),
         publish_mean(MEAN, settings, counts),
+        publish_mean(MEAN_FROM_REQUEST, settings, requested),
+        three_months,
         *shares,
         *stock,
     ]
@@ -318,20 +511,25 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
 
 
 CURVES = {
+    WITHIN_LEGAL.id: legal_orientation_counts,
     WITHIN_45.id: orientation_counts,
     WITHIN_30.id: orientation_counts,
     MEDIAN.id: orientation_counts,
     MEAN.id: orientation_counts,
+    MEAN_FROM_REQUEST.id: request_counts,
 }
 
 FAMILY = Family(
     name="orientation",
     label="Orientation",
     indicators=(
+        WITHIN_LEGAL,
         WITHIN_45,
         WITHIN_30,
         MEDIAN,
         MEAN,
+        MEAN_FROM_REQUEST,
+        WITHIN_3_MONTHS,
         *SHARES.values(),
         STOCK,
         *STOCK_BANDS.values(),

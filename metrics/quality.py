@@ -56,9 +56,9 @@ SOURCE_LABELS = {
     "data_inclusion": "data·inclusion",
     "demo": "Démonstration",
 }
-Category = Literal["completude", "incoherence", "deduction"]
+Category = Literal["completude", "incoherence", "deduction", "repli"]
 # Categories whose count is the persons concerned (not the persons having the data).
-CONCERNED = ("incoherence", "deduction")
+CONCERNED = ("incoherence", "deduction", "repli")
 
 
 def source_label(source: str) -> str:
@@ -86,7 +86,8 @@ class QualityCheck:
     """One check with its French definition, its total and its breakdown by UTAS.
 
     For a completeness check ``count`` is the number of persons who HAVE the date; for an
-    inconsistency it is the number of persons concerned by the problem.
+    inconsistency, or a missing date replaced by another (``repli``), it is the number of
+    persons concerned.
     """
 
     id: str
@@ -130,6 +131,10 @@ class QualityReport:
 
     def deductions(self) -> list[QualityCheck]:
         return [c for c in self.checks if c.category == "deduction"]
+
+    def fallbacks(self) -> list[QualityCheck]:
+        """Dates the legal delays need that are missing, and the date used instead."""
+        return [c for c in self.checks if c.category == "repli"]
 
     def to_json(self) -> dict[str, Any]:
         """JSON shape of ``pilotage quality --json`` (dates in ISO form)."""
@@ -409,6 +414,35 @@ DEDUCTIONS: tuple[CheckSpec, ...] = (
 )
 
 
+FALLBACKS: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        "sans_reception_information",
+        "repli",
+        "Réception de l'information non datée → date d'entrée",
+        "Personnes sans date de réception de l'information relative à l'ouverture du droit ni "
+        "au transfert du droit : leur délai légal d'orientation (six semaines) court de la date "
+        "d'entrée, utilisée à la place.",
+        lambda: and_(Person.right_info_date.is_(None), Person.transfer_in_date.is_(None)),
+    ),
+    CheckSpec(
+        "sans_demande_rsa",
+        "repli",
+        "Demande de RSA non datée → écartée (DREES)",
+        "Personnes sans date de demande de RSA : aucune date ne la remplace, elles sont "
+        "écartées du délai moyen entre la demande et la première orientation (DREES).",
+        lambda: Person.rsa_request_date.is_(None),
+    ),
+    CheckSpec(
+        "orientation_sans_notification",
+        "repli",
+        "Notification non datée → date de décision",
+        "Personnes ayant au moins une décision d'orientation sans date de notification : le "
+        "mois légal du contrat court alors de la date de la décision, utilisée à la place.",
+        lambda: _has(Orientation, Orientation.notification_date.is_(None)),
+    ),
+)
+
+
 # --- computation -------------------------------------------------------------------------
 
 
@@ -590,7 +624,7 @@ def quality_report(
                     spec.id, spec.category, spec.label, spec.definition, source, total, cells
                 )
             )
-    for specs in (INCONSISTENCIES, DEDUCTIONS):
+    for specs in (INCONSISTENCIES, DEDUCTIONS, FALLBACKS):
         grouped = _grouped_counts(engine, [spec.condition() for spec in specs], False)
         for index, spec in enumerate(specs):
             counts = {key: (values[index], persons) for key, (values, persons) in grouped.items()}
@@ -637,5 +671,10 @@ def describe_report(report: QualityReport, threshold: int) -> list[str]:
         lines.append(f"  {check.label} : {number(check.total.count)}")
     lines.append("Déductions de l'import (personnes concernées) :")
     for check in report.deductions():
+        lines.append(f"  {check.label} : {number(check.total.count)}")
+    lines.append(
+        "Dates des délais légaux manquantes (personnes concernées, date utilisée à la place) :"
+    )
+    for check in report.fallbacks():
         lines.append(f"  {check.label} : {number(check.total.count)}")
     return lines

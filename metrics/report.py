@@ -40,9 +40,23 @@ def metrics_report(
     return {
         "scope": scope.to_dict(),
         "metrics": {
-            metric_id: result.to_json(with_breakdowns) for metric_id, result in results.items()
+            metric_id: {**result.to_json(with_breakdowns), **target_reference(metric_id)}
+            for metric_id, result in results.items()
         },
     }
+
+
+def target_reference(metric_id: str) -> dict[str, Any]:
+    """Where an indicator's target comes from: ``target_source`` (« DREES », « Décret
+    n° 2024-1244 »…) and, for a national figure, ``target_year`` (the year it describes),
+    so that a DREES reference is never read without its year. Empty without a target."""
+    try:
+        spec = catalog.spec_for(metric_id)
+    except MetricError:
+        return {}
+    if spec.target is None:
+        return {}
+    return {"target_source": spec.target_source, "target_year": spec.reference_year}
 
 
 def label_of(metric_id: str) -> str:

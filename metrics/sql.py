@@ -70,3 +70,37 @@ def _month_bucket_sqlite(element: month_bucket, compiler: Any, **kw: Any) -> str
 def date_value(value: dt.date) -> ColumnElement[dt.date]:
     """A date constant typed as DATE, so PostgreSQL compares and subtracts it as a date."""
     return literal(value, Date)
+
+
+class add_months(FunctionElement[dt.date]):  # lower case: reads like an SQL function
+    """``date`` plus ``months`` calendar months, « de date à date »: the same day of the month,
+    or the last day of the month when it has no such day (31 January + 1 month = 28 or 29
+    February), as article 641 of the Code de procédure civile counts a delay in months."""
+
+    type = Date()
+    name = "add_months"
+    inherit_cache = True
+
+    def __init__(self, date: Any, months: int) -> None:
+        self.months = int(months)
+        super().__init__(date)
+
+
+@compiles(add_months)
+def _add_months_default(element: add_months, compiler: Any, **kw: Any) -> str:
+    # PostgreSQL clamps to the month's last day by itself: '2025-01-31' + 1 month = 2025-02-28.
+    (date,) = list(element.clauses)
+    return f"CAST(({compiler.process(date, **kw)} + INTERVAL '{element.months} month') AS DATE)"
+
+
+@compiles(add_months, "sqlite")
+def _add_months_sqlite(element: add_months, compiler: Any, **kw: Any) -> str:
+    # SQLite rolls 31 January + 1 month over to 3 March; the last day of the target month
+    # (start of month + months + 1, minus a day) caps it. ISO texts compare as dates.
+    (date,) = list(element.clauses)
+    text = compiler.process(date, **kw)
+    months = element.months
+    return (
+        f"min(date({text}, '+{months} months'), "
+        f"date({text}, 'start of month', '+{months + 1} months', '-1 day'))"
+    )

@@ -9,6 +9,7 @@ from ui.scope_bar import scope_bar, scope_caption
 from ui.thematic import breakdown_tabs, curve_block
 
 KPIS = (
+    "contract_within_legal_delay_rate",
     "contract_within_30d_rate",
     "contract_mean_days",
     "contracts_signed",
@@ -16,6 +17,7 @@ KPIS = (
     "caseload_median",
 )
 BREAKDOWNS = (
+    "contract_within_legal_delay_rate",
     "contract_within_30d_rate",
     "contract_mean_days",
     "activity_15h_rate",
@@ -33,6 +35,12 @@ show_failures(computed)
 indicator_cards(KPIS, computed, threshold, previous=metric_results(context, scope.previous()))
 
 st.header("Délai entre l'orientation et le contrat")
+st.caption(
+    "Délai légal : un mois calendaire à compter de la notification de la décision "
+    "d'orientation, rouvert par une nouvelle décision (C. trav. art. D. 5411-14-1) ; contrats "
+    "comptés : le contrat d'engagement et, avant 2025, CER, PPAE, PACEA, CEJ. La courbe "
+    "ci-dessous suit tous les contrats en jours depuis la première orientation."
+)
 curve_block(
     context,
     scope,

@@ -1,16 +1,40 @@
-"""« Méthodologie »: the catalogue of indicators, the secrecy rule and the thresholds."""
+"""« Méthodologie »: the catalogue of indicators, the secrecy rule, the thresholds, the legal
+delays with the articles they apply, and the DREES-comparable figures of the chosen scope."""
+
+import datetime as dt
+from dataclasses import replace
 
 import streamlit as st
 
-from formatting import format_days
+from charts.texts import value_text
+from formatting import format_date, format_days
 from metrics import catalog
+from metrics.contracts import CONTRACT_ARTICLE, COUNTED_CONTRACTS_TEXT, MONTH_RULE_TEXT
+from metrics.orientation import ORIENTATION_ARTICLE
 from ui.context import get_context
 from ui.indicators import format_unit
+from ui.metrics_cache import metric_results, show_failures
+from ui.scope_bar import scope_bar
 
 UNIT_NAMES = {"ratio": "taux", "days": "jours", "count": "effectif"}
 
+# DREES-comparable indicators, with the survey or file their national reference comes from.
+DREES_SOURCES = {
+    "orientation_mean_days_from_request": "Enquête OARSA : délai entre la demande de RSA et la "
+    "première orientation",
+    "orientation_mean_days": "Même délai mesuré depuis l'entrée (demande souvent inconnue)",
+    "orientation_within_3_months_rate": "Fichiers RI-insertion : part orientée en moins de "
+    "trois mois",
+    "stock_orientation_rate_lt6m": "Enquête OARSA : stock orienté, ancienneté < 6 mois",
+    "stock_orientation_rate_6to12m": "Enquête OARSA : stock orienté, ancienneté 6 à 12 mois",
+    "stock_orientation_rate_ge12m": "Enquête OARSA : stock orienté, ancienneté ≥ 1 an",
+    "stock_orientation_rate": "Enquête OARSA : stock orienté, ensemble",
+    "contract_mean_days": "DREES : délai moyen entre l'orientation et le premier contrat",
+}
+
 context = get_context()
 settings = context.settings
+scope = scope_bar(context)
 
 st.title("Méthodologie")
 st.markdown(
@@ -32,19 +56,80 @@ st.table(
     {
         "Paramètre": [
             "Convocation après l'entrée",
-            "Orientation après l'entrée (délai légal)",
+            "Orientation : délai légal, depuis la réception de l'information",
+            "Orientation : délai de 45 jours depuis l'entrée (continuité des séries)",
             "Orientation (délai court)",
-            "Contrat après l'orientation",
+            "Contrat : délai légal, depuis la notification de l'orientation",
+            "Contrat : délai suivi par le département, depuis la première orientation",
             "Heures d'activité hebdomadaires visées",
         ],
         "Valeur": [
             format_days(settings.convocation_days),
+            format_days(settings.orientation_legal_days),
             format_days(settings.orientation_days),
             format_days(settings.orientation_short_days),
+            "1 mois calendaire",
             format_days(settings.contract_days),
             f"{settings.activity_hours_min:g} h",
         ],
     }
+)
+
+st.header("Délais légaux")
+st.markdown(
+    f"**Orientation : six semaines ({format_days(settings.orientation_legal_days)}).** "
+    f"{ORIENTATION_ARTICLE}"
+)
+st.markdown(
+    "Le délai court de la réception par le département de l'information d'ouverture du droit "
+    "ou, pour une personne arrivée d'un autre département, de l'information de transfert : un "
+    "transfert ouvre un nouveau délai et seule une décision prise après lui compte. Sans date "
+    "de réception, la date d'entrée la remplace ; la page « Qualité des données » dit pour "
+    "combien de personnes. Le délai de 45 jours depuis l'entrée, suivi depuis l'origine du "
+    "tableau de bord, reste publié pour la continuité des séries ; ce n'est pas le délai légal."
+)
+st.markdown(f"**Contrat : un mois calendaire.** {CONTRACT_ARTICLE}")
+st.markdown(
+    f"{COUNTED_CONTRACTS_TEXT} {MONTH_RULE_TEXT} Sans date de notification, la date de la "
+    "décision la remplace (page « Qualité des données »). Le délai de 30 jours depuis la "
+    "première orientation reste publié comme délai suivi par le département."
+)
+st.markdown(
+    "Les règles légales s'appliquent depuis le 1er janvier 2025 ; pour une période antérieure, "
+    "les parts « dans le délai légal » montrent ce qu'aurait donné la règle."
+)
+
+st.header("Chiffres comparables à ceux de la DREES")
+# The DREES publishes yearly cohorts of entrants: the last complete calendar year before the
+# as-of date, seen from that date; the stock is read at the as-of date.
+year = scope.as_of.year - 1
+drees_scope = replace(scope, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+st.caption(
+    f"Entrants de l'année {year} (dernière année civile complète), observés au "
+    f"{format_date(scope.as_of)} ; stock au {format_date(scope.as_of)} ; territoire et payeur "
+    "du périmètre choisi (la période choisie ne s'applique pas à ce tableau)."
+)
+computed = metric_results(context, drees_scope, only=tuple(DREES_SOURCES))
+show_failures(computed)
+threshold = settings.secrecy_threshold
+drees_rows = []
+for metric_id, source in DREES_SOURCES.items():
+    spec = catalog.spec_for(metric_id)
+    reference = spec.target_for(settings)
+    drees_rows.append(
+        {
+            "Indicateur": spec.label,
+            "Définition DREES": source,
+            "Département": value_text(computed.get(metric_id), threshold),
+            "Référence nationale": format_unit(reference, spec.unit) if reference else "—",
+            "Année": str(spec.reference_year) if spec.reference_year else "—",
+        }
+    )
+st.table(drees_rows, hide_index=True)
+st.caption(
+    "Stock : ancienneté du foyer dans le RSA à la date d'observation ; références nationales "
+    "à la fin de 2023. Les délais moyens ne comptent que les personnes orientées ; la part en "
+    "moins de trois mois ne compte que les entrants dont les trois mois sont écoulés."
 )
 
 families = catalog.families()
@@ -62,7 +147,8 @@ for family in families:
                 "Formule": spec.formula,
                 "Unité": UNIT_NAMES.get(spec.unit, spec.unit),
                 "Cible": (
-                    f"{format_unit(target, spec.unit)} ({spec.target_source})"
+                    f"{format_unit(target, spec.unit)} ({spec.target_source}"
+                    + (f", {spec.reference_year})" if spec.reference_year else ")")
                     if target is not None
                     else "—"
                 ),

@@ -9,10 +9,13 @@ from ui.scope_bar import scope_bar, scope_caption
 from ui.thematic import breakdown_tabs, curve_block, results_bars
 
 KPIS = (
+    "orientation_within_legal_delay_rate",
     "orientation_within_45d_rate",
     "orientation_within_30d_rate",
     "orientation_median_days",
     "orientation_mean_days",
+    "orientation_mean_days_from_request",
+    "orientation_within_3_months_rate",
     "orientations_decided",
     "orientation_share_pro",
     "orientation_share_socio_pro",
@@ -27,6 +30,7 @@ STOCK = (
     "stock_orientation_rate",
 )
 BREAKDOWNS = (
+    "orientation_within_legal_delay_rate",
     "orientation_within_45d_rate",
     "orientation_median_days",
     "orientation_mean_days",
@@ -44,13 +48,20 @@ computed = metric_results(context, scope)
 show_failures(computed)
 indicator_cards(KPIS, computed, threshold, previous=metric_results(context, scope.previous()))
 
-st.header("Délai entre l'entrée et l'orientation")
+st.header("Délai légal d'orientation")
+st.caption(
+    "Six semaines à compter de la réception par le département de l'information relative à "
+    "l'ouverture du droit ou à son transfert dans le département (CASF art. D. 262-65-2) ; "
+    "un transfert ouvre un nouveau délai. Détail sur la page « Méthodologie »."
+)
 curve_block(
     context,
     scope,
-    metric_id="orientation_within_45d_rate",
-    title="Part des entrants orientés, selon le nombre de jours depuis l'entrée",
-    reference_days=context.settings.orientation_days,
+    metric_id="orientation_within_legal_delay_rate",
+    title="Part des bénéficiaires orientés, selon le nombre de jours depuis la réception de "
+    "l'information",
+    reference_days=context.settings.orientation_legal_days,
+    x_title="Jours depuis la réception de l'information (ouverture ou transfert du droit)",
     key="courbe-orientation",
 )
 

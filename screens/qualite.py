@@ -111,3 +111,12 @@ st.write(
 deductions = report.deductions()
 data_table(_table(deductions, _count), file_stem="deductions-import", key="qualite-deductions")
 _definitions(deductions)
+
+st.header("Dates des délais légaux")
+st.write(
+    "Nombre de personnes à qui manque une date dont dépend un délai légal ou un chiffre "
+    "comparable à ceux de la DREES, et la date utilisée à la place."
+)
+fallbacks = report.fallbacks()
+data_table(_table(fallbacks, _count), file_stem="dates-delais-legaux", key="qualite-repli")
+_definitions(fallbacks)

@@ -23,8 +23,8 @@ from ui.tables import steps_table
 HEADLINE = (
     "entrants",
     "convocation_within_15d_rate",
-    "orientation_within_45d_rate",
-    "contract_within_30d_rate",
+    "orientation_within_legal_delay_rate",
+    "contract_within_legal_delay_rate",
     "no_show_rate",
     "stock_orientation_rate",
     "activity_15h_rate",
@@ -36,8 +36,8 @@ HEADLINE = (
 )
 COMPARED_RATES = (
     "convocation_within_15d_rate",
-    "orientation_within_45d_rate",
-    "contract_within_30d_rate",
+    "orientation_within_legal_delay_rate",
+    "contract_within_legal_delay_rate",
     "activity_15h_rate",
     "no_show_rate",
 )

@@ -91,6 +91,18 @@ BUNDLE_MODULES: tuple[str, ...] = (
 UNKNOWN_PERSON = "personne inconnue : identifiant absent de beneficiaries.csv et de la base"
 
 
+class _Absent:
+    """Value of an optional column missing from the file (or empty on every line): the column
+    is then not written, so a bundle made before the column existed does not erase what
+    another import stored. In a column with some values, an empty cell is a plain NULL."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT = _Absent()
+
+
 class BundleError(DataAccessError):
     """The bundle folder cannot be used at all (missing, or holding no known file)."""
 
@@ -220,7 +232,12 @@ BENEFICIARY_COLUMNS = (
     Column("exit_date", parse_date, required=False),
     Column("birth_year", parse_int, required=False),
     Column("sex", choice(SEXES), required=False),
+    # Dates of the legal delays (optional; see the README table).
+    Column("rsa_request_date", parse_date, required=False, default=ABSENT),
+    Column("right_info_date", parse_date, required=False, default=ABSENT),
+    Column("transfer_in_date", parse_date, required=False, default=ABSENT),
 )
+LEGAL_DATE_COLUMNS = ("rsa_request_date", "right_info_date", "transfer_in_date")
 
 
 def known_commune(ctx: BundleContext) -> Callable[[str], str]:
@@ -253,6 +270,9 @@ def _check_beneficiaries(ctx: BundleContext, rows: list[ParsedRow]) -> list[Pars
             problems.append(("exit_date", "date de sortie antérieure à la date d'entrée"))
         if v["birth_year"] is not None and not 1900 <= v["birth_year"] <= 2100:
             problems.append(("birth_year", "année de naissance impossible (1900 à 2100)"))
+        request = v["rsa_request_date"]
+        if request is not ABSENT and request is not None and request > v["entry_date"]:
+            problems.append(("rsa_request_date", "date de demande de RSA postérieure à l'entrée"))
         for column, message in problems:
             ctx.reject(file_name, row, column, message)
         if problems:
@@ -271,11 +291,26 @@ def _check_beneficiaries(ctx: BundleContext, rows: list[ParsedRow]) -> list[Pars
                     "birth_year": v["birth_year"],
                     "sex": v["sex"],
                     "source": SOURCE,
+                    **{name: v[name] for name in LEGAL_DATE_COLUMNS},
                 },
             )
         )
     ctx.bundle_persons.update(row.values["person_key"] for row in kept)
-    return kept
+    return drop_absent(kept)
+
+
+def drop_absent(rows: list[ParsedRow]) -> list[ParsedRow]:
+    """Drop the optional columns that no row carries; elsewhere an ABSENT cell is NULL, so
+    that every row has the same keys (the bulk writers need it)."""
+    names = {name for row in rows for name, value in row.values.items() if value is ABSENT}
+    unused = {name for name in names if all(row.values[name] is ABSENT for row in rows)}
+    for row in rows:
+        for name in names:
+            if name in unused:
+                del row.values[name]
+            elif row.values[name] is ABSENT:
+                row.values[name] = None
+    return rows
 
 
 def _write_beneficiaries(
@@ -334,7 +369,7 @@ def person_event_kind(
             if transform is not None:
                 values = transform(ctx, values)
             kept.append(ParsedRow(row.line, {"person_key": person_key, **values}))
-        return kept
+        return drop_absent(kept)
 
     def write(ctx: BundleContext, journal: Journal, rows: list[ParsedRow]) -> UpsertCounts:
         ids = ctx.person_ids(row.values["person_key"] for row in rows)
@@ -348,6 +383,13 @@ def person_event_kind(
 
     label = ", ".join("person_id" if k == "person_key" else k for k in key)
     return FileKind(file_name, order, columns, key, label, check, write)
+
+
+def _orientation_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
+    notified = values["notification_date"]
+    if notified is not ABSENT and notified is not None and notified < values["decision_date"]:
+        return [("notification_date", "date de notification antérieure à la décision")]
+    return []
 
 
 def _accompaniment_rules(values: dict[str, Any]) -> list[tuple[str, str]]:
@@ -418,8 +460,10 @@ register(
             Column("decision_date", parse_date),
             Column("orientation_type", choice(ORIENTATION_TYPES)),
             Column("organism", choice(ORGANISMS)),
+            Column("notification_date", parse_date, required=False, default=ABSENT),
         ),
         ("person_key", "decision_date"),
+        rules=_orientation_rules,
     )
 )
 register(

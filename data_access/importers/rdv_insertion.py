@@ -309,6 +309,7 @@ class PersonRecord:
     upstream_within_30: bool | None = None
     users_orientation: UsersOrientation | None = None
     undated_orientation: bool | None = None
+    right_info_date: dt.date | None = None  # « Date d'entrée flux »: receipt of the opening
     invitations: set[tuple[dt.date, str]] = field(default_factory=set)
     appointments: dict[tuple[dt.date, str], AppointmentFact] = field(default_factory=dict)
     orientations: dict[dt.date, OrientationFact] = field(default_factory=dict)
@@ -322,6 +323,8 @@ class PersonRecord:
         """
         self.entry_date = min(self.entry_date, other.entry_date)
         self.commune_code = self.commune_code or other.commune_code
+        received = [d for d in (self.right_info_date, other.right_info_date) if d]
+        self.right_info_date = min(received) if received else None
         self.from_users = self.from_users or other.from_users
         self.birth_year = self.birth_year or other.birth_year
         self.sex = self.sex or other.sex
@@ -677,6 +680,7 @@ def _identity(
         sex=sex,
         from_users=from_users,
         alias_key=alias,
+        right_info_date=rights_opening,
     )
 
 
@@ -1255,6 +1259,8 @@ def _person_row(p: PersonRecord, full: bool = False) -> dict:
         "sex": p.sex,
         "source": SOURCE,
     }
+    if full or p.right_info_date is not None:
+        row["right_info_date"] = p.right_info_date
     if full or p.exit_action is not None:
         row["exit_date"] = p.exit_date
     if full or p.flags_present:

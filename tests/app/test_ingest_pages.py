@@ -163,7 +163,7 @@ def test_quality_page_lists_checks_and_stale_sources(page_db):
         "RDV-Insertion « sous 15 jours » contredit",
         "RDV-Insertion « sous 30 jours » contredit",
     ]
-    deductions = app.dataframe[-1].value
+    deductions = app.dataframe[-2].value
     assert list(deductions["Contrôle"]) == [
         "Orientation sans type national",
         "Type local rattaché",
@@ -171,7 +171,14 @@ def test_quality_page_lists_checks_and_stale_sources(page_db):
         "Orientation actuelle non datée",
         "Identifiants rapprochés",
     ]
-    assert app.header[-1].value == "Ce que l'import a déduit"
+    assert app.header[-2].value == "Ce que l'import a déduit"
+    legal_dates = app.dataframe[-1].value
+    assert list(legal_dates["Contrôle"]) == [
+        "Réception de l'information non datée → date d'entrée",
+        "Demande de RSA non datée → écartée (DREES)",
+        "Notification non datée → date de décision",
+    ]
+    assert app.header[-1].value == "Dates des délais légaux"
 
 
 def test_freshness_warning_in_the_app(page_db):

@@ -47,6 +47,9 @@ class Dataset:
         payer: str | None = "caf",
         exit: str | None = None,
         subject: bool = True,
+        request: str | None = None,
+        right_info: str | None = None,
+        transfer_in: str | None = None,
     ) -> int:
         pid = self.next_id
         self.next_id += 1
@@ -59,6 +62,9 @@ class Dataset:
                 "payer": payer,
                 "exit_date": day(exit) if exit else None,
                 "subject_to_obligations": subject,
+                "rsa_request_date": day(request) if request else None,
+                "right_info_date": day(right_info) if right_info else None,
+                "transfer_in_date": day(transfer_in) if transfer_in else None,
             }
         )
         return pid
@@ -95,7 +101,12 @@ class Dataset:
         )
 
     def orientation(
-        self, pid: int, date: str, kind: str = "pro", organism: str | None = "france_travail"
+        self,
+        pid: int,
+        date: str,
+        kind: str = "pro",
+        organism: str | None = "france_travail",
+        notified: str | None = None,
     ) -> None:
         self.rows[Orientation].append(
             {
@@ -103,6 +114,7 @@ class Dataset:
                 "decision_date": day(date),
                 "orientation_type": kind,
                 "organism": organism,
+                "notification_date": day(notified) if notified else None,
             }
         )
 

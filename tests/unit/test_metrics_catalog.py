@@ -72,7 +72,7 @@ def test_validate_reports_every_problem_at_once(monkeypatch):
 
 
 def test_targets_follow_settings():
-    settings = make_settings("sqlite://", orientation_days=30)
+    settings = make_settings("sqlite://", orientation_legal_days=30)
     assert catalog.spec_for("orientation_median_days").target_for(settings) == 30
 
 

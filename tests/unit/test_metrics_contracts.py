@@ -59,7 +59,8 @@ def test_contract_within_30_days(results):
     within = results["contract_within_30d_rate"]
     assert within.value == pytest.approx(1 / 3)
     assert (within.numerator, within.denominator) == (2, 6)  # Q6, Q1 observed within 30
-    assert within.target == 1.0 and within.status == "non_atteint"
+    # A 30-day follow-up, no longer tied to the decree: no target (the legal month has one).
+    assert within.target is None and within.status == "sans_cible"
 
 
 def test_contract_mean_days(results):

@@ -74,7 +74,8 @@ def test_flow_delays(results):
     assert results["orientation_within_45d_rate"].numerator == 3  # P6, P1, P2 observed ≤ 45
     assert results["orientation_within_30d_rate"].value == pytest.approx(3 / 8)
     assert results["orientation_median_days"].value == 45
-    assert results["orientation_median_days"].status == "atteint"  # target 45, lower better
+    # Target: the legal six weeks (42 days), lower is better; 45 days misses it.
+    assert results["orientation_median_days"].status == "non_atteint"
     mean = results["orientation_mean_days"]
     assert mean.value == pytest.approx(38.75)
     assert mean.denominator == 4

@@ -7,6 +7,7 @@ one person must come back masked, anything else must match.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import statistics
 from dataclasses import dataclass, field
@@ -38,6 +39,10 @@ class P:
     orientations: dict = field(default_factory=dict)  # day → (type, organism)
     contracts: dict = field(default_factory=dict)  # (day, type) → True
     accompaniments: dict = field(default_factory=dict)  # (referent, start) → (end, hours)
+    request: int | None = None  # RSA request
+    info: int | None = None  # receipt of the information on the opening of the right
+    transfer: int | None = None  # receipt of the information on a transfer-in
+    notified: dict = field(default_factory=dict)  # decision day → notification day
 
 
 def d(offset: int) -> dt.date:
@@ -74,8 +79,15 @@ def person(draw) -> P:
             draw(st.sampled_from(["pro", "socio_pro", "social"])),
             draw(st.sampled_from([None, "france_travail", "cd"])),
         )
+    for day_ in p.orientations:
+        late = draw(st.one_of(st.none(), st.integers(0, 40)))
+        if late is not None:
+            p.notified[day_] = day_ + late
+    p.request = draw(st.one_of(st.none(), st.integers(entry - 60, entry)))
+    p.info = draw(st.one_of(st.none(), st.integers(entry - 3, entry + 5)))
+    p.transfer = draw(st.one_of(st.none(), st.integers(entry, entry + 130)))
     for _ in range(draw(st.integers(0, 2))):
-        p.contracts[(draw(near), draw(st.sampled_from(["cer", "ppae"])))] = True
+        p.contracts[(draw(near), draw(st.sampled_from(["cer", "ppae", "engagement"])))] = True
     for _ in range(draw(st.integers(0, 2))):
         start = draw(near)
         end = draw(st.one_of(st.none(), st.integers(start, start + 150)))
@@ -95,13 +107,16 @@ def save(engine, people: list[P]) -> None:
             p.payer,
             d(p.exit).isoformat() if p.exit is not None else None,
             p.subject,
+            request=_iso(p.request),
+            right_info=_iso(p.info),
+            transfer_in=_iso(p.transfer),
         )
         for day_, kind, reminder in p.invitations:
             data.invitation(pid, d(day_).isoformat(), kind, reminder)
         for (day_, purpose), (status, booked) in p.appointments.items():
             data.appointment(pid, d(day_).isoformat(), status, purpose, booked)
         for day_, (kind, organism) in p.orientations.items():
-            data.orientation(pid, d(day_).isoformat(), kind, organism)
+            data.orientation(pid, d(day_).isoformat(), kind, organism, _iso(p.notified.get(day_)))
         for day_, kind in p.contracts:
             data.contract(pid, d(day_).isoformat(), kind)
         for (referent, start), (end, hours) in p.accompaniments.items():
@@ -113,6 +128,10 @@ def save(engine, people: list[P]) -> None:
                 hours,
             )
     data.save(engine)
+
+
+def _iso(offset: int | None) -> str | None:
+    return None if offset is None else d(offset).isoformat()
 
 
 # --- the reference -----------------------------------------------------------------------
@@ -143,6 +162,13 @@ def km_within(pairs, x):
 
 def km_median(pairs):
     return next((t for t, value in km(pairs) if value <= 0.5 + 1e-12), None)
+
+
+def plus_months(day: dt.date, months: int) -> dt.date:
+    """Same day ``months`` later, or that month's last day (the French « de date à date »)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def reference(people: list[P], as_of: dt.date, territory, payer, hours_min=15.0) -> dict:
@@ -210,6 +236,37 @@ def reference(people: list[P], as_of: dt.date, territory, payer, hours_min=15.0)
         sum(reached) / len(reached) if reached else None,
         len(reached),
     )
+    legal = []
+    for p in scoped:
+        if p.transfer is not None and (p.info is None or p.transfer >= p.info):
+            begin = d(p.transfer)
+        else:
+            begin = d(p.info if p.info is not None else p.entry)
+        if not START <= begin <= last or obs_end(p) < begin:
+            continue
+        valid = [d(x) for x in p.orientations if begin <= d(x) <= obs_end(p)]
+        legal.append(
+            ((min(valid) - begin).days, True) if valid else ((obs_end(p) - begin).days, False)
+        )
+    out["orientation_within_legal_delay_rate"] = (km_within(legal, 42), len(legal))
+    from_request = []
+    three = []
+    for p in cohort:
+        valid = [d(x) for x in p.orientations if d(p.entry) <= d(x) <= obs_end(p)]
+        if valid and p.request is not None:
+            from_request.append((min(valid) - d(p.request)).days)
+        deadline = plus_months(d(p.entry), 3)
+        met = bool(valid) and min(valid) < deadline
+        if deadline <= as_of and (met or obs_end(p) >= deadline):
+            three.append(met)
+    out["orientation_mean_days_from_request"] = (
+        sum(from_request) / len(from_request) if from_request else None,
+        len(from_request),
+    )
+    out["orientation_within_3_months_rate"] = (
+        sum(three) / len(three) if three else None,
+        len(three),
+    )
     decisions = [
         v[0]
         for p in scoped
@@ -248,6 +305,34 @@ def reference(people: list[P], as_of: dt.date, territory, payer, hours_min=15.0)
         else:
             pairs.append(((obs_end(p) - t0).days, False))
     out["contract_within_30d_rate"] = (km_within(pairs, 30), len(pairs))
+    months = []
+    for p in scoped:
+        for x in p.orientations:
+            decided, end = d(x), obs_end(p)
+            if not d(p.entry) <= decided <= end:
+                continue
+            notified = d(p.notified[x]) if x in p.notified else decided
+            if not START <= notified <= last:
+                continue
+            deadline = plus_months(notified, 1)
+            later = [d(y) for y in p.orientations if d(y) > decided]
+            following = min(later) if later else None
+            signed = [
+                d(day_)
+                for day_, kind in p.contracts
+                if (kind == "engagement" or d(day_) < dt.date(2025, 1, 1))
+                and decided <= d(day_) <= end
+                and (following is None or d(day_) < following)
+            ]
+            met = bool(signed) and min(signed) <= deadline
+            if deadline <= as_of and (
+                met or (end >= deadline and (following is None or following > deadline))
+            ):
+                months.append(met)
+    out["contract_within_legal_delay_rate"] = (
+        sum(months) / len(months) if months else None,
+        len(months),
+    )
     signers = [dur for dur, event in pairs if event]
     out["contract_mean_days"] = (sum(signers) / len(signers) if signers else None, len(signers))
 
