@@ -153,7 +153,7 @@ def test_quality_page_lists_checks_and_stale_sources(page_db):
     assert "Date d'orientation" in list(completeness["Contrôle"])
     # Six persons only: every share is secret (threshold 11).
     assert set(completeness["Ensemble"]) == {"secret"}
-    inconsistencies = app.dataframe[-2].value
+    inconsistencies = app.dataframe[-3].value
     assert list(inconsistencies["Contrôle"]) == [
         "Événements antérieurs à l'entrée",
         "Orientation sans aucun rendez-vous",
