@@ -6,8 +6,10 @@ chart block (``ui/chart_block.py``).
 
 Register a page with one line in ``PAGES``: ``page("fichier.py", "Titre", ":material/icone:",
 roles=...)`` (``ui/navigation.py``); ``roles`` defaults to every role, ``EDITORS`` are the
-project leads and administrators, ``ADMINS`` the administrators only. A bare ``st.Page`` is
-allowed for every role.
+``pilotage`` and ``admin`` roles, ``ADMINS`` the administrators only. A bare ``st.Page`` is
+allowed for every role. Nothing is drawn before sign-in: on a database that is not the demo,
+without sign-in configured, the only page is the one saying how to configure it. Opening a
+page listed in ``SENSITIVE_PAGES`` is written to the audit log.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import streamlit as st
 
 from data_access.inventory import is_demo_database
-from ui.auth import ADMINS, ALL_ROLES, EDITORS, sign_in  # noqa: F401 (roles for PAGES)
+from ui.auth import ADMINS, ALL_ROLES, EDITORS, audit, sign_in  # noqa: F401 (roles for PAGES)
 from ui.context import get_context
 from ui.freshness import freshness_warning
 from ui.navigation import page, pages_for_role
@@ -23,7 +25,7 @@ from ui.navigation import page, pages_for_role
 st.set_page_config(page_title="Pilotage RSA", page_icon="📊", layout="wide")
 
 context = get_context()
-role = sign_in(context.settings)
+role = sign_in(context)
 if context.settings.demo_banner or (
     context.settings.demo_banner is None and is_demo_database(context.engine)
 ):
@@ -55,6 +57,15 @@ PAGES = {
         page("qualite.py", "Qualité des données", ":material/fact_check:"),
         page("imports.py", "Imports", ":material/upload_file:", roles=ADMINS),
     ],
+    "Administration": [
+        page("utilisateurs.py", "Utilisateurs", ":material/manage_accounts:", roles=ADMINS),
+        page("journal.py", "Journal d'audit", ":material/history:", roles=ADMINS),
+    ],
 }
+SENSITIVE_PAGES = {"imports", "utilisateurs", "journal", "qualite"}
 
-st.navigation(pages_for_role(PAGES, role), expanded=True).run()
+current = st.navigation(pages_for_role(PAGES, role), expanded=True)
+if current.url_path in SENSITIVE_PAGES and st.session_state.get("audit_page") != current.url_path:
+    audit("page_view", current.title, engine=context.engine)
+st.session_state["audit_page"] = current.url_path
+current.run()

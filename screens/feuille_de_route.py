@@ -27,7 +27,7 @@ from data_access.roadmap import (
 from data_access.schema import PARTIES
 from formatting import format_date, format_datetime
 from metrics.roadmap import is_late
-from ui.auth import can_edit_roadmap
+from ui.auth import audit, can_edit_roadmap, require_role
 from ui.chart_block import chart_block, figure_block
 from ui.context import get_context
 from ui.indicators import indicator_cards
@@ -212,6 +212,7 @@ if can_edit_roadmap():
         comment = st.text_area("Commentaire")
         submitted = st.form_submit_button("Enregistrer", type="primary")
     if submitted:
+        require_role("pilotage")
         if not author.strip():
             st.error("Indiquez votre nom : il est gardé dans l'historique.")
         else:
@@ -231,10 +232,11 @@ if can_edit_roadmap():
             except DataAccessError as exc:
                 st.error(str(exc))
             else:
+                audit("edit", f"feuille de route {saved.step_id} : statut {saved.status}")
                 seen[step_id] = saved.version
                 st.session_state[FLASH_KEY] = (
                     f"{saved.step_id} : statut « {saved.status_label} » enregistré."
                 )
                 st.rerun()
 else:
-    st.caption("Seuls les chefs de projet et les administrateurs modifient la feuille de route.")
+    st.caption("Seuls les rôles pilotage et administration modifient la feuille de route.")

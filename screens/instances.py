@@ -26,7 +26,7 @@ from data_access.governance import (
 from data_access.roadmap import list_steps
 from data_access.schema import ACTION_STATUSES, PARTIES
 from formatting import format_date
-from ui.auth import can_edit_roadmap
+from ui.auth import audit, can_edit_roadmap, require_role
 from ui.chart_block import figure_block
 from ui.context import get_context
 from ui.scope_bar import scope_bar
@@ -122,7 +122,7 @@ else:
     st.info("Aucune réunion enregistrée.")
 
 if not can_edit_roadmap():
-    st.caption("Seuls les chefs de projet et les administrateurs enregistrent les instances.")
+    st.caption("Seuls les rôles pilotage et administration enregistrent les instances.")
     st.stop()
 
 st.subheader("Enregistrer")
@@ -139,11 +139,13 @@ with left, st.form("instances_new_meeting", clear_on_submit=True):
     )
     notes = st.text_area("Notes")
     if st.form_submit_button("Enregistrer la réunion", type="primary"):
+        require_role("pilotage")
         try:
             record_meeting(context.engine, kind, date, title, present, notes)
         except DataAccessError as exc:
             st.error(str(exc))
         else:
+            audit("edit", f"réunion enregistrée ({kind}, {date.isoformat()})")
             st.session_state[FLASH_KEY] = f"Réunion « {title} » enregistrée."
             st.rerun()
 
@@ -166,6 +168,7 @@ with right, st.form("instances_new_action", clear_on_submit=True):
         "Étape liée", [None, *step_labels], format_func=lambda i: step_labels.get(i, "—")
     )
     if st.form_submit_button("Enregistrer", type="primary"):
+        require_role("pilotage")
         try:
             record_action(
                 context.engine,
@@ -179,6 +182,7 @@ with right, st.form("instances_new_action", clear_on_submit=True):
         except DataAccessError as exc:
             st.error(str(exc))
         else:
+            audit("edit", f"{ACTION_KIND_LABELS[action_kind]} enregistrée (étape {step_id or '—'})")
             st.session_state[FLASH_KEY] = f"{ACTION_KIND_LABELS[action_kind]} enregistrée."
             st.rerun()
 
@@ -191,10 +195,12 @@ if actions:
             "Statut", list(ACTION_STATUSES), format_func=ACTION_STATUS_LABELS.__getitem__
         )
         if st.form_submit_button("Mettre à jour"):
+            require_role("pilotage")
             try:
                 change_action_status(context.engine, action_id, status)
             except DataAccessError as exc:
                 st.error(str(exc))
             else:
+                audit("edit", f"action n° {action_id} : statut {status}")
                 st.session_state[FLASH_KEY] = "Action mise à jour."
                 st.rerun()

@@ -19,6 +19,7 @@ from charts.description import ChartDescription
 from charts.figures import to_figure
 from charts.images import figure_image, unavailable_reason
 from formatting import NO_DATA
+from ui.auth import audited_download
 
 
 def _image_callback(desc: ChartDescription, fmt: str):  # type: ignore[no-untyped-def]
@@ -44,6 +45,9 @@ def export_buttons(
 ) -> None:
     """PNG, SVG (rendered on click; disabled with the French reason without Chromium) and CSV."""
     reason = unavailable_reason()
+    png = audited_download(png, f"graphique « {file_stem} » (PNG)")
+    svg = audited_download(svg, f"graphique « {file_stem} » (SVG)")
+    csv = audited_download(csv, f"graphique « {file_stem} » (CSV)") if csv is not None else None
     columns = st.columns([1, 1, 1, 4])
     columns[0].download_button(
         "PNG",

@@ -28,7 +28,7 @@ TIMEOUT = 60
 @pytest.fixture
 def page_db(sqlite_db, monkeypatch):
     monkeypatch.setenv("PILOTAGE_DATABASE_URL", sqlite_db.settings.database_url)
-    monkeypatch.setenv("PILOTAGE_AUTH_MODE", "demo")
+    monkeypatch.setenv("PILOTAGE_PSEUDONYMISATION_KEY", "cle-secrete-des-tests-de-la-page-imports")
     get_settings.cache_clear()
     st.cache_resource.clear()
     st.cache_data.clear()
