@@ -263,7 +263,8 @@ def _oidc_identity(user: dict[str, Any], section: dict[str, Any]) -> Identity:
 
 
 def _sign_out_button(label: str) -> None:
-    st.sidebar.caption(f"Connecté : {label}")
+    # The name comes from the identity provider: shown as plain text, never as Markdown.
+    st.sidebar.text(f"Connecté : {label}")
     if st.sidebar.button("Se déconnecter", key="auth_sign_out"):
         audit("sign_out")
         for key in (SESSION_KEY, USER_KEY, IDENTITY_KEY, AUDITED_KEY):
@@ -274,11 +275,12 @@ def _sign_out_button(label: str) -> None:
 def _refusal(identity_label: str) -> None:
     st.title("Accès non autorisé")
     st.write(
-        f"Bonjour, vous êtes bien connecté(e) ({identity_label}), mais aucun rôle ne vous a été "
-        "attribué sur le tableau de bord de pilotage du RSA. Si vous pensez devoir y accéder, "
-        "demandez à un administrateur du tableau de bord de vous ajouter ; merci de votre "
-        "compréhension."
+        "Bonjour, vous êtes bien connecté(e), mais aucun rôle ne vous a été attribué sur le "
+        "tableau de bord de pilotage du RSA. Si vous pensez devoir y accéder, demandez à un "
+        "administrateur du tableau de bord de vous ajouter en lui indiquant l'adresse "
+        "ci-dessous ; merci de votre compréhension."
     )
+    st.text(f"Adresse utilisée : {identity_label}")
     if st.button("Se déconnecter", key="auth_refused_sign_out"):
         st.logout()
 
@@ -363,7 +365,7 @@ def _header(context: AppContext) -> str:
     if role is None:
         _refusal(email)
         st.stop()
-    st.sidebar.caption(f"Connecté : {email} — {ROLE_LABELS[role]}")
+    st.sidebar.text(f"Connecté : {email} — {ROLE_LABELS[role]}")
     return role
 
 
