@@ -204,7 +204,7 @@ def _configuration_page(reason: str) -> None:
         'expose_tokens = ["id", "access"]\n\n'
         "[auth.proconnect]\n"
         'client_id = "…"\nclient_secret = "…"\n'
-        'server_metadata_url = "https://proconnect.gouv.fr/api/v2/.well-known/openid-configuration"\n'
+        'server_metadata_url = "https://auth.agentconnect.gouv.fr/api/v2/.well-known/openid-configuration"\n'
         'client_kwargs = { scope = "openid email given_name usual_name siret uid", '
         'prompt = "login" }',
         language="toml",
