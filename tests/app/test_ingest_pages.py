@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.schema import ImportRun, Person
 from settings import get_settings
+from tests.app.conftest import grant_test_users, sign_in_as
 from tests.unit.bundle_data import VALID_BUNDLE
 from tests.unit.rdv_export import SECRET_VALUES, USER_HEADERS, realistic_users, to_csv, user_row
 
@@ -58,7 +59,7 @@ def _all_text(app: AppTest) -> str:
 def test_imports_page_is_for_administrators(page_db):
     app = _page("imports.py", role="lecture")
     assert not app.exception
-    assert app.error[0].value == "Cette page est réservée aux administrateurs."
+    assert app.error[0].value == "Action réservée aux administrateurs."
     assert not app.file_uploader
 
 
@@ -174,7 +175,9 @@ def test_freshness_warning_in_the_app(page_db):
                 "status": "success",
             },
         )
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    grant_test_users(page_db.engine)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    app = sign_in_as(app, "lecture").run()
     assert not app.exception
     assert any(
         w.value.startswith("**Données anciennes** : RDV-Insertion (dernier import il y a")
