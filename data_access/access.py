@@ -24,8 +24,8 @@ from data_access.schema import ACCESS_ROLES, UserRole
 ROLES: tuple[str, ...] = ACCESS_ROLES
 ROLE_LABELS = {
     "lecture": "Lecture (préfet, PCD, partenaires)",
-    "pilotage": "Pilotage (feuille de route, instances)",
-    "admin": "Administration (imports, utilisateurs)",
+    "pilotage": "Pilotage (chefs de projet)",
+    "admin": "Administration",
 }
 # Names of the first version of the dashboard, still accepted everywhere a role is read.
 ROLE_ALIASES = {"chef_de_projet": "pilotage", "administrateur": "admin", "lecteur": "lecture"}

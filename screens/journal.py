@@ -24,7 +24,11 @@ st.caption(
 
 entries = list_audit(context.engine)
 actions = st.multiselect(
-    "Actions", list(ACTION_LABELS), format_func=ACTION_LABELS.__getitem__, key="journal_actions"
+    "Actions",
+    list(ACTION_LABELS),
+    format_func=ACTION_LABELS.__getitem__,
+    placeholder="Toutes les actions",
+    key="journal_actions",
 )
 shown = [e for e in entries if not actions or e.action in actions]
 st.write(

@@ -63,7 +63,13 @@ with left, st.form("users_add", clear_on_submit=True):
 
 with right, st.form("users_remove"):
     st.markdown("**Retirer un rôle**")
-    chosen = st.selectbox("Adresse ou domaine", [g.pattern for g in grants], index=None)
+    chosen = st.selectbox(
+        "Adresse ou domaine",
+        [g.pattern for g in grants],
+        index=None,
+        placeholder="Choisissez une adresse ou un domaine" if grants else "Aucun rôle à retirer",
+        disabled=not grants,
+    )
     if st.form_submit_button("Retirer", disabled=not grants):
         require_role("admin")
         if chosen is None:

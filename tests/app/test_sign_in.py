@@ -94,8 +94,8 @@ def test_demo_chooser_on_the_demo_defaults_to_lecture(demo_db):
     assert selector.value == "lecture"
     assert selector.options == [
         "Lecture (préfet, PCD, partenaires)",
-        "Pilotage (feuille de route, instances)",
-        "Administration (imports, utilisateurs)",
+        "Pilotage (chefs de projet)",
+        "Administration",
     ]
 
 

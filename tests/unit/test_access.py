@@ -85,7 +85,7 @@ def test_users_commands(run_cli, db):
     assert run_cli("users", "list")[1].strip() == "Aucune adresse ni aucun domaine n'a de rôle."
     code, out, err = run_cli("users", "add", "Premiere.Admin@creuse.fr", "admin", "--user", "dsi")
     assert (code, err) == (0, "")
-    assert out.strip() == "premiere.admin@creuse.fr : Administration (imports, utilisateurs)."
+    assert out.strip() == "premiere.admin@creuse.fr : Administration."
     assert run_cli("users", "add", "@creuse.fr", "chef_de_projet")[0] == 0
     code, out, _ = run_cli("users", "list", "--json")
     assert '"role": "pilotage"' in out and '"granted_by": "dsi"' in out
