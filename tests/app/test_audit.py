@@ -126,4 +126,4 @@ def test_journal_shows_the_rows_to_admins_and_its_exporter_is_formula_safe(page_
     source = (ROOT / "screens" / "journal.py").read_text(encoding="utf-8")
     assert "table_csv(" in source
     text = table_csv(["Qui", "Détail"], [[hostile, "+1"]]).decode("utf-8-sig")
-    assert text.splitlines()[1] == '\'=HYPERLINK(""http://x"")@creuse.fr;\'+1'
+    assert text.splitlines()[1] == '"\'=HYPERLINK(""http://x"")@creuse.fr";\'+1'
