@@ -176,17 +176,19 @@ def sign_in_mode(settings: Settings, engine: Engine) -> tuple[str | None, str]:
     if mode == "demo":
         return (
             None,
-            "le choix du rôle sans mot de passe (PILOTAGE_AUTH_MODE=demo) n'est "
+            "Le choix du rôle sans mot de passe (PILOTAGE_AUTH_MODE=demo) n'est "
             "possible que sur la base de démonstration.",
         )
-    return None, "aucune connexion n'est configurée."
+    return None, "Aucune connexion n'est configurée et la base n'est pas celle de démonstration."
 
 
 def _configuration_page(reason: str) -> None:
     st.title("Connexion à configurer")
     st.write(
-        f"Ce tableau de bord n'affiche rien tant que la connexion n'est pas configurée : {reason}"
+        "Ce tableau de bord n'affiche aucune donnée tant que la connexion des utilisateurs n'est "
+        "pas configurée."
     )
+    st.info(reason)
     st.markdown(
         "Pour ouvrir l'accès aux agents avec **ProConnect** (ou tout autre fournisseur "
         "OpenID Connect), l'administrateur du serveur :\n\n"
