@@ -33,7 +33,6 @@ from tests.conftest import make_settings
 from tests.e2e.app_utils import wait_for_app_loaded, wait_for_app_run
 from tests.e2e.conftest import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     DEMO_AS_OF,
     ROOT,
     _free_port,
@@ -167,19 +166,12 @@ def oidc_app(tmp_path_factory, provider_url: str, artifacts: Path) -> Iterator[t
 
 
 @pytest.fixture
-def tab() -> Iterator[Page]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=shutil.which(CHROMIUM) or CHROMIUM, args=CHROMIUM_ARGS
-        )
-        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        yield page
-        context.close()
-        chromium.close()
+def tab(chromium) -> Iterator[Page]:  # type: ignore[no-untyped-def]
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
 
 
 def _sign_in(tab: Page, url: str, sub: str) -> None:
