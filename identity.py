@@ -51,6 +51,13 @@ def identity_from_claims(claims: Mapping[str, Any]) -> Identity:
             "Le fournisseur d'identité n'a pas transmis d'adresse électronique : demandez le "
             "scope « email » dans la configuration de connexion."
         )
+    if claims.get("email_verified") is False:
+        # A role is granted to an address: an address the provider has not verified could be
+        # anybody's (ProConnect's addresses come from the agents' own identity providers).
+        raise IdentityError(
+            "Le fournisseur d'identité indique que cette adresse électronique n'est pas "
+            "vérifiée : connexion refusée."
+        )
     given = str(claims.get("given_name") or "").strip()
     family = str(claims.get("usual_name") or claims.get("family_name") or "").strip()
     name = str(claims.get("name") or " ".join(p for p in (given, family) if p) or email)

@@ -100,6 +100,12 @@ def test_unverifiable_or_foreign_userinfo_is_refused(response, message):
         _complete(response)
 
 
+def test_unverified_email_is_refused():
+    claims = {**ID_TOKEN_CLAIMS, "email": "x@creuse.fr", "email_verified": False}
+    with pytest.raises(IdentityError, match="pas vérifiée"):
+        _complete(httpx.Response(500), claims)
+
+
 def test_plain_json_userinfo_is_read():
     body = json.dumps(USERINFO).encode()
     response = httpx.Response(200, content=body, headers={"content-type": "application/json"})
