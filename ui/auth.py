@@ -38,11 +38,12 @@ from sqlalchemy import Engine
 
 from data_access.access import ROLE_LABELS, ROLES, normalise_role, role_for_email, role_includes
 from data_access.audit import record_audit
-from data_access.db import session_scope
+from data_access.db import get_engine, session_scope
 from data_access.inventory import is_demo_database
 from identity import Identity, IdentityError, complete_identity
 from settings import Settings
 from ui.context import AppContext, get_context
+from ui.context import _settings as app_settings
 
 ALL_ROLES: tuple[str, ...] = ROLES
 EDITORS: tuple[str, ...] = ("pilotage", "admin")
@@ -106,8 +107,14 @@ def can_import() -> bool:
 
 def audit(action: str, detail: str = "", *, engine: Engine | None = None) -> None:
     """Write one audit row for the signed-in person (never a beneficiary's data in ``detail``)."""
-    with session_scope(engine or get_context().engine) as session:
+    with session_scope(engine or _engine()) as session:
         record_audit(session, current_user(), action, detail)
+
+
+def _engine() -> Engine:
+    """The process's engine, without the connection checks of ``get_context`` (already done
+    by the page that is running): download buttons are many on a page."""
+    return get_engine(app_settings().database_url)
 
 
 def audited_download(data: bytes | Callable[[], bytes], what: str) -> Callable[[], bytes]:
@@ -115,7 +122,7 @@ def audited_download(data: bytes | Callable[[], bytes], what: str) -> Callable[[
 
     Streamlit calls it on the server when the person clicks; the person and the scope (the
     page's query string) are taken now, while the script runs."""
-    engine = get_context().engine
+    engine = _engine()
     actor = current_user()
     scope = scope_text()
 
