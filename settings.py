@@ -149,8 +149,8 @@ class Settings(BaseSettings):
         default=8,
         gt=0,
         le=24,
-        description="Durée maximale d'une session ouverte par OpenID Connect, comptée depuis "
-        "l'authentification (heures) ; au-delà, la personne se reconnecte.",
+        description="Durée maximale d'une session ouverte par OpenID Connect, comptée depuis la "
+        "connexion au tableau de bord (heures) ; au-delà, la personne se reconnecte.",
     )
     auth_header: str = Field(
         default="X-Pilotage-User",

@@ -235,7 +235,10 @@ def _login_page(section: dict[str, Any], notice: str | None = None) -> None:
 
 
 def _authenticated_at(user: dict[str, Any]) -> dt.datetime | None:
-    stamp = user.get("auth_time") or user.get("iat")
+    """When the ID token was issued, i.e. when the person signed in to the dashboard (not
+    ``auth_time``: with single sign-on that is the provider's older session, and an old one
+    would expire every new sign-in at once)."""
+    stamp = user.get("iat")
     try:
         return dt.datetime.fromtimestamp(int(stamp), dt.UTC) if stamp else None
     except (TypeError, ValueError, OverflowError):
@@ -250,12 +253,14 @@ def _identities() -> dict[str, Identity]:
     return {}
 
 
-def _oidc_identity(user: dict[str, Any], section: dict[str, Any]) -> Identity:
+def _oidc_identity(user: dict[str, Any], section: dict[str, Any], oldest: dt.datetime) -> Identity:
     provider = str(user.get("provider") or "default")
     key = f"{provider}|{user.get('sub')}|{user.get('iat')}"
     cache = _identities()
     if key in cache:
         return cache[key]
+    for stale in [k for k in cache if _key_time(k) < oldest]:  # sessions over: forget them
+        cache.pop(stale, None)
     config = section if provider == "default" else dict(section.get(provider) or {})
     try:
         access_token = st.user.tokens.get("access")
@@ -269,6 +274,13 @@ def _oidc_identity(user: dict[str, Any], section: dict[str, Any]) -> Identity:
     )
     cache[key] = identity
     return identity
+
+
+def _key_time(key: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromtimestamp(int(key.rsplit("|", 1)[1]), dt.UTC)
+    except (ValueError, OverflowError):
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _sign_out_button(label: str) -> None:
@@ -314,8 +326,9 @@ def _oidc(context: AppContext) -> str:
         st.stop()
     user = st.user.to_dict()
     signed_in_at = _authenticated_at(user)
-    max_age = dt.timedelta(hours=context.settings.session_hours)
-    if signed_in_at and dt.datetime.now(dt.UTC) - signed_in_at > max_age:
+    oldest = dt.datetime.now(dt.UTC) - dt.timedelta(hours=context.settings.session_hours)
+    # No authentication time (required in every ID token) counts as expired.
+    if signed_in_at is None or signed_in_at < oldest:
         st.title("Session expirée")
         st.info(
             f"Votre session a duré plus de {context.settings.session_hours:g} heures : "
@@ -325,7 +338,7 @@ def _oidc(context: AppContext) -> str:
             st.logout()
         st.stop()
     try:
-        identity = _oidc_identity(user, section)
+        identity = _oidc_identity(user, section, oldest)
     except IdentityError as exc:
         st.title("Connexion impossible")
         st.error(str(exc))

@@ -264,3 +264,11 @@ def test_header_mode_without_a_secret_is_not_configured(empty_db, monkeypatch):
     _reset(monkeypatch, PILOTAGE_AUTH_MODE="header")
     app = _app().run()
     assert [t.value for t in app.title] == ["Connexion à configurer"]
+
+
+def test_id_token_without_issue_time_counts_as_expired(empty_db):
+    app = sign_in_as(_app(), "lecture")
+    app.user = {k: v for k, v in app.user.items() if k != "iat"}
+    app.run()
+    assert [t.value for t in app.title] == ["Session expirée"]
+    assert not app.metric
