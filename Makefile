@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Loopback only: put a reverse proxy (TLS) in front to serve other machines.
+ADDRESS ?= 127.0.0.1
 DEMO_DB := data/pilotage.sqlite
 
 .PHONY: run test lint format demo bench clean
@@ -24,7 +26,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	@if [ -z "$$PILOTAGE_DATABASE_URL" ] && [ ! -f $(DEMO_DB) ]; then \
 		$(BIN)/pilotage init-db && $(BIN)/pilotage demo; fi
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 0.0.0.0
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
 ## make test: install the dev extras, lint, then run the whole suite
 test: $(VENV)/.dev-installed

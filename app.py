@@ -6,8 +6,10 @@ chart block (``ui/chart_block.py``).
 
 Register a page with one line in ``PAGES``: ``page("fichier.py", "Titre", ":material/icone:",
 roles=...)`` (``ui/navigation.py``); ``roles`` defaults to every role, ``EDITORS`` are the
-project leads and administrators, ``ADMINS`` the administrators only. A bare ``st.Page`` is
-allowed for every role.
+``pilotage`` and ``admin`` roles, ``ADMINS`` the administrators only. A bare ``st.Page`` is
+allowed for every role. Nothing is drawn before sign-in: on a database that is not the demo,
+without sign-in configured, the only page is the one saying how to configure it. Opening a
+page listed in ``SENSITIVE_PAGES`` is written to the audit log.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import streamlit as st
 import ui.preload  # noqa: F401
 from data_access.inventory import is_demo_database
 from ui.accessibility import page_setup
-from ui.auth import ADMINS, ALL_ROLES, EDITORS, sign_in  # noqa: F401 (roles for PAGES)
+from ui.auth import ADMINS, ALL_ROLES, EDITORS, audit, sign_in  # noqa: F401 (roles for PAGES)
 from ui.context import get_context
 from ui.freshness import freshness_warning
 from ui.navigation import page, pages_for_role
@@ -31,7 +33,7 @@ page_setup()
 st.set_option("client.disableDataExport", True)
 
 context = get_context()
-role = sign_in(context.settings)
+role = sign_in(context)
 if context.settings.demo_banner or (
     context.settings.demo_banner is None and is_demo_database(context.engine)
 ):
@@ -64,6 +66,15 @@ PAGES = {
         page("imports.py", "Imports", ":material/upload_file:", roles=ADMINS),
         page("accessibilite.py", "Accessibilité", ":material/accessibility:"),
     ],
+    "Administration": [
+        page("utilisateurs.py", "Utilisateurs", ":material/manage_accounts:", roles=ADMINS),
+        page("journal.py", "Journal d'audit", ":material/history:", roles=ADMINS),
+    ],
 }
+SENSITIVE_PAGES = {"imports", "utilisateurs", "journal", "qualite"}
 
-st.navigation(pages_for_role(PAGES, role), expanded=True).run()
+current = st.navigation(pages_for_role(PAGES, role), expanded=True)
+if current.url_path in SENSITIVE_PAGES and st.session_state.get("audit_page") != current.url_path:
+    audit("page_view", current.title, engine=context.engine)
+st.session_state["audit_page"] = current.url_path
+current.run()

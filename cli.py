@@ -200,6 +200,15 @@ def roadmap_set(
         after = set_step_status(
             session, before.step_id, status, user=_user(user), comment=comment, done_date=done
         )
+        if after.version != before.version:
+            from data_access.audit import record_audit
+
+            record_audit(
+                session,
+                _user(user),
+                "edit",
+                f"feuille de route {after.step_id} : statut {after.status} (ligne de commande)",
+            )
     if after.version == before.version:
         click.echo(
             f"{after.step_id} : aucun changement (déjà « {after.status_label} », "
@@ -445,15 +454,42 @@ def _user(user: str | None) -> str:
     return user or getpass.getuser()
 
 
-def _run_import(importer: Importer, user: str | None, skip_invalid: bool) -> None:
-    """The one path of every import command: warn when identifiers would be hashed with the
-    public demo key (without refusing: demos and tests use it), write, print the summary."""
-    from data_access.importers.pipeline import describe_result, run_import
-    from settings import DEFAULT_KEY_WARNING
+def _audit(user: str | None, action: str, detail: str) -> None:
+    """One audit row for a command, in its own transaction."""
+    from data_access.audit import record_audit
+    from data_access.db import session_scope
 
-    if _settings().uses_default_pseudonymisation_key:
-        click.echo(DEFAULT_KEY_WARNING, err=True)
+    with session_scope(_engine()) as session:
+        record_audit(session, _user(user), action, detail)
+
+
+def _check_key() -> None:
+    """Refuse any import while identifiers would be hashed with the public demo key, except on
+    the demo database (whose identifiers are synthetic); warn there."""
+    from data_access.inventory import is_demo_database
+    from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING
+
+    if not _settings().uses_default_pseudonymisation_key:
+        return
+    if not is_demo_database(_engine()):
+        raise KeyRefusedError(DEFAULT_KEY_REFUSAL)
+    click.echo(DEFAULT_KEY_WARNING, err=True)
+
+
+class KeyRefusedError(DataAccessError):
+    """An import refused because of the public pseudonymisation key."""
+
+
+def _run_import(importer: Importer, user: str | None, skip_invalid: bool) -> None:
+    """The one path of every import command: write, print the summary, audit."""
+    from data_access.importers.pipeline import describe_result, run_import
+
     result = run_import(_engine(), importer, user=_user(user), skip_invalid=skip_invalid)
+    _audit(
+        user,
+        "import",
+        f"import n° {result.run_id} — {result.report.rows_read} lignes lues (ligne de commande)",
+    )
     for line in describe_result(result):
         click.echo(line)
 
@@ -472,6 +508,7 @@ def import_bundle(directory: Path, skip_invalid: bool, user: str | None) -> None
     """Load a bundle folder through the validated path and print the French summary."""
     from data_access.importers.bundle import BundleImporter
 
+    _check_key()
     importer = BundleImporter.from_directory(directory, _settings())
     _run_import(importer, user, skip_invalid)
 
@@ -500,6 +537,7 @@ def import_rdv_insertion(
     """Load RDV-Insertion exports through the validated path and print the French summary."""
     from data_access.importers.rdv_insertion import importer_from_paths
 
+    _check_key()
     settings = _settings()
     importer = importer_from_paths(
         users, settings.pseudonymisation_key, appointments, settings.orientation_types
@@ -523,6 +561,7 @@ def import_data_inclusion(files: tuple[Path, ...], skip_invalid: bool, user: str
     """Load data·inclusion exports through the validated path and print the French summary."""
     from data_access.importers.data_inclusion import importer_from_paths
 
+    _check_key()
     importer = importer_from_paths(files, _settings())
     _run_import(importer, user, skip_invalid)
 
@@ -535,7 +574,73 @@ def import_undo(run_id: int, user: str | None) -> None:
     from data_access.importers.undo import describe_undo, undo_run
 
     report = undo_run(_engine(), run_id, user=_user(user))
+    _audit(user, "undo", f"import n° {run_id} (ligne de commande)")
     click.echo(describe_undo(report))
+
+
+@cli.group("users", help="Utilisateurs : qui ouvre le tableau de bord, avec quel rôle.")
+def users_group() -> None:
+    """Access list subcommands (thin wrappers over data_access.access)."""
+
+
+@users_group.command(
+    "add",
+    help="Donne un rôle (lecture, pilotage ou admin) à une adresse électronique ou à tout un "
+    "domaine (@creuse.fr) ; sert aussi à désigner le premier administrateur.",
+)
+@click.argument("pattern")
+@click.argument("role")
+@click.option("--user", default=None, help="Auteur du changement (par défaut : l'utilisateur).")
+def users_add(pattern: str, role: str, user: str | None) -> None:
+    """Grant or change a role, audited."""
+    from data_access.access import ROLE_LABELS, grant_role
+    from data_access.db import session_scope
+
+    with session_scope(_engine()) as session:
+        saved = grant_role(session, pattern, role, actor=_user(user))
+    click.echo(f"{saved.pattern} : {ROLE_LABELS[saved.role]}.")
+
+
+@users_group.command("remove", help="Retire le rôle d'une adresse ou d'un domaine.")
+@click.argument("pattern")
+@click.option("--user", default=None, help="Auteur du changement (par défaut : l'utilisateur).")
+def users_remove(pattern: str, user: str | None) -> None:
+    """Revoke a role, audited; a French error when there was none."""
+    from data_access.access import AccessError, revoke_role
+    from data_access.db import session_scope
+
+    with session_scope(_engine()) as session:
+        removed = revoke_role(session, pattern, actor=_user(user))
+    if not removed:
+        raise AccessError(f"« {pattern.strip().lower()} » n'avait aucun rôle.")
+    click.echo(f"{pattern.strip().lower()} n'a plus de rôle.")
+
+
+@users_group.command("list", help="Liste les adresses et domaines qui ont un rôle.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+def users_list(as_json: bool) -> None:
+    """Print the access list, domains first."""
+    import json
+
+    from data_access.access import list_grants
+
+    grants = list_grants(_engine())
+    if as_json:
+        rows = [
+            {
+                "pattern": g.pattern,
+                "role": g.role,
+                "granted_at": g.granted_at.isoformat(),
+                "granted_by": g.granted_by,
+            }
+            for g in grants
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not grants:
+        click.echo("Aucune adresse ni aucun domaine n'a de rôle.")
+    for g in grants:
+        click.echo(f"{g.pattern}\t{g.role}\t{g.granted_at:%Y-%m-%d %H:%M}\t{g.granted_by or '—'}")
 
 
 @cli.command("quality", help="Qualité des données : complétude, incohérences, fraîcheur, par UTAS.")
@@ -743,28 +848,18 @@ def export_deck_command(scope: Scope, committee_date: str | None, output: Path) 
         reason = describe_os_error(exc, writing=True)
         click.echo(f"Erreur : impossible d'écrire {output} ({reason}).", err=True)
         sys.exit(1)
+    _audit(
+        None,
+        "export",
+        f"support du comité (PowerPoint, ligne de commande) — du {scope.start} au {scope.end}, "
+        f"au {scope.as_of}, territoire={scope.territory or 'département'}, "
+        f"payeur={scope.payer or 'tous'}",
+    )
     click.echo(
         f"Support du comité écrit : {output} ({format_int(len(content) / 1024)} Ko, "
         f"{format_decimal(round(time.perf_counter() - started, 1), locale='fr_FR')} s) ; "
         "chiffres conservés pour le prochain comité."
     )
-
-
-@cli.command(
-    "hash-password",
-    help="Empreinte d'un mot de passe de rôle, à mettre dans PILOTAGE_AUTH_PASSWORD_<RÔLE>.",
-)
-@click.password_option(
-    "--password",
-    prompt="Mot de passe",
-    confirmation_prompt="Confirmation",
-    help="Mot de passe du rôle (demandé s'il n'est pas donné).",
-)
-def hash_password_command(password: str) -> None:
-    """Print the PBKDF2 hash of a role password (the password itself is never stored)."""
-    from ui.auth import hash_password
-
-    click.echo(hash_password(password))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,6 +21,14 @@ DEFAULT_KEY_WARNING = (
     "Attention : la clé de pseudonymisation est la clé de démonstration, publique ; "
     "définissez PILOTAGE_PSEUDONYMISATION_KEY (clé secrète) avant d'importer des données réelles."
 )
+DEFAULT_KEY_REFUSAL = (
+    "Import refusé : la clé de pseudonymisation est la clé de démonstration, publique, avec "
+    "laquelle n'importe qui retrouverait les identifiants hachés. Définissez "
+    "PILOTAGE_PSEUDONYMISATION_KEY (une clé secrète d'au moins 32 caractères, par exemple "
+    "« python -c 'import secrets; print(secrets.token_urlsafe(32))' »), gardez-la à l'abri et "
+    "ne la changez plus, puis relancez l'import. La clé de démonstration n'est acceptée que "
+    "sur la base de démonstration."
+)
 
 _FIELD_LABELS_FR = {
     "database_url": "URL de la base de données",
@@ -44,10 +52,11 @@ _FIELD_LABELS_FR = {
     "orientation_type_map": "correspondance des types d'orientation locaux",
     "institutions_file": "fichier des institutions de la gouvernance",
     "auth_mode": "mode de connexion",
-    "auth_header": "en-tête HTTP portant le rôle",
-    "auth_password_lecture": "empreinte du mot de passe du rôle lecture",
-    "auth_password_chef_de_projet": "empreinte du mot de passe du rôle chef de projet",
-    "auth_password_administrateur": "empreinte du mot de passe du rôle administrateur",
+    "auth_header": "en-tête HTTP portant l'adresse électronique de la personne",
+    "auth_header_secret": "secret partagé avec le mandataire d'authentification",
+    "auth_secret_header": "en-tête HTTP portant le secret du mandataire",
+    "admin_email": "adresse du premier administrateur",
+    "session_hours": "durée maximale d'une session (heures)",
     "import_max_file_mb": "taille maximale d'un fichier importé (Mo)",
     "import_max_rows": "nombre maximal de lignes d'un fichier importé",
     "import_max_columns": "nombre maximal de colonnes d'un fichier importé",
@@ -159,26 +168,40 @@ class Settings(BaseSettings):
         description="Adresse (courriel ou page) où signaler un défaut d'accessibilité ; "
         "affichée dans la déclaration d'accessibilité.",
     )
-    auth_mode: Literal["demo", "password", "header"] = Field(
-        default="demo",
-        description="Connexion : demo (choix du rôle sans mot de passe), password (un mot de passe "
-        "par rôle) ou header (rôle transmis par le mandataire inverse authentifié).",
+    auth_mode: Literal["auto", "oidc", "demo", "header"] = Field(
+        default="auto",
+        description="Connexion : auto (OpenID Connect si la section [auth] de "
+        ".streamlit/secrets.toml existe, sinon choix du rôle sur la base de démonstration "
+        "seulement), oidc, demo (base de démonstration seulement) ou header (mandataire "
+        "d'authentification, avec secret partagé).",
+    )
+    admin_email: str | None = Field(
+        default=None,
+        description="Adresse électronique du premier administrateur (toujours administrateur, "
+        "même sans ligne dans la table des utilisateurs).",
+    )
+    session_hours: float = Field(
+        default=8,
+        gt=0,
+        le=24,
+        description="Durée maximale d'une session ouverte par OpenID Connect, comptée depuis la "
+        "connexion au tableau de bord (heures) ; au-delà, la personne se reconnecte.",
     )
     auth_header: str = Field(
-        default="X-Pilotage-Role",
-        description="En-tête HTTP portant le rôle en mode header (posé par le mandataire inverse).",
+        default="X-Pilotage-User",
+        description="En mode header : en-tête HTTP portant l'adresse électronique de la "
+        "personne authentifiée par le mandataire inverse.",
     )
-    auth_password_lecture: str | None = Field(
-        default=None,
-        description="Empreinte (pilotage hash-password) du mot de passe du rôle lecture.",
+    auth_secret_header: str = Field(
+        default="X-Pilotage-Proxy-Secret",
+        description="En mode header : en-tête HTTP portant le secret partagé, posé par le "
+        "mandataire inverse sur chaque requête.",
     )
-    auth_password_chef_de_projet: str | None = Field(
+    auth_header_secret: str | None = Field(
         default=None,
-        description="Empreinte (pilotage hash-password) du mot de passe du rôle chef de projet.",
-    )
-    auth_password_administrateur: str | None = Field(
-        default=None,
-        description="Empreinte (pilotage hash-password) du mot de passe du rôle administrateur.",
+        min_length=32,
+        description="En mode header : secret partagé (32 caractères au moins) ; sans lui, le "
+        "mode header refuse tout le monde.",
     )
     import_max_file_mb: int = Field(
         default=200,
@@ -290,6 +313,8 @@ def _translate(item: dict) -> str:
         return "un nombre est attendu"
     if kind == "greater_than_equal":
         return f"doit être au moins {ctx.get('ge')}"
+    if kind == "greater_than":
+        return f"doit être supérieur à {ctx.get('gt')}"
     if kind == "less_than_equal":
         return f"doit être au plus {ctx.get('le')}"
     if kind == "string_too_short":

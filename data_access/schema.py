@@ -598,3 +598,36 @@ class Metadata(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# --- access control and audit -----------------------------------------------------------
+
+ACCESS_ROLES = ("lecture", "pilotage", "admin")
+
+
+class UserRole(Base):
+    """Who may open the dashboard and with which role: one e-mail address
+    (``prenom.nom@creuse.fr``) or a whole e-mail domain (``@creuse.fr``); an address wins over
+    its domain."""
+
+    __tablename__ = "user_roles"
+    __table_args__ = (CheckConstraint(_in("role", ACCESS_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pattern: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(10))
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    granted_by: Mapped[str | None] = mapped_column(String(254))
+
+
+class AuditEvent(Base):
+    """One sensitive action: who (an e-mail, or the account running a command), when, what
+    (an action code and a short French detail that never holds a beneficiary's data)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -6,6 +6,7 @@ import streamlit as st
 from charts.committee import committee_charts, gather_committee, headline_rows
 from charts.deck import deck_and_snapshot
 from formatting import NO_DATA, format_date
+from ui.auth import audited_download
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.metrics_cache import current_version, metric_results
@@ -50,7 +51,9 @@ for label, message in failures.items():
 
 st.download_button(
     "Télécharger le support du comité (PowerPoint)",
-    data=lambda: deck_and_snapshot(context.engine, data),
+    data=audited_download(
+        lambda: deck_and_snapshot(context.engine, data), "support du comité (PowerPoint)"
+    ),
     file_name=f"comite-de-suivi_{data.committee_date.isoformat()}.pptx",
     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
     type="primary",

@@ -27,7 +27,7 @@ from data_access.roadmap import (
 )
 from formatting import format_date, format_datetime
 from metrics.roadmap import is_late
-from ui.auth import can_edit_roadmap
+from ui.auth import audit, can_edit_roadmap, require_role
 from ui.chart_block import chart_block, figure_block
 from ui.context import get_context
 from ui.forms import clear, name_input, remember_name, remembered_choice, seed
@@ -166,6 +166,7 @@ if edit is not None:
             conflicts.pop(step_id, None)
             st.rerun()
         if submitted or override:
+            require_role("pilotage")
             remember_name(author)
             expected = conflicts[step_id]["version"] if override else seen[step_id]
             if not author:
@@ -187,6 +188,7 @@ if edit is not None:
                 except DataAccessError as exc:
                     st.error(escape_markdown(exc))
                 else:
+                    audit("edit", f"feuille de route {saved.step_id} : statut {saved.status}")
                     conflicts.pop(step_id, None)
                     clear(keys[name] for name in ("status", "done", "comment"))
                     seen[step_id] = saved.version
@@ -195,7 +197,7 @@ if edit is not None:
                     )
                     st.rerun()
 else:
-    st.caption("Seuls les chefs de projet et les administrateurs modifient la feuille de route.")
+    st.caption("Seuls les rôles pilotage et administration modifient la feuille de route.")
 
 # --- timeline ------------------------------------------------------------------------------
 st.header("Calendrier des étapes")

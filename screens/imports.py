@@ -12,10 +12,11 @@ from data_access.importers.pipeline import describe_result, preview, run_import
 from data_access.importers.rdv_insertion import RdvInsertionImporter
 from data_access.importers.reading import ReadLimits
 from data_access.importers.undo import describe_undo, undo_run
+from data_access.inventory import is_demo_database
 from formatting import format_datetime, format_int
 from metrics.quality import source_label
-from settings import DEFAULT_KEY_WARNING
-from ui.auth import can_import, current_role
+from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING
+from ui.auth import audit, current_user, require_role
 from ui.context import get_context
 from ui.plain_text import escape_markdown
 from ui.tables import data_table
@@ -30,8 +31,9 @@ SHOWN = 1000  # rows of errors or warnings listed on screen (all are counted)
 
 context = get_context()
 st.title("Imports")
-if not can_import():
-    st.error("Cette page est réservée aux administrateurs.")
+require_role("admin")
+if context.settings.uses_default_pseudonymisation_key and not is_demo_database(context.engine):
+    st.error(DEFAULT_KEY_REFUSAL)
     st.stop()
 if context.settings.uses_default_pseudonymisation_key:
     st.warning(DEFAULT_KEY_WARNING)
@@ -173,13 +175,20 @@ if checked and uploads and checked[0] == _fingerprint():
             "lignes acceptées seulement."
         )
     if st.button("Confirmer l'import", disabled=not writable, key="imports_confirm"):
+        require_role("admin")
         try:
             result = run_import(
-                context.engine, _importer(), user=current_role(), skip_invalid=skip_invalid
+                context.engine, _importer(), user=current_user(), skip_invalid=skip_invalid
             )
         except DataAccessError as exc:
             st.error(escape_markdown(exc))
+            audit("import_refused", f"{SOURCES[source]} — import refusé")
         else:
+            audit(
+                "import",
+                f"import n° {result.run_id} — {SOURCES[source]} — "
+                f"{result.report.rows_read} lignes lues",
+            )
             st.session_state.pop(PREVIEW_KEY, None)
             st.session_state["imports_done"] = describe_result(result)
             st.rerun()
@@ -232,11 +241,13 @@ else:
     if by_id[selected].status != "undone" and st.button(
         f"Annuler l'import n° {selected}", key="imports_undo"
     ):
+        require_role("admin")
         try:
-            undone = undo_run(context.engine, selected, user=current_role())
+            undone = undo_run(context.engine, selected, user=current_user())
         except DataAccessError as exc:
             st.error(escape_markdown(exc))
         else:
+            audit("undo", f"import n° {selected}")
             st.session_state["imports_undone"] = describe_undo(undone)
             st.rerun()
     if message := st.session_state.pop("imports_undone", None):

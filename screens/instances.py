@@ -36,7 +36,7 @@ from data_access.institutions import institution_names, institutions_for
 from data_access.roadmap import list_steps
 from data_access.schema import ACTION_STATUSES
 from formatting import format_date
-from ui.auth import can_edit_roadmap
+from ui.auth import audit, can_edit_roadmap, require_role
 from ui.chart_block import figure_block
 from ui.context import get_context
 from ui.forms import NAME_HELP, NAME_KEY, clear, remembered_choice, seed
@@ -86,6 +86,8 @@ def _user() -> str:
 
 
 def _need_user() -> str | None:
+    """The name kept in the history, once the role is checked again on the server side."""
+    require_role("pilotage")
     user = _user()
     if not user:
         st.error("Indiquez votre nom en haut du formulaire : il est gardé dans l'historique.")
@@ -183,6 +185,7 @@ if to_close:
             if st.form_submit_button("Marquer « faites »") and (user := _need_user()):
                 for action_id in picked:
                     change_action_status(context.engine, action_id, "faite", user=user)
+                audit("edit", f"{len(picked)} action(s) close(s) (étape liée terminée)")
                 st.session_state[FLASH_KEY] = f"{len(picked)} action(s) close(s)."
                 st.rerun()
 
@@ -228,7 +231,7 @@ else:
     st.info("Aucune réunion enregistrée.")
 
 if not editor:
-    st.caption("Seuls les chefs de projet et les administrateurs enregistrent les instances.")
+    st.caption("Seuls les rôles pilotage et administration enregistrent les instances.")
     st.stop()
 
 # --- forms ------------------------------------------------------------------------------------
@@ -270,6 +273,7 @@ with left, st.form("instances_new_meeting"):
             clear([*NEW_MEETING, "ia_meeting", "instances_meeting"])
             st.session_state["ia_meeting__remembered"] = new_id
             st.session_state["instances_meeting__remembered"] = new_id
+            audit("edit", f"réunion n° {new_id} enregistrée ({kind}, {date.isoformat()})")
             st.session_state[FLASH_KEY] = f"Réunion « {title.strip()} » enregistrée."
             st.rerun()
 
@@ -329,6 +333,7 @@ with right, st.form("instances_new_action"):
             st.error(escape_markdown(exc))
         else:
             clear(NEW_ACTION)
+            audit("edit", f"{ACTION_KIND_LABELS[action_kind]} enregistrée (étape {step_id or '—'})")
             st.session_state[FLASH_KEY] = f"{ACTION_KIND_LABELS[action_kind]} enregistrée."
             st.rerun()
 
@@ -471,6 +476,9 @@ if everything:
         else:
             clear([*k.values(), f"ea_confirm_{action_id}"])
             conflicts.pop(ckey, None)
+            audit(
+                "edit", f"décision ou action n° {action_id} {'supprimée' if wipe else 'modifiée'}"
+            )
             st.session_state[FLASH_KEY] = message
             st.rerun()
 else:
@@ -560,5 +568,6 @@ if chosen is not None:
         else:
             clear([*m.values(), f"em_confirm_{chosen}"])
             conflicts.pop(mkey, None)
+            audit("edit", f"réunion n° {chosen} {'supprimée' if wipe else 'modifiée'}")
             st.session_state[FLASH_KEY] = message
             st.rerun()

@@ -151,6 +151,8 @@ def run_cli(
     from settings import DEFAULT_KEY_WARNING, get_settings
 
     monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
+    # A real key: imports refuse the public demo key outside the demo database.
+    monkeypatch.setenv("PILOTAGE_PSEUDONYMISATION_KEY", "cle-secrete-des-tests-cli")
     get_settings.cache_clear()
 
     def invoke(*args: str) -> tuple[int, str, str]:

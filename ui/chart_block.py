@@ -28,6 +28,7 @@ from charts.images import figure_image, unavailable_reason
 from charts.summaries import chart_summary
 from charts.theme import PLOTLY_CONFIG
 from formatting import NO_DATA
+from ui.auth import audited_download
 
 Table = tuple[list[str], list[list[str | float | None]]]
 DATA_LABEL = "Données du graphique : {title}"
@@ -56,6 +57,9 @@ def export_buttons(
 ) -> None:
     """PNG, SVG (rendered on click; disabled with the French reason without Chromium) and CSV."""
     reason = unavailable_reason()
+    png = audited_download(png, f"graphique « {file_stem} » (PNG)")
+    svg = audited_download(svg, f"graphique « {file_stem} » (SVG)")
+    csv = audited_download(csv, f"graphique « {file_stem} » (CSV)") if csv is not None else None
     columns = st.columns([1, 1, 1, 4])
     columns[0].download_button(
         "PNG",

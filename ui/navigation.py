@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from data_access.access import normalise_role
 from ui.auth import ALL_ROLES
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "screens"
@@ -51,13 +52,16 @@ def page(
 def pages_for_role(
     pages: dict[str, list[PageEntry | st.Page]], role: str
 ) -> dict[str, list[st.Page]]:
-    """The navigation of one role: sections keep their order, empty sections disappear."""
+    """The navigation of one role: sections keep their order, empty sections disappear.
+
+    Old role names (``chef_de_projet``, ``administrateur``) are read as their current ones."""
+    role = normalise_role(role) or ""
     visible: dict[str, list[st.Page]] = {}
     for section, entries in pages.items():
         kept = [
             entry.page if isinstance(entry, PageEntry) else entry
             for entry in entries
-            if not isinstance(entry, PageEntry) or role in entry.roles
+            if not isinstance(entry, PageEntry) or role in {normalise_role(r) for r in entry.roles}
         ]
         if kept:
             visible[section] = kept

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
-from data_access.db import make_engine
+from data_access.access import grant_role, normalise_role
+from data_access.db import make_engine, session_scope
 from data_access.demo import generate_demo
 from data_access.initdb import init_database
 from settings import get_settings
@@ -33,6 +36,43 @@ def visible(markdown: str) -> str:
 
 
 DEMO_AS_OF = dt.date(2024, 6, 30)
+# One person per role, granted in every test database file; ``sign_in_as`` signs in as them
+# through OpenID Connect the way AppTest allows (``AppTest.user``, ``AppTest.secrets``).
+TEST_USERS = {
+    "lecture": "prefet@creuse.gouv.fr",
+    "pilotage": "cheffe.projet@creuse.fr",
+    "admin": "admin.pilotage@creuse.fr",
+}
+OIDC_SECRETS = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "secret-de-test-des-cookies-de-connexion",
+    "client_id": "pilotage-rsa-test",
+    "client_secret": "secret-client-test",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def grant_test_users(engine) -> None:  # type: ignore[no-untyped-def]
+    """Give each test person their role."""
+    with session_scope(engine) as session:
+        for role, email in TEST_USERS.items():
+            grant_role(session, email, role, actor="tests")
+
+
+def sign_in_as(app: AppTest, role_or_email: str, **claims: object) -> AppTest:
+    """Make ``app`` run as a person signed in through OpenID Connect (ID token claims)."""
+    role = normalise_role(role_or_email)
+    email = TEST_USERS[role] if role else role_or_email
+    app.secrets["auth"] = dict(OIDC_SECRETS)
+    app.user = {
+        "is_logged_in": True,
+        "email": email,
+        "sub": f"sub-{email}",
+        "name": email.split("@")[0],
+        "iat": int(time.time()),
+        **claims,
+    }
+    return app
 
 
 def _reset_caches() -> None:
@@ -51,13 +91,14 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     settings = make_settings(url)
     init_database(engine, settings)
     generate_demo(engine, settings, as_of=DEMO_AS_OF)
+    grant_test_users(engine)
     engine.dispose()
     return path
 
 
 def _use(monkeypatch: pytest.MonkeyPatch, url: str, **env: str) -> Database:
     monkeypatch.setenv("PILOTAGE_DATABASE_URL", url)
-    monkeypatch.setenv("PILOTAGE_AUTH_MODE", "demo")
+    monkeypatch.delenv("PILOTAGE_AUTH_MODE", raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     _reset_caches()
@@ -93,6 +134,7 @@ def empty_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     url = f"sqlite:///{path}"
     engine = make_engine(url)
     init_database(engine, make_settings(url))
+    grant_test_users(engine)
     engine.dispose()
     return path
 

@@ -15,7 +15,7 @@ from formatting import NO_DATA, secret_label
 from metrics import catalog
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
-from tests.app.conftest import DEMO_AS_OF, ROOT
+from tests.app.conftest import DEMO_AS_OF, ROOT, sign_in_as
 from ui.indicators import MISSING_MARK
 from ui.scope_bar import PRESETS
 
@@ -30,8 +30,7 @@ def registered_pages() -> list[str]:
 
 
 def open_app(**params: str) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    app.session_state["auth_role"] = "administrateur"
+    app = sign_in_as(AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT), "admin")
     for name, value in params.items():
         app.query_params[name] = value
     return app.run()

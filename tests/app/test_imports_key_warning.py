@@ -1,4 +1,5 @@
-"""The « Imports » page warns while identifiers would be hashed with the public demo key."""
+"""The « Imports » page refuses the public demo pseudonymisation key outside the demo database
+(French message, no upload widget), and only warns on the demo database."""
 
 from __future__ import annotations
 
@@ -8,15 +9,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from settings import DEFAULT_KEY_WARNING, get_settings
+from data_access.db import session_scope
+from data_access.schema import Metadata
+from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("key", "warned"), [(None, True), ("une-vraie-cle-secrete", False)])
-def test_imports_page_warns_about_the_demo_key(sqlite_db, monkeypatch, key, warned):
-    monkeypatch.setenv("PILOTAGE_DATABASE_URL", sqlite_db.settings.database_url)
-    monkeypatch.setenv("PILOTAGE_AUTH_MODE", "demo")
+def _imports_page(db, monkeypatch, key: str | None) -> AppTest:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PILOTAGE_DATABASE_URL", db.settings.database_url)
     if key is None:
         monkeypatch.delenv("PILOTAGE_PSEUDONYMISATION_KEY", raising=False)
     else:
@@ -26,11 +27,33 @@ def test_imports_page_warns_about_the_demo_key(sqlite_db, monkeypatch, key, warn
     st.cache_data.clear()
     try:
         app = AppTest.from_file(str(ROOT / "screens" / "imports.py"), default_timeout=60)
-        app.session_state["auth_role"] = "administrateur"
-        app.run()
+        app.session_state["auth_role"] = "admin"
+        return app.run()
     finally:
         get_settings.cache_clear()
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_demo_key_is_refused_on_a_real_database(sqlite_db, monkeypatch):
+    app = _imports_page(sqlite_db, monkeypatch, None)
     assert not app.exception
+    assert [e.value for e in app.error] == [DEFAULT_KEY_REFUSAL]
+    assert not app.get("file_uploader")
+
+
+def test_real_key_opens_the_page_without_warning(sqlite_db, monkeypatch):
+    app = _imports_page(sqlite_db, monkeypatch, "une-vraie-cle-secrete-de-test")
+    assert not app.exception
+    assert not app.error and not app.warning
+    assert app.get("file_uploader")
+
+
+@pytest.mark.parametrize(("key", "warned"), [(None, True), ("une-vraie-cle-secrete", False)])
+def test_demo_database_only_warns(sqlite_db, monkeypatch, key, warned):
+    with session_scope(sqlite_db.engine) as session:
+        session.add(Metadata(key="demo", value="{}"))
+    app = _imports_page(sqlite_db, monkeypatch, key)
+    assert not app.exception
+    assert not app.error
     assert any(w.value == DEFAULT_KEY_WARNING for w in app.warning) is warned

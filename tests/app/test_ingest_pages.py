@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.schema import ImportRun, Person
 from settings import get_settings
-from tests.app.conftest import visible
+from tests.app.conftest import grant_test_users, sign_in_as, visible
 from tests.unit.bundle_data import VALID_BUNDLE
 from tests.unit.rdv_export import SECRET_VALUES, USER_HEADERS, realistic_users, to_csv, user_row
 
@@ -29,7 +29,7 @@ TIMEOUT = 60
 @pytest.fixture
 def page_db(sqlite_db, monkeypatch):
     monkeypatch.setenv("PILOTAGE_DATABASE_URL", sqlite_db.settings.database_url)
-    monkeypatch.setenv("PILOTAGE_AUTH_MODE", "demo")
+    monkeypatch.setenv("PILOTAGE_PSEUDONYMISATION_KEY", "cle-secrete-des-tests-de-la-page-imports")
     get_settings.cache_clear()
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -59,7 +59,7 @@ def _all_text(app: AppTest) -> str:
 def test_imports_page_is_for_administrators(page_db):
     app = _page("imports.py", role="lecture")
     assert not app.exception
-    assert app.error[0].value == "Cette page est réservée aux administrateurs."
+    assert app.error[0].value == "Action réservée aux administrateurs."
     assert not app.file_uploader
 
 
@@ -193,7 +193,9 @@ def test_freshness_warning_in_the_app(page_db):
                 "status": "success",
             },
         )
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    grant_test_users(page_db.engine)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    app = sign_in_as(app, "lecture").run()
     assert not app.exception
     assert any(
         w.value.startswith("**Données anciennes** : RDV-Insertion (dernier import il y a")

@@ -15,9 +15,7 @@ from data_access.snapshots import (
     latest_snapshot,
     save_snapshot,
 )
-from settings import Settings
-from tests.conftest import make_settings
-from ui.auth import ADMINS, ALL_ROLES, EDITORS, hash_password, role_for_password, verify_password
+from ui.auth import ADMINS, ALL_ROLES, EDITORS
 from ui.navigation import PageEntry, pages_for_role
 from ui.scope_bar import ScopeChoice, build_scope, choice_params, preset_period, read_choice
 
@@ -123,26 +121,6 @@ def test_custom_period_is_cut_at_the_as_of_date():
     assert (scope.start, scope.end, scope.territory) == (dt.date(2024, 3, 1), AS_OF, None)
 
 
-def test_password_hashes_verify_only_the_right_password():
-    stored = hash_password("Comité-2024!")
-    assert stored.startswith("pbkdf2_sha256$")
-    assert verify_password("Comité-2024!", stored)
-    assert not verify_password("comité-2024!", stored)
-    assert not verify_password("x", "pas-un-hash")
-    assert not verify_password("x", None)
-
-
-def test_role_for_password_checks_the_chosen_role():
-    settings: Settings = make_settings(
-        "sqlite://",
-        auth_mode="password",
-        auth_password_chef_de_projet=hash_password("cdp"),
-    )
-    assert role_for_password(settings, "cdp", "chef_de_projet") == "chef_de_projet"
-    assert role_for_password(settings, "cdp", "administrateur") is None
-    assert role_for_password(settings, "cdp", "lecture") is None
-
-
 def test_navigation_keeps_only_the_pages_a_role_may_open():
     pages = {
         "A": [PageEntry("vue", ALL_ROLES), PageEntry("fdr", EDITORS)],
@@ -156,12 +134,3 @@ def test_navigation_keeps_only_the_pages_a_role_may_open():
         "B": ["imports"],
         "C": ["bare-page"],
     }
-
-
-def test_cli_hash_password_prints_a_hash_that_verifies(capsys):
-    from cli import main
-
-    main(["hash-password", "--password", "Préfecture-23"])
-    printed = capsys.readouterr().out.strip()
-    assert verify_password("Préfecture-23", printed)
-    assert "Préfecture-23" not in printed

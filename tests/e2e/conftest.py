@@ -148,16 +148,26 @@ def app_url(app_database: str, artifacts: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(app_url: str) -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (headless, no sandbox, no network extras)."""
+def chromium() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright (headless, no sandbox, no network extras); one
+    for the whole session, since Playwright's sync API runs one instance at a time."""
+    reason = _unavailable_reason()
+    if reason:
+        pytest.fail(reason) if REQUIRE_BROWSER else pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
+        launched = playwright.chromium.launch(
             executable_path=shutil.which(CHROMIUM) or CHROMIUM, args=CHROMIUM_ARGS
         )
-        yield chromium
-        chromium.close()
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def browser(app_url: str, chromium: object) -> object:
+    """The browser, once the demo dashboard is served."""
+    return chromium
 
 
 @pytest.fixture

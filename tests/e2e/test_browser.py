@@ -83,16 +83,21 @@ def test_committee_deck_downloads(page: Page, app_url: str, artifacts: Path):
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
+def _nav_hrefs(page: Page) -> list[str]:
+    links = page.get_by_test_id("stSidebarNav").locator("a")
+    return [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+
+
 def test_demo_role_selector_filters_the_navigation(page: Page, app_url: str):
     open_page(page, app_url + QUERY)
+    chooser = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first
     before = page.get_by_test_id("stSidebarNav").locator("a").count()
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="Lecture (préfet, PCD, partenaires)").click()
+    # lecture by default: no administrators' page
+    assert not any(p.rstrip("/").endswith("/imports") for p in _nav_hrefs(page))
+    chooser.click()
+    page.get_by_role("option", name="Administration", exact=True).click()
     wait_for_app_run(page)
     expect(page.get_by_test_id("stSidebarNav").locator("a")).not_to_have_count(before)
-    paths = [
-        page.get_by_test_id("stSidebarNav").locator("a").nth(i).get_attribute("href")
-        for i in range(page.get_by_test_id("stSidebarNav").locator("a").count())
-    ]
-    assert not any(p and p.rstrip("/").endswith("/imports") for p in paths)
+    assert any(p.rstrip("/").endswith("/imports") for p in _nav_hrefs(page))
+    assert any(p.rstrip("/").endswith("/utilisateurs") for p in _nav_hrefs(page))
     expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -1,5 +1,6 @@
-"""The public demo pseudonymisation key: every import warns (without refusing); a real key
-silences the warning (the « Imports » page: tests/app/test_imports_key_warning.py)."""
+"""The public demo pseudonymisation key: imports are refused with it outside the demo database
+and only warned about on the demo; a real key imports silently (the « Imports » page:
+tests/app/test_imports_key_warning.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 import pytest
 
 import cli
-from settings import DEFAULT_KEY_WARNING, get_settings
+from data_access.db import session_scope
+from data_access.schema import ImportRun, Metadata
+from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING, get_settings
 from tests.conftest import make_settings
 
 
@@ -36,8 +39,23 @@ def test_settings_know_the_default_key(tmp_path):
     assert not other.uses_default_pseudonymisation_key
 
 
+def test_import_with_the_demo_key_is_refused_outside_the_demo(db, monkeypatch, capsys, tmp_path):
+    from tests.unit.rdv_export import USER_HEADERS, realistic_users, to_csv
+
+    path = tmp_path / "usagers.csv"
+    path.write_text(to_csv(USER_HEADERS, realistic_users()), encoding="utf-8-sig")
+    code, out, err = _import(monkeypatch, capsys, db, path, None)
+    assert code == 1
+    assert err.strip() == f"Erreur : {DEFAULT_KEY_REFUSAL}"
+    assert out == ""
+    with db.engine.connect() as conn:
+        assert conn.execute(ImportRun.__table__.select()).first() is None
+
+
 @pytest.mark.parametrize(("key", "warned"), [(None, True), ("une-vraie-cle-secrete", False)])
-def test_import_warns_about_the_demo_key(db, monkeypatch, capsys, tmp_path, key, warned):
+def test_demo_database_only_warns(db, monkeypatch, capsys, tmp_path, key, warned):
+    with session_scope(db.engine) as session:
+        session.add(Metadata(key="demo", value="{}"))
     path = tmp_path / "usagers.csv"
     path.write_bytes(b"\x00\x01binaire")
     code, _, err = _import(monkeypatch, capsys, db, path, key)
