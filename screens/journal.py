@@ -10,6 +10,7 @@ from data_access.audit import ACTION_LABELS, list_audit
 from formatting import format_datetime, format_int
 from ui.auth import audited_download, require_role
 from ui.context import get_context
+from ui.tables import data_table
 
 SHOWN = 1000
 
@@ -35,15 +36,16 @@ st.write(
     f"{format_int(len(shown))} événement(s) ; les {format_int(SHOWN)} plus récents ci-dessous."
 )
 if shown:
-    st.dataframe(
+    data_table(
         {
             "Quand": [format_datetime(e.occurred_at) for e in shown[:SHOWN]],
             "Qui": [e.actor for e in shown[:SHOWN]],
             "Action": [e.action_label for e in shown[:SHOWN]],
             "Détail": [e.detail for e in shown[:SHOWN]],
         },
-        hide_index=True,
-        width="stretch",
+        file_stem="journal-audit",
+        key="journal",
+        download=False,
     )
     csv = table_csv(
         ["Quand (UTC)", "Qui", "Action", "Détail"],

@@ -8,6 +8,8 @@ from data_access.exceptions import DataAccessError
 from formatting import format_datetime
 from ui.auth import current_user, require_role
 from ui.context import get_context
+from ui.plain_text import escape_markdown
+from ui.tables import data_table
 
 FLASH_KEY = "users_flash"
 
@@ -26,19 +28,19 @@ if context.settings.admin_email:
         f"{context.settings.admin_email}. Il reste administrateur quoi qu'indique cette liste."
     )
 if flash := st.session_state.pop(FLASH_KEY, None):
-    st.success(flash)
+    st.success(escape_markdown(flash))
 
 grants = list_grants(context.engine)
 if grants:
-    st.dataframe(
+    data_table(
         {
             "Adresse ou domaine": [g.pattern for g in grants],
             "Rôle": [ROLE_LABELS[g.role] for g in grants],
             "Depuis le": [format_datetime(g.granted_at) for g in grants],
             "Par": [g.granted_by or "—" for g in grants],
         },
-        hide_index=True,
-        width="stretch",
+        file_stem="utilisateurs",
+        key="utilisateurs",
     )
 else:
     st.write("Aucune adresse ni aucun domaine n'a encore de rôle.")
@@ -56,7 +58,7 @@ with left, st.form("users_add", clear_on_submit=True):
             with session_scope(context.engine) as session:
                 saved = grant_role(session, pattern, role, actor=current_user())
         except DataAccessError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(exc))
         else:
             st.session_state[FLASH_KEY] = f"{saved.pattern} : {ROLE_LABELS[saved.role]}."
             st.rerun()
@@ -79,7 +81,7 @@ with right, st.form("users_remove"):
                 with session_scope(context.engine) as session:
                     revoke_role(session, chosen, actor=current_user())
             except DataAccessError as exc:
-                st.error(str(exc))
+                st.error(escape_markdown(exc))
             else:
                 st.session_state[FLASH_KEY] = f"{chosen} n'a plus de rôle."
                 st.rerun()

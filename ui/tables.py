@@ -26,15 +26,20 @@ LATE_BACKGROUND = "background-color: #fee9e6"  # DSFR « error » light tint
 NO_WRAP = {"white-space": "nowrap"}
 
 
-def data_table(columns: Mapping[str, Sequence[Any]], *, file_stem: str, key: str) -> None:
+def data_table(
+    columns: Mapping[str, Sequence[Any]], *, file_stem: str, key: str, download: bool = True
+) -> None:
     """An interactive table, and its download through the project's formula-safe CSV.
 
     Streamlit's own toolbar download is switched off (``client.disableDataExport`` in
     ``.streamlit/config.toml`` and in ``app.py``): it writes cells as they are, so a comment or
     an imported name reading « =HYPERLINK(…) » would run in the reader's spreadsheet. This
     button writes the same table with such cells neutralised, in the CSV dialect Excel opens
-    in French."""
+    in French. ``download=False`` where the page offers its own (audited) download of the
+    same rows."""
     st.dataframe(dict(columns), hide_index=True, width="stretch")
+    if not download:
+        return
     st.download_button(
         "Télécharger le tableau (CSV)",
         data=columns_csv(columns),

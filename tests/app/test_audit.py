@@ -73,7 +73,7 @@ def test_import_and_undo_are_audited_without_beneficiary_data(page_db):
 def test_roadmap_edit_is_audited(page_db):
     app = _page("feuille_de_route.py", "pilotage")
     app.selectbox(key="fdr_step").select("DO-04").run()
-    app.text_input(key="fdr_author").input("Bruno")
+    app.text_input(key="fdr_author_DO-04").input("Bruno")
     next(s for s in app.selectbox if s.label == "Nouveau statut").select("fait")
     next(b for b in app.button if b.label == "Enregistrer").click().run()
     assert not app.exception

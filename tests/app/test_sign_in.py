@@ -32,6 +32,7 @@ READER_PAGES = {
     "Données disponibles",
     "Méthodologie",
     "Qualité des données",
+    "Accessibilité",
 }
 ADMIN_ONLY = {"Imports", "Utilisateurs", "Journal d'audit"}
 
