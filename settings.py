@@ -27,6 +27,7 @@ _FIELD_LABELS_FR = {
     "departement_code": "code du département",
     "departement_name": "nom du département",
     "secrecy_threshold": "seuil du secret statistique",
+    "secrecy_rounding": "base d'arrondi des effectifs publiés",
     "convocation_days": "délai cible de convocation (jours)",
     "orientation_days": "délai légal d'orientation (jours)",
     "orientation_short_days": "délai court d'orientation (jours)",
@@ -74,6 +75,13 @@ class Settings(BaseSettings):
         default=11,
         ge=2,
         description="Effectif minimal diffusable : les effectifs de 1 à seuil − 1 sont masqués.",
+    )
+    secrecy_rounding: int = Field(
+        default=5,
+        ge=1,
+        description="Base d'arrondi des effectifs de personnes publiés (5 : au multiple de 5 le "
+        "plus proche ; 1 : pas d'arrondi), pour qu'aucun effectif masqué ne se retrouve par "
+        "différence entre deux périmètres voisins.",
     )
     convocation_days: int = Field(
         default=15, ge=1, description="Délai cible entre l'entrée et la convocation (jours)."

@@ -541,6 +541,7 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
             share(places, in_need) if known else None,
             places if known else None,
             in_need,
+            person_fields=("denominator",),  # places are not persons
         )
     return results
 
