@@ -43,6 +43,7 @@ QUARTERS = (
 )
 PAYERS = (None, "caf", "msa")
 ONE_DAY = dt.timedelta(days=1)
+PRODUCTION_ROUNDING = Settings.model_fields["secrecy_rounding"].default
 
 # A cell: (scope key, metric id, breakdown name or "", row key or "", field)
 Cell = tuple[tuple, str, str, str, str]
@@ -252,7 +253,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Settin
     path: Path = tmp_path_factory.mktemp("secrecy") / "demo.sqlite"
     url = f"sqlite:///{path}"
     engine = make_engine(url)
-    settings = make_settings(url)
+    settings = make_settings(url, secrecy_rounding=PRODUCTION_ROUNDING)
     init_database(engine, settings)
     generate_demo(engine, settings, as_of=DEMO_AS_OF)
     with engine.connect() as conn:
