@@ -7,6 +7,7 @@ from metrics.privacy import (
     protect_result,
     protect_rows,
     publish,
+    round_count,
     suppress_line,
     suppress_table,
 )
@@ -161,3 +162,88 @@ def test_caseload_rests_on_persons_not_referents():
     # 6 persons in all: masked even though the value (3) is not what decides.
     result = MetricResult("caseload_median", 3, "count", numerator=6, denominator=2)
     assert protect_result(result, THRESHOLD, "numerator").suppressed
+
+
+# --- rounding of published person counts ----------------------------------------------------
+
+
+def test_round_count_to_the_nearest_multiple_halves_up():
+    assert [round_count(n, 5) for n in (0, 11, 12, 13, 57, 65)] == [0, 10, 10, 15, 55, 65]
+    assert round_count(15, 10) == 20 and round_count(14, 10) == 10
+    assert round_count(None, 5) is None
+    assert round_count(57, 1) == 57
+
+
+def test_masking_is_decided_on_the_exact_count_before_rounding():
+    # 11 persons are publishable: shown as 10 (rounded), not masked; 10 persons are masked.
+    shown = protect_result(MetricResult("entrants", 11, "count"), THRESHOLD, rounding=5)
+    assert (shown.value, shown.suppressed, shown.rounding) == (10, False, 5)
+    hidden = protect_result(MetricResult("entrants", 10, "count"), THRESHOLD, rounding=5)
+    assert (hidden.value, hidden.suppressed) == (None, True)
+
+
+def test_secondary_suppression_uses_exact_sizes_then_visible_rows_are_rounded():
+    rows = [BreakdownRow("A", "A", 5), BreakdownRow("B", "B", 12), BreakdownRow("C", "C", 43)]
+    result = protect_result(
+        MetricResult("entrants", 60, "count", breakdowns={"utas": rows}), 11, rounding=5
+    )
+    assert [(r.value, r.suppressed) for r in result.breakdowns["utas"]] == [
+        (None, True),
+        (None, True),  # 12 hides 5: total − C would give 17, not 5
+        (45, False),
+    ]
+    assert result.value == 60 and result.breakdowns["utas"][2].rounding == 5
+
+
+def test_a_plain_share_is_recomputed_from_its_rounded_terms():
+    result = protect_result(MetricResult("r", 57 / 65, "ratio", 57, 65), THRESHOLD, rounding=5)
+    assert (result.numerator, result.denominator) == (55, 65)
+    assert result.value == 55 / 65
+
+
+def test_a_kaplan_meier_share_rests_on_the_rounded_persons_it_implies():
+    # 0.62 over 57 persons ≈ 35.3 persons → 35 out of 55.
+    result = protect_result(MetricResult("r", 0.62, "ratio", 33, 57), THRESHOLD, rounding=5)
+    assert (result.numerator, result.denominator) == (35, 55)
+    assert result.value == 35 / 55
+
+
+def test_a_mean_delay_is_given_to_a_tenth_of_a_day_and_its_terms_rounded():
+    result = protect_result(MetricResult("d", 703 / 57, "days", None, 57), THRESHOLD, rounding=5)
+    assert (result.value, result.numerator, result.denominator) == (12.3, None, 55)
+
+
+def test_caseload_rounds_its_persons_not_its_referents_nor_its_median():
+    result = MetricResult("caseload_median", 41, "count", numerator=83, denominator=2)
+    published = protect_result(result, THRESHOLD, "numerator", rounding=5)
+    assert (published.value, published.numerator, published.denominator) == (41, 85, 2)
+
+
+def test_capacity_per_person_rounds_only_the_persons():
+    result = MetricResult("capacity", 87 / 13, "ratio", 87, 13)
+    published = protect_result(result, THRESHOLD, rounding=5, person_fields=("denominator",))
+    assert (published.numerator, published.denominator) == (87, 15)
+    assert published.value == 87 / 15
+
+
+def test_status_is_decided_on_the_published_rate():
+    settings = make_settings("sqlite://", secrecy_rounding=5)
+    rate = IndicatorSpec(
+        "x_rate",
+        "Taux",
+        "Définition",
+        "a ÷ b",
+        "ratio",
+        target=lambda s: 0.9,
+        target_source="Feuille de route",
+    )
+    # 58 of 64 = 90.6 % exactly, but 60 of 65 = 92.3 % is shown; 52 of 58 = 89.7 % → 50 of 60.
+    assert publish(rate, settings, 58 / 64, 58, 64).status == "atteint"
+    low = publish(rate, settings, 52 / 58, 52, 58)
+    assert (low.value, low.status) == (50 / 60, "non_atteint")
+
+
+def test_figures_that_count_no_one_are_not_rounded():
+    steps = IndicatorSpec("steps", "Étapes", "Définition", "n", "count", person_based=False)
+    result = publish(steps, make_settings("sqlite://", secrecy_rounding=5), 42)
+    assert (result.value, result.rounding) == (42, None)
