@@ -141,3 +141,21 @@ def _person_terms(metric_id: str) -> tuple[str, ...]:
     if metric_id == "caseload_median":
         return ("numerator",)
     return ("numerator", "denominator")
+
+
+@pytest.mark.parametrize("payer", [None, "caf"])
+def test_a_delay_curve_cannot_give_its_cohort_size_away(rounded_db, payer):
+    # An exact curve's first step is 40/57 (CAF) or 40/57 of the at-risk (all payers): its
+    # size follows. Published, each point is rounded persons over the rounded cohort, so the
+    # curve at 15 days is the published share within 15 days.
+    settings = make_settings(rounded_db.settings.database_url, secrecy_rounding=5)
+    scope = Scope.build(day(START), day(END), territory="Aubusson", payer=payer)
+    context = MetricContext(rounded_db.engine, settings, scope)
+    (curve,) = catalog.delay_curves(context, "convocation_median_days")
+    rate = catalog.compute_one(context, "convocation_within_15d_rate")
+    assert curve.size == rate.denominator
+    shares = dict(curve.points)
+    assert shares[5] == pytest.approx(rate.value)
+    for share in shares.values():
+        persons = share * curve.size
+        assert persons == pytest.approx(round(persons)) and round(persons) % 5 == 0
