@@ -159,3 +159,16 @@ def test_a_delay_curve_cannot_give_its_cohort_size_away(rounded_db, payer):
     for share in shares.values():
         persons = share * curve.size
         assert persons == pytest.approx(round(persons)) and round(persons) % 5 == 0
+
+
+def test_charts_and_their_csv_say_the_counts_are_rounded(rounded_db):
+    from charts.builders import breakdown_chart
+    from charts.csv_export import chart_csv
+
+    rounded = _compute(rounded_db)["entrants"]
+    exact = _compute(rounded_db, rounding=1)["entrants"]
+    kwargs = {"title": "Entrants", "x_title": "UTAS", "as_of": day(END), "threshold": 11}
+    chart = breakdown_chart(rounded, "utas", **kwargs)
+    assert "Effectifs arrondis à 5 près" in chart.footnote
+    assert "Effectifs arrondis à 5 près" in chart_csv(chart).decode("utf-8-sig")
+    assert "arrondis" not in breakdown_chart(exact, "utas", **kwargs).footnote
