@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from formatting import format_days
+from formatting import format_days, format_int, format_rate
 from metrics import catalog
+from metrics.privacy import round_count
 from ui.context import get_context
 from ui.indicators import format_unit
 
@@ -27,6 +28,36 @@ st.markdown(
     "(secret statistique) », jamais 0. Zéro n'est pas secret. Dans un tableau avec totaux, une "
     "seconde case est masquée quand la première pourrait être retrouvée par différence."
 )
+base, threshold = settings.secrecy_rounding, settings.secrecy_threshold
+if base > 1:
+    st.markdown(
+        "**Secret entre périmètres voisins.** Le périmètre se choisit librement : payeur, période "
+        "au jour près, UTAS, EPCI ou commune. Avec des chiffres exacts, une soustraction suffirait "
+        "à retrouver un effectif masqué : tous payeurs moins CAF donne la MSA, la période du "
+        "1er janvier au 31 mars moins celle du 1er janvier au 30 mars donne les entrants du "
+        "31 mars, le département moins les autres UTAS donne une UTAS.\n\n"
+        f"C'est pourquoi tout effectif de personnes publié est **arrondi au multiple de {base} "
+        "le plus proche** : effectifs, numérateurs et dénominateurs des taux et des délais, au "
+        "total comme dans chaque ventilation, à l'écran, dans les CSV, dans le support du comité "
+        "et dans `pilotage metrics --json` (champ `rounding`). Le masquage se décide avant, sur "
+        f"l'effectif exact : {threshold} personnes s'affichent "
+        f"{format_int(round_count(threshold, base))}, {threshold - 1} sont masquées. Chaque "
+        "chiffre publié s'écarte d'au plus "
+        f"{base // 2} de sa valeur exacte, donc la différence de deux chiffres d'au plus "
+        f"{2 * (base // 2)} : aucune soustraction, ni plusieurs ensemble, ne désigne un effectif "
+        "masqué.\n\n"
+        "Les taux restent cohérents avec ce qui est affiché à côté : une part est recalculée sur "
+        f"le numérateur et le dénominateur arrondis (57 personnes sur 65 se publient "
+        f"{format_int(round_count(57, base))} sur {format_int(round_count(65, base))}, soit "
+        f"{format_rate(round_count(57, base) / round_count(65, base))}) ; une part estimée par "
+        "Kaplan–Meier, et chaque point de sa courbe, devient le nombre arrondi de personnes "
+        "qu'elle représente rapporté au dénominateur arrondi ; un délai moyen est donné au "
+        "dixième de jour, un délai médian tel quel. Sur un petit périmètre, un taux peut donc "
+        "s'écarter de quelques points du taux exact ; au niveau du département, de moins d'un "
+        "point. Les comparaisons entre périodes (comité, tendances) portent sur ces chiffres "
+        "publiés. Les chiffres qui ne comptent pas des personnes (étapes de la feuille de route, "
+        "entreprises, services, places) restent exacts."
+    )
 st.subheader("Seuils en vigueur")
 st.table(
     {
@@ -36,6 +67,8 @@ st.table(
             "Orientation (délai court)",
             "Contrat après l'orientation",
             "Heures d'activité hebdomadaires visées",
+            "Seuil du secret statistique",
+            "Arrondi des effectifs de personnes publiés",
         ],
         "Valeur": [
             format_days(settings.convocation_days),
@@ -43,6 +76,8 @@ st.table(
             format_days(settings.orientation_short_days),
             format_days(settings.contract_days),
             f"{settings.activity_hours_min:g} h",
+            f"{settings.secrecy_threshold} personnes",
+            f"au multiple de {base}" if base > 1 else "aucun",
         ],
     }
 )
