@@ -172,3 +172,23 @@ def test_charts_and_their_csv_say_the_counts_are_rounded(rounded_db):
     assert "Effectifs arrondis à 5 près" in chart.footnote
     assert "Effectifs arrondis à 5 près" in chart_csv(chart).decode("utf-8-sig")
     assert "arrondis" not in breakdown_chart(exact, "utas", **kwargs).footnote
+
+
+def test_pilotage_metrics_prints_rounded_counts(rounded_db, monkeypatch, capsys):
+    import json
+
+    from cli import cli
+
+    settings = make_settings(rounded_db.settings.database_url, secrecy_rounding=5)
+    monkeypatch.setattr("cli._settings", lambda: settings)
+    monkeypatch.setattr("cli._engine", lambda: rounded_db.engine)
+    args = ["metrics", "--from", START, "--to", END, "--territory", "Aubusson", "--payer", "caf"]
+    with pytest.raises(SystemExit):
+        cli.main(args=[*args, "--json"], prog_name="pilotage")
+    entrants = json.loads(capsys.readouterr().out)["metrics"]["entrants"]
+    assert (entrants["value"], entrants["rounding"]) == (55, 5)
+    with pytest.raises(SystemExit):
+        cli.main(args=args, prog_name="pilotage")
+    out = capsys.readouterr().out
+    assert "Entrants soumis aux droits et devoirs : 55" in out
+    assert "Effectifs de personnes arrondis à 5 près" in out
