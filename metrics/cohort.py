@@ -531,11 +531,11 @@ def delay_curves(
     curves = []
     for key, group in groups.items():
         secret = is_secret(group.size, threshold)
-        size = round_count(group.size, rounding) or 0
+        size = round_count(group.size, rounding, threshold) or 0
         points = group.curve().points()
         if rounding > 1 and size:
             points = tuple(
-                (day, (round_count(share * group.size, rounding) or 0) / size)
+                (day, (round_count(share * group.size, rounding, threshold) or 0) / size)
                 for day, share in points
             )
         curves.append(

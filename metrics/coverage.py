@@ -628,6 +628,7 @@ def commune_coverage(
     groups = [[row[0] for row in rows if row[2] == utas] for utas in {row[2] for row in rows}]
     groups += [[row[0] for row in rows if row[7] == epci] for epci in {row[7] for row in rows}]
     masked = mask_with_totals(sizes, groups, settings.secrecy_threshold)
+    rounding, threshold = settings.secrecy_rounding, settings.secrecy_threshold
     return [
         CommuneCoverage(
             code=row[0],
@@ -639,7 +640,7 @@ def commune_coverage(
             services=int(row[4] or 0),
             persons_in_need=None
             if row[0] in masked
-            else int(round_count(row[6] or 0, settings.secrecy_rounding) or 0),
+            else int(round_count(row[6] or 0, rounding, threshold) or 0),
             has_need=bool(row[6]),
         )
         for row in rows
@@ -712,6 +713,7 @@ def coverage_matrix(
         if cell.covered:
             num[(keys[0], cell.category)] += cell.persons
     masked = suppress_table(dict(den), settings.secrecy_threshold)
+    rounding, threshold = settings.secrecy_rounding, settings.secrecy_threshold
     order = list(CATEGORY_LABELS)
     result = []
     for key in sorted(
@@ -719,8 +721,8 @@ def coverage_matrix(
     ):
         secret = key in masked
         # published like any person count: rounded, the rate on the rounded terms
-        covered = round_count(num[key], settings.secrecy_rounding) or 0.0
-        in_need = round_count(den[key], settings.secrecy_rounding) or 0.0
+        covered = round_count(num[key], rounding, threshold) or 0.0
+        in_need = round_count(den[key], rounding, threshold) or 0.0
         result.append(
             CoverageCell(
                 territory=key[0],

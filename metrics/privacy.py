@@ -13,19 +13,23 @@ practice for fiscal and health data does:
 - in a table with totals, **secondary suppression** masks more cells so that no masked cell
   can be recomputed from the margins (total minus the visible cells);
 - every published count of persons (a count, the numerator and denominator of a rate or a
-  delay, in the total and in every breakdown row) is **rounded** to the nearest multiple of
-  ``settings.secrecy_rounding`` (default 5), and the figure says so (``rounding``).
+  delay, in the total and in every breakdown row) is **rounded up** to the top of its band of
+  ``settings.secrecy_rounding`` values (default 5), the bands aligned on the threshold
+  (11–15 → 15, 57 → 60), and the figure says so (``rounding``).
 
 Why rounding rather than more suppression: the scope is free (any payer, any period to the
 day, any UTAS, EPCI or commune), so neighbouring scopes cannot all be known in advance. With
 exact figures, all payers − CAF gives the masked MSA count, [1 Jan, 31 Mar] − [1 Jan, 30 Mar]
 gives one day's entrants, the département minus the other UTAS gives a masked UTAS. Suppressing
 the complements would need every neighbouring scope at once and cascade across territories
-that do not nest (UTAS and EPCI). Rounding works figure by figure: each published count is off
-by at most half the base, so the difference of two of them is off by up to a whole base minus
-one (± 4 for base 5) and never pins a masked count down — whichever scopes are subtracted, and
-even when several differences aim at the same count, at least four values stay possible. The
-rounding is deterministic (same figure, same rounded value), so asking again teaches nothing.
+that do not nest (UTAS and EPCI). Rounding works figure by figure: a published count stands
+for a whole band of ``base`` counts, so the difference of two of them is only known within
+± (base − 1) (± 4 for base 5) and never pins a masked count down — whichever scopes are
+subtracted, and even when several differences aim at the same count, at least four values stay
+possible, because every band has the same width and the same alignment. That is why the bands
+start at the threshold: rounded to the nearest multiple of 5, « 10 » would mean 11 or 12 only
+(1–10 being masked), a band of two. The rounding is deterministic (same figure, same rounded
+value), so asking again teaches nothing.
 
 A rate stays consistent with what is shown beside it: a plain share is recomputed from its
 rounded numerator and denominator; a Kaplan–Meier share, which is not numerator ÷ denominator,
@@ -146,11 +150,24 @@ def group_size(figure: MetricResult | BreakdownRow, field: SizeField) -> float |
     return getattr(figure, field)
 
 
-def round_count(count: float | None, base: int) -> float | None:
-    """``count`` to the nearest multiple of ``base`` (halves up); None stays None."""
+def round_count(count: float | None, base: int, threshold: int = 1) -> float | None:
+    """``count`` rounded up to the top of its band of ``base`` values; None stays None.
+
+    The bands are aligned on the secrecy threshold, so that the first published band starts
+    exactly at it: with threshold 11 and base 5, 1–5 → 5, 6–10 → 10, 11–15 → 15, 16–20 → 20
+    (the next multiple of 5). Every band holds ``base`` possible counts, the first published
+    one included: with rounding to the nearest multiple instead, « 10 » would mean 11 or 12
+    only (8 to 10 being masked), and two such figures would pin a masked count down.
+    Zero stays zero (an empty group is public); a fraction (persons implied by a
+    Kaplan–Meier share) is first rounded to a whole person.
+    """
     if count is None or base <= 1:
         return count
-    return float(math.floor(count / base + 0.5) * base)
+    persons = round(count)
+    if persons <= 0:
+        return 0.0
+    anchor = (threshold - 1) % base
+    return float(anchor + base * math.ceil((persons - anchor) / base))
 
 
 def person_fields_for(field: SizeField) -> tuple[SizeField, ...]:
@@ -172,7 +189,9 @@ def _is_plain_share(value: float, numerator: float | None, denominator: float | 
 F = TypeVar("F", MetricResult, BreakdownRow)
 
 
-def round_figure(figure: F, unit: Unit, fields: Sequence[SizeField], base: int) -> F:
+def round_figure(
+    figure: F, unit: Unit, fields: Sequence[SizeField], base: int, threshold: int = 1
+) -> F:
     """The figure with its person counts rounded to ``base`` and its value made consistent.
 
     A masked figure is left as it is (nothing to round). A rate equal to numerator ÷
@@ -184,14 +203,15 @@ def round_figure(figure: F, unit: Unit, fields: Sequence[SizeField], base: int) 
         return figure
     exact = {name: getattr(figure, name) for name in ("value", "numerator", "denominator")}
     shown = {
-        name: round_count(exact[name], base) if name in fields else exact[name] for name in exact
+        name: round_count(exact[name], base, threshold) if name in fields else exact[name]
+        for name in exact
     }
     value = exact["value"]
     if unit == "ratio" and value is not None and "denominator" in fields:
         if _is_plain_share(value, exact["numerator"], exact["denominator"]):
             value = shown["numerator"] / shown["denominator"] if shown["denominator"] else None
         elif exact["denominator"]:
-            implied = round_count(value * exact["denominator"], base) or 0.0
+            implied = round_count(value * exact["denominator"], base, threshold) or 0.0
             value = implied / shown["denominator"] if shown["denominator"] else None
     elif unit == "days" and value is not None:
         value = round(value, 1)
@@ -263,7 +283,7 @@ def protect_result(
     fields = tuple(person_fields or person_fields_for(field))
     breakdowns = {
         name: tuple(
-            round_figure(row, result.unit, fields, rounding)
+            round_figure(row, result.unit, fields, rounding, threshold)
             for row in protect_rows(rows, result.unit, threshold, size_field=field)
         )
         for name, rows in result.breakdowns.items()
@@ -278,7 +298,9 @@ def protect_result(
             status="secret",
             breakdowns=breakdowns,
         )
-    return round_figure(replace(result, breakdowns=breakdowns), result.unit, fields, rounding)
+    return round_figure(
+        replace(result, breakdowns=breakdowns), result.unit, fields, rounding, threshold
+    )
 
 
 def publish(

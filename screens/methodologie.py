@@ -29,6 +29,18 @@ st.markdown(
     "seconde case est masquée quand la première pourrait être retrouvée par différence."
 )
 base, threshold = settings.secrecy_rounding, settings.secrecy_threshold
+
+
+def shown(count: int) -> float:
+    """A count as the dashboard publishes it."""
+    return round_count(count, base, threshold) or 0.0
+
+
+def band(start: int) -> str:
+    """« 11 à 15 s'affichent 15 »: the counts published as one value, from ``start``."""
+    return f"{start} à {start + base - 1} s'affichent {format_int(shown(start))}"
+
+
 if base > 1:
     st.markdown(
         "**Secret entre périmètres voisins.** Le périmètre se choisit librement : payeur, période "
@@ -36,20 +48,20 @@ if base > 1:
         "à retrouver un effectif masqué : tous payeurs moins CAF donne la MSA, la période du "
         "1er janvier au 31 mars moins celle du 1er janvier au 30 mars donne les entrants du "
         "31 mars, le département moins les autres UTAS donne une UTAS.\n\n"
-        f"C'est pourquoi tout effectif de personnes publié est **arrondi au multiple de {base} "
-        "le plus proche** : effectifs, numérateurs et dénominateurs des taux et des délais, au "
-        "total comme dans chaque ventilation, à l'écran, dans les CSV, dans le support du comité "
-        "et dans `pilotage metrics --json` (champ `rounding`). Le masquage se décide avant, sur "
-        f"l'effectif exact : un groupe de {threshold} personnes s'affiche "
-        f"« {format_int(round_count(threshold, base))} », un groupe de {threshold - 1} est "
-        "masqué. Chaque chiffre publié s'écarte d'au plus "
-        f"{base // 2} de sa valeur exacte, donc la différence de deux chiffres d'au plus "
-        f"{2 * (base // 2)} : aucune soustraction, ni plusieurs ensemble, ne désigne un effectif "
-        "masqué.\n\n"
+        "C'est pourquoi tout effectif de personnes publié est **arrondi par tranches de "
+        f"{base}** calées sur le seuil ({band(threshold)}, {band(threshold + base)}, "
+        f"57 s'affiche {format_int(shown(57))}) : effectifs, numérateurs "
+        "et dénominateurs des taux et des délais, au total comme dans chaque ventilation, "
+        "courbes comprises, à l'écran, dans les CSV, dans le support du comité et dans "
+        "`pilotage metrics --json` (champ `rounding`). Le masquage se décide avant, sur "
+        f"l'effectif exact. Chaque chiffre publié représente {base} valeurs possibles, la "
+        "première tranche publiée comprise : la différence de deux chiffres n'est connue qu'à "
+        f"± {base - 1} près, et aucune soustraction, ni plusieurs ensemble, ne désigne un "
+        "effectif masqué.\n\n"
         "Les taux restent cohérents avec ce qui est affiché à côté : une part est recalculée sur "
         f"le numérateur et le dénominateur arrondis (57 personnes sur 65 se publient "
-        f"{format_int(round_count(57, base))} sur {format_int(round_count(65, base))}, soit "
-        f"{format_rate(round_count(57, base) / round_count(65, base))}) ; une part estimée par "
+        f"{format_int(shown(57))} sur {format_int(shown(65))}, soit "
+        f"{format_rate(shown(57) / shown(65))}) ; une part estimée par "
         "Kaplan–Meier, et chaque point de sa courbe, devient le nombre arrondi de personnes "
         "qu'elle représente rapporté au dénominateur arrondi ; un délai moyen est donné au "
         "dixième de jour, un délai médian tel quel. Sur un petit périmètre, un taux peut donc "
@@ -77,7 +89,7 @@ st.table(
             format_days(settings.contract_days),
             f"{settings.activity_hours_min:g} h",
             f"{settings.secrecy_threshold} personnes",
-            f"au multiple de {base}" if base > 1 else "aucun",
+            f"par tranches de {base}" if base > 1 else "aucun",
         ],
     }
 )

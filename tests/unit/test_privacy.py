@@ -167,17 +167,41 @@ def test_caseload_rests_on_persons_not_referents():
 # --- rounding of published person counts ----------------------------------------------------
 
 
-def test_round_count_to_the_nearest_multiple_halves_up():
-    assert [round_count(n, 5) for n in (0, 11, 12, 13, 57, 65)] == [0, 10, 10, 15, 55, 65]
-    assert round_count(15, 10) == 20 and round_count(14, 10) == 10
+def test_round_count_up_to_the_top_of_bands_aligned_on_the_threshold():
+    assert [round_count(n, 5, 11) for n in (0, 3, 10, 11, 12, 15, 16, 57, 65)] == [
+        0,
+        5,
+        10,
+        15,
+        15,
+        15,
+        20,
+        60,
+        65,
+    ]
+    assert [round_count(n, 10, 11) for n in (11, 20, 21)] == [20, 20, 30]
+    # A threshold off the multiples: the bands still start at it (5–9, 10–14…).
+    assert [round_count(n, 5, 5) for n in (4, 5, 9, 10)] == [4, 9, 9, 14]
+    assert round_count(45.6, 5, 11) == 50  # persons implied by a share: whole persons first
     assert round_count(None, 5) is None
     assert round_count(57, 1) == 57
 
 
+def test_every_published_band_holds_as_many_counts_as_the_base():
+    # Were 11 and 12 the only counts shown as « 10 » (nearest multiple, 1–10 masked), « 10 »
+    # minus « 10 » would give a masked 1 exactly. Each published value stands for 5 counts.
+    for threshold, base in ((11, 5), (11, 10), (5, 5), (3, 4)):
+        bands: dict[float, list[int]] = {}
+        for n in range(threshold, 200):
+            bands.setdefault(round_count(n, base, threshold), []).append(n)
+        complete = [counts for value, counts in bands.items() if value < 190]
+        assert all(len(counts) == base for counts in complete), (threshold, base, bands)
+
+
 def test_masking_is_decided_on_the_exact_count_before_rounding():
-    # 11 persons are publishable: shown as 10 (rounded), not masked; 10 persons are masked.
+    # 11 persons are publishable: shown as 15 (rounded up), not masked; 10 persons are masked.
     shown = protect_result(MetricResult("entrants", 11, "count"), THRESHOLD, rounding=5)
-    assert (shown.value, shown.suppressed, shown.rounding) == (10, False, 5)
+    assert (shown.value, shown.suppressed, shown.rounding) == (15, False, 5)
     hidden = protect_result(MetricResult("entrants", 10, "count"), THRESHOLD, rounding=5)
     assert (hidden.value, hidden.suppressed) == (None, True)
 
@@ -197,20 +221,20 @@ def test_secondary_suppression_uses_exact_sizes_then_visible_rows_are_rounded():
 
 def test_a_plain_share_is_recomputed_from_its_rounded_terms():
     result = protect_result(MetricResult("r", 57 / 65, "ratio", 57, 65), THRESHOLD, rounding=5)
-    assert (result.numerator, result.denominator) == (55, 65)
-    assert result.value == 55 / 65
+    assert (result.numerator, result.denominator) == (60, 65)
+    assert result.value == 60 / 65
 
 
 def test_a_kaplan_meier_share_rests_on_the_rounded_persons_it_implies():
-    # 0.62 over 57 persons ≈ 35.3 persons → 35 out of 55.
+    # 0.62 over 57 persons ≈ 35.3 persons → 35 out of 60.
     result = protect_result(MetricResult("r", 0.62, "ratio", 33, 57), THRESHOLD, rounding=5)
-    assert (result.numerator, result.denominator) == (35, 55)
-    assert result.value == 35 / 55
+    assert (result.numerator, result.denominator) == (35, 60)
+    assert result.value == 35 / 60
 
 
 def test_a_mean_delay_is_given_to_a_tenth_of_a_day_and_its_terms_rounded():
     result = protect_result(MetricResult("d", 703 / 57, "days", None, 57), THRESHOLD, rounding=5)
-    assert (result.value, result.numerator, result.denominator) == (12.3, None, 55)
+    assert (result.value, result.numerator, result.denominator) == (12.3, None, 60)
 
 
 def test_caseload_rounds_its_persons_not_its_referents_nor_its_median():
@@ -237,10 +261,11 @@ def test_status_is_decided_on_the_published_rate():
         target=lambda s: 0.9,
         target_source="Feuille de route",
     )
-    # 58 of 64 = 90.6 % exactly, but 60 of 65 = 92.3 % is shown; 52 of 58 = 89.7 % → 50 of 60.
+    # 58 of 64 = 90.6 % is shown as 60 of 65 = 92.3 %; 40 of 44 = 90.9 % as 40 of 45 = 88.9 %:
+    # the verdict follows what the reader sees.
     assert publish(rate, settings, 58 / 64, 58, 64).status == "atteint"
-    low = publish(rate, settings, 52 / 58, 52, 58)
-    assert (low.value, low.status) == (50 / 60, "non_atteint")
+    low = publish(rate, settings, 40 / 44, 40, 44)
+    assert (low.value, low.status) == (40 / 45, "non_atteint")
 
 
 def test_figures_that_count_no_one_are_not_rounded():

@@ -8,10 +8,12 @@ screens, the CSV exports and the deck read: the same ``catalog.compute_all``), f
 the département and each UTAS, all payers, CAF and MSA.
 
 Each attack gives an interval for the masked cell: the difference of the published figures,
-widened by what rounding may have moved each of them (half the rounding base each; nothing
-when figures are exact). A cell is recovered when every attack on it together leaves a single
-possible value, and that value is the true one (computed without secrecy): only true
-recoveries count, never a coincidence of a non-additive figure.
+widened by what rounding may hide behind each of them (the band of counts a rounded figure
+stands for; nothing when figures are exact), narrowed by what the reader knows of secrecy (a
+published count or denominator is at least the threshold, a masked one is below it). A
+cell is recovered when every attack on it together leaves a single possible value, and that
+value is the true one (computed without secrecy): only true recoveries count, never a
+coincidence of a non-additive figure.
 """
 
 from __future__ import annotations
@@ -100,11 +102,19 @@ class Attacker:
             )
         )
 
-    @staticmethod
-    def slack(item: dict) -> float:
-        """How far rounding may have moved a published figure (0 when exact)."""
-        base = item.get("rounding") or 1
-        return base // 2
+    def bounds(self, figure: dict, unit: str, name: str) -> tuple[float, float]:
+        """What the exact figure behind a published one may be.
+
+        Rounded figures stand for a band of ``rounding`` counts ending at the published value
+        (zero is exact); the figure that decides masking (a count, a denominator) is also known
+        to be at least the threshold, since it was not masked.
+        """
+        value, base = figure[name], figure.get("rounding") or 1
+        low, high = (value, value) if base == 1 or value == 0 else (value - base + 1, value)
+        threshold = self.settings.secrecy_threshold
+        if name == ("value" if unit == "count" else "denominator") and value >= threshold:
+            low = max(low, threshold)
+        return low, high
 
     # --- attacks ---------------------------------------------------------------------------
 
@@ -168,10 +178,13 @@ class Attacker:
         for name in self.fields(item):
             if plus[name] is None or any(m[name] is None for m in minus):
                 continue
-            centre = plus[name] - sum(m[name] for m in minus)
-            slack = self.slack(plus) + sum(self.slack(m) for m in minus)
+            plus_low, plus_high = self.bounds(plus, item["unit"], name)
+            minus_bounds = [self.bounds(m, item["unit"], name) for m in minus]
             self.intervals[(target, metric, breakdown, row, name)].append(
-                (centre - slack, centre + slack)
+                (
+                    plus_low - sum(high for _, high in minus_bounds),
+                    plus_high - sum(low for low, _ in minus_bounds),
+                )
             )
 
     # --- verdict ---------------------------------------------------------------------------
@@ -183,6 +196,14 @@ class Attacker:
         not depend on the period) gives an interval without the truth: a careful reader would
         not use it, so it is dropped rather than allowed to spoil the sound ones.
         """
+        threshold = self.settings.secrecy_threshold
+        # Without the truth first, assuming the strongest reader (every attack sound, the
+        # cell known to be 1 … threshold − 1): when that still leaves four values, the truth
+        # can only leave more, and is not computed (it costs a report per scope).
+        low = max([1, *(low for low, _ in self.intervals[cell])])
+        high = min([threshold - 1, *(high for _, high in self.intervals[cell])])
+        if high - low + 1 >= 4:
+            return low, high
         truth = self.true_value(cell)
         if not truth:
             return None
@@ -190,7 +211,6 @@ class Attacker:
         if not sound:
             return None
         low, high = max(low for low, _ in sound), min(high for _, high in sound)
-        threshold = self.settings.secrecy_threshold
         if truth < threshold:  # the reader knows a masked count is 1 … threshold − 1
             low, high = max(low, 1), min(high, threshold - 1)
         return max(low, 1), high

@@ -7,8 +7,9 @@ Scope: 1 Jan – 31 Mar 2024, as-of 31 Mar, secrecy threshold 11, rounding base 
   12 CAF persons in Guéret, T0 1 Feb, all invited on 3 Feb.
 
 Exact figures: entrants 77 = 65 Aubusson + 12 Guéret; Aubusson all payers 65, CAF 57, MSA 8
-(masked); [1 Jan, 30 Mar] in Aubusson: 57. Published: 75, 65, 55, masked, 55. The issue's
-attack, Aubusson 65 − 57 = 8, now reads 65 − 55 = 10: somewhere between 6 and 10, not 8.
+(masked); [1 Jan, 30 Mar] in Aubusson: 57. Published (rounded up to a multiple of 5): 80, 65,
+60, masked, 60. The reported attack, Aubusson 65 − 57 = 8, now reads 65 − 60: all payers are
+61 to 65, CAF 56 to 60, so MSA is anywhere from 1 to 9.
 """
 
 from __future__ import annotations
@@ -49,9 +50,9 @@ def _compute(db, start=START, end=END, territory=None, payer=None, rounding=5):
 
 def test_counts_are_rounded_to_five_and_say_so(rounded_db):
     entrants = _compute(rounded_db)["entrants"]
-    assert (entrants.value, entrants.rounding, entrants.suppressed) == (75, 5, False)
+    assert (entrants.value, entrants.rounding, entrants.suppressed) == (80, 5, False)
     rows = {row.key: (row.value, row.rounding) for row in entrants.breakdowns["utas"]}
-    assert rows == {"Aubusson": (65, 5), "Guéret": (10, 5)}  # 12 is published, as 10
+    assert rows == {"Aubusson": (65, 5), "Guéret": (15, 5)}  # 12 is published, as 15
 
 
 def test_payer_complement_no_longer_gives_the_masked_count(rounded_db):
@@ -59,7 +60,7 @@ def test_payer_complement_no_longer_gives_the_masked_count(rounded_db):
     caf = _compute(rounded_db, territory="Aubusson", payer="caf")["entrants"]
     msa = _compute(rounded_db, territory="Aubusson", payer="msa")["entrants"]
     assert msa.suppressed and msa.value is None
-    assert (every.value, caf.value) == (65, 55)  # exact: 65 and 57
+    assert (every.value, caf.value) == (65, 60)  # exact: 65 and 57
     assert every.value - caf.value != 8
 
 
@@ -77,30 +78,30 @@ def test_the_territory_complement_no_longer_gives_the_masked_count(rounded_db):
     caf = _compute(rounded_db, payer="caf")["entrants"]
     caf_gueret = _compute(rounded_db, territory="Guéret", payer="caf")["entrants"]
     caf_aubusson = _compute(rounded_db, territory="Aubusson", payer="caf")["entrants"]
-    # 69 CAF persons = 57 + 12, published 70, 55 and 10: the sum does not even have to match.
-    assert (caf.value, caf_aubusson.value, caf_gueret.value) == (70, 55, 10)
+    # 69 CAF persons = 57 + 12, published 70, 60 and 15: the sum does not even have to match.
+    assert (caf.value, caf_aubusson.value, caf_gueret.value) == (70, 60, 15)
 
 
 def test_a_share_is_recomputed_from_its_rounded_terms(rounded_db):
     # CAF in Aubusson: 40 of 57 invited within 15 days, none censored before 15 days, so the
-    # Kaplan–Meier share is exactly 40/57. Published: 40 of 55, and the rate 40/55 with them.
+    # Kaplan–Meier share is exactly 40/57. Published: 40 of 60, and the rate 40/60 with them.
     rate = _compute(rounded_db, territory="Aubusson", payer="caf")["convocation_within_15d_rate"]
-    assert (rate.numerator, rate.denominator, rate.rounding) == (40, 55, 5)
-    assert rate.value == pytest.approx(40 / 55)
+    assert (rate.numerator, rate.denominator, rate.rounding) == (40, 60, 5)
+    assert rate.value == pytest.approx(40 / 60)
 
 
 def test_a_kaplan_meier_share_rests_on_a_rounded_number_of_persons(rounded_db):
     # All payers in Aubusson: the 8 MSA persons are censored on their first day, so the
-    # estimate is 40/57 × 65 ≈ 45.6 persons, published as 45 out of 65.
+    # estimate is 40/57 × 65 ≈ 45.6 persons, published as 50 out of 65.
     rate = _compute(rounded_db, territory="Aubusson")["convocation_within_15d_rate"]
     assert rate.denominator == 65
-    assert rate.value == pytest.approx(45 / 65)
+    assert rate.value == pytest.approx(50 / 65)
 
 
 def test_delays_are_not_counts_but_their_terms_are(rounded_db):
     median = _compute(rounded_db, territory="Aubusson", payer="caf")["convocation_median_days"]
     assert median.value == 5  # a duration: not rounded to 5
-    assert (median.numerator, median.denominator) == (40, 55)
+    assert (median.numerator, median.denominator) == (40, 60)
 
 
 def test_json_of_pilotage_metrics_carries_the_rounding(rounded_db):
@@ -108,7 +109,7 @@ def test_json_of_pilotage_metrics_carries_the_rounding(rounded_db):
     scope = Scope.build(day(START), day(END), territory="Aubusson", payer="caf")
     report = metrics_report(rounded_db.engine, settings, scope, with_breakdowns=True)
     entrants = report["metrics"]["entrants"]
-    assert (entrants["value"], entrants["rounding"], entrants["suppressed"]) == (55, 5, False)
+    assert (entrants["value"], entrants["rounding"], entrants["suppressed"]) == (60, 5, False)
     assert all(row["rounding"] == 5 for row in entrants["breakdowns"]["utas"])
     # Figures that count no one (roadmap steps, companies) stay exact and say so.
     assert report["metrics"]["roadmap_steps_total"]["rounding"] is None
@@ -186,9 +187,9 @@ def test_pilotage_metrics_prints_rounded_counts(rounded_db, monkeypatch, capsys)
     with pytest.raises(SystemExit):
         cli.main(args=[*args, "--json"], prog_name="pilotage")
     entrants = json.loads(capsys.readouterr().out)["metrics"]["entrants"]
-    assert (entrants["value"], entrants["rounding"]) == (55, 5)
+    assert (entrants["value"], entrants["rounding"]) == (60, 5)
     with pytest.raises(SystemExit):
         cli.main(args=args, prog_name="pilotage")
     out = capsys.readouterr().out
-    assert "Entrants soumis aux droits et devoirs : 55" in out
+    assert "Entrants soumis aux droits et devoirs : 60" in out
     assert "Effectifs de personnes arrondis à 5 près" in out
