@@ -24,9 +24,13 @@ gives one day's entrants, the département minus the other UTAS gives a masked U
 the complements would need every neighbouring scope at once and cascade across territories
 that do not nest (UTAS and EPCI). Rounding works figure by figure: a published count stands
 for a whole band of ``base`` counts, so the difference of two of them is only known within
-± (base − 1) (± 4 for base 5) and never pins a masked count down — whichever scopes are
-subtracted, and even when several differences aim at the same count, at least four values stay
-possible, because every band has the same width and the same alignment. That is why the bands
+± (base − 1) (± 4 for base 5) and never pins a masked count down — whichever two scopes are
+subtracted, and even when several such differences aim at the same count, at least four values
+stay possible, because every band has the same width and the same alignment. (A total minus
+several rounded parts is known within a wider interval, whose lower end can fall so that the
+fact « a masked count is at least 1 » leaves only a few values: independent rounding cannot
+exclude that in every case; the differencing test on the demo finds no count pinned down.)
+That is why the bands
 start at the threshold: rounded to the nearest multiple of 5, « 10 » would mean 11 or 12 only
 (1–10 being masked), a band of two. The rounding is deterministic (same figure, same rounded
 value), so asking again teaches nothing.
