@@ -272,3 +272,19 @@ def test_figures_that_count_no_one_are_not_rounded():
     steps = IndicatorSpec("steps", "Étapes", "Définition", "n", "count", person_based=False)
     result = publish(steps, make_settings("sqlite://", secrecy_rounding=5), 42)
     assert (result.value, result.rounding) == (42, None)
+
+
+def test_no_difference_of_two_published_counts_narrows_a_masked_one_below_four_values():
+    # Every (whole, part) with a masked remainder of 1 … 10: the reader knows each published
+    # count stands for the band ending at it, at least the threshold; the remainder keeps at
+    # least four possible values.
+    def band(published: float) -> tuple[float, float]:
+        return max(published - 4, THRESHOLD), published
+
+    for whole in range(THRESHOLD, 300):
+        for part in range(max(THRESHOLD, whole - 10), whole):
+            whole_low, whole_high = band(round_count(whole, 5, THRESHOLD))
+            part_low, part_high = band(round_count(part, 5, THRESHOLD))
+            low, high = max(1, whole_low - part_high), min(10, whole_high - part_low)
+            assert low <= whole - part <= high
+            assert high - low + 1 >= 4, (whole, part)
