@@ -802,6 +802,12 @@ def _metrics_table(report: dict, threshold: int) -> list[str]:
         status = statuses.get(item.get("status", ""), "")
         extra = " ; ".join(part for part in (target, status) if part)
         lines.append(f"{label_of(metric_id)} : {value}" + (f" ({extra})" if extra else ""))
+    bases = {item.get("rounding") for item in report["metrics"].values()} - {None, 1}
+    if bases:
+        lines.append(
+            f"Effectifs de personnes arrondis à {max(bases)} près (secret statistique), "
+            "taux calculés sur ces effectifs."
+        )
     return lines
 
 

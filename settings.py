@@ -35,6 +35,7 @@ _FIELD_LABELS_FR = {
     "departement_code": "code du département",
     "departement_name": "nom du département",
     "secrecy_threshold": "seuil du secret statistique",
+    "secrecy_rounding": "base d'arrondi des effectifs publiés",
     "convocation_days": "délai cible de convocation (jours)",
     "orientation_days": "délai historique d'orientation (jours)",
     "orientation_legal_days": "délai légal d'orientation (jours)",
@@ -91,6 +92,13 @@ class Settings(BaseSettings):
         default=11,
         ge=2,
         description="Effectif minimal diffusable : les effectifs de 1 à seuil − 1 sont masqués.",
+    )
+    secrecy_rounding: int = Field(
+        default=5,
+        ge=1,
+        description="Base d'arrondi des effectifs de personnes publiés (5 : au multiple de 5 le "
+        "plus proche ; 1 : pas d'arrondi), pour qu'aucun effectif masqué ne se retrouve par "
+        "différence entre deux périmètres voisins.",
     )
     convocation_days: int = Field(
         default=15, ge=1, description="Délai cible entre l'entrée et la convocation (jours)."

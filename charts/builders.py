@@ -8,7 +8,7 @@ periods, delay curves. Masked values keep their flag so every medium can say so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from charts.description import ChartDescription, ChartKind, Series, slugify
 from metrics.results import BreakdownRow, MetricResult, Unit
@@ -20,6 +20,12 @@ def _rows_series(name: str, rows: Sequence[BreakdownRow]) -> Series:
         values=tuple(None if row.suppressed else row.value for row in rows),
         suppressed=tuple(row.suppressed for row in rows),
     )
+
+
+def rounding_of(results: Iterable[MetricResult | None]) -> int | None:
+    """The rounding base of the person counts behind a chart (None when all are exact)."""
+    bases = [r.rounding for r in results if r is not None and r.rounding]
+    return max(bases, default=None)
 
 
 def breakdown_chart(
@@ -49,6 +55,7 @@ def breakdown_chart(
         threshold=threshold,
         target=result.target if with_target else None,
         note=note,
+        rounding=rounding_of([result]),
     )
 
 
@@ -87,6 +94,7 @@ def trend_chart(
         threshold=threshold,
         target=target,
         note=note,
+        rounding=rounding_of(r for results in series.values() for r in results),
     )
 
 
@@ -129,6 +137,7 @@ def curve_chart(
     target: float | None = None,
     note: str | None = None,
     x_title: str = "Jours depuis l'entrée",
+    rounding: int | None = None,
 ) -> ChartDescription:
     """Kaplan–Meier curves: share of the cohort with the event by day since entry.
 
@@ -161,6 +170,7 @@ def curve_chart(
         reference_label=f"{reference_days:g} j" if reference_days is not None else None,
         y_title="Part de la cohorte (%)",
         note=note,
+        rounding=rounding,
     )
 
 
@@ -210,4 +220,5 @@ def breakdowns_trend(
         as_of=as_of,
         threshold=threshold,
         note=note,
+        rounding=rounding_of(results.values()),
     )

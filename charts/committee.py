@@ -345,6 +345,7 @@ def snapshot_figures(data: CommitteeData) -> dict[str, Any]:
             "denominator": None if result.suppressed else result.denominator,
             "target": result.target,
             "status": result.status,
+            "rounding": result.rounding,
         }
         for metric_id, result in data.current.items()
     }

@@ -22,6 +22,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 from sqlalchemy import Engine
 
+from charts.builders import rounding_of
 from charts.committee import (
     CommitteeData,
     category_label,
@@ -31,7 +32,7 @@ from charts.committee import (
     headline_rows,
     snapshot_figures,
 )
-from charts.description import ChartDescription
+from charts.description import ROUNDING_NOTE, ChartDescription
 from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
 from data_access.exceptions import DataAccessError
 from data_access.snapshots import save_snapshot
@@ -142,8 +143,15 @@ def _headline_slide(prs: Presentation, data: CommitteeData) -> None:
         slide,
         f"Période du comité {data.period_text} ; période précédente du "
         f"{format_date(data.previous_scope.start)} au {format_date(data.previous_scope.end)}. "
-        f"Source : base opérationnelle, données au {format_date(data.scope.as_of)}.",
+        f"Source : base opérationnelle, données au {format_date(data.scope.as_of)}."
+        + _rounding_note(data),
     )
+
+
+def _rounding_note(data: CommitteeData) -> str:
+    """« Effectifs arrondis à 5 près… » when the table's person counts are rounded."""
+    base = rounding_of(data.current.values())
+    return f" {ROUNDING_NOTE.format(base=base)}" if base and base > 1 else ""
 
 
 def _message(slide, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -22,6 +22,9 @@ ChartKind = Literal["bar", "hbar", "line", "step"]
 UNIT_TITLES = {"ratio": "Taux (%)", "days": "Jours", "count": "Effectif"}
 SOURCE = "Source : base opérationnelle, données au {as_of}."
 MASK_NOTE = "s : {label}."
+ROUNDING_NOTE = (
+    "Effectifs arrondis à {base} près (secret statistique), taux calculés sur ces effectifs."
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class ChartDescription:
     note: str | None = None
     stacked: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    rounding: int | None = None
 
     @property
     def has_data(self) -> bool:
@@ -80,10 +84,13 @@ class ChartDescription:
 
     @property
     def footnote(self) -> str:
-        """« Source : base opérationnelle, données au 12 mars 2024. » plus masking and notes."""
+        """« Source : base opérationnelle, données au 12 mars 2024. » plus masking, rounding
+        and notes."""
         parts = [SOURCE.format(as_of=format_date(self.as_of))]
         if self.has_masked:
             parts.append(MASK_NOTE.format(label=secret_label(self.threshold)))
+        if self.rounding and self.rounding > 1:
+            parts.append(ROUNDING_NOTE.format(base=self.rounding))
         if self.note:
             parts.append(self.note)
         return " ".join(parts)

@@ -144,7 +144,10 @@ def delay_curves(context: MetricContext, metric_id: str, by: str | None = None) 
                 counts = query(conn, context.scope)
             if by is not None and by not in BREAKDOWN_FIELDS:
                 raise MetricError(f"Ventilation inconnue pour une courbe : « {by} ».")
-            return delay_curves_from(counts, context.settings.secrecy_threshold, by)
+            settings = context.settings
+            return delay_curves_from(
+                counts, settings.secrecy_threshold, by, settings.secrecy_rounding
+            )
     raise UnknownMetricError(f"Pas de courbe de délai pour l'indicateur « {metric_id} ».")
 
 

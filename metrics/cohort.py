@@ -41,7 +41,7 @@ from data_access.schema import (
     Person,
 )
 from metrics.exceptions import ScopeError
-from metrics.privacy import is_secret, publish
+from metrics.privacy import is_secret, publish, round_count
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope, Territory
 from metrics.spec import IndicatorSpec
@@ -511,9 +511,16 @@ def publish_mean(
     return publish_delay(spec, settings, counts, mean_row, kind_name, kind_labels)
 
 
-def delay_curves(counts: DelayCounts, threshold: int, by: str | None = None) -> list[DelayCurve]:
+def delay_curves(
+    counts: DelayCounts, threshold: int, by: str | None = None, rounding: int = 1
+) -> list[DelayCurve]:
     """Cumulative curves 1 − S(t) for the whole cohort or each group of ``by``
-    (``cohort_month`` or ``utas``); a group below the secrecy threshold is masked."""
+    (``cohort_month`` or ``utas``); a group below the secrecy threshold is masked.
+
+    Each point is published like a share within t days (``privacy.round_figure``): the persons
+    it implies, rounded, over the rounded cohort. An exact curve would give its cohort size
+    away (its first step is k ÷ size), and two such sizes subtracted a masked group.
+    """
     if by is None:
         groups = {"": counts}
         labels = {"": "Ensemble"}
@@ -524,13 +531,20 @@ def delay_curves(counts: DelayCounts, threshold: int, by: str | None = None) -> 
     curves = []
     for key, group in groups.items():
         secret = is_secret(group.size, threshold)
+        size = round_count(group.size, rounding, threshold) or 0
+        points = group.curve().points()
+        if rounding > 1 and size:
+            points = tuple(
+                (day, (round_count(share * group.size, rounding, threshold) or 0) / size)
+                for day, share in points
+            )
         curves.append(
             DelayCurve(
                 key=key,
                 label=labels[key],
-                size=None if secret else group.size,
+                size=None if secret else int(size),
                 suppressed=secret,
-                points=() if secret else group.curve().points(),
+                points=() if secret else points,
             )
         )
     return curves

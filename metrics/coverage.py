@@ -55,7 +55,7 @@ from data_access.schema import (
 from data_access.thematiques import CATEGORIES
 from data_access.thematiques import category_label as category_label
 from metrics.cohort import check_territory, commune_in_territory, present_at, share
-from metrics.privacy import is_secret, publish, secondary_line, suppress_table
+from metrics.privacy import is_secret, publish, round_count, secondary_line, suppress_table
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope, Territory
 from metrics.spec import Family, IndicatorSpec, MetricContext
@@ -541,6 +541,7 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
             share(places, in_need) if known else None,
             places if known else None,
             in_need,
+            person_fields=("denominator",),  # places are not persons
         )
     return results
 
@@ -627,6 +628,7 @@ def commune_coverage(
     groups = [[row[0] for row in rows if row[2] == utas] for utas in {row[2] for row in rows}]
     groups += [[row[0] for row in rows if row[7] == epci] for epci in {row[7] for row in rows}]
     masked = mask_with_totals(sizes, groups, settings.secrecy_threshold)
+    rounding, threshold = settings.secrecy_rounding, settings.secrecy_threshold
     return [
         CommuneCoverage(
             code=row[0],
@@ -636,7 +638,9 @@ def commune_coverage(
             covered=bool(row[4]),
             in_person=bool(row[5]),
             services=int(row[4] or 0),
-            persons_in_need=None if row[0] in masked else int(row[6] or 0),
+            persons_in_need=None
+            if row[0] in masked
+            else int(round_count(row[6] or 0, rounding, threshold) or 0),
             has_need=bool(row[6]),
         )
         for row in rows
@@ -709,20 +713,24 @@ def coverage_matrix(
         if cell.covered:
             num[(keys[0], cell.category)] += cell.persons
     masked = suppress_table(dict(den), settings.secrecy_threshold)
+    rounding, threshold = settings.secrecy_rounding, settings.secrecy_threshold
     order = list(CATEGORY_LABELS)
     result = []
     for key in sorted(
         den, key=lambda k: (labels[k[0]], order.index(k[1]) if k[1] in order else 99)
     ):
         secret = key in masked
+        # published like any person count: rounded, the rate on the rounded terms
+        covered = round_count(num[key], rounding, threshold) or 0.0
+        in_need = round_count(den[key], rounding, threshold) or 0.0
         result.append(
             CoverageCell(
                 territory=key[0],
                 territory_label=labels[key[0]],
                 category=key[1],
-                rate=None if secret else share(num[key], den[key]),
-                covered=None if secret else num[key],
-                persons_in_need=None if secret else den[key],
+                rate=None if secret else share(covered, in_need),
+                covered=None if secret else covered,
+                persons_in_need=None if secret else in_need,
                 suppressed=secret,
             )
         )

@@ -11,7 +11,36 @@ practice for fiscal and health data does:
 - a masked figure is ``None`` with ``suppressed = True``, never a silent zero, so charts and
   exports can say « secret » instead of showing a false 0;
 - in a table with totals, **secondary suppression** masks more cells so that no masked cell
-  can be recomputed from the margins (total minus the visible cells).
+  can be recomputed from the margins (total minus the visible cells);
+- every published count of persons (a count, the numerator and denominator of a rate or a
+  delay, in the total and in every breakdown row) is **rounded up** to the top of its band of
+  ``settings.secrecy_rounding`` values (default 5), the bands aligned on the threshold
+  (11–15 → 15, 57 → 60), and the figure says so (``rounding``).
+
+Why rounding rather than more suppression: the scope is free (any payer, any period to the
+day, any UTAS, EPCI or commune), so neighbouring scopes cannot all be known in advance. With
+exact figures, all payers − CAF gives the masked MSA count, [1 Jan, 31 Mar] − [1 Jan, 30 Mar]
+gives one day's entrants, the département minus the other UTAS gives a masked UTAS. Suppressing
+the complements would need every neighbouring scope at once and cascade across territories
+that do not nest (UTAS and EPCI). Rounding works figure by figure: a published count stands
+for a whole band of ``base`` counts, so the difference of two of them is only known within
+± (base − 1) (± 4 for base 5) and never pins a masked count down — whichever two scopes are
+subtracted, and even when several such differences aim at the same count, at least four values
+stay possible, because every band has the same width and the same alignment. (A total minus
+several rounded parts is known within a wider interval, whose lower end can fall so that the
+fact « a masked count is at least 1 » leaves only a few values: independent rounding cannot
+exclude that in every case; the differencing test on the demo finds no count pinned down.)
+That is why the bands
+start at the threshold: rounded to the nearest multiple of 5, « 10 » would mean 11 or 12 only
+(1–10 being masked), a band of two. The rounding is deterministic (same figure, same rounded
+value), so asking again teaches nothing.
+
+A rate stays consistent with what is shown beside it: a plain share is recomputed from its
+rounded numerator and denominator; a Kaplan–Meier share, which is not numerator ÷ denominator,
+is put on the same footing (the persons it implies, rounded, over the rounded cohort), so that
+an exact rate cannot give the exact denominator back. Mean delays are published to a tenth of
+a day for the same reason (an exact mean times a candidate cohort size gives an integer only
+for the true size).
 
 This protects persons only. Do not apply it to counts of communes, partner services,
 companies, company actions or roadmap steps: those are not persons and hiding them would only
@@ -20,9 +49,10 @@ hide the département's own work.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 from metrics.results import BreakdownRow, MetricResult, Unit
 from metrics.spec import IndicatorSpec, status_against_target
@@ -124,6 +154,82 @@ def group_size(figure: MetricResult | BreakdownRow, field: SizeField) -> float |
     return getattr(figure, field)
 
 
+def round_count(count: float | None, base: int, threshold: int = 1) -> float | None:
+    """``count`` rounded up to the top of its band of ``base`` values; None stays None.
+
+    The bands are aligned on the secrecy threshold, so that the first published band starts
+    exactly at it: with threshold 11 and base 5, 1–5 → 5, 6–10 → 10, 11–15 → 15, 16–20 → 20
+    (the next multiple of 5). Every band holds ``base`` possible counts, the first published
+    one included: with rounding to the nearest multiple instead, « 10 » would mean 11 or 12
+    only (8 to 10 being masked), and two such figures would pin a masked count down.
+    Zero stays zero (an empty group is public); a fraction (persons implied by a
+    Kaplan–Meier share) is first rounded to a whole person.
+    """
+    if count is None or base <= 1:
+        return count
+    persons = round(count)
+    if persons <= 0:
+        return 0.0
+    anchor = (threshold - 1) % base
+    return float(anchor + base * math.ceil((persons - anchor) / base))
+
+
+def person_fields_for(field: SizeField) -> tuple[SizeField, ...]:
+    """Which figures count persons: a count itself (and its parts), both terms of a rate or a
+    delay (events and cohort), or the persons of a caseload (not its referents)."""
+    if field == "value":
+        return ("value", "numerator", "denominator")
+    if field == "denominator":
+        return ("numerator", "denominator")
+    return ("numerator",)
+
+
+def _is_plain_share(value: float, numerator: float | None, denominator: float | None) -> bool:
+    return bool(numerator is not None and denominator) and math.isclose(
+        value, numerator / denominator, rel_tol=1e-9, abs_tol=1e-12
+    )
+
+
+F = TypeVar("F", MetricResult, BreakdownRow)
+
+
+def round_figure(
+    figure: F, unit: Unit, fields: Sequence[SizeField], base: int, threshold: int = 1
+) -> F:
+    """The figure with its person counts rounded to ``base`` and its value made consistent.
+
+    A masked figure is left as it is (nothing to round). A rate equal to numerator ÷
+    denominator is recomputed from the rounded terms; another rate (Kaplan–Meier) becomes the
+    rounded number of persons it implies over the rounded denominator. A delay is given to a
+    tenth of a day.
+    """
+    if figure.suppressed or base <= 1:
+        return figure
+    exact = {name: getattr(figure, name) for name in ("value", "numerator", "denominator")}
+    shown = {
+        name: round_count(exact[name], base, threshold) if name in fields else exact[name]
+        for name in exact
+    }
+    value = exact["value"]
+    if unit == "ratio" and value is not None and "denominator" in fields:
+        if _is_plain_share(value, exact["numerator"], exact["denominator"]):
+            value = shown["numerator"] / shown["denominator"] if shown["denominator"] else None
+        elif exact["denominator"]:
+            implied = round_count(value * exact["denominator"], base, threshold) or 0.0
+            value = implied / shown["denominator"] if shown["denominator"] else None
+    elif unit == "days" and value is not None:
+        value = round(value, 1)
+    else:
+        value = shown["value"]
+    return replace(
+        figure,
+        value=value,
+        numerator=shown["numerator"],
+        denominator=shown["denominator"],
+        rounding=base,
+    )
+
+
 def masked_row(row: BreakdownRow) -> BreakdownRow:
     """The row with its figures removed and flagged secret."""
     return replace(row, value=None, numerator=None, denominator=None, suppressed=True)
@@ -164,16 +270,26 @@ def mask_result(result: MetricResult) -> MetricResult:
 
 
 def protect_result(
-    result: MetricResult, threshold: int, size_field: SizeField | None = None
+    result: MetricResult,
+    threshold: int,
+    size_field: SizeField | None = None,
+    rounding: int = 1,
+    person_fields: Sequence[SizeField] | None = None,
 ) -> MetricResult:
-    """Mask a result and its breakdowns.
+    """Mask a result and its breakdowns (on the exact sizes), then round what is published.
 
     ``size_field`` names where the number of persons sits when it is neither the count nor the
     denominator (a median caseload = persons ÷ referents rests on its numerator, the persons).
+    ``person_fields`` names the figures that count persons when the default for ``size_field``
+    is wrong (a capacity per person in need: places ÷ persons, only the persons are rounded).
     """
     field = size_field or size_field_for(result.unit)
+    fields = tuple(person_fields or person_fields_for(field))
     breakdowns = {
-        name: protect_rows(rows, result.unit, threshold, size_field=field)
+        name: tuple(
+            round_figure(row, result.unit, fields, rounding, threshold)
+            for row in protect_rows(rows, result.unit, threshold, size_field=field)
+        )
         for name, rows in result.breakdowns.items()
     }
     if is_secret(group_size(result, field), threshold) or result.suppressed:
@@ -186,7 +302,9 @@ def protect_result(
             status="secret",
             breakdowns=breakdowns,
         )
-    return replace(result, breakdowns=breakdowns)
+    return round_figure(
+        replace(result, breakdowns=breakdowns), result.unit, fields, rounding, threshold
+    )
 
 
 def publish(
@@ -197,8 +315,10 @@ def publish(
     denominator: float | None = None,
     breakdowns: Mapping[str, Iterable[BreakdownRow]] | None = None,
     size_field: SizeField | None = None,
+    person_fields: Sequence[SizeField] | None = None,
 ) -> MetricResult:
-    """Build the result of one indicator: target, secrecy (if person-based), then status.
+    """Build the result of one indicator: target, secrecy and rounding (if person-based), then
+    status (on the published value, so the verdict matches what is shown).
 
     Family modules call this for every indicator so that no figure skips secrecy.
     """
@@ -213,6 +333,12 @@ def publish(
         breakdowns={name: tuple(rows) for name, rows in (breakdowns or {}).items()},
     )
     if spec.person_based:
-        result = protect_result(result, settings.secrecy_threshold, size_field)
+        result = protect_result(
+            result,
+            settings.secrecy_threshold,
+            size_field,
+            settings.secrecy_rounding,
+            person_fields,
+        )
     status = status_against_target(result.value, target, spec.higher_is_better, result.suppressed)
     return replace(result, status=status)  # type: ignore[arg-type]

@@ -2,7 +2,9 @@
 
 A ``MetricResult`` is one indicator for one scope: value, numerator, denominator, unit, target
 and status, plus its breakdowns (by monthly cohort, by UTAS, by type). Nothing leaves
-``metrics/`` without passing ``privacy.py``: ``suppressed`` results carry ``None`` values.
+``metrics/`` without passing ``privacy.py``: ``suppressed`` results carry ``None`` values, and
+``rounding`` names the base the person counts of a figure were rounded to (``None``: exact, a
+figure that counts no one).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class BreakdownRow:
     numerator: float | None = None
     denominator: float | None = None
     suppressed: bool = False
+    rounding: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class MetricResult:
     suppressed: bool = False
     target: float | None = None
     status: Status = "sans_cible"
+    rounding: int | None = None
     breakdowns: dict[str, tuple[BreakdownRow, ...]] = field(default_factory=dict)
 
     def to_json(self, with_breakdowns: bool = False) -> dict[str, Any]:
@@ -50,6 +54,7 @@ class MetricResult:
             "suppressed": self.suppressed,
             "target": self.target,
             "status": self.status,
+            "rounding": self.rounding,
         }
         if with_breakdowns:
             data["breakdowns"] = {

@@ -161,5 +161,6 @@ def curve_block(
             reference_days=reference_days,
             note=note,
             x_title=x_title,
+            rounding=context.settings.secrecy_rounding,
         )
     )

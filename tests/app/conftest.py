@@ -23,7 +23,7 @@ from data_access.access import grant_role, normalise_role
 from data_access.db import make_engine, session_scope
 from data_access.demo import generate_demo
 from data_access.initdb import init_database
-from settings import get_settings
+from settings import Settings, get_settings
 from tests.conftest import Database, make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,7 +102,10 @@ def _use(monkeypatch: pytest.MonkeyPatch, url: str, **env: str) -> Database:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     _reset_caches()
-    return Database(engine=make_engine(url), settings=make_settings(url), kind="sqlite")
+    # The app publishes rounded counts (the default rounding): so do the expected figures.
+    rounding = Settings.model_fields["secrecy_rounding"].default
+    settings = make_settings(url, secrecy_rounding=rounding)
+    return Database(engine=make_engine(url), settings=settings, kind="sqlite")
 
 
 @pytest.fixture

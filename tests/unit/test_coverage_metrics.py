@@ -369,3 +369,22 @@ def test_services_behind_a_heat_map_cell_use_the_shared_territory_rule(db) -> No
     assert ids("mobilite", "epci", "242300135") == []
     assert ids("mobilite", "commune", "23096") == ["S1"]
     assert ids("sante", "utas", "Guéret") == ["S3"]
+
+
+def test_map_and_matrix_publish_rounded_counts(db) -> None:
+    build_departement(db.engine)
+    settings = db.settings.model_copy(update={"secrecy_rounding": 5})
+    communes = {
+        c.code: c for c in coverage.commune_coverage(db.engine, settings, SCOPE, "mobilite")
+    }
+    # 15 and 11 persons in need: both published 15 (rounded up; 11 is not masked).
+    assert communes["23096"].persons_in_need == 15
+    assert communes["23008"].persons_in_need == 15
+    cells = {
+        (c.territory, c.category): c
+        for c in coverage.coverage_matrix(db.engine, settings, SCOPE, "utas")
+    }
+    aubusson = cells[("Aubusson", "mobilite")]
+    assert (aubusson.persons_in_need, aubusson.covered) == (15, 0)
+    guéret = cells[("Guéret", "mobilite")]
+    assert guéret.rate == guéret.covered / guéret.persons_in_need
