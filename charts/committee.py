@@ -196,7 +196,7 @@ def _compute_all(engine: Engine, settings: Settings) -> Compute:
         for family in catalog.families():
             declared = {spec.id for spec in family.indicators}
             if declared & set(ids):
-                results.update(family.compute(context))
+                results.update(catalog.compute_family(family, context))
         return results
 
     return compute

@@ -420,6 +420,10 @@ class MeetingAction(Base):
     step_id: Mapped[str | None] = mapped_column(
         ForeignKey("roadmap_steps.step_id", ondelete="SET NULL")
     )
+    # When the row was recorded and when it was last closed (done or dropped): a deck rebuilt
+    # for a past committee lists what was recorded and still open on that date.
+    created_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 # --- imports, snapshots, metadata --------------------------------------------------------

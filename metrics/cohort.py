@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel.dates import format_date
 from sqlalchemy import (
@@ -485,8 +485,10 @@ def publish_within(
     kind_name: str | None = None,
     kind_labels: dict[str, str] | None = None,
 ) -> MetricResult:
-    """A "share within X days" indicator with its breakdowns, through secrecy."""
-    return publish_delay(spec, settings, counts, within_row(days), kind_name, kind_labels)
+    """A "share within X days" indicator with its breakdowns, through secrecy; it carries
+    ``days`` so that the catalogue adds its mature cohort (``catalog.with_mature``)."""
+    result = publish_delay(spec, settings, counts, within_row(days), kind_name, kind_labels)
+    return replace(result, within_days=float(days))
 
 
 def publish_median(

@@ -47,6 +47,7 @@ WITHIN_30 = IndicatorSpec(
     target=lambda s: 1.0,
     target_source="Décret n° 2024-1244",
     breakdowns=("cohort_month", "utas", "orientation_type"),
+    cohort_noun="orientés",
 )
 MEAN = IndicatorSpec(
     id="contract_mean_days",

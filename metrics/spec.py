@@ -41,7 +41,8 @@ class IndicatorSpec:
     ``id`` may hold a ``<category>`` placeholder for indicators that exist once per value
     (``need_share_<category>``). ``target`` reads the target from the settings (so a
     département can tune it); ``None`` means no target. ``person_based`` indicators are
-    subject to statistical secrecy.
+    subject to statistical secrecy. ``cohort_noun`` names the persons of a cohort
+    (« entrants », « orientés ») in the label of a mature cohort.
     """
 
     id: str
@@ -54,6 +55,7 @@ class IndicatorSpec:
     higher_is_better: bool = True
     person_based: bool = True
     breakdowns: tuple[str, ...] = ()
+    cohort_noun: str = "entrants"
 
     @property
     def is_pattern(self) -> bool:

@@ -60,7 +60,7 @@ def _family_results(
     _context: AppContext,
 ) -> dict[str, MetricResult]:
     family = next(f for f in catalog.families() if f.name == family_name)
-    return family.compute(MetricContext(_context.engine, _context.settings, scope))
+    return catalog.compute_family(family, MetricContext(_context.engine, _context.settings, scope))
 
 
 def family_names() -> tuple[str, ...]:
