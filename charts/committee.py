@@ -229,9 +229,11 @@ def gather_committee(
     )
     launch = replace(scope, start=min(LAUNCH_DATE, scope.end))
     since = previous_committee or scope.start
+    # Governance rows as recorded by the as-of date: a deck rebuilt later for a past
+    # committee lists neither decisions nor actions recorded after it.
     decisions = [
         a
-        for a in list_actions(engine, kind="decision")
+        for a in list_actions(engine, kind="decision", as_of=scope.as_of)
         if a.meeting_date is None or since <= a.meeting_date <= committee_date
     ]
     current = compute(scope, None)
@@ -248,7 +250,7 @@ def gather_committee(
         presented=latest_snapshot(engine, before=committee_date, scope=same_scope),
         steps=steps_at(engine, scope.as_of),
         decisions=decisions,
-        actions=open_actions(engine),
+        actions=open_actions(engine, scope.as_of),
         threshold=settings.secrecy_threshold,
         map_category=map_category,
         map_communes=_map_communes(engine, settings, scope, map_category),

@@ -9,7 +9,7 @@ the weekly and committee pages list the open actions so nothing agreed is forgot
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -76,6 +76,8 @@ class ActionView:
     due_date: dt.date | None
     status: str
     step_id: str | None
+    created_on: dt.date | None = None
+    closed_on: dt.date | None = None
 
     def is_late(self, as_of: dt.date) -> bool:
         """Open and due before ``as_of``."""
@@ -84,6 +86,27 @@ class ActionView:
             and self.due_date is not None
             and self.due_date < as_of
         )
+
+    def recorded_by(self, as_of: dt.date) -> bool:
+        """Known on ``as_of``: recorded that day or before (rows without a recording date
+        count from their meeting's date, or always when they have neither)."""
+        known_from = self.created_on or self.meeting_date
+        return known_from is None or known_from <= as_of
+
+    def as_at(self, as_of: dt.date) -> ActionView:
+        """The row as it stood on ``as_of``: closed after that date, it was still open then
+        (« ouverte »: whether work had started is not recorded)."""
+        if self.status in OPEN_ACTION_STATUSES or not self.is_open_at(as_of):
+            return self
+        return replace(self, status="ouverte", closed_on=None)
+
+    def is_open_at(self, as_of: dt.date) -> bool:
+        """Recorded and still open on ``as_of``: open now, or closed only after that date."""
+        if not self.recorded_by(as_of):
+            return False
+        if self.status in OPEN_ACTION_STATUSES:
+            return True
+        return self.closed_on is not None and self.closed_on > as_of
 
 
 def _check(value: str, allowed: tuple[str, ...], what: str) -> str:
@@ -142,14 +165,24 @@ def add_action(
     due_date: dt.date | None = None,
     status: str = "ouverte",
     step_id: str | None = None,
+    created_on: dt.date | None = None,
+    closed_on: dt.date | None = None,
 ) -> int:
-    """Record a decision or an action (owner party, due date, status); returns its id."""
+    """Record a decision or an action (owner party, due date, status); returns its id.
+
+    ``created_on`` (by default its meeting's date, or today without a meeting) and, for a
+    closed row, ``closed_on`` (today by default) let pages and decks read the row as it stood
+    on an earlier date."""
     _check(kind, ACTION_KINDS, "Type")
     _check(status, ACTION_STATUSES, "Statut d'action")
     if not text.strip():
         raise RoadmapValueError("Le texte de la décision ou de l'action est vide.")
-    if meeting_id is not None and session.get(Meeting, meeting_id) is None:
+    meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+    if meeting_id is not None and meeting is None:
         raise UnknownMeetingError(f"Réunion inconnue : n° {meeting_id}.")
+    today = dt.date.today()
+    if created_on is None:  # agreed at its meeting: known from that day
+        created_on = min(meeting.date, today) if meeting is not None else today
     if step_id is not None and session.get(RoadmapStep, step_id) is None:
         raise RoadmapValueError(f"Étape de feuille de route inconnue : « {step_id} ».")
     action = MeetingAction(
@@ -160,17 +193,25 @@ def add_action(
         due_date=due_date,
         status=status,
         step_id=step_id,
+        created_on=created_on,
+        closed_on=None if status in OPEN_ACTION_STATUSES else closed_on or today,
     )
     session.add(action)
     session.flush()
     return action.id
 
 
-def set_action_status(session: Session, action_id: int, status: str) -> None:
-    """Move an action to another status (ouverte, en cours, faite, abandonnée)."""
+def set_action_status(
+    session: Session, action_id: int, status: str, on: dt.date | None = None
+) -> None:
+    """Move an action to another status (ouverte, en cours, faite, abandonnée); closing it
+    records the day (``on``, today by default), reopening it clears that day."""
     _check(status, ACTION_STATUSES, "Statut d'action")
+    closed_on = None if status in OPEN_ACTION_STATUSES else on or dt.date.today()
     result = session.execute(
-        update(MeetingAction).where(MeetingAction.id == action_id).values(status=status)
+        update(MeetingAction)
+        .where(MeetingAction.id == action_id)
+        .values(status=status, closed_on=closed_on)
     )
     if result.rowcount != 1:
         raise UnknownMeetingError(f"Action inconnue : n° {action_id}.")
@@ -228,14 +269,16 @@ def list_actions(
     meeting_id: int | None = None,
     open_only: bool = False,
     kind: str | None = None,
+    as_of: dt.date | None = None,
 ) -> list[ActionView]:
-    """Decisions and actions, by due date (undated last) then id."""
+    """Decisions and actions, by due date (undated last) then id; with ``as_of``, only the
+    rows recorded by that date, and ``open_only`` means open on that date."""
     query = select(MeetingAction, Meeting.date, Meeting.kind).outerjoin(
         Meeting, Meeting.id == MeetingAction.meeting_id
     )
     if meeting_id is not None:
         query = query.where(MeetingAction.meeting_id == meeting_id)
-    if open_only:
+    if open_only and as_of is None:
         query = query.where(MeetingAction.status.in_(OPEN_ACTION_STATUSES))
     if kind is not None:
         query = query.where(MeetingAction.kind == _check(kind, ACTION_KINDS, "Type"))
@@ -243,7 +286,7 @@ def list_actions(
         MeetingAction.due_date.is_(None), MeetingAction.due_date, MeetingAction.id
     )
     with Session(engine) as session:
-        return [
+        views = [
             ActionView(
                 id=a.id,
                 meeting_id=a.meeting_id,
@@ -255,14 +298,21 @@ def list_actions(
                 due_date=a.due_date,
                 status=a.status,
                 step_id=a.step_id,
+                created_on=a.created_on,
+                closed_on=a.closed_on,
             )
             for a, meeting_date, meeting_kind in session.execute(query).all()
         ]
+    if as_of is None:
+        return views
+    kept = [v for v in views if (v.is_open_at(as_of) if open_only else v.recorded_by(as_of))]
+    return [v.as_at(as_of) for v in kept]
 
 
-def open_actions(engine: Engine) -> list[ActionView]:
-    """Actions still open or in progress (decisions are records, not work to do)."""
-    return list_actions(engine, open_only=True, kind="action")
+def open_actions(engine: Engine, as_of: dt.date | None = None) -> list[ActionView]:
+    """Actions still open or in progress (decisions are records, not work to do), now or,
+    with ``as_of``, on that date."""
+    return list_actions(engine, open_only=True, kind="action", as_of=as_of)
 
 
 def record_meeting(

@@ -66,7 +66,7 @@ if upcoming:
     st.markdown(f"Prochaine instance : **{nxt.title}**, le {format_date(nxt.date)}.")
 
 st.subheader("Actions ouvertes")
-actions = open_actions(context.engine)
+actions = open_actions(context.engine, as_of)
 late = [a for a in actions if a.is_late(as_of)]
 if actions:
     st.caption(
@@ -77,7 +77,7 @@ else:
     st.info("Aucune action ouverte.")
 
 st.subheader("Décisions")
-decisions = list_actions(context.engine, kind="decision")
+decisions = list_actions(context.engine, kind="decision", as_of=as_of)
 if decisions:
     actions_table(sorted(decisions, key=lambda a: a.meeting_date or dt.date.min, reverse=True))
 else:

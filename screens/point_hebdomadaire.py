@@ -116,7 +116,7 @@ if not late and not soon:
     st.success("Aucune étape en retard ni à échéance dans les 14 jours.")
 
 st.subheader("Actions ouvertes")
-actions = open_actions(context.engine)
+actions = open_actions(context.engine, as_of)
 if actions:
     actions_table(actions)
 else:
