@@ -117,16 +117,17 @@ def mature_scope(scope: Scope, days: float) -> Scope:
 def with_mature(
     family: Family, context: MetricContext, results: dict[str, MetricResult]
 ) -> dict[str, MetricResult]:
-    """Attach its mature cohort to every « within X days » result of a family.
+    """Attach its mature cohort to every « within X days » result of a family (and to the
+    median and mean delays published beside it, so that they describe the same persons).
 
     Generic: any indicator published by ``cohort.publish_within`` carries its X
-    (``within_days``), so a new one gets its mature cohort without code here."""
+    (``mature_days``), so a new one gets its mature cohort without code here."""
     computed: dict[Scope, dict[str, MetricResult]] = {}
     attached = dict(results)
     for metric_id, result in results.items():
-        if result.within_days is None:
+        if result.mature_days is None:
             continue
-        scope = mature_scope(context.scope, result.within_days)
+        scope = mature_scope(context.scope, result.mature_days)
         if scope not in computed:
             computed[scope] = family.compute(replace(context, scope=scope))
         mature = computed[scope].get(metric_id)
@@ -137,9 +138,9 @@ def with_mature(
             mature=MatureCohort(
                 start=scope.start,
                 end=scope.end,
-                days=result.within_days,
+                days=result.mature_days,
                 noun=spec_for(metric_id).cohort_noun,
-                result=replace(mature, within_days=None),
+                result=replace(mature, mature_days=None),
             ),
         )
     return attached

@@ -63,6 +63,7 @@ MEAN = IndicatorSpec(
     target_source="DREES",
     higher_is_better=False,
     breakdowns=("cohort_month", "utas", "orientation_type"),
+    cohort_noun="orientés",
 )
 
 
@@ -126,7 +127,14 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         publish_within(
             WITHIN_30, settings, counts, settings.contract_days, "orientation_type", TYPE_LABELS
         ),
-        publish_mean(MEAN, settings, counts, "orientation_type", TYPE_LABELS),
+        publish_mean(
+            MEAN,
+            settings,
+            counts,
+            "orientation_type",
+            TYPE_LABELS,
+            mature_days=settings.contract_days,
+        ),
     ]
     return {result.id: result for result in results}
 

@@ -304,8 +304,8 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     results = [
         publish_within(WITHIN_45, settings, counts, settings.orientation_days),
         publish_within(WITHIN_30, settings, counts, settings.orientation_short_days),
-        publish_median(MEDIAN, settings, counts),
-        publish_mean(MEAN, settings, counts),
+        publish_median(MEDIAN, settings, counts, mature_days=settings.orientation_days),
+        publish_mean(MEAN, settings, counts, mature_days=settings.orientation_days),
         *shares,
         *stock,
     ]

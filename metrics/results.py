@@ -96,7 +96,7 @@ class MetricResult:
     target: float | None = None
     status: Status = "sans_cible"
     breakdowns: dict[str, tuple[BreakdownRow, ...]] = field(default_factory=dict)
-    within_days: float | None = None
+    mature_days: float | None = None
     mature: MatureCohort | None = None
 
     @property

@@ -128,4 +128,20 @@ def test_metrics_json_gives_the_mature_cohort_as_a_new_field(db) -> None:
     assert within["mature_cohort"]["value"] == 0.5
     assert within["mature_cohort"]["label"] == "entrants d'avril 2024, observés 45 jours"
     assert "mature_cohort" in report["convocation_within_15d_rate"]
-    assert "mature_cohort" not in report["orientation_median_days"]
+    assert report["orientation_median_days"]["mature_cohort"]["from"] == "2024-04-01"
+    assert "mature_cohort" not in report["first_appointment_median_days"]
+
+
+def test_median_and_mean_are_reported_on_the_same_cohort_as_the_share(db) -> None:
+    # April's oriented: 19, 35, 50 days; A4 censored at 61. KM median: S(19) = 3/4,
+    # S(35) = 1/2 → 35 days; mean among the oriented = (19 + 35 + 50) / 3 = 34 2/3.
+    _data().save(db.engine)
+    results = catalog.compute_family(orientation.FAMILY, _context(db, "2024-06-01", "2024-06-30"))
+    median = results["orientation_median_days"]
+    mean = results["orientation_mean_days"]
+    share = results["orientation_within_45d_rate"]
+    assert median.mature is not None and mean.mature is not None and share.mature is not None
+    assert median.mature.start == mean.mature.start == share.mature.start == day("2024-04-01")
+    assert median.reported.value == 35.0
+    assert mean.reported.value == pytest.approx(104 / 3)
+    assert median.reported.denominator == share.reported.denominator == 4.0
