@@ -20,7 +20,14 @@ from sqlalchemy import Engine
 
 from charts.builders import breakdown_chart, breakdowns_trend, comparison_chart, trend_chart
 from charts.description import ChartDescription
-from charts.texts import delta_text, difference_text, format_unit, target_text, value_text
+from charts.texts import (
+    cohort_label,
+    difference_text,
+    format_unit,
+    reported_delta,
+    reported_text,
+    target_text,
+)
 from data_access.governance import ActionView, list_actions, open_actions
 from data_access.roadmap import StepView, steps_at
 from data_access.snapshots import DeckScope, Snapshot, last_committee_date, latest_snapshot
@@ -96,6 +103,13 @@ def two_months_before(day: dt.date) -> dt.date:
     raise ValueError(day)
 
 
+def previous_period(scope: Scope) -> Scope | None:
+    """The period of the same length just before, or None when it would start before the
+    launch: « depuis le lancement » compared with years before the pilot means nothing."""
+    previous = scope.previous()
+    return None if previous.start < LAUNCH_DATE else previous
+
+
 def category_label(category: str) -> str:
     """French name of a data·inclusion need category (the coverage family knows them)."""
     try:
@@ -133,7 +147,7 @@ class CommitteeData:
     departement_name: str
     committee_date: dt.date
     scope: Scope
-    previous_scope: Scope
+    previous_scope: Scope | None
     previous_committee: dt.date | None
     current: dict[str, MetricResult]
     previous: dict[str, MetricResult]
@@ -152,6 +166,15 @@ class CommitteeData:
     def late_steps(self) -> list[StepView]:
         """Steps due before the as-of date and still open."""
         return [s for s in self.steps if is_late(s, self.scope.as_of)]
+
+    @property
+    def previous_text(self) -> str:
+        """« du 13 novembre 2023 au 12 janvier 2024 », or why there is no comparison."""
+        if self.previous_scope is None:
+            return "sans comparaison (la période précédente serait antérieure au lancement)"
+        return (
+            f"du {format_date(self.previous_scope.start)} au {format_date(self.previous_scope.end)}"
+        )
 
     @property
     def period_text(self) -> str:
@@ -238,14 +261,15 @@ def gather_committee(
     ]
     current = compute(scope, None)
     map_category = weakest_coverage(current)
+    before = previous_period(scope)
     return CommitteeData(
         departement_name=settings.departement_name,
         committee_date=committee_date,
         scope=scope,
-        previous_scope=scope.previous(),
+        previous_scope=before,
         previous_committee=previous_committee,
         current=current,
-        previous=compute(scope.previous(), PREVIOUS_IDS),
+        previous=compute(before, PREVIOUS_IDS) if before is not None else {},
         launch=compute(launch, LAUNCH_IDS),
         presented=latest_snapshot(engine, before=committee_date, scope=same_scope),
         steps=steps_at(engine, scope.as_of),
@@ -310,15 +334,18 @@ def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
         if current is None:
             continue
         previous = data.previous.get(metric_id)
+        label = label_of(metric_id)
+        if current.mature is not None:
+            label = f"{label} — dernière cohorte suivie {current.mature.days:g} jours"
         rows.append(
             HeadlineRow(
                 metric_id=metric_id,
-                label=label_of(metric_id),
-                previous=value_text(previous, data.threshold),
-                current=value_text(current, data.threshold),
-                change=delta_text(current, previous) or "—",
+                label=label,
+                previous=reported_text(previous, data.threshold) if previous else "—",
+                current=reported_text(current, data.threshold),
+                change=reported_delta(current, previous) or "—",
                 presented=presented_text(data, metric_id),
-                target=(target_text(current) or "—").removeprefix("Cible : "),
+                target=(target_text(current.reported) or "—").removeprefix("Cible : "),
             )
         )
     return rows
@@ -332,13 +359,15 @@ def presented_change(data: CommitteeData, metric_id: str) -> str | None:
     figure = data.presented.figures.get(metric_id)
     if not isinstance(figure, dict) or figure.get("suppressed"):
         return None
-    return difference_text(current.value, figure.get("value"), current.unit)
+    return difference_text(current.reported.value, figure.get("value"), current.unit)
 
 
 def snapshot_figures(data: CommitteeData) -> dict[str, Any]:
     """The figures a deck presents, as stored in its snapshot (JSON-friendly)."""
-    return {
-        metric_id: {
+    figures: dict[str, Any] = {}
+    for metric_id, whole in data.current.items():
+        result = whole.reported  # what the deck shows: the mature cohort's for a share
+        figures[metric_id] = {
             "label": label_of(metric_id),
             "unit": result.unit,
             "value": None if result.suppressed else result.value,
@@ -347,9 +376,9 @@ def snapshot_figures(data: CommitteeData) -> dict[str, Any]:
             "denominator": None if result.suppressed else result.denominator,
             "target": result.target,
             "status": result.status,
+            "cohort": cohort_label(whole),
         }
-        for metric_id, result in data.current.items()
-    }
+    return figures
 
 
 def _present(results: dict[str, MetricResult], ids: tuple[str, ...]) -> list[str]:
@@ -362,20 +391,31 @@ def committee_charts(data: CommitteeData) -> list[ChartDescription]:
     charts: list[ChartDescription] = []
     rates = _present(data.current, COMPARED_RATES)
     if rates:
-        charts.append(
-            comparison_chart(
-                [label_of(i) for i in rates],
-                [data.current.get(i) for i in rates],
-                [data.previous.get(i) for i in rates],
-                key="comite-taux-cles",
-                title="Taux clés : période du comité et période précédente",
-                unit="ratio",
-                current_name="Période du comité",
-                previous_name="Période précédente",
-                as_of=as_of,
-                threshold=threshold,
-            )
+        cohorts = [
+            f"{label_of(i)} : {cohort_label(data.current[i])}"
+            for i in rates
+            if cohort_label(data.current[i])
+        ]
+        chart = comparison_chart(
+            [label_of(i) for i in rates],
+            [data.current[i].reported for i in rates],
+            [r.reported if (r := data.previous.get(i)) else None for i in rates],
+            key="comite-taux-cles",
+            title="Taux clés : période du comité et période précédente",
+            unit="ratio",
+            current_name="Période du comité",
+            previous_name="Période précédente",
+            as_of=as_of,
+            threshold=threshold,
         )
+        if cohorts:
+            chart = replace(
+                chart,
+                note="Parts sous X jours mesurées sur la dernière cohorte suivie X jours ("
+                + " ; ".join(cohorts)
+                + ").",
+            )
+        charts.append(chart)
     trends = {label_of(i): data.launch[i] for i in _present(data.launch, LAUNCH_TRENDS)}
     if trends:
         charts.append(
@@ -406,11 +446,13 @@ def committee_charts(data: CommitteeData) -> list[ChartDescription]:
         ("orientation_within_45d_rate", "Orientation sous 45 jours, par UTAS"),
     ):
         if metric_id in data.current:
+            whole = data.current[metric_id]
+            cohort = cohort_label(whole)
             charts.append(
                 breakdown_chart(
-                    data.current[metric_id],
+                    whole.reported,
                     "utas",
-                    title=title,
+                    title=f"{title} — {cohort}" if cohort else title,
                     x_title="UTAS",
                     as_of=as_of,
                     threshold=threshold,

@@ -140,9 +140,10 @@ def _headline_slide(prs: Presentation, data: CommitteeData) -> None:
         )
     _footnote(
         slide,
-        f"Période du comité {data.period_text} ; période précédente du "
-        f"{format_date(data.previous_scope.start)} au {format_date(data.previous_scope.end)}. "
-        f"Source : base opérationnelle, données au {format_date(data.scope.as_of)}.",
+        f"Période du comité {data.period_text} ; période précédente {data.previous_text}. "
+        "Parts et délais « sous X jours » : dernière cohorte mensuelle suivie X jours (mois "
+        f"entre parenthèses). Source : base opérationnelle, données au "
+        f"{format_date(data.scope.as_of)}.",
     )
 
 

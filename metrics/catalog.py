@@ -146,10 +146,36 @@ def with_mature(
     return attached
 
 
+def without_local_targets(
+    family: Family, scope: Scope, results: dict[str, MetricResult]
+) -> dict[str, MetricResult]:
+    """Drop the target and status of indicators whose target is defined only for the whole
+    département and every payer, when the scope is a territory or a payer."""
+    if scope.territory is None and scope.payer is None:
+        return results
+    local = {spec.id for spec in family.indicators if spec.target_departement_only}
+    return {
+        metric_id: (
+            replace(
+                result,
+                target=None,
+                status=result.status
+                if result.status in ("secret", "sans_donnees")
+                else "sans_cible",
+            )
+            if metric_id in local
+            else result
+        )
+        for metric_id, result in results.items()
+    }
+
+
 def compute_family(family: Family, context: MetricContext) -> dict[str, MetricResult]:
     """One family's results for one scope, with the mature cohorts of its shares within X
-    days: what every page, the deck and ``pilotage metrics`` show."""
-    return with_mature(family, context, family.compute(context))
+    days and targets only where they are defined: what every page, the deck and
+    ``pilotage metrics`` show."""
+    results = with_mature(family, context, family.compute(context))
+    return without_local_targets(family, context.scope, results)
 
 
 def compute_all(context: MetricContext) -> dict[str, MetricResult]:

@@ -43,6 +43,9 @@ class IndicatorSpec:
     département can tune it); ``None`` means no target. ``person_based`` indicators are
     subject to statistical secrecy. ``cohort_noun`` names the persons of a cohort
     (« entrants », « orientés ») in the label of a mature cohort.
+    ``target_departement_only``: the target is defined for the whole département and every
+    payer (a referent's caseload is not cut by territory or payer), so a narrower scope
+    shows the figure without target or status.
     """
 
     id: str
@@ -56,6 +59,7 @@ class IndicatorSpec:
     person_based: bool = True
     breakdowns: tuple[str, ...] = ()
     cohort_noun: str = "entrants"
+    target_departement_only: bool = False
 
     @property
     def is_pattern(self) -> bool:
