@@ -29,8 +29,10 @@ from charts.texts import (
     target_text,
 )
 from data_access.governance import ActionView, list_actions, open_actions
+from data_access.inventory import is_demo_database
 from data_access.roadmap import StepView, steps_at
 from data_access.snapshots import DeckScope, Snapshot, last_committee_date, latest_snapshot
+from data_access.territories import list_territories
 from formatting import NO_DATA, format_date, secret_label
 from metrics import catalog
 from metrics.exceptions import UnknownMetricError
@@ -161,6 +163,19 @@ class CommitteeData:
     map_category: str | None = None
     map_communes: list[Any] = field(default_factory=list)
     map_boundaries: Path | None = None
+    territory_label: str = "tout le département"
+    demo: bool = False
+
+    @property
+    def scope_text(self) -> str:
+        """« Du 1er mai 2024 au 30 juin 2024 · UTAS Guéret · CAF »: what every slide shows."""
+        parts = [
+            f"Du {format_date(self.scope.start)} au {format_date(self.scope.end)}",
+            self.territory_label,
+        ]
+        if self.scope.payer:
+            parts.append(self.scope.payer.upper())
+        return " · ".join(parts)
 
     @property
     def late_steps(self) -> list[StepView]:
@@ -279,7 +294,17 @@ def gather_committee(
         map_category=map_category,
         map_communes=_map_communes(engine, settings, scope, map_category),
         map_boundaries=_boundaries(settings),
+        territory_label=territory_label(engine, territory),
+        demo=is_demo_database(engine),
     )
+
+
+def territory_label(engine: Engine, territory: Territory | None) -> str:
+    """« UTAS Guéret », « Guéret (23096) », an EPCI's name, or « tout le département »."""
+    if territory is None:
+        return "tout le département"
+    names = dict(list_territories(engine).get(territory.level, []))
+    return names.get(territory.code, territory.code)
 
 
 def _boundaries(settings: Settings) -> Path | None:
@@ -386,7 +411,15 @@ def _present(results: dict[str, MetricResult], ids: tuple[str, ...]) -> list[str
 
 
 def committee_charts(data: CommitteeData) -> list[ChartDescription]:
-    """The committee's charts, in slide order; each one also appears on the page."""
+    """The committee's charts, in slide order; each one also appears on the page, and each
+    says its scope (and demonstration data) in its footnote."""
+    return [
+        replace(desc, scope_text=data.scope_text, demo=data.demo)
+        for desc in _committee_charts(data)
+    ]
+
+
+def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
     as_of, threshold = data.scope.as_of, data.threshold
     charts: list[ChartDescription] = []
     rates = _present(data.current, COMPARED_RATES)

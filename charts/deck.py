@@ -31,7 +31,7 @@ from charts.committee import (
     headline_rows,
     snapshot_figures,
 )
-from charts.description import ChartDescription
+from charts.description import DEMO_NOTE, ChartDescription
 from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
 from data_access.exceptions import DataAccessError
 from data_access.snapshots import save_snapshot
@@ -57,9 +57,13 @@ def _title_slide(prs: Presentation, data: CommitteeData) -> None:
     slide.shapes.title.text = f"Comité de suivi RSA — {data.departement_name}"
     slide.shapes.title.text_frame.paragraphs[0].runs[0].font.color.rgb = _rgb(BLEU_FRANCE)
     subtitle = slide.placeholders[1]
+    scope = data.territory_label[0].upper() + data.territory_label[1:]
+    if data.scope.payer:
+        scope += f" · {data.scope.payer.upper()}"
     subtitle.text = (
         f"Comité du {format_date(data.committee_date)}\n"
-        f"Période {data.period_text}, données au {format_date(data.scope.as_of)}"
+        f"Période {data.period_text}, données au {format_date(data.scope.as_of)}\n"
+        f"{scope}" + (f"\n{DEMO_NOTE}" if data.demo else "")
     )
 
 
@@ -75,6 +79,13 @@ def _add_title(prs: Presentation, title: str):  # type: ignore[no-untyped-def]
     paragraph.runs[0].font.bold = True
     paragraph.runs[0].font.color.rgb = _rgb(BLEU_FRANCE)
     return slide
+
+
+def _scope_note(data: CommitteeData) -> str:
+    """The scope (and demonstration data) for the footnote of a slide that is not a chart."""
+    return f"{data.scope_text} · données au {format_date(data.scope.as_of)}." + (
+        f" {DEMO_NOTE}" if data.demo else ""
+    )
 
 
 def _footnote(slide, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -142,8 +153,7 @@ def _headline_slide(prs: Presentation, data: CommitteeData) -> None:
         slide,
         f"Période du comité {data.period_text} ; période précédente {data.previous_text}. "
         "Parts et délais « sous X jours » : dernière cohorte mensuelle suivie X jours (mois "
-        f"entre parenthèses). Source : base opérationnelle, données au "
-        f"{format_date(data.scope.as_of)}.",
+        f"entre parenthèses). Source : base opérationnelle. {_scope_note(data)}",
     )
 
 
@@ -293,8 +303,7 @@ def _map_slide(prs: Presentation, data: CommitteeData) -> None:
     _footnote(
         slide,
         f"Besoin le moins couvert sur la période. Carte insérée en image (pas de graphique "
-        f"PowerPoint natif pour une carte). Source : base opérationnelle, données au "
-        f"{format_date(data.scope.as_of)}.",
+        f"PowerPoint natif pour une carte). Source : base opérationnelle. {_scope_note(data)}",
     )
 
 
@@ -330,7 +339,7 @@ def _roadmap_slide(prs: Presentation, data: CommitteeData) -> None:
     _footnote(
         slide,
         f"Statuts au {format_date(data.scope.as_of)} ; part réalisée = étapes faites ÷ étapes "
-        "non abandonnées.",
+        f"non abandonnées. {_scope_note(data)}",
     )
 
 
@@ -348,6 +357,7 @@ def _late_slides(prs: Presentation, data: CommitteeData) -> None:
     for number, chunk in enumerate(pages, start=1):
         suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
         slide = _add_title(prs, f"Étapes en retard{suffix}")
+        _footnote(slide, f"Statuts au {format_date(data.scope.as_of)}. {_scope_note(data)}")
         if not chunk:
             _message(slide, "Aucune étape en retard.")
             continue
@@ -374,6 +384,11 @@ def _actions_slides(prs: Presentation, data: CommitteeData) -> None:
     for number, chunk in enumerate(pages, start=1):
         suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
         slide = _add_title(prs, f"Décisions et actions ouvertes{suffix}")
+        _footnote(
+            slide,
+            f"Décisions et actions enregistrées au {format_date(data.scope.as_of)}, actions "
+            f"ouvertes à cette date. {_scope_note(data)}",
+        )
         if not chunk:
             _message(slide, "Aucune décision ni action ouverte.")
             continue

@@ -22,6 +22,7 @@ ChartKind = Literal["bar", "hbar", "line", "step"]
 UNIT_TITLES = {"ratio": "Taux (%)", "days": "Jours", "count": "Effectif"}
 SOURCE = "Source : base opérationnelle, données au {as_of}."
 MASK_NOTE = "s : {label}."
+DEMO_NOTE = "Données de démonstration (synthétiques, aucune personne réelle)."
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class ChartDescription:
     note: str | None = None
     stacked: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    scope_text: str | None = None
+    demo: bool = False
 
     @property
     def has_data(self) -> bool:
@@ -80,13 +83,18 @@ class ChartDescription:
 
     @property
     def footnote(self) -> str:
-        """« Source : base opérationnelle, données au 12 mars 2024. » plus masking and notes."""
-        parts = [SOURCE.format(as_of=format_date(self.as_of))]
+        """« Du 1er au 30 juin 2024 · UTAS Guéret · CAF. Source : base opérationnelle, données
+        au 30 juin 2024. » plus demonstration, masking and notes: an exported image or file
+        says which scope it shows."""
+        parts = [f"{self.scope_text}." if self.scope_text else ""]
+        parts.append(SOURCE.format(as_of=format_date(self.as_of)))
+        if self.demo:
+            parts.append(DEMO_NOTE)
         if self.has_masked:
             parts.append(MASK_NOTE.format(label=secret_label(self.threshold)))
         if self.note:
             parts.append(self.note)
-        return " ".join(parts)
+        return " ".join(p for p in parts if p)
 
     def plotted(self, value: float | None) -> float | None:
         """The number drawn on the axis: percentages for ratios, the value otherwise."""

@@ -15,7 +15,7 @@ from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.indicators import indicator_cards, label_of
 from ui.metrics_cache import current_version, metric_results, show_failures
-from ui.scope_bar import scope_bar
+from ui.scope_bar import scope_bar, scope_text_for
 from ui.tables import actions_table, steps_table
 
 WEEK_IDS = (
@@ -71,6 +71,7 @@ weeks = [
 ]
 history = [metric_results(context, w, version, only=TREND_COUNTS + TREND_RATES) for w in weeks]
 labels = [f"sem. du {format_day_month(w.start)}" for w in weeks]
+trend_scope = scope_text_for(replace(week, start=weeks[0].start))
 counts = [i for i in TREND_COUNTS if any(h.get(i) is not None for h in history)]
 rates = [i for i in TREND_RATES if any(h.get(i) is not None for h in history)]
 if counts:
@@ -84,7 +85,8 @@ if counts:
             x_title="Semaine",
             as_of=as_of,
             threshold=threshold,
-        )
+        ),
+        scope_text=trend_scope,
     )
 if rates:
     chart_block(
@@ -97,7 +99,8 @@ if rates:
             x_title="Semaine",
             as_of=as_of,
             threshold=threshold,
-        )
+        ),
+        scope_text=trend_scope,
     )
 if not counts and not rates:
     st.info("Aucune donnée sur la période")

@@ -11,6 +11,8 @@ figures that are not chart descriptions (maps, timelines).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -111,8 +113,26 @@ def data_table(desc: ChartDescription) -> dict[str, list[str]]:
     return columns
 
 
-def chart_block(desc: ChartDescription, *, height: int = 440) -> None:
+def with_scope(desc: ChartDescription, scope_text: str | None = None) -> ChartDescription:
+    """The chart with its scope (period, territory, payer: the page's scope caption unless
+    given) and, on the demonstration database, that it is demonstration data, so that every
+    PNG, SVG and CSV says what it shows."""
+    from data_access.inventory import is_demo_database
+    from ui.context import get_context
+    from ui.scope_bar import scope_caption
+
+    return replace(
+        desc,
+        scope_text=desc.scope_text or scope_text or scope_caption() or None,
+        demo=desc.demo or is_demo_database(get_context().engine),
+    )
+
+
+def chart_block(
+    desc: ChartDescription, *, height: int = 440, scope_text: str | None = None
+) -> None:
     """Draw one chart with its PNG, SVG and CSV exports, or say there is no data."""
+    desc = with_scope(desc, scope_text)
     if not desc.has_data:
         st.markdown(f"**{desc.title}**")
         st.info(NO_DATA)

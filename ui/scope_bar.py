@@ -260,6 +260,7 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     last = last_committee_date(context.engine, as_of, same_scope) if preset == "comite" else None
     scope = build_scope(choice, last)
     st.session_state["scope_label"] = describe_scope(scope, territory_label)
+    st.session_state["scope_territory_label"] = territory_label
     if preset == "comite":
         bar.caption(
             f"Dernier comité : {format_date(last)}"
@@ -272,3 +273,9 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
 def scope_caption() -> str:
     """The French description of the current scope, for page captions."""
     return st.session_state.get("scope_label", "")
+
+
+def scope_text_for(scope: Scope) -> str:
+    """The description of another scope of the page (the weekly point's twelve weeks) with
+    the territory and payer chosen in the bar."""
+    return describe_scope(scope, st.session_state.get("scope_territory_label"))
