@@ -35,6 +35,7 @@ data = gather_committee(
 )
 
 st.title("Comité de suivi")
+st.caption(f"{data.scope_text} · données au {format_date(data.scope.as_of)}")
 previous = (
     f"depuis le comité du {format_date(data.previous_committee)}"
     if data.previous_committee

@@ -5,11 +5,13 @@ import streamlit as st
 from data_access.inventory import database_summary
 from formatting import format_date, format_datetime, format_int
 from ui.context import get_context
+from ui.scope_bar import keep_scope
 
 context = get_context()
 summary = database_summary(context.engine)
 
 st.title("Données disponibles")
+st.caption(keep_scope())
 st.caption(f"Base opérationnelle du département : {context.settings.departement_name}.")
 
 if summary.first_entry is None:

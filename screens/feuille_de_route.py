@@ -32,7 +32,7 @@ from ui.chart_block import chart_block, figure_block
 from ui.context import get_context
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
-from ui.scope_bar import scope_bar
+from ui.scope_bar import scope_bar, scope_caption
 from ui.tables import steps_table
 
 ROADMAP_IDS = (
@@ -55,6 +55,7 @@ st.caption(
     f"Statuts au {format_date(as_of)}, reconstitués à partir de l'historique des modifications. "
     "La feuille de route couvre tout le département : territoire et payeur ne s'appliquent pas."
 )
+st.caption(f"Périmètre conservé pour les autres pages : {scope_caption()}")
 
 version = current_version(context)
 computed = metric_results(context, scope, version, only=ROADMAP_IDS)

@@ -16,6 +16,7 @@ from metrics.quality import source_label
 from settings import DEFAULT_KEY_WARNING
 from ui.auth import can_import, current_role
 from ui.context import get_context
+from ui.scope_bar import keep_scope
 
 SOURCES = {
     "rdv_insertion": "RDV-Insertion (export des usagers, et des rendez-vous en option)",
@@ -27,6 +28,7 @@ SHOWN = 1000  # rows of errors or warnings listed on screen (all are counted)
 
 context = get_context()
 st.title("Imports")
+st.caption(keep_scope())
 if not can_import():
     st.error("Cette page est réservée aux administrateurs.")
     st.stop()

@@ -29,7 +29,7 @@ from formatting import format_date
 from ui.auth import can_edit_roadmap
 from ui.chart_block import figure_block
 from ui.context import get_context
-from ui.scope_bar import scope_bar
+from ui.scope_bar import scope_bar, scope_caption
 from ui.tables import actions_table
 
 OTHER_INSTITUTIONS = ("ARS", "Préfecture", "DDETS")
@@ -42,6 +42,10 @@ as_of = scope.as_of
 as_of_label = "Aujourd'hui" if as_of == today else f"Au {format_date(as_of)}"
 
 st.title("Instances")
+st.caption(
+    f"Décisions et actions telles qu'enregistrées au {format_date(as_of)} ; périmètre conservé "
+    f"pour les autres pages : {scope_caption()}"
+)
 st.caption(
     "Points hebdomadaires (CD, PE, État ; CAF, ARS, MSA ponctuellement), comités de suivi "
     "bimestriels co-présidés par le préfet et le PCD, groupes de travail."

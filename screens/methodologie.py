@@ -6,6 +6,7 @@ from formatting import format_days
 from metrics import catalog
 from ui.context import get_context
 from ui.indicators import format_unit
+from ui.scope_bar import keep_scope
 
 UNIT_NAMES = {"ratio": "taux", "days": "jours", "count": "effectif"}
 
@@ -13,6 +14,7 @@ context = get_context()
 settings = context.settings
 
 st.title("Méthodologie")
+st.caption(keep_scope())
 st.markdown(
     "Chaque chiffre du tableau de bord vient du catalogue ci-dessous : identifiant stable, "
     "définition, formule, unité et cible. Les délais sont en jours calendaires ; les parts "

@@ -15,7 +15,7 @@ from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.indicators import indicator_cards, label_of
 from ui.metrics_cache import current_version, metric_results, show_failures
-from ui.scope_bar import scope_bar, scope_text_for
+from ui.scope_bar import scope_bar, scope_caption, scope_text_for
 from ui.tables import actions_table, steps_table
 
 WEEK_IDS = (
@@ -49,6 +49,7 @@ st.caption(
     f"Les 7 derniers jours : du {format_date(week.start)} au {format_date(week.end)} "
     "(la période choisie dans le périmètre ne s'applique pas ; territoire et payeur, si)."
 )
+st.caption(f"{scope_text_for(week)} · périmètre choisi : {scope_caption()}")
 
 version = current_version(context)
 computed = metric_results(context, week, version)

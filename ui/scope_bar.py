@@ -270,6 +270,35 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     return scope
 
 
+_WIDGET_KEYS = (
+    "scope_preset",
+    "scope_as_of",
+    "scope_level",
+    "scope_territory",
+    "scope_payer",
+    "scope_custom",
+)
+
+
+def keep_scope() -> str:
+    """On a page without the scope bar: keep the scope for the next page and in the URL.
+
+    Streamlit forgets the state of widgets a run does not draw, and a page switch drops the
+    query parameters: without this, the territory fell back to the first UTAS after a visit to
+    « Méthodologie ». Re-assigning the widgets' keys keeps them; the URL is rewritten from the
+    session's last choice (never over a link someone opened: the mirror is only read when the
+    URL carries no scope). Returns the French description of the kept scope for the caption.
+    """
+    for key in _WIDGET_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    mirror = st.session_state.get(_MIRROR)
+    if isinstance(mirror, ScopeChoice) and not any(k in st.query_params for k in _PARAMS):
+        st.query_params.from_dict(choice_params(mirror))
+    label = scope_caption()
+    return f"Périmètre des indicateurs, conservé pour les autres pages : {label}" if label else ""
+
+
 def scope_caption() -> str:
     """The French description of the current scope, for page captions."""
     return st.session_state.get("scope_label", "")
