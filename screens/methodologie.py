@@ -21,6 +21,13 @@ st.markdown(
     "« sous N jours » et les médianes sont estimées par la méthode de Kaplan–Meier, qui compte "
     "les personnes encore sans événement jusqu'à la date d'observation au lieu de les exclure."
 )
+st.markdown(
+    "Une part « sous X jours » ne se mesure que sur des personnes suivies X jours : les cartes, "
+    "le comité, les alertes et les exports la donnent pour la **dernière cohorte mensuelle "
+    "suivie X jours** (par exemple « entrants d'avril 2024, observés 45 jours » au 30 juin), "
+    "avec les délais médian et moyen de la même cohorte ; l'estimation de Kaplan–Meier des "
+    "entrants de la période est donnée à côté quand elle existe."
+)
 st.subheader("Secret statistique")
 st.markdown(
     f"Seuls des agrégats sont affichés. Un effectif de 1 à {settings.secrecy_threshold - 1} "
