@@ -22,6 +22,7 @@ from charts.builders import breakdown_chart, breakdowns_trend, comparison_chart,
 from charts.description import ChartDescription
 from charts.texts import (
     cohort_label,
+    cohort_note,
     difference_text,
     format_unit,
     reported_delta,
@@ -424,11 +425,7 @@ def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
     charts: list[ChartDescription] = []
     rates = _present(data.current, COMPARED_RATES)
     if rates:
-        cohorts = [
-            f"{label_of(i)} : {cohort_label(data.current[i])}"
-            for i in rates
-            if cohort_label(data.current[i])
-        ]
+        note = cohort_note({i: data.current[i] for i in rates}, {i: label_of(i) for i in rates})
         chart = comparison_chart(
             [label_of(i) for i in rates],
             [data.current[i].reported for i in rates],
@@ -441,14 +438,7 @@ def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
             as_of=as_of,
             threshold=threshold,
         )
-        if cohorts:
-            chart = replace(
-                chart,
-                note="Parts sous X jours mesurées sur la dernière cohorte suivie X jours ("
-                + " ; ".join(cohorts)
-                + ").",
-            )
-        charts.append(chart)
+        charts.append(replace(chart, note=note))
     trends = {label_of(i): data.launch[i] for i in _present(data.launch, LAUNCH_TRENDS)}
     if trends:
         charts.append(

@@ -102,3 +102,20 @@ def is_no_change(delta: str | None) -> bool:
     """True when a change reads as zero once rounded (« +0,0 j », « +0,0 pts »): it gets no
     arrow and no colour, whatever the unrounded values."""
     return delta is not None and not re.sub(r"[^1-9]", "", delta)
+
+
+def cohort_note(results: dict[str, MetricResult], labels: dict[str, str]) -> str | None:
+    """The footnote of a chart of shares within X days: which cohort each one is measured on
+    (« Parts sous X jours mesurées sur … : Convocation : entrants d'avril 2024, … »)."""
+    named = [
+        f"{labels[metric_id]} : {label}"
+        for metric_id, result in results.items()
+        if (label := cohort_label(result))
+    ]
+    if not named:
+        return None
+    return (
+        "Parts sous X jours mesurées sur la dernière cohorte suivie X jours ("
+        + " ; ".join(named)
+        + ")."
+    )

@@ -1,10 +1,12 @@
 """« Vue d'ensemble »: headline indicators against targets, change, alerts."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from charts.builders import comparison_chart
 from charts.committee import LAUNCH_DATE, previous_period
-from charts.texts import cohort_label, reported_text
+from charts.texts import cohort_label, cohort_note, reported_text
 from data_access.roadmap import steps_at
 from formatting import format_date
 from metrics.roadmap import is_late
@@ -101,16 +103,21 @@ rates = [i for i in COMPARED_RATES if computed.get(i) is not None]
 if rates:
     st.subheader("Taux clés : période et période précédente")
     chart_block(
-        comparison_chart(
-            [label_of(i) for i in rates],
-            [computed.results[i].reported for i in rates],
-            [r.reported if previous and (r := previous.get(i)) else None for i in rates],
-            key="vue-ensemble-taux",
-            title="Taux clés, période choisie et période précédente",
-            unit="ratio",
-            current_name="Période choisie",
-            previous_name="Période précédente",
-            as_of=scope.as_of,
-            threshold=threshold,
+        replace(
+            comparison_chart(
+                [label_of(i) for i in rates],
+                [computed.results[i].reported for i in rates],
+                [r.reported if previous and (r := previous.get(i)) else None for i in rates],
+                key="vue-ensemble-taux",
+                title="Taux clés, période choisie et période précédente",
+                unit="ratio",
+                current_name="Période choisie",
+                previous_name="Période précédente",
+                as_of=scope.as_of,
+                threshold=threshold,
+            ),
+            note=cohort_note(
+                {i: computed.results[i] for i in rates}, {i: label_of(i) for i in rates}
+            ),
         )
     )
