@@ -86,8 +86,13 @@ class ChartDescription:
         """« Du 1er au 30 juin 2024 · UTAS Guéret · CAF. Source : base opérationnelle, données
         au 30 juin 2024. » plus demonstration, masking and notes: an exported image or file
         says which scope it shows."""
-        parts = [f"{self.scope_text}." if self.scope_text else ""]
-        parts.append(SOURCE.format(as_of=format_date(self.as_of)))
+        scope = f"{self.scope_text}." if self.scope_text else ""
+        return " ".join(p for p in (scope, self.source_note) if p)
+
+    @property
+    def source_note(self) -> str:
+        """The footnote without the scope (an image carries the scope under its title)."""
+        parts = [SOURCE.format(as_of=format_date(self.as_of))]
         if self.demo:
             parts.append(DEMO_NOTE)
         if self.has_masked:

@@ -19,7 +19,7 @@ from charts.theme import (
     register_template,
 )
 
-FOOTNOTE_WIDTH = 120  # characters per footnote line: fits a chart half a screen wide
+FOOTNOTE_WIDTH = 90  # characters per footnote line: fits a chart half a screen wide
 
 
 def _hover(desc: ChartDescription, serie_name: str) -> str:
@@ -132,7 +132,7 @@ def to_figure(desc: ChartDescription, *, height: int = 460) -> go.Figure:
             xaxis["type"] = "category"
     # The footnote rides under the bottom axis title, so it always clears the tick labels
     # (rotated or not) and travels with the figure into PNG and SVG files.
-    footnote = "<br>".join(textwrap.wrap(desc.footnote, FOOTNOTE_WIDTH))
+    footnote = "<br>".join(textwrap.wrap(desc.source_note, FOOTNOTE_WIDTH))
     xaxis["title"] = {
         "text": f"{xaxis['title']['text']}<br><span style='font-size:12px;color:{GREY_MID}'>"
         f"{footnote}</span>"
@@ -140,12 +140,18 @@ def to_figure(desc: ChartDescription, *, height: int = 460) -> go.Figure:
     fig.update_layout(
         template=register_template(),
         title={
-            "text": f"<b>{desc.title}</b>",
+            # the scope under the title: a downloaded PNG or SVG says what it shows
+            "text": f"<b>{desc.title}</b>"
+            + (
+                f"<br><span style='font-size:13px;color:{GREY_MID}'>{desc.scope_text}</span>"
+                if desc.scope_text
+                else ""
+            ),
             "y": 0.98,
             "yref": "container",
             "yanchor": "top",
         },
-        margin={"t": _top_margin(desc)},
+        margin={"t": _top_margin(desc) + (22 if desc.scope_text else 0)},
         xaxis=xaxis,
         yaxis=yaxis,
         barmode="stack" if desc.stacked else "group",

@@ -6,7 +6,7 @@ import streamlit as st
 
 from charts.builders import comparison_chart
 from charts.committee import LAUNCH_DATE, previous_period
-from charts.texts import cohort_label, cohort_note, reported_text
+from charts.texts import cohort_label, cohort_note, value_text
 from data_access.roadmap import steps_at
 from formatting import format_date
 from metrics.roadmap import is_late
@@ -82,7 +82,7 @@ if off_target:
     st.error(
         "**Indicateurs hors cible**\n\n"
         + "\n".join(
-            f"- {label_of(i)} : {reported_text(computed.get(i), threshold)} "
+            f"- {label_of(i)} : {value_text(computed.results[i].reported, threshold)} "
             f"({target_text(computed.results[i].reported)})"
             + (f", {cohort_label(computed.get(i))}" if cohort_label(computed.get(i)) else "")
             for i in off_target

@@ -261,6 +261,7 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     scope = build_scope(choice, last)
     st.session_state["scope_label"] = describe_scope(scope, territory_label)
     st.session_state["scope_territory_label"] = territory_label
+    bar.caption(f"Période : {period_phrase(scope.start, scope.end)}")
     if preset == "comite":
         bar.caption(
             f"Dernier comité : {format_date(last)}"

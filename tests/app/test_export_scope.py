@@ -49,7 +49,8 @@ def test_chart_csv_and_image_carry_the_scope(demo_copy):
         csv = chart_csv(desc).decode("utf-8-sig")
         assert SCOPE in csv and "Données de démonstration" in csv, desc.title
         figure = to_figure(desc)
-        assert "UTAS Guéret · CAF" in figure.layout.xaxis.title.text.replace("<br>", " ")
+        assert SCOPE in figure.layout.title.text
+        assert "Données de démonstration" in figure.layout.xaxis.title.text
 
 
 def test_the_whole_departement_deck_says_so(demo_copy):
