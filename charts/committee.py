@@ -86,6 +86,8 @@ SENIORITY = {
     "stock_orientation_rate": "Ensemble",
 }
 COVERAGE_PREFIX = "coverage_rate_"
+# charts drawn over the whole pilot, not the committee period (their footnote says so)
+LAUNCH_CHART_KEYS = ("comite-tendances-lancement", "entrants-cohort-month")
 
 # compute(scope, ids): results for the scope; ``ids`` (when given) names the indicators needed,
 # so that only their families run (the launch-to-date scope is the costly one).
@@ -414,8 +416,15 @@ def _present(results: dict[str, MetricResult], ids: tuple[str, ...]) -> list[str
 def committee_charts(data: CommitteeData) -> list[ChartDescription]:
     """The committee's charts, in slide order; each one also appears on the page, and each
     says its scope (and demonstration data) in its footnote."""
+    launch = data.scope_text.replace(
+        f"Du {format_date(data.scope.start)}", f"Du {format_date(LAUNCH_DATE)}", 1
+    )
     return [
-        replace(desc, scope_text=data.scope_text, demo=data.demo)
+        replace(
+            desc,
+            scope_text=launch if desc.key in LAUNCH_CHART_KEYS else data.scope_text,
+            demo=data.demo,
+        )
         for desc in _committee_charts(data)
     ]
 

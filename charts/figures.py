@@ -132,7 +132,10 @@ def to_figure(desc: ChartDescription, *, height: int = 460) -> go.Figure:
             xaxis["type"] = "category"
     # The footnote rides under the bottom axis title, so it always clears the tick labels
     # (rotated or not) and travels with the figure into PNG and SVG files.
-    footnote = "<br>".join(textwrap.wrap(desc.source_note, FOOTNOTE_WIDTH))
+    # horizontal bars leave the long category labels on the left: the axis (and its title)
+    # is narrower, so its footnote wraps shorter
+    width = FOOTNOTE_WIDTH * 2 // 3 if desc.kind == "hbar" else FOOTNOTE_WIDTH
+    footnote = "<br>".join(textwrap.wrap(desc.source_note, width))
     xaxis["title"] = {
         "text": f"{xaxis['title']['text']}<br><span style='font-size:12px;color:{GREY_MID}'>"
         f"{footnote}</span>"
