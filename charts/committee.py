@@ -364,7 +364,7 @@ def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
         previous = data.previous.get(metric_id)
         label = label_of(metric_id)
         if current.mature is not None:
-            label = f"{label} — dernière cohorte suivie {current.mature.days:g} jours"
+            label = f"{label} *"
         rows.append(
             HeadlineRow(
                 metric_id=metric_id,

@@ -125,36 +125,42 @@ def _table(slide, header: Sequence[str], rows: Sequence[Sequence[str]], widths=N
             font.size, font.color.rgb = Pt(12), _rgb(GREY_TEXT)
 
 
+HEADLINE_ROWS_PER_SLIDE = 8
+
+
 def _headline_slide(prs: Presentation, data: CommitteeData) -> None:
-    slide = _add_title(prs, "Indicateurs clés")
+    """The headline table, on as many slides as its rows need (long labels wrap)."""
     rows = headline_rows(data)
     presented = (
         f"Présenté le {format_date(data.presented.committee_date)}"
         if data.presented
         else "Présenté au dernier comité"
     )
-    if not rows:
-        _message(slide, NO_DATA)
-    else:
-        _table(
+    pages = _chunks(rows, HEADLINE_ROWS_PER_SLIDE)
+    for number, chunk in enumerate(pages):
+        slide = _add_title(prs, "Indicateurs clés" + (" (suite)" if number else ""))
+        if not chunk:
+            _message(slide, NO_DATA)
+        else:
+            _table(
+                slide,
+                [
+                    "Indicateur",
+                    "Période précédente",
+                    "Période du comité",
+                    "Évolution",
+                    presented,
+                    "Cible",
+                ],
+                [[r.label, r.previous, r.current, r.change, r.presented, r.target] for r in chunk],
+                widths=[4.2, 1.8, 1.8, 1.3, 1.8, 2.6],
+            )
+        _footnote(
             slide,
-            [
-                "Indicateur",
-                "Période précédente",
-                "Période du comité",
-                "Évolution",
-                presented,
-                "Cible",
-            ],
-            [[r.label, r.previous, r.current, r.change, r.presented, r.target] for r in rows],
-            widths=[4.2, 1.8, 1.8, 1.3, 1.8, 2.6],
+            f"Période du comité {data.period_text} ; période précédente {data.previous_text}. "
+            "* Dernière cohorte mensuelle suivie X jours (son mois entre parenthèses). Source : "
+            f"base opérationnelle. {_scope_note(data)}",
         )
-    _footnote(
-        slide,
-        f"Période du comité {data.period_text} ; période précédente {data.previous_text}. "
-        "Parts et délais « sous X jours » : dernière cohorte mensuelle suivie X jours (mois "
-        f"entre parenthèses). Source : base opérationnelle. {_scope_note(data)}",
-    )
 
 
 def _message(slide, text: str) -> None:  # type: ignore[no-untyped-def]

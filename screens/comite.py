@@ -44,7 +44,7 @@ previous = (
 st.caption(
     f"Comité du {format_date(data.committee_date)} (date d'observation du périmètre) — période "
     f"{data.period_text}, {previous}. Comparée à la période précédente de même durée, "
-    f"{data.previous_text}. Parts et délais « sous X jours » : dernière cohorte mensuelle "
+    f"{data.previous_text}. * Parts et délais « sous X jours » : dernière cohorte mensuelle "
     "suivie X jours, son mois entre parenthèses."
 )
 for label, message in failures.items():

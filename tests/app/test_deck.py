@@ -40,11 +40,19 @@ def _chart(prs, title: str):  # type: ignore[no-untyped-def]
 
 
 def _table(prs, title: str) -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """The table of a slide and of its « (suite) » slides, header once."""
+    rows: list[list[str]] = []
     for slide in prs.slides:
-        if slide.shapes.title is not None and slide.shapes.title.text == title:
+        if slide.shapes.title is not None and slide.shapes.title.text in (
+            title,
+            f"{title} (suite)",
+        ):
             table = next(shape.table for shape in slide.shapes if shape.has_table)
-            return [[cell.text for cell in row.cells] for row in table.rows]
-    raise AssertionError(f"pas de diapositive « {title} »")
+            found = [[cell.text for cell in row.cells] for row in table.rows]
+            rows.extend(found if not rows else found[1:])
+    if not rows:
+        raise AssertionError(f"pas de diapositive « {title} »")
+    return rows
 
 
 def _results(db, scope: Scope):  # type: ignore[no-untyped-def]

@@ -44,7 +44,7 @@ def test_committee_chart_and_table_state_the_same_rates(demo_db):
     assert not app.exception
     table = _table_with(app, "Période du comité")
     rows = {
-        label.split(" — ")[0]: _figure(value)
+        label.removesuffix(" *"): _figure(value)
         for label, value in zip(table["Indicateur"], table["Période du comité"], strict=True)
     }
     chart = _table_with(app, "Période du comité — Taux (%)")
