@@ -67,7 +67,7 @@ st.caption(
 )
 st.caption(
     "Parts et délais « sous X jours » : mesurés sur la dernière cohorte mensuelle suivie X "
-    "jours (nommée sous chaque chiffre) ; l'estimation de Kaplan–Meier des entrants de la "
+    "jours (nommée sous chaque chiffre) ; la mesure, à ce jour, sur les entrants de la "
     "période est donnée à côté quand elle existe."
 )
 indicator_cards(HEADLINE, computed, threshold, previous=previous)

@@ -161,10 +161,7 @@ def _card(
         and whole.value != result.value
     ):
         noun = spec.cohort_noun if spec else "entrants"
-        st.caption(
-            f"{noun.capitalize()} de la période (estimation Kaplan–Meier) : "
-            f"{value_text(whole, threshold)}"
-        )
+        st.caption(f"{noun.capitalize()} de la période, à ce jour : {value_text(whole, threshold)}")
     target = target_text(result)
     if target:
         st.caption(target)
