@@ -65,6 +65,9 @@ def _title_slide(prs: Presentation, data: CommitteeData) -> None:
         f"Période {data.period_text}, données au {format_date(data.scope.as_of)}\n"
         f"{scope}" + (f"\n{DEMO_NOTE}" if data.demo else "")
     )
+    for paragraph in subtitle.text_frame.paragraphs:  # four lines must fit the placeholder
+        for run in paragraph.runs:
+            run.font.size = Pt(20)
 
 
 def _add_title(prs: Presentation, title: str):  # type: ignore[no-untyped-def]
@@ -88,9 +91,19 @@ def _scope_note(data: CommitteeData) -> str:
     )
 
 
+FOOTNOTE_CHARS_PER_LINE = 170  # 11 pt over the slide's width
+
+
+def footnote_height(text: str) -> Emu:
+    """The room a footnote needs at the foot of a slide (its lines, estimated)."""
+    lines = max(2, -(-len(text) // FOOTNOTE_CHARS_PER_LINE))
+    return Emu(int(Inches(0.2) * lines + Inches(0.15)))
+
+
 def _footnote(slide, text: str) -> None:  # type: ignore[no-untyped-def]
+    height = footnote_height(text)
     box = slide.shapes.add_textbox(
-        MARGIN, SLIDE_HEIGHT - Inches(0.7), SLIDE_WIDTH - 2 * MARGIN, Inches(0.5)
+        MARGIN, SLIDE_HEIGHT - height - Inches(0.1), SLIDE_WIDTH - 2 * MARGIN, height
     )
     box.text_frame.word_wrap = True
     run = box.text_frame.paragraphs[0].add_run()
@@ -261,8 +274,16 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
         _message(slide, NO_DATA)
         _footnote(slide, desc.footnote)
         return
+    notes = [desc.footnote]
+    masked = _masked_names(desc)
+    if masked:
+        notes.append("Non diffusés (secret statistique) : " + ", ".join(masked) + ".")
+    target = desc.target_text()
+    if target:
+        notes.insert(0, target + ".")
+    footnote = " ".join(notes)
     top = Inches(1.25)
-    height = SLIDE_HEIGHT - top - Inches(0.9)
+    height = SLIDE_HEIGHT - top - footnote_height(footnote) - Inches(0.25)
     frame = slide.shapes.add_chart(
         _chart_type(desc),
         MARGIN,
@@ -272,14 +293,7 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
         native_chart_data(desc),
     )
     _style_chart(frame.chart, desc)
-    notes = [desc.footnote]
-    masked = _masked_names(desc)
-    if masked:
-        notes.append("Non diffusés (secret statistique) : " + ", ".join(masked) + ".")
-    target = desc.target_text()
-    if target:
-        notes.insert(0, target + ".")
-    _footnote(slide, " ".join(notes))
+    _footnote(slide, footnote)
 
 
 def _map_slide(prs: Presentation, data: CommitteeData) -> None:
