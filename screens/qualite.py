@@ -8,7 +8,7 @@ from data_access.db import data_version
 from formatting import format_date, format_datetime, format_int, format_rate
 from metrics.quality import QualityCheck, QualityReport, quality_report
 from ui.context import get_context
-from ui.scope_bar import keep_scope
+from ui.scope_bar import keep_scope, kept_as_of
 
 context = get_context()
 threshold = context.settings.secrecy_threshold
@@ -47,7 +47,10 @@ def _definitions(checks: list[QualityCheck]) -> None:
 
 
 report = _report(
-    context.settings.database_url, data_version(context.engine), threshold, dt.date.today()
+    context.settings.database_url,
+    data_version(context.engine),
+    threshold,
+    kept_as_of(dt.date.today()),
 )
 
 st.title("Qualité des données")

@@ -309,3 +309,10 @@ def scope_text_for(scope: Scope) -> str:
     """The description of another scope of the page (the weekly point's twelve weeks) with
     the territory and payer chosen in the bar."""
     return describe_scope(scope, st.session_state.get("scope_territory_label"))
+
+
+def kept_as_of(today: dt.date) -> dt.date:
+    """The as-of date of the session's scope (today when none was chosen yet), for pages
+    without the scope bar that still read data as of a date."""
+    mirror = st.session_state.get(_MIRROR)
+    return mirror.as_of if isinstance(mirror, ScopeChoice) else today
