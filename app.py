@@ -15,12 +15,14 @@ from __future__ import annotations
 import streamlit as st
 
 from data_access.inventory import is_demo_database
+from ui.accessibility import page_setup
 from ui.auth import ADMINS, ALL_ROLES, EDITORS, sign_in  # noqa: F401 (roles for PAGES)
 from ui.context import get_context
 from ui.freshness import freshness_warning
 from ui.navigation import page, pages_for_role
 
 st.set_page_config(page_title="Pilotage RSA", page_icon="📊", layout="wide")
+page_setup()
 
 context = get_context()
 role = sign_in(context.settings)
@@ -54,6 +56,7 @@ PAGES = {
         page("methodologie.py", "Méthodologie", ":material/menu_book:"),
         page("qualite.py", "Qualité des données", ":material/fact_check:"),
         page("imports.py", "Imports", ":material/upload_file:", roles=ADMINS),
+        page("accessibilite.py", "Accessibilité", ":material/accessibility:"),
     ],
 }
 

@@ -23,6 +23,7 @@ from metrics.scope import Scope
 from settings import Settings, SettingsError, get_settings
 
 if TYPE_CHECKING:
+    from data_access.governance import ActionView
     from data_access.importers.base import Importer
 
 USER_ERRORS = (DataAccessError, MetricError, SettingsError)
@@ -149,16 +150,24 @@ def roadmap() -> None:
 
 
 @roadmap.command("list", help="Liste toutes les étapes (id, axe, échéance, responsables, statut).")
-@click.option("--json", "as_json", is_flag=True, help="Sortie JSON (une liste d'étapes).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Sortie JSON (une liste d'étapes, avec le dernier commentaire et son auteur).",
+)
 def roadmap_list(as_json: bool) -> None:
     """Print every step, as JSON or one line per step."""
     import json
 
-    from data_access.roadmap import list_steps
+    from data_access.roadmap import last_comments, list_steps
 
-    steps = list_steps(_engine())
+    engine = _engine()
+    steps = list_steps(engine)
     if as_json:
-        click.echo(json.dumps([s.to_json() for s in steps], ensure_ascii=False, indent=2))
+        comments = last_comments(engine)
+        payload = [s.to_json(comments.get(s.step_id)) for s in steps]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     for s in steps:
         due = s.due_date.isoformat() if s.due_date else "sans échéance"
@@ -169,23 +178,37 @@ def roadmap_list(as_json: bool) -> None:
 @click.argument("step_id")
 @click.argument("status")
 @click.option("--comment", default=None, help="Commentaire gardé dans l'historique.")
+@click.option(
+    "--done-date",
+    "done_date",
+    default=None,
+    help="Date de réalisation (AAAA-MM-JJ) pour le statut « fait » ; défaut : aujourd'hui.",
+)
 @click.option("--user", default=None, help="Auteur du changement (par défaut : l'utilisateur).")
-def roadmap_set(step_id: str, status: str, comment: str | None, user: str | None) -> None:
+def roadmap_set(
+    step_id: str, status: str, comment: str | None, done_date: str | None, user: str | None
+) -> None:
     """Set a step's status through the same guarded path as the page."""
     from data_access.db import session_scope
-    from data_access.roadmap import STATUS_LABELS, get_step, set_step_status
+    from data_access.roadmap import STATUS_LABELS, get_step, parse_status, set_step_status
 
+    done = _parse_date(done_date, "--done-date")
+    if done is not None and parse_status(status) != "fait":
+        raise ScopeError("--done-date ne s'emploie qu'avec le statut « fait ».")
     with session_scope(_engine()) as session:
         before = get_step(session, step_id)
-        after = set_step_status(session, step_id, status, user=_user(user), comment=comment)
+        after = set_step_status(
+            session, before.step_id, status, user=_user(user), comment=comment, done_date=done
+        )
     if after.version == before.version:
         click.echo(
             f"{after.step_id} : aucun changement (déjà « {after.status_label} », "
             f"version {after.version})."
         )
         return
+    done_text = f", fait le {after.done_date.isoformat()}" if after.done_date else ""
     click.echo(
-        f"{after.step_id} : {STATUS_LABELS[before.status]} → {after.status_label} "
+        f"{after.step_id} : {STATUS_LABELS[before.status]} → {after.status_label}{done_text} "
         f"(version {after.version})."
     )
 
@@ -200,7 +223,7 @@ def roadmap_history(step_id: str) -> None:
 
     engine = _engine()
     with session_scope(engine) as session:
-        get_step(session, step_id)
+        step_id = get_step(session, step_id).step_id
     for entry in step_history(engine, step_id):
         old = STATUS_LABELS.get(entry.old_status or "", "—")
         note = f" — {entry.comment}" if entry.comment else ""
@@ -208,6 +231,205 @@ def roadmap_history(step_id: str) -> None:
             f"{format_datetime(entry.changed_at)}\t{entry.changed_by}\t{old} → "
             f"{STATUS_LABELS[entry.new_status]}{note}"
         )
+
+
+@cli.group("actions", help="Décisions et actions des instances : lister, ajouter, modifier.")
+def actions_group() -> None:
+    """Governance actions (thin wrappers over data_access.governance)."""
+
+
+ACTION_STATUS_HELP = "ouverte, en_cours, faite ou abandonnee"
+
+
+def _action_line(a: ActionView, as_of: dt.date) -> str:
+    due = a.due_date.isoformat() if a.due_date else "sans échéance"
+    late = f" ({a.days_late(as_of)} j de retard)" if a.is_late(as_of) else ""
+    step = a.step_id or "—"
+    return f"{a.id}\t{a.kind}\t{a.status}\t{due}{late}\t{a.owner_label}\t{step}\t{a.text}"
+
+
+@actions_group.command("list", help="Liste les décisions et actions (ouvertes seulement : --open).")
+@click.option("--open", "open_only", is_flag=True, help="Actions ouvertes ou en cours seulement.")
+@click.option("--owner", default=None, help="Institution responsable (CD, France Travail…).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON.")
+def actions_list(open_only: bool, owner: str | None, as_json: bool) -> None:
+    """Print decisions and actions, one line each or as JSON."""
+    import json
+
+    from data_access.governance import list_actions
+    from data_access.institutions import institutions_for
+    from data_access.roadmap import parse_party
+
+    wanted = parse_party(owner, institutions_for(_settings())) if owner else None
+    items = [
+        a
+        for a in list_actions(_engine(), open_only=open_only)
+        if (wanted is None or a.owner == wanted) and (not open_only or a.kind == "action")
+    ]
+    today = dt.date.today()
+    if as_json:
+        payload = [
+            {
+                "id": a.id,
+                "kind": a.kind,
+                "text": a.text,
+                "owner": a.owner,
+                "owner_person": a.owner_person,
+                "due_date": a.due_date.isoformat() if a.due_date else None,
+                "status": a.status,
+                "days_late": a.days_late(today),
+                "step_id": a.step_id,
+                "meeting_id": a.meeting_id,
+                "meeting_date": a.meeting_date.isoformat() if a.meeting_date else None,
+                "version": a.version,
+            }
+            for a in items
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for a in items:
+        click.echo(_action_line(a, today))
+
+
+@actions_group.command("add", help="Ajoute une action (ou une décision avec --decision).")
+@click.argument("text")
+@click.option("--decision", is_flag=True, help="Enregistrer une décision plutôt qu'une action.")
+@click.option("--meeting", "meeting_id", type=int, default=None, help="N° de la réunion.")
+@click.option("--owner", default=None, help="Institution responsable (CD, France Travail…).")
+@click.option("--person", default=None, help="Personne responsable dans l'institution.")
+@click.option("--due", default=None, help="Échéance (AAAA-MM-JJ).")
+@click.option("--step", "step_id", default=None, help="Étape de feuille de route liée (DO-03).")
+@click.option("--status", default=None, help=f"Statut : {ACTION_STATUS_HELP}.")
+@click.option("--user", default=None, help="Auteur (par défaut : l'utilisateur).")
+def actions_add(
+    text: str,
+    decision: bool,
+    meeting_id: int | None,
+    owner: str | None,
+    person: str | None,
+    due: str | None,
+    step_id: str | None,
+    status: str | None,
+    user: str | None,
+) -> None:
+    """Record a decision or an action."""
+    from data_access.governance import read_action, record_action
+    from data_access.institutions import institutions_for
+
+    engine = _engine()
+    action_id = record_action(
+        engine,
+        text,
+        kind="decision" if decision else "action",
+        meeting_id=meeting_id,
+        owner=owner,
+        owner_person=person,
+        due_date=_parse_date(due, "--due"),
+        step_id=step_id,
+        status=status,
+        user=_user(user),
+        reference=institutions_for(_settings()),
+    )
+    click.echo(f"Enregistrée : {_action_line(read_action(engine, action_id), dt.date.today())}")
+
+
+@actions_group.command("set", help="Modifie une action : statut, libellé, responsable, échéance…")
+@click.argument("action_id", type=int)
+@click.option("--status", default=None, help=f"Statut : {ACTION_STATUS_HELP}.")
+@click.option("--text", default=None, help="Nouveau libellé.")
+@click.option("--owner", default=None, help="Institution responsable ; « - » pour l'effacer.")
+@click.option("--person", default=None, help="Personne responsable ; « - » pour l'effacer.")
+@click.option("--due", default=None, help="Échéance (AAAA-MM-JJ) ; « - » pour l'effacer.")
+@click.option("--step", "step_id", default=None, help="Étape liée ; « - » pour l'effacer.")
+@click.option("--user", default=None, help="Auteur (par défaut : l'utilisateur).")
+def actions_set(
+    action_id: int,
+    status: str | None,
+    text: str | None,
+    owner: str | None,
+    person: str | None,
+    due: str | None,
+    step_id: str | None,
+    user: str | None,
+) -> None:
+    """Change some fields of an action; the others stay as they are."""
+    from data_access.governance import change_action, read_action
+    from data_access.institutions import institutions_for
+
+    def pick(new: str | None, old: str | None) -> str | None:
+        return old if new is None else (None if new.strip() == "-" else new)
+
+    engine = _engine()
+    before = read_action(engine, action_id)
+    due_text = pick(due, before.due_date.isoformat() if before.due_date else None)
+    after = change_action(
+        engine,
+        action_id,
+        user=_user(user),
+        expected_version=before.version,
+        text=text if text is not None else before.text,
+        kind=before.kind,
+        meeting_id=before.meeting_id,
+        owner=pick(owner, before.owner),
+        owner_person=pick(person, before.owner_person),
+        due_date=_parse_date(due_text, "--due"),
+        status=status if status is not None else before.status,
+        step_id=pick(step_id, before.step_id),
+        reference=institutions_for(_settings()),
+    )
+    if after.version == before.version:
+        click.echo(f"Action n° {action_id} : aucun changement.")
+        return
+    click.echo(f"Modifiée : {_action_line(after, dt.date.today())}")
+
+
+@cli.group("meetings", help="Réunions des instances : lister, ajouter.")
+def meetings_group() -> None:
+    """Governance meetings (thin wrappers over data_access.governance)."""
+
+
+@meetings_group.command("list", help="Liste les réunions, les plus récentes d'abord.")
+@click.option("--from", "start", default=None, help="Depuis le (AAAA-MM-JJ).")
+@click.option("--to", "end", default=None, help="Jusqu'au (AAAA-MM-JJ).")
+def meetings_list(start: str | None, end: str | None) -> None:
+    """Print meetings, one line each."""
+    from data_access.governance import list_meetings
+
+    for m in list_meetings(_engine(), _parse_date(start, "--from"), _parse_date(end, "--to")):
+        click.echo(f"{m.id}\t{m.date.isoformat()}\t{m.kind}\t{'|'.join(m.institutions)}\t{m.title}")
+
+
+@meetings_group.command("add", help="Enregistre une réunion.")
+@click.argument(
+    "kind", type=click.Choice(["point_hebdomadaire", "comite_de_suivi", "groupe_de_travail"])
+)
+@click.argument("date")
+@click.argument("title")
+@click.option(
+    "--institutions", default="", help="Institutions présentes, séparées par | (CD|France Travail)."
+)
+@click.option("--notes", default=None, help="Notes ou relevé de décisions.")
+@click.option("--user", default=None, help="Auteur (par défaut : l'utilisateur).")
+def meetings_add(
+    kind: str, date: str, title: str, institutions: str, notes: str | None, user: str | None
+) -> None:
+    """Record a meeting; prints its number."""
+    from data_access.governance import record_meeting
+    from data_access.institutions import institutions_for
+
+    day = _parse_date(date, "DATE")
+    assert day is not None
+    meeting_id = record_meeting(
+        _engine(),
+        kind,
+        day,
+        title,
+        institutions,
+        notes,
+        user=_user(user),
+        reference=institutions_for(_settings()),
+    )
+    click.echo(f"Réunion n° {meeting_id} enregistrée : {day.isoformat()} — {title.strip()}.")
 
 
 @cli.group("import", help="Imports de données (lot CSV, annulation) ; tous validés avant écriture.")
@@ -278,7 +500,10 @@ def import_rdv_insertion(
     """Load RDV-Insertion exports through the validated path and print the French summary."""
     from data_access.importers.rdv_insertion import importer_from_paths
 
-    importer = importer_from_paths(users, _settings().pseudonymisation_key, appointments)
+    settings = _settings()
+    importer = importer_from_paths(
+        users, settings.pseudonymisation_key, appointments, settings.orientation_types
+    )
     _run_import(importer, user, skip_invalid)
 
 
@@ -336,6 +561,43 @@ def quality(as_json: bool, as_of: str | None) -> None:
         return
     for line in describe_report(report, _settings().secrecy_threshold):
         click.echo(line)
+
+
+@cli.command(
+    "orientation-types",
+    help="Types d'orientation propres au département : liste des noms importés et du type "
+    "national retenu ; --apply applique PILOTAGE_ORIENTATION_TYPE_MAP aux orientations déjà "
+    "importées.",
+)
+@click.option(
+    "--apply",
+    "apply_map",
+    is_flag=True,
+    help="Rattache les orientations déjà importées selon la correspondance configurée.",
+)
+def orientation_types(apply_map: bool) -> None:
+    """List the local orientation type names, or apply the configured mapping to them."""
+    from babel.numbers import format_decimal
+
+    from data_access.orientation_types import apply_mapping, local_types
+    from metrics.orientation import TYPE_LABELS
+
+    settings = _settings()
+    if apply_map:
+        changed = apply_mapping(_engine(), settings.orientation_types)
+        click.echo(f"{format_decimal(changed, locale='fr_FR')} orientation(s) rattachée(s).")
+    found = local_types(_engine())
+    if not found:
+        click.echo("Aucun type d'orientation propre au département dans la base.")
+        return
+    threshold = settings.secrecy_threshold
+    for item in found:
+        count = item.decisions
+        shown = (
+            f"< {threshold}" if 0 < count < threshold else format_decimal(count, "#,##0", "fr_FR")
+        )
+        label = TYPE_LABELS.get(item.stored_type, item.stored_type)
+        click.echo(f"« {item.label} » → {label} ({shown} décision(s))")
 
 
 def _parse_date(value: str | None, option: str) -> dt.date | None:

@@ -37,8 +37,11 @@ _FIELD_LABELS_FR = {
     "communes_file": "fichier des communes",
     "communes_geojson_file": "fichier des contours des communes",
     "demo_banner": "bandeau de démonstration",
+    "accessibility_contact": "contact pour l'accessibilité",
     "roadmap_file": "fichier de la feuille de route initiale",
     "roadmap_reference_year": "année de référence des échéances de la feuille de route",
+    "orientation_type_map": "correspondance des types d'orientation locaux",
+    "institutions_file": "fichier des institutions de la gouvernance",
     "auth_mode": "mode de connexion",
     "auth_header": "en-tête HTTP portant le rôle",
     "auth_password_lecture": "empreinte du mot de passe du rôle lecture",
@@ -114,15 +117,31 @@ class Settings(BaseSettings):
         description="CSV de la feuille de route initiale (step_id, axis, target, step, due_label, "
         "owners) ; par défaut celle de la Creuse, chargée seulement pour le département 23.",
     )
+    institutions_file: Path | None = Field(
+        default=None,
+        description="CSV des institutions de la gouvernance (nom, libelle, alias séparés par |) ; "
+        "par défaut celles de la Creuse fournies avec l'application.",
+    )
     roadmap_reference_year: int = Field(
         default=2023,
         ge=2000,
         description="Année des échéances écrites sans année (« Fin mars ») de la feuille de route.",
     )
+    orientation_type_map: str = Field(
+        default="",
+        description="Types d'orientation propres au département rattachés aux trois types "
+        "nationaux, sous la forme « Nom local=pro ; Autre nom=social » (types : pro, "
+        "socio_pro, social) ; un type local absent de la liste est importé « non renseigné ».",
+    )
     demo_banner: bool | None = Field(
         default=None,
         description="Afficher le bandeau « Données de démonstration » (par défaut : si la base "
         "contient des données de démonstration).",
+    )
+    accessibility_contact: str | None = Field(
+        default=None,
+        description="Adresse (courriel ou page) où signaler un défaut d'accessibilité ; "
+        "affichée dans la déclaration d'accessibilité.",
     )
     auth_mode: Literal["demo", "password", "header"] = Field(
         default="demo",
@@ -166,6 +185,17 @@ class Settings(BaseSettings):
             raise ValueError("n'est pas une URL de base de données valide") from exc
         return value
 
+    @field_validator("orientation_type_map")
+    @classmethod
+    def _check_orientation_type_map(cls, value: str) -> str:
+        parse_orientation_type_map(value)
+        return value
+
+    @property
+    def orientation_types(self) -> dict[str, str]:
+        """Local orientation type name → pro, socio_pro or social (the setting, parsed)."""
+        return parse_orientation_type_map(self.orientation_type_map)
+
     @property
     def uses_default_pseudonymisation_key(self) -> bool:
         """True when identifiers would be hashed with the public demo key: anyone holding the
@@ -176,6 +206,31 @@ class Settings(BaseSettings):
     def is_default_database(self) -> bool:
         """True when the dashboard runs on the embedded demo SQLite file."""
         return self.database_url == DEFAULT_DATABASE_URL
+
+
+ORIENTATION_TYPE_CHOICES = ("pro", "socio_pro", "social")
+
+
+def parse_orientation_type_map(value: str) -> dict[str, str]:
+    """« Remobilisation renforcée=social ; Parcours emploi=pro » → {name: type}.
+
+    Entries are separated by ``;`` (or new lines), name and type by ``=``; a malformed entry
+    or an unknown type is a ValueError with a French message naming it.
+    """
+    mapping: dict[str, str] = {}
+    for entry in value.replace("\n", ";").split(";"):
+        if not entry.strip():
+            continue
+        name, sep, kind = entry.partition("=")
+        name, kind = name.strip(), kind.strip().lower()
+        if not sep or not name:
+            raise ValueError(f"« {entry.strip()} » : la forme « Nom local=type » est attendue")
+        if kind not in ORIENTATION_TYPE_CHOICES:
+            raise ValueError(
+                f"type « {kind} » inconnu pour « {name} » (pro, socio_pro ou social attendu)"
+            )
+        mapping[name] = kind
+    return mapping
 
 
 def describe_validation_error(error: ValidationError) -> str:

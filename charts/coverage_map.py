@@ -23,9 +23,11 @@ import plotly.graph_objects as go
 
 from charts.theme import (
     BLEU_FRANCE,
-    GREY_BACKGROUND,
-    GREY_LIGHT,
+    GREY_MID,
     ROUGE_MARIANNE,
+    WHITE,
+    colorscale_at,
+    readable_text_color,
     register_template,
 )
 from data_access.exceptions import ReferenceDataError
@@ -34,13 +36,23 @@ from formatting import format_date, format_int, format_rate, secret_label
 from metrics.coverage import CommuneCoverage, CoverageCell, category_label
 from settings import Settings
 
-# Status of a commune for one category, in legend order, with its colour.
+# Status of a commune for one category, in legend order, with its colour. The fill pattern is
+# the second cue (solid, hatched, dotted), so the statuses read in grey scale; every commune is
+# outlined in a grey of 5.7:1 against white, so even a pale one stands out from the page.
 STATUSES: dict[str, tuple[str, str]] = {
     "white_zone": ("Zone blanche : besoin recensé, aucun service", ROUGE_MARIANNE),
-    "remote_only": ("Couverte à distance seulement", "#56B4E9"),
+    "remote_only": ("Couverte à distance seulement", BLEU_FRANCE),
     "in_person": ("Couverte en présentiel", BLEU_FRANCE),
-    "no_need": ("Aucun besoin recensé, non couverte", GREY_BACKGROUND),
+    "no_need": ("Aucun besoin recensé, non couverte", GREY_MID),
 }
+STATUS_PATTERNS: dict[str, dict[str, object]] = {
+    "white_zone": {},
+    "remote_only": {"shape": "/", "bgcolor": WHITE, "fgcolor": BLEU_FRANCE, "size": 7},
+    "in_person": {},
+    "no_need": {"shape": ".", "bgcolor": WHITE, "fgcolor": GREY_MID, "size": 6, "solidity": 0.2},
+}
+OUTLINE = GREY_MID
+HEATMAP_SCALE: list[list[float | str]] = [[0, ROUGE_MARIANNE], [0.5, "#F6F6F6"], [1, BLEU_FRANCE]]
 
 
 @lru_cache(maxsize=4)
@@ -128,14 +140,16 @@ def coverage_map(
         if not xs:
             continue
         latitudes += [y for y in ys if y is not None]
+        pattern = STATUS_PATTERNS[status]
         fig.add_trace(
             go.Scatter(
                 x=xs,
                 y=ys,
                 fill="toself",
-                fillcolor=colour,
+                fillcolor=WHITE if pattern else colour,
+                fillpattern=pattern or None,
                 mode="lines",
-                line={"color": GREY_LIGHT, "width": 0.6},
+                line={"color": OUTLINE, "width": 0.7},
                 name=label,
                 hoverinfo="skip",
             )
@@ -246,7 +260,9 @@ def coverage_heatmap(
     """Heat map of coverage rates, territories in rows and categories in columns.
 
     A secret cell is left blank and marked « s »; a rate is written in each cell so the figure
-    reads without colour too.
+    reads without colour too, in black or white, whichever contrasts more with the cell (plotly's
+    own choice left some labels at 3.2:1). Plotly cannot colour heat map labels one by one, so
+    they are a text layer drawn over the cells.
     """
     territories = sorted({(c.territory_label, c.territory) for c in cells})
     categories = list(dict.fromkeys(c.category for c in cells))
@@ -269,20 +285,38 @@ def coverage_heatmap(
                 t_row.append(format_rate(cell.rate, digits=0))
         z.append(z_row)
         text.append(t_row)
+    x_labels = [category_label(c) for c in categories]
+    y_labels = [label for label, _ in territories]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[category_label(c) for c in categories],
-            y=[label for label, _ in territories],
+            x=x_labels,
+            y=y_labels,
             text=text,
-            texttemplate="%{text}",
-            colorscale=[[0, ROUGE_MARIANNE], [0.5, "#F6F6F6"], [1, BLEU_FRANCE]],
+            colorscale=HEATMAP_SCALE,
             zmin=0,
             zmax=100,
             colorbar={"title": {"text": "Couverture (%)"}},
             hovertemplate="%{y} — %{x}<br>Taux de couverture : %{text}<extra></extra>",
             xgap=2,
             ygap=2,
+        )
+    )
+    labels = [
+        (x_labels[col], y_labels[row], text[row][col], heatmap_label_color(z[row][col]))
+        for row in range(len(y_labels))
+        for col in range(len(x_labels))
+        if text[row][col]
+    ]
+    fig.add_trace(
+        go.Scatter(
+            x=[item[0] for item in labels],
+            y=[item[1] for item in labels],
+            text=[item[2] for item in labels],
+            mode="text",
+            textfont={"color": [item[3] for item in labels], "size": 13},
+            hoverinfo="skip",
+            showlegend=False,
         )
     )
     note = f"s : {secret_label(threshold)}." if any(c.suppressed for c in cells) else ""
@@ -308,6 +342,13 @@ def coverage_heatmap(
         ],
     )
     return fig
+
+
+def heatmap_label_color(rate: float | None) -> str:
+    """Black or white for a label on a heat map cell of ``rate`` percent (blank cell: white)."""
+    if rate is None:
+        return readable_text_color(WHITE)
+    return readable_text_color(colorscale_at(HEATMAP_SCALE, rate / 100))
 
 
 def heatmap_table(
@@ -336,3 +377,50 @@ def heatmap_table(
                 ]
             )
     return header, rows
+
+
+def map_summary(communes: Sequence[CommuneCoverage], category: str) -> str:
+    """What the map shows: communes by status, the white zones named when few."""
+    if not communes:
+        return "Aucune commune."
+    counts = {status: 0 for status in STATUSES}
+    for commune in communes:
+        counts[commune_status(commune)] += 1
+    white = sorted(c.name for c in communes if commune_status(c) == "white_zone")
+    text = (
+        f"« {category_label(category)} », {format_int(len(communes))} communes : "
+        f"{format_int(counts['in_person'])} couvertes en présentiel, "
+        f"{format_int(counts['remote_only'])} à distance seulement, "
+        f"{format_int(counts['white_zone'])} zones blanches (besoin recensé, aucun service) "
+        f"et {format_int(counts['no_need'])} sans besoin recensé."
+    )
+    if white and len(white) <= 8:
+        text += f" Zones blanches : {', '.join(white)}."
+    return text
+
+
+def heatmap_summary(cells: Sequence[CoverageCell], level_label: str) -> str:
+    """What the heat map shows: the weakest and strongest published cells (ties named)."""
+    published = [c for c in cells if not c.suppressed and c.rate is not None]
+    if not published:
+        return "Aucun taux de couverture publié."
+
+    def named(group: list[CoverageCell]) -> str:
+        names = [f"{c.territory_label} ({category_label(c.category)})" for c in group]
+        more = f" et {len(names) - 3} autre(s)" if len(names) > 3 else ""
+        return ", ".join(names[:3]) + more
+
+    low = min(c.rate or 0 for c in published)
+    high = max(c.rate or 0 for c in published)
+    lows = [c for c in published if c.rate == low]
+    highs = [c for c in published if c.rate == high]
+    under = [c for c in published if (c.rate or 0) < 0.5]
+    text = (
+        f"Couverture la plus faible, {format_rate(low, digits=0)} : {named(lows)} ; "
+        f"la plus forte, {format_rate(high, digits=0)} : {named(highs)}. "
+        f"{len(under)} case(s) sur {len(published)} sous 50 % ({level_label} × catégorie)."
+    )
+    masked = sum(1 for c in cells if c.suppressed)
+    if masked:
+        text += f" {masked} case(s) masquée(s) par le secret statistique."
+    return text

@@ -383,9 +383,10 @@ def _late_slides(prs: Presentation, data: CommitteeData) -> None:
             continue
         _table(
             slide,
-            ["Axe", "Étape", "Échéance", "Responsables", "Statut"],
+            ["Id", "Axe", "Étape", "Échéance", "Responsables", "Statut"],
             [
                 [
+                    s.step_id,
                     s.axis,
                     s.step,
                     s.due_label or format_date(s.due_date),
@@ -394,7 +395,7 @@ def _late_slides(prs: Presentation, data: CommitteeData) -> None:
                 ]
                 for s in chunk
             ],
-            widths=[2.5, 5.5, 1.8, 1.8, 1.3],
+            widths=[0.9, 2.2, 5.0, 1.8, 1.6, 1.3],
         )
 
 
@@ -414,9 +415,12 @@ def _actions_slides(prs: Presentation, data: CommitteeData) -> None:
             continue
         _table(
             slide,
-            ["Type", "Libellé", "Responsable", "Échéance"],
-            [[kind, a.text, a.owner or "—", format_date(a.due_date)] for kind, a in chunk],
-            widths=[1.3, 7.5, 1.8, 1.8],
+            ["Type", "Libellé", "Responsable", "Échéance", "Étape"],
+            [
+                [kind, a.text, a.owner_label, format_date(a.due_date), a.step_id or "—"]
+                for kind, a in chunk
+            ],
+            widths=[1.2, 6.4, 2.2, 1.8, 0.9],
         )
 
 

@@ -1,7 +1,10 @@
 """Render a chart description to a plotly figure (screen, PNG and SVG share it).
 
 The title, unit, legend and footnote are part of the figure itself, so a downloaded image
-carries them; masked points are gaps labelled « s » and explained in the footnote.
+carries them; masked points are gaps labelled « s » and explained in the footnote. On screen
+the title is real text above the chart instead (``show_title=False``), for screen readers.
+Series differ by more than colour: marker symbols on lines, dashes on step curves, fill
+patterns on bars (``charts.theme``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ from charts.theme import (
     GREY_MID,
     PALETTE,
     REFERENCE_COLOR,
+    SERIES_DASHES,
+    SERIES_PATTERNS,
+    SERIES_SYMBOLS,
     TARGET_COLOR,
     register_template,
 )
@@ -31,6 +37,12 @@ def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
     x = list(desc.categories)
     for index, serie in enumerate(desc.series):
         color = PALETTE[index % len(PALETTE)]
+        # one series alone needs no second cue; several get a pattern, symbol or dash each
+        pattern = SERIES_PATTERNS[index % len(SERIES_PATTERNS)] if len(desc.series) > 1 else ""
+        bar_marker = {
+            "color": color,
+            "pattern": {"shape": pattern, "fgcolor": "white", "fillmode": "overlay"},
+        }
         y = [desc.plotted(v) for v in serie.values]
         texts = [
             "secret" if serie.masked(i) else desc.format_value(v)
@@ -46,7 +58,7 @@ def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
                 go.Bar(
                     x=x,
                     y=y,
-                    marker_color=color,
+                    marker=bar_marker,
                     text=["s" if serie.masked(i) else t for i, t in enumerate(texts)],
                     textposition="outside",
                     cliponaxis=False,
@@ -59,7 +71,7 @@ def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
                     y=x,
                     x=y,
                     orientation="h",
-                    marker_color=color,
+                    marker=bar_marker,
                     text=["s" if serie.masked(i) else t for i, t in enumerate(texts)],
                     textposition="outside",
                     cliponaxis=False,
@@ -78,7 +90,11 @@ def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
                         "color": color,
                         "width": 3,
                         "shape": "hv" if desc.kind == "step" else "linear",
+                        "dash": SERIES_DASHES[index % len(SERIES_DASHES)]
+                        if desc.kind == "step"
+                        else "solid",
                     },
+                    marker={"symbol": SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)], "size": 8},
                     connectgaps=False,
                     **common,
                 )
@@ -101,21 +117,26 @@ def _masked_markers(desc: ChartDescription, fig: go.Figure) -> None:
             )
 
 
-def _top_margin(desc: ChartDescription) -> int:
+def _top_margin(desc: ChartDescription, *, show_title: bool = True) -> int:
     """Room above the plot for the title and, when there are several series, the legend.
 
     The legend sits between the title and the plot; its rows are estimated from the length of
     the names (about 8 px a character, 50 px per symbol) against a 900 px wide chart.
     """
+    title = 60 if show_title else 0
     if len(desc.series) <= 1:
-        return 70
+        return title + 10 if show_title else 30
     width = sum(8 * len(serie.name) + 50 for serie in desc.series)
     rows = -(-width // 900)
-    return 60 + 24 * rows
+    return title + 24 * rows + (0 if show_title else 16)
 
 
-def to_figure(desc: ChartDescription, *, height: int = 460) -> go.Figure:
-    """The plotly figure of a description, with the project template."""
+def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = True) -> go.Figure:
+    """The plotly figure of a description, with the project template.
+
+    ``show_title=False`` leaves the title out of the drawing, for the screen, where the page
+    writes it as a heading above the chart; images and the deck keep it.
+    """
     fig = go.Figure(_traces(desc))
     value_axis = {"title": {"text": desc.unit_title}, "rangemode": "tozero"}
     if desc.unit == "ratio":
@@ -144,17 +165,24 @@ def to_figure(desc: ChartDescription, *, height: int = 460) -> go.Figure:
         template=register_template(),
         title={
             # the scope under the title: a downloaded PNG or SVG says what it shows
-            "text": f"<b>{desc.title}</b>"
-            + (
-                f"<br><span style='font-size:13px;color:{GREY_MID}'>{desc.scope_text}</span>"
-                if desc.scope_text
-                else ""
-            ),
+            "text": (
+                f"<b>{desc.title}</b>"
+                + (
+                    f"<br><span style='font-size:13px;color:{GREY_MID}'>{desc.scope_text}</span>"
+                    if desc.scope_text
+                    else ""
+                )
+            )
+            if show_title
+            else "",
             "y": 0.98,
             "yref": "container",
             "yanchor": "top",
         },
-        margin={"t": _top_margin(desc) + (22 if desc.scope_text else 0)},
+        margin={
+            "t": _top_margin(desc, show_title=show_title)
+            + (22 if desc.scope_text and show_title else 0)
+        },
         xaxis=xaxis,
         yaxis=yaxis,
         barmode="stack" if desc.stacked else "group",

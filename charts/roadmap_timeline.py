@@ -24,7 +24,7 @@ from charts.theme import (
     register_template,
 )
 from data_access.governance import MEETING_KIND_LABELS, MeetingView
-from data_access.roadmap import STATUS_LABELS, StepView
+from data_access.roadmap import CLOSED_STATUSES, STATUS_LABELS, StepView
 from formatting import format_date
 
 STATUS_COLORS: dict[str, str] = {
@@ -33,6 +33,14 @@ STATUS_COLORS: dict[str, str] = {
     "fait": "#18753C",
     "bloque": "#D55E00",
     "abandonne": GREY_LIGHT,
+}
+# A status is also a shape, so the chart reads without colour (and its word is in the legend).
+STATUS_SYMBOLS: dict[str, str] = {
+    "a_faire": "circle",
+    "en_cours": "triangle-right",
+    "fait": "square",
+    "bloque": "x",
+    "abandonne": "diamond",
 }
 MEETING_SYMBOLS = {
     "comite_de_suivi": "star",
@@ -83,9 +91,11 @@ def _today_line(fig: go.Figure, day: dt.date, label: str) -> None:
         yref="paper",
         text=label,
         showarrow=False,
-        xanchor="left",
+        # left of the line: the line sits near the right end of the axis, where a label
+        # written to its right was cut (« Aujou »)
+        xanchor="right",
         yanchor="top",
-        xshift=4,
+        xshift=-4,
         font={"color": ROUGE_MARIANNE},
         bgcolor="rgba(255,255,255,0.8)",
     )
@@ -146,6 +156,7 @@ def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: 
                 name=label.capitalize(),
                 marker={
                     "size": 13,
+                    "symbol": STATUS_SYMBOLS[status],
                     "color": STATUS_COLORS[status],
                     "line": {
                         "color": [
@@ -284,7 +295,7 @@ def governance_calendar(
                 name=MILESTONES_ROW,
                 marker={
                     "size": 11,
-                    "symbol": "diamond",
+                    "symbol": [STATUS_SYMBOLS[s.status] for s in dated],
                     "color": [STATUS_COLORS[s.status] for s in dated],
                 },
                 hovertext=[_hover(s, today) for s in dated],
@@ -326,3 +337,68 @@ def calendar_table(
         if s.due_date is not None
     ]
     return header, rows
+
+
+def _step_list(steps: Sequence[StepView]) -> str:
+    ids = [s.step_id for s in steps]
+    return ", ".join(ids[:6]) + (f" et {len(ids) - 6} autres" if len(ids) > 6 else "")
+
+
+def timeline_summary(steps: Sequence[StepView], as_of: dt.date) -> str:
+    """What the roadmap timeline shows: statuses, late steps, the next due date."""
+    if not steps:
+        return "Aucune étape de feuille de route."
+    dated = [s for s in steps if s.due_date is not None]
+    counts = [
+        f"{label} {sum(1 for s in steps if s.status == status)}"
+        for status, label in STATUS_LABELS.items()
+        if any(s.status == status for s in steps)
+    ]
+    late = [s for s in dated if _is_late(s, as_of)]
+    text = f"{len(steps)} étapes au {format_date(as_of)} : {', '.join(counts)}."
+    if late:
+        text += f" {len(late)} en retard sur leur échéance : {_step_list(late)}."
+    else:
+        text += " Aucune étape en retard."
+    upcoming = sorted(
+        (
+            s
+            for s in dated
+            if s.due_date and s.due_date >= as_of and s.status not in CLOSED_STATUSES
+        ),
+        key=lambda s: s.due_date or as_of,
+    )
+    if upcoming:
+        nxt = upcoming[0]
+        text += f" Prochaine échéance : {nxt.step_id} le {format_date(nxt.due_date)}."
+    return text
+
+
+def calendar_summary(
+    meetings: Sequence[MeetingView], milestones: Sequence[StepView], today: dt.date
+) -> str:
+    """What the governance calendar shows: meetings by kind, the next one, milestones."""
+    if not meetings and not milestones:
+        return "Aucune réunion ni échéance enregistrée."
+    kinds = [
+        f"{label.lower()} {sum(1 for m in meetings if m.kind == kind)}"
+        for kind, label in MEETING_KIND_LABELS.items()
+        if any(m.kind == kind for m in meetings)
+    ]
+    text = (
+        f"{len(meetings)} réunion(s) : {', '.join(kinds)}."
+        if meetings
+        else "Aucune réunion enregistrée."
+    )
+    past = [m for m in meetings if m.date <= today]
+    future = sorted((m for m in meetings if m.date > today), key=lambda m: m.date)
+    if past:
+        last = max(past, key=lambda m: m.date)
+        text += f" Dernière : {last.title}, le {format_date(last.date)}."
+    if future:
+        text += f" Prochaine : {future[0].title}, le {format_date(future[0].date)}."
+    dated = [s for s in milestones if s.due_date is not None]
+    if dated:
+        late = [s for s in dated if _is_late(s, today)]
+        text += f" {len(dated)} jalons de la feuille de route, dont {len(late)} en retard."
+    return text

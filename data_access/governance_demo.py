@@ -37,12 +37,13 @@ WEEKLY_START = dt.date(2023, 3, 24)  # S12 2023, the roadmap's due date for the 
 FIXED_HOLIDAYS = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
 AUTHORS = {
     "CD": "Cheffe de projet CD",
-    "PE": "Chef de projet France Travail",
+    "France Travail": "Chef de projet France Travail",
     "État": "Commissaire à la lutte contre la pauvreté",
     "Beta.gouv": "Équipe Beta.gouv",
     "CAF": "Référente CAF",
     "MSA": "Référent MSA",
 }
+DEFAULT_AUTHOR = "Chef de projet"  # an institution of a département's own list
 WEEKLY_ACTIONS = (
     "Relancer les partenaires sur les présences aux rendez-vous collectifs",
     "Mettre à jour la liste des bénéficiaires du stock à recontacter",
@@ -146,7 +147,7 @@ def _fill_steps(session: Session, as_of: dt.date, seed: int) -> tuple[int, int]:
                 insert(RoadmapStepHistory).values(
                     step_id=step.step_id,
                     changed_at=moment,
-                    changed_by=AUTHORS[rng.choice(owners)],
+                    changed_by=AUTHORS.get(rng.choice(owners), DEFAULT_AUTHOR),
                     old_status=status,
                     new_status=new_status,
                     old_done_date=done_date,
@@ -165,11 +166,16 @@ def _fill_steps(session: Session, as_of: dt.date, seed: int) -> tuple[int, int]:
                 comment=past[-1][2],
                 version=1 + len(past),
                 updated_at=moment,
-                updated_by=AUTHORS[owners[0]],
+                updated_by=AUTHORS.get(owners[0], DEFAULT_AUTHOR),
             )
         )
         changed += 1
     return changed, rows
+
+
+def _by(day: dt.date) -> dict[str, object]:
+    """Who records a demo meeting or action, and when: the CD's project lead, that evening."""
+    return {"user": AUTHORS["CD"], "now": dt.datetime.combine(day, dt.time(17, 30))}
 
 
 def working_day_from(day: dt.date) -> dt.date:
@@ -236,8 +242,9 @@ def _fill_meetings(
             "comite_de_suivi",
             day,
             f"Comité de suivi n° {number}",
-            ["État", "CD", "PE", "CAF", "MSA", "ARS"],
+            ["État", "CD", "France Travail", "CAF", "MSA", "ARS"],
             "Co-présidé par le préfet et le président du conseil départemental.",
+            **_by(day),
         )
         meetings += 1
         if day > as_of:
@@ -251,6 +258,7 @@ def _fill_meetings(
                 status="faite",
                 created_on=day,
                 closed_on=day,
+                **_by(day),
             )
             actions += 1
         upcoming = [s for s in dated if day < s.due_date <= day + dt.timedelta(days=75)]
@@ -268,18 +276,26 @@ def _fill_meetings(
                 step_id=step.step_id,
                 created_on=day,
                 closed_on=_closed_on(status, day, due, as_of),
+                **_by(day),
             )
             actions += 1
     for day in _weekly_dates(as_of):
-        present = ["CD", "PE", "État"] + [p for p in ("CAF", "MSA", "ARS") if rng.random() < 0.2]
+        present = ["CD", "France Travail", "État"] + [
+            p for p in ("CAF", "MSA", "ARS") if rng.random() < 0.2
+        ]
         meeting = create_meeting(
-            session, "point_hebdomadaire", day, "Point hebdomadaire d'avancement", present
+            session,
+            "point_hebdomadaire",
+            day,
+            "Point hebdomadaire d'avancement",
+            present,
+            **_by(day),
         )
         meetings += 1
         if day <= as_of and rng.random() < 0.4:
             due = day + dt.timedelta(days=rng.choice((7, 14, 21)))
             text = rng.choice(WEEKLY_ACTIONS)
-            owner = rng.choice(("CD", "PE", "État"))
+            owner = rng.choice(("CD", "France Travail", "État"))
             status = _action_status(rng, due, as_of)
             add_action(
                 session,
@@ -290,13 +306,16 @@ def _fill_meetings(
                 status=status,
                 created_on=day,
                 closed_on=_closed_on(status, day, due, as_of),
+                **_by(day),
             )
             actions += 1
     actions += _follow_ups(session, as_of, steps)
     for day, title, step_id in WORKING_GROUPS:
         if day > as_of:
             continue
-        meeting = create_meeting(session, "groupe_de_travail", day, title, ["CD", "PE", "État"])
+        meeting = create_meeting(
+            session, "groupe_de_travail", day, title, ["CD", "France Travail", "État"], **_by(day)
+        )
         meetings += 1
         if session.get(RoadmapStep, step_id) is not None:
             due = day + dt.timedelta(days=14)
@@ -311,6 +330,7 @@ def _fill_meetings(
                 step_id=step_id,
                 created_on=day,
                 closed_on=_closed_on(status, day, due, as_of),
+                **_by(day),
             )
             actions += 1
     return meetings, actions
@@ -346,6 +366,7 @@ def _follow_ups(session: Session, as_of: dt.date, steps: list[RoadmapStep]) -> i
             status="en_cours",
             step_id=step.step_id,
             created_on=held[-1],
+            **_by(held[-1]),
         )
     add_action(
         session,
@@ -355,6 +376,7 @@ def _follow_ups(session: Session, as_of: dt.date, steps: list[RoadmapStep]) -> i
         due_date=due,
         status="ouverte",
         created_on=held[-1],
+        **_by(held[-1]),
     )
     return len(late) + 1
 

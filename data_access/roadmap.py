@@ -11,15 +11,15 @@ the roadmap as it stood at any past date, and what moved since the last committe
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_access.db import session_scope
 from data_access.exceptions import ConcurrentEditError, DataAccessError
-from data_access.schema import PARTIES, ROADMAP_STATUSES, RoadmapStep, RoadmapStepHistory
+from data_access.institutions import Institution, find_institution, institution_names, plain
+from data_access.schema import ROADMAP_STATUSES, RoadmapStep, RoadmapStepHistory
 from formatting import format_date, format_datetime
 
 STATUS_LABELS: dict[str, str] = {
@@ -30,23 +30,7 @@ STATUS_LABELS: dict[str, str] = {
     "abandonne": "abandonné",
 }
 CLOSED_STATUSES = ("fait", "abandonne")
-PARTY_ALIASES: dict[str, str] = {
-    "cd": "CD",
-    "conseil departemental": "CD",
-    "departement": "CD",
-    "pe": "PE",
-    "pole emploi": "PE",
-    "france travail": "PE",
-    "ft": "PE",
-    "caf": "CAF",
-    "msa": "MSA",
-    "beta.gouv": "Beta.gouv",
-    "beta gouv": "Beta.gouv",
-    "betagouv": "Beta.gouv",
-    "etat": "État",
-    "prefecture": "État",
-    "ddets": "État",
-}
+REPEAT_WINDOW_SECONDS = 60
 OWNER_SEPARATORS = ("|", "&", ",", ";", "/", " et ")
 
 
@@ -82,8 +66,11 @@ class StepView:
         """French name of the status (« en cours »)."""
         return STATUS_LABELS[self.status]
 
-    def to_json(self) -> dict[str, object]:
-        """The JSON shape of ``pilotage roadmap list --json``."""
+    def to_json(self, last_comment: HistoryEntry | None = None) -> dict[str, object]:
+        """The JSON shape of ``pilotage roadmap list --json``; ``last_comment`` is the latest
+        history row with a comment (who wrote it and when), else the step's own comment."""
+        comment_by = last_comment.changed_by if last_comment else self.updated_by
+        comment_at = last_comment.changed_at if last_comment else self.updated_at
         return {
             "id": self.step_id,
             "axis": self.axis,
@@ -94,6 +81,13 @@ class StepView:
             "owners": list(self.owners),
             "status": self.status,
             "done_date": self.done_date.isoformat() if self.done_date else None,
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "updated_by": self.updated_by,
+            "last_comment": last_comment.comment if last_comment else self.comment,
+            "last_comment_by": comment_by if (last_comment or self.comment) else None,
+            "last_comment_at": (
+                comment_at.isoformat() if comment_at and (last_comment or self.comment) else None
+            ),
         }
 
 
@@ -133,8 +127,7 @@ class StepConflictError(ConcurrentEditError):
 
 
 def _plain(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
+    return plain(text)
 
 
 def parse_status(text: str) -> str:
@@ -146,19 +139,21 @@ def parse_status(text: str) -> str:
     raise RoadmapValueError(f"Statut inconnu « {text} » : attendu {names}.")
 
 
-def parse_party(text: str) -> str:
-    """Canonical party (CD, PE, CAF, MSA, Beta.gouv, État) from the way people write it."""
-    key = _plain(text)
-    if text.strip() in PARTIES:
-        return text.strip()
-    if key in PARTY_ALIASES:
-        return PARTY_ALIASES[key]
-    raise RoadmapValueError(
-        f"Partenaire inconnu « {text.strip()} » : attendu {', '.join(PARTIES)}."
-    )
+def parse_party(text: str, institutions: tuple[Institution, ...] | None = None) -> str:
+    """Stored institution name (CD, France Travail, État, ARS…) from the way people write it
+    (« Pôle emploi », « PE », « Etat »), against the département's institutions."""
+    found = find_institution(text, institutions)
+    if found is None:
+        raise RoadmapValueError(
+            f"Partenaire inconnu « {text.strip()} » : attendu "
+            f"{', '.join(institution_names(institutions))}."
+        )
+    return found.name
 
 
-def parse_owners(text: str | None) -> tuple[str, ...]:
+def parse_owners(
+    text: str | None, institutions: tuple[Institution, ...] | None = None
+) -> tuple[str, ...]:
     """Parties of an owners cell (« CD & CAF & MSA », « PE|CD », « Etat ») in written order."""
     if text is None or not text.strip():
         return ()
@@ -168,7 +163,7 @@ def parse_owners(text: str | None) -> tuple[str, ...]:
     owners: list[str] = []
     for part in parts:
         if part.strip():
-            party = parse_party(part)
+            party = parse_party(part, institutions)
             if party not in owners:
                 owners.append(party)
     return tuple(owners)
@@ -208,10 +203,10 @@ def list_steps(engine: Engine) -> list[StepView]:
 
 
 def get_step(session: Session, step_id: str) -> StepView:
-    """One step as stored now; raises UnknownStepError."""
+    """One step as stored now, its id written in any case (« do-03 »); raises UnknownStepError."""
     row = session.execute(
         select(RoadmapStep)
-        .where(RoadmapStep.step_id == step_id)
+        .where(func.upper(RoadmapStep.step_id) == step_id.strip().upper())
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if row is None:
@@ -226,7 +221,7 @@ def _conflict_message(current: StepView) -> str:
     return (
         f"L'étape {current.step_id} a été modifiée par {who} le {when} pendant votre saisie : "
         f"son statut est maintenant « {current.status_label} »{done}. Votre modification n'a "
-        "pas été enregistrée ; relisez l'état actuel puis recommencez si besoin."
+        "pas été enregistrée ; votre saisie est conservée, l'état actuel est affiché à côté."
     )
 
 
@@ -255,16 +250,20 @@ def set_step_status(
     code = parse_status(status)
     moment = now or dt.datetime.now().replace(microsecond=0)
     before = get_step(session, step_id)
+    step_id = before.step_id
     version = before.version if expected_version is None else expected_version
     new_done = (done_date or moment.date()) if code == "fait" else None
     note = comment.strip() if comment and comment.strip() else None
-    if (
-        code == before.status
-        and version == before.version  # a stale form still gets the conflict below
-        and note is None
-        and (done_date is None or new_done == before.done_date)
-    ):
+    same_state = code == before.status and (done_date is None or new_done == before.done_date)
+    if same_state and version == before.version and note is None:
+        return before  # a stale form still gets the conflict below
+    if same_state and _repeated_submission(before, user, note, moment):
         return before
+    if done_date is not None and done_date > moment.date():
+        raise RoadmapValueError(
+            f"Date de réalisation dans le futur : le {format_date(done_date)} est après "
+            "aujourd'hui."
+        )
     result = session.execute(
         update(RoadmapStep)
         .where(RoadmapStep.step_id == step_id, RoadmapStep.version == version)
@@ -296,6 +295,19 @@ def set_step_status(
     return get_step(session, step_id)
 
 
+def _repeated_submission(
+    before: StepView, user: str, note: str | None, moment: dt.datetime
+) -> bool:
+    """The same person sending the same change again within a minute (a double click, a
+    resent form): the change is already saved, a second history row would only repeat it."""
+    return (
+        before.updated_by == user
+        and before.updated_at is not None
+        and abs((moment - before.updated_at).total_seconds()) <= REPEAT_WINDOW_SECONDS
+        and (note is None or note == before.comment)
+    )
+
+
 def step_history(engine: Engine, step_id: str | None = None) -> list[HistoryEntry]:
     """Changes of one step (or of all steps), oldest first."""
     query = select(RoadmapStepHistory).order_by(
@@ -317,6 +329,15 @@ def step_history(engine: Engine, step_id: str | None = None) -> list[HistoryEntr
             )
             for row in session.scalars(query).all()
         ]
+
+
+def last_comments(engine: Engine) -> dict[str, HistoryEntry]:
+    """The latest commented change of every step that has one."""
+    latest: dict[str, HistoryEntry] = {}
+    for entry in step_history(engine):
+        if entry.comment:
+            latest[entry.step_id] = entry
+    return latest
 
 
 def _end_of(day: dt.date) -> dt.datetime:

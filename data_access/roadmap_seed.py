@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from data_access.due_dates import parse_due_label
 from data_access.exceptions import DataAccessError, ReferenceDataError
+from data_access.institutions import Institution, institutions_for
 from data_access.roadmap import owners_text, parse_owners
 from data_access.schema import RoadmapStep
 from settings import Settings
@@ -50,7 +51,7 @@ def seed_path(settings: Settings) -> Path | None:
     return DEFAULT_ROADMAP if settings.departement_code == "23" else None
 
 
-def read_seed(path: Path) -> list[SeedStep]:
+def read_seed(path: Path, institutions: tuple[Institution, ...] | None = None) -> list[SeedStep]:
     """Read and check a roadmap file; every problem names its line and column, in French."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -82,7 +83,7 @@ def read_seed(path: Path) -> list[SeedStep]:
             )
         seen.add(values["step_id"])
         try:
-            owners = parse_owners(values.get("owners"))
+            owners = parse_owners(values.get("owners"), institutions)
         except DataAccessError as exc:
             raise ReferenceDataError(
                 f"Fichier de feuille de route {path.name}, ligne {line}, colonne owners : {exc}"
@@ -112,7 +113,7 @@ def load_seed_roadmap(session: Session, settings: Settings) -> int:
     path = seed_path(settings)
     if path is None:
         return 0
-    steps = read_seed(path)
+    steps = read_seed(path, institutions_for(settings))
     existing = set(session.scalars(select(RoadmapStep.step_id)).all())
     for seed in steps:
         if seed.step_id in existing:

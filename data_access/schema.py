@@ -47,14 +47,34 @@ CHANNELS = ("sms", "email", "postal", "unknown")
 APPOINTMENT_PURPOSES = ("orientation", "accompaniment", "other")
 APPOINTMENT_STATUSES = ("unknown", "seen", "excused", "revoked", "noshow")
 ORIENTATION_TYPES = ("pro", "socio_pro", "social")
+# An orientation whose decision date is known but whose type is not (the orientation has ended,
+# or the département's own type name is not mapped yet): the date is what the legal delay
+# measures, so it is kept rather than dropped.
+UNKNOWN_ORIENTATION_TYPE = "non_renseigne"
+# How the date of an imported orientation was obtained (``Orientation.date_rule``).
+ORIENTATION_DATE_RULES = ("usagers", "rendez_vous")
 ORGANISMS = ("france_travail", "cd", "other")
 CONTRACT_TYPES = ("cer", "ppae", "pacea", "cej")
 COMPANY_ACTIONS = ("engagement", "immersion", "job_offer", "hire", "mentoring")
 ROADMAP_STATUSES = ("a_faire", "en_cours", "fait", "bloque", "abandonne")
-PARTIES = ("CD", "PE", "CAF", "MSA", "Beta.gouv", "État")
+# Default institutions, in reference order (data_access/reference/institutions_creuse.csv).
+PARTIES = (
+    "CD",
+    "France Travail",
+    "État",
+    "DDETS",
+    "ARS",
+    "CAF",
+    "MSA",
+    "Beta.gouv",
+    "Mission locale",
+    "Partenaires",
+)
 MEETING_KINDS = ("point_hebdomadaire", "comite_de_suivi", "groupe_de_travail")
 ACTION_KINDS = ("decision", "action")
 ACTION_STATUSES = ("ouverte", "en_cours", "faite", "abandonnee")
+GOVERNANCE_ENTITIES = ("meeting", "action")
+GOVERNANCE_OPERATIONS = ("create", "update", "delete")
 IMPORT_STATUSES = ("running", "success", "partial", "failed", "undone")
 
 
@@ -134,6 +154,28 @@ class Person(ImportRunRef, Base):
     birth_year: Mapped[int | None] = mapped_column(Integer)
     sex: Mapped[str | None] = mapped_column(String(1))
     source: Mapped[str] = mapped_column(String(30), default="bundle")
+    # The source's own « oriented within 15 / 30 days » flags (RDV-Insertion writes them),
+    # kept to compare with the dashboard's computation; NULL when absent or not computable.
+    upstream_within_15: Mapped[bool | None] = mapped_column(Boolean)
+    upstream_within_30: Mapped[bool | None] = mapped_column(Boolean)
+    # True when the source gives a current orientation type it could not date for the current
+    # entry (a re-entry whose orientation appointment is not in the exports).
+    undated_orientation: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class PersonKeyLink(ImportRunRef, Base):
+    """A second keyed hash that designates the same person (never an identifier in clear).
+
+    An export may first know a person by « Numéro CAF » + « Rôle » and later also by the
+    département's internal id: both hashes then lead to one person. ``merged`` is true when
+    the alias had been a person of its own before the link (the quality page counts them).
+    """
+
+    __tablename__ = "person_key_links"
+
+    alias_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    merged: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Invitation(ImportRunRef, Base):
@@ -182,16 +224,24 @@ class Orientation(ImportRunRef, Base):
     __tablename__ = "orientations"
     __table_args__ = (
         UniqueConstraint("person_id", "decision_date"),
-        CheckConstraint(_in("orientation_type", ORIENTATION_TYPES), name="type"),
+        CheckConstraint(
+            _in("orientation_type", (*ORIENTATION_TYPES, UNKNOWN_ORIENTATION_TYPE)), name="type"
+        ),
         CheckConstraint(_in("organism", ORGANISMS, nullable=True), name="organism"),
+        CheckConstraint(_in("date_rule", ORIENTATION_DATE_RULES, nullable=True), name="rule"),
         Index("ix_orientations_date", "decision_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     decision_date: Mapped[dt.date] = mapped_column(Date)
-    orientation_type: Mapped[str] = mapped_column(String(10))
+    orientation_type: Mapped[str] = mapped_column(String(13))
     organism: Mapped[str | None] = mapped_column(String(16))
+    # The source's type name as written when it is not one of the three standard ones (a
+    # département's own type, e.g. « Remobilisation renforcée »): not personal, kept so that
+    # a later mapping can be applied without re-importing.
+    type_label: Mapped[str | None] = mapped_column(String(120))
+    date_rule: Mapped[str | None] = mapped_column(String(11))
 
 
 class Contract(ImportRunRef, Base):
@@ -280,6 +330,9 @@ class PartnerService(ImportRunRef, Base):
         ForeignKey("partner_structures.id", ondelete="SET NULL")
     )
     structure_name: Mapped[str | None] = mapped_column(String(300))
+    # The structure's data·inclusion id as the service names it, so that a structure imported
+    # after its services is still linked to them.
+    structure_source_id: Mapped[str | None] = mapped_column(String(200), index=True)
     modes_accueil: Mapped[str | None] = mapped_column(String(100))
     capacity: Mapped[int | None] = mapped_column(Integer)
     start_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -397,6 +450,8 @@ class Meeting(Base):
     title: Mapped[str] = mapped_column(String(300))
     institutions: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str | None] = mapped_column(Text)
+    # Optimistic locking of the edit form, as for roadmap steps.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class MeetingAction(Base):
@@ -415,15 +470,42 @@ class MeetingAction(Base):
     kind: Mapped[str] = mapped_column(String(8))
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str | None] = mapped_column(String(40))
+    # A named person within the owner institution (a project lead, never a beneficiary).
+    owner_person: Mapped[str | None] = mapped_column(String(120))
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="ouverte")
     step_id: Mapped[str | None] = mapped_column(
         ForeignKey("roadmap_steps.step_id", ondelete="SET NULL")
     )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # When the row was recorded and when it was last closed (done or dropped): a deck rebuilt
     # for a past committee lists what was recorded and still open on that date.
     created_on: Mapped[dt.date | None] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class GovernanceChange(Base):
+    """Every creation, edit and deletion of a meeting or an action: who, when, before/after.
+
+    A deleted meeting or action leaves its last state here, so a deletion can be traced and
+    « what changed since the last weekly point » can be read from one table.
+    """
+
+    __tablename__ = "governance_history"
+    __table_args__ = (
+        CheckConstraint(_in("entity", GOVERNANCE_ENTITIES), name="entity"),
+        CheckConstraint(_in("operation", GOVERNANCE_OPERATIONS), name="operation"),
+        Index("ix_governance_history_entity_id", "entity", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(8))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(8))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    changed_by: Mapped[str] = mapped_column(String(120))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 # --- imports, snapshots, metadata --------------------------------------------------------

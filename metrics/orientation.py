@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, case, exists, func, literal, select
 
+from data_access.schema import ORIENTATION_TYPES, UNKNOWN_ORIENTATION_TYPE
 from metrics.cohort import (
     ORIENTATIONS,
     DelayCounts,
@@ -41,6 +42,8 @@ TYPE_LABELS = {
     "pro": "Professionnelle",
     "socio_pro": "Socio-professionnelle",
     "social": "Sociale",
+    # Kept with its date (the delay counts) but outside the three national types.
+    UNKNOWN_ORIENTATION_TYPE: "Type non renseigné",
 }
 ORGANISM_LABELS = {
     "france_travail": "France Travail",
@@ -120,9 +123,9 @@ def _share_spec(kind: str) -> IndicatorSpec:
         id=f"orientation_share_{kind}",
         label=f"Part des orientations de type « {TYPE_LABELS[kind].lower()} »",
         definition=(
-            f"Parmi les décisions d'orientation datées dans la période, part des orientations "
-            f"{TYPE_LABELS[kind].lower()}s. Par organisme : la même part parmi les décisions "
-            "confiées à chaque organisme."
+            f"Parmi les décisions d'orientation datées dans la période et de type connu, part "
+            f"des orientations {TYPE_LABELS[kind].lower()}s. Par organisme : la même part "
+            "parmi les décisions confiées à chaque organisme."
         ),
         formula=f"décisions de type {kind} ÷ décisions de la période",
         unit="ratio",
@@ -130,7 +133,7 @@ def _share_spec(kind: str) -> IndicatorSpec:
     )
 
 
-SHARES = {kind: _share_spec(kind) for kind in TYPE_LABELS}
+SHARES = {kind: _share_spec(kind) for kind in ORIENTATION_TYPES}
 
 
 def _stock_spec(suffix: str, band: str | None, target: float) -> IndicatorSpec:
@@ -201,6 +204,8 @@ def _share_results(conn: Connection, context: MetricContext) -> list[MetricResul
             ORIENTATIONS.c.decision_date >= date_value(scope.start),
             ORIENTATIONS.c.decision_date <= date_value(cohort_last_day(scope)),
             ORIENTATIONS.c.decision_date >= P.c.entry_date,
+            # A decision of unknown type is no evidence for or against any type.
+            ORIENTATIONS.c.orientation_type != UNKNOWN_ORIENTATION_TYPE,
         )
         .group_by(month, utas, organism, kind)
     ).all()

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from data_access.schema import (
+    UNKNOWN_ORIENTATION_TYPE,
     Accompaniment,
     Appointment,
     Commune,
@@ -38,8 +39,10 @@ from data_access.schema import (
     Invitation,
     Orientation,
     Person,
+    PersonKeyLink,
 )
 from metrics.privacy import is_secret, secondary_line
+from metrics.sql import days_between
 
 FRESHNESS_DAYS = 7
 TOTAL = "\x00total"  # grid key of a source's total (no UTAS is named so)
@@ -53,7 +56,9 @@ SOURCE_LABELS = {
     "data_inclusion": "data·inclusion",
     "demo": "Démonstration",
 }
-Category = Literal["completude", "incoherence"]
+Category = Literal["completude", "incoherence", "deduction"]
+# Categories whose count is the persons concerned (not the persons having the data).
+CONCERNED = ("incoherence", "deduction")
 
 
 def source_label(source: str) -> str:
@@ -122,6 +127,9 @@ class QualityReport:
 
     def inconsistencies(self) -> list[QualityCheck]:
         return [c for c in self.checks if c.category == "incoherence"]
+
+    def deductions(self) -> list[QualityCheck]:
+        return [c for c in self.checks if c.category == "deduction"]
 
     def to_json(self) -> dict[str, Any]:
         """JSON shape of ``pilotage quality --json`` (dates in ISO form)."""
@@ -197,6 +205,24 @@ def _duplicates() -> ColumnElement[bool]:
         Person.id.in_(_twice_same_day(Appointment, "date")),
         Person.id.in_(_twice_same_day(Contract, "signed_date")),
     )
+
+
+def _seen_within(days: int) -> ColumnElement[bool]:
+    """An honoured orientation appointment less than ``days`` days after the entry (the
+    dashboard's reading of upstream's « honoré en moins de N jours » flag)."""
+    return _has(
+        Appointment,
+        Appointment.purpose == "orientation",
+        Appointment.status == "seen",
+        Appointment.date >= Person.entry_date,
+        days_between(Appointment.date, Person.entry_date) < days,
+    )
+
+
+def _flag_differs(flag: Any, days: int) -> ColumnElement[bool]:
+    """Upstream's flag is given and says the opposite of the dashboard's computation."""
+    ours = _seen_within(days)
+    return or_(and_(flag.is_(True), ~ours), and_(flag.is_(False), ours))
 
 
 @dataclass(frozen=True)
@@ -307,6 +333,79 @@ INCONSISTENCIES: tuple[CheckSpec, ...] = (
         "indicateurs par territoire.",
         lambda: Person.commune_code.is_(None),
     ),
+    CheckSpec(
+        "drapeau_15_jours_different",
+        "incoherence",
+        "RDV-Insertion « sous 15 jours » contredit",
+        "Personnes pour qui le drapeau « Rendez-vous d'orientation (RSA) honoré en - moins de "
+        "15 jours? » de l'export RDV-Insertion dit le contraire de notre calcul (un rendez-vous "
+        "d'orientation honoré moins de 15 jours après la date d'entrée). RDV-Insertion compte "
+        "depuis la création du suivi, nous depuis la date d'entrée : un écart signale une date "
+        "d'entrée ou un rendez-vous manquant ou différent.",
+        lambda: _flag_differs(Person.upstream_within_15, 15),
+    ),
+    CheckSpec(
+        "drapeau_30_jours_different",
+        "incoherence",
+        "RDV-Insertion « sous 30 jours » contredit",
+        "Même comparaison pour le drapeau « … honoré en - moins de 30 jours? ».",
+        lambda: _flag_differs(Person.upstream_within_30, 30),
+    ),
+)
+
+DEDUCTIONS: tuple[CheckSpec, ...] = (
+    CheckSpec(
+        "orientation_sans_type",
+        "deduction",
+        "Orientation sans type national",
+        "Personnes ayant une orientation datée gardée avec le type « non renseigné » : « Type "
+        "d'orientation » vide (l'orientation est terminée) ou type propre au département non "
+        "rattaché (PILOTAGE_ORIENTATION_TYPE_MAP). La date compte dans les délais "
+        "d'orientation ; le type manque dans les parts par type.",
+        lambda: _has(Orientation, Orientation.orientation_type == UNKNOWN_ORIENTATION_TYPE),
+    ),
+    CheckSpec(
+        "orientation_type_local",
+        "deduction",
+        "Type local rattaché",
+        "Personnes dont l'orientation porte un type propre au département, rattaché à un type "
+        "national par la correspondance PILOTAGE_ORIENTATION_TYPE_MAP.",
+        lambda: _has(
+            Orientation,
+            Orientation.type_label.is_not(None),
+            Orientation.orientation_type != UNKNOWN_ORIENTATION_TYPE,
+        ),
+    ),
+    CheckSpec(
+        "orientation_datee_par_rendez_vous",
+        "deduction",
+        "Orientation datée par le rendez-vous",
+        "Règle de datation : la « Date d'orientation » de l'export des usagers de "
+        "RDV-Insertion est celle du tout premier rendez-vous d'orientation honoré de la "
+        "personne ; quand elle précède l'entrée en cours (réentrée) ou manque, l'orientation "
+        "actuelle est datée par le premier rendez-vous d'orientation honoré depuis l'entrée "
+        "(export des rendez-vous). Personnes orientées selon cette règle.",
+        lambda: _has(Orientation, Orientation.date_rule == "rendez_vous"),
+    ),
+    CheckSpec(
+        "orientation_non_datee",
+        "deduction",
+        "Orientation actuelle non datée",
+        "Personnes dont l'export donne un type d'orientation actuel mais aucune date pour "
+        "l'entrée en cours (« Date d'orientation » antérieure à l'entrée et aucun rendez-vous "
+        "d'orientation honoré depuis l'entrée) : comptées non orientées.",
+        lambda: Person.undated_orientation.is_(True),
+    ),
+    CheckSpec(
+        "identifiants_rapproches",
+        "deduction",
+        "Identifiants rapprochés",
+        "Personnes d'abord connues par le numéro CAF et le rôle, puis aussi par l'ID interne "
+        "au département : les deux identifiants (hachés) désignent une seule personne.",
+        lambda: exists().where(
+            PersonKeyLink.person_id == Person.id, PersonKeyLink.merged.is_(True)
+        ),
+    ),
 )
 
 
@@ -392,9 +491,7 @@ def _cells(
         line = [pair for (group_source, _), pair in counts.items() if group_source == source]
         pairs[(source, TOTAL)] = (sum(c for c, _ in line), sum(n for _, n in line))
     persons = {key: float(n) for key, (_, n) in pairs.items()}
-    concerned = {
-        key: float(c if category == "incoherence" else n - c) for key, (c, n) in pairs.items()
-    }
+    concerned = {key: float(c if category in CONCERNED else n - c) for key, (c, n) in pairs.items()}
     masked = {
         key: is_secret(persons[key], threshold) or is_secret(concerned[key], threshold)
         for key in keys
@@ -405,7 +502,7 @@ def _cells(
     if len(sources) > 1:
         for utas in [*utas_names, TOTAL]:
             lines.append([(source, utas) for source in sources])
-            with_concerned.append(complement_published or category == "incoherence")
+            with_concerned.append(complement_published or category in CONCERNED)
     _secondary(lines, persons, concerned, masked, threshold, with_concerned)
     result = {}
     for source in sources:
@@ -499,13 +596,16 @@ def quality_report(
                     spec.id, spec.category, spec.label, spec.definition, source, total, cells
                 )
             )
-    grouped = _grouped_counts(engine, [spec.condition() for spec in INCONSISTENCIES], False)
-    for index, spec in enumerate(INCONSISTENCIES):
-        counts = {key: (values[index], persons) for key, (values, persons) in grouped.items()}
-        total, cells = _cells(counts, [""], utas_names, spec.category, threshold)[""]
-        checks.append(
-            QualityCheck(spec.id, spec.category, spec.label, spec.definition, None, total, cells)
-        )
+    for specs in (INCONSISTENCIES, DEDUCTIONS):
+        grouped = _grouped_counts(engine, [spec.condition() for spec in specs], False)
+        for index, spec in enumerate(specs):
+            counts = {key: (values[index], persons) for key, (values, persons) in grouped.items()}
+            total, cells = _cells(counts, [""], utas_names, spec.category, threshold)[""]
+            checks.append(
+                QualityCheck(
+                    spec.id, spec.category, spec.label, spec.definition, None, total, cells
+                )
+            )
     return QualityReport(
         as_of=as_of or dt.date.today(),
         threshold_days=threshold_days,
@@ -540,5 +640,8 @@ def describe_report(report: QualityReport, threshold: int) -> list[str]:
         lines.append(f"  [{check.source_label}] {check.label} : {share(total)}{counts}")
     lines.append("Incohérences (personnes concernées) :")
     for check in report.inconsistencies():
+        lines.append(f"  {check.label} : {number(check.total.count)}")
+    lines.append("Déductions de l'import (personnes concernées) :")
+    for check in report.deductions():
         lines.append(f"  {check.label} : {number(check.total.count)}")
     return lines

@@ -63,7 +63,7 @@ st.download_button(
     "conservés pour comparaison au prochain comité.",
 )
 
-st.subheader("Indicateurs clés")
+st.header("Indicateurs clés")
 rows = headline_rows(data)
 presented = (
     f"Présenté le {format_date(data.presented.committee_date)}"
@@ -85,17 +85,17 @@ if rows:
 else:
     st.info(NO_DATA)
 
-st.subheader("Graphiques du comité")
+st.header("Graphiques du comité")
 for desc in committee_charts(data):
     chart_block(desc)
 
-st.subheader("Feuille de route : étapes en retard")
+st.header("Feuille de route : étapes en retard")
 if data.late_steps:
     steps_table(data.late_steps)
 else:
     st.success("Aucune étape en retard.")
 
-st.subheader("Décisions et actions ouvertes")
+st.header("Décisions et actions ouvertes")
 if data.decisions or data.actions:
     actions_table([*data.decisions, *data.actions])
 else:

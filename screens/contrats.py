@@ -32,7 +32,7 @@ computed = metric_results(context, scope)
 show_failures(computed)
 indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope))
 
-st.subheader("Délai entre l'orientation et le contrat")
+st.header("Délai entre l'orientation et le contrat")
 curve_block(
     context,
     scope,
@@ -43,5 +43,5 @@ curve_block(
     key="courbe-contrat",
 )
 
-st.subheader("Détail par cohorte, par UTAS et par type")
+st.header("Détail par cohorte, par UTAS et par type")
 breakdown_tabs(BREAKDOWNS, computed, scope, threshold, key="contrats")

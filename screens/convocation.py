@@ -37,7 +37,7 @@ computed = metric_results(context, scope)
 show_failures(computed)
 indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope))
 
-st.subheader("Délai entre l'entrée et la première convocation")
+st.header("Délai entre l'entrée et la première convocation")
 curve_block(
     context,
     scope,
@@ -46,7 +46,7 @@ curve_block(
     reference_days=context.settings.convocation_days,
     key="courbe-convocation",
 )
-st.subheader("Délai entre l'entrée et le premier rendez-vous honoré")
+st.header("Délai entre l'entrée et le premier rendez-vous honoré")
 curve_block(
     context,
     scope,
@@ -56,5 +56,5 @@ curve_block(
     key="courbe-premier-rdv",
 )
 
-st.subheader("Détail par cohorte, par UTAS et par type")
+st.header("Détail par cohorte, par UTAS et par type")
 breakdown_tabs(BREAKDOWNS, computed, scope, threshold, key="convocation")

@@ -22,7 +22,7 @@ else:
         f"au **{format_date(summary.last_entry)}**."
     )
 
-st.subheader("Enregistrements par table")
+st.header("Enregistrements par table")
 st.table(
     {
         "Table": list(summary.counts),
@@ -30,7 +30,7 @@ st.table(
     }
 )
 
-st.subheader("Dernier import")
+st.header("Dernier import")
 if summary.last_import is None:
     st.write("Aucun import enregistré.")
 else:

@@ -30,7 +30,7 @@ indicator_cards(KPIS, computed, threshold, previous=previous_results(context, sc
 
 engaged = computed.get("companies_engaged")
 if engaged is not None:
-    st.subheader("Entreprises engagées, en cumul")
+    st.header("Entreprises engagées, en cumul")
     chart_block(
         breakdown_chart(
             engaged,
@@ -46,7 +46,7 @@ if engaged is not None:
 
 present = {label_of(i): r for i in ACTIONS if (r := computed.get(i)) is not None}
 if present:
-    st.subheader("Actions des entreprises, par mois")
+    st.header("Actions des entreprises, par mois")
     chart_block(
         breakdowns_trend(
             present,

@@ -1,9 +1,10 @@
 """« Feuille de route »: the roadmap on a timeline, its table, its edits and their history.
 
 Statuses shown are those at the scope's as-of date (replayed from the history), so a committee
-looking back sees the roadmap as it stood. Project leads change a status in the form; the form
-remembers the version it showed, and a concurrent change by someone else is refused with the
-current state rather than silently overwritten.
+looking back sees the roadmap as it stood. Project leads change a status in the form at the top
+of the page; the form remembers the version it showed when it was opened, and a concurrent
+change by someone else is refused: the user's input stays, the current state is shown beside
+it, and replacing that state is a separate, explicit button.
 """
 
 import datetime as dt
@@ -11,10 +12,10 @@ import datetime as dt
 import streamlit as st
 
 from charts.builders import breakdown_chart
-from charts.csv_export import table_csv
-from charts.roadmap_timeline import roadmap_timeline, timeline_table
+from charts.roadmap_timeline import roadmap_timeline, timeline_summary, timeline_table
 from data_access.exceptions import DataAccessError
 from data_access.governance import last_meeting
+from data_access.institutions import institution_names, institutions_for
 from data_access.roadmap import (
     STATUS_LABELS,
     StepConflictError,
@@ -24,12 +25,12 @@ from data_access.roadmap import (
     step_history,
     steps_at,
 )
-from data_access.schema import PARTIES
 from formatting import format_date, format_datetime
 from metrics.roadmap import is_late
 from ui.auth import can_edit_roadmap
 from ui.chart_block import chart_block, figure_block
 from ui.context import get_context
+from ui.forms import clear, name_input, remember_name, remembered_choice, seed
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
@@ -42,7 +43,9 @@ ROADMAP_IDS = (
     "roadmap_due_next_14d",
 )
 VERSION_KEY = "fdr_version_seen"
+CONFLICT_KEY = "fdr_conflicts"
 FLASH_KEY = "fdr_flash"
+STEP_KEY = "fdr_step"
 
 context = get_context()
 scope = scope_bar(context)
@@ -67,15 +70,139 @@ if not steps:
     st.info("Aucune étape de feuille de route : lancez « pilotage init-db » ou importez-la.")
     st.stop()
 
+# --- one step: detail, history and edit (first on the page, so no scrolling to reach it) --
+st.header("Mettre à jour une étape")
+labels = {s.step_id: f"{s.step_id} — {s.step[:90]}" for s in steps}
+wanted = str(st.query_params.get("etape", "")).upper()
+if wanted:
+    del st.query_params["etape"]  # applied once, then the chooser is free
+    if wanted in labels:
+        st.session_state[STEP_KEY] = wanted
+remembered_choice(STEP_KEY, list(labels))
+step_id = st.selectbox(
+    "Étape",
+    list(labels),
+    format_func=labels.__getitem__,
+    key=STEP_KEY,
+    help="Choisissez une étape par son identifiant ou son libellé (tapez « DO-03 »).",
+)
+current = read_step(context.engine, step_id)
+keys = {name: f"fdr_{name}_{step_id}" for name in ("author", "status", "done", "comment")}
+seen = st.session_state.setdefault(VERSION_KEY, {})
+conflicts = st.session_state.setdefault(CONFLICT_KEY, {})
+if seed(keys["status"], current.status):  # a fresh form: it shows the state read now
+    seed(keys["done"], current.done_date or today)
+    seed(keys["comment"], "")
+    seen[step_id] = current.version
+    conflicts.pop(step_id, None)
+
+detail, edit = st.columns([2, 3]) if can_edit_roadmap() else (st.container(), None)
+with detail:
+    st.markdown(
+        f"**{current.step_id} — {current.target}**  \n{current.step}  \n"
+        f"Échéance : {current.due_label or '—'} ({format_date(current.due_date)}) · "
+        f"Responsables : {', '.join(current.owners) or 'non attribué'}"
+    )
+    state = f"Statut actuel : **{current.status_label}**" + (
+        f" (fait le {format_date(current.done_date)})" if current.done_date else ""
+    )
+    if current.updated_by:
+        state += f", par {current.updated_by} le {format_datetime(current.updated_at)}"
+    (st.warning if step_id in conflicts else st.markdown)(state)
+    if current.comment:
+        st.caption(f"Dernier commentaire : {current.comment}")
+    history = step_history(context.engine, step_id)
+    with st.expander(f"Historique ({len(history)} modification(s))"):
+        if history:
+            st.dataframe(
+                {
+                    "Date": [format_datetime(h.changed_at) for h in history],
+                    "Par": [h.changed_by for h in history],
+                    "Ancien statut": [STATUS_LABELS.get(h.old_status or "", "—") for h in history],
+                    "Nouveau statut": [STATUS_LABELS[h.new_status] for h in history],
+                    "Commentaire": [h.comment or "" for h in history],
+                },
+                hide_index=True,
+                width="stretch",
+            )
+        else:
+            st.write("Aucune modification enregistrée.")
+
+if edit is not None:
+    with edit:
+        if flash := st.session_state.pop(FLASH_KEY, None):
+            st.success(flash)
+        if step_id in conflicts:
+            st.error(conflicts[step_id]["message"])
+        with st.form(f"fdr_edit_{step_id}"):
+            st.markdown("**Modifier le statut**")
+            author = name_input(keys["author"])
+            statuses = list(STATUS_LABELS)
+            new_status = st.selectbox(
+                "Nouveau statut",
+                statuses,
+                format_func=STATUS_LABELS.__getitem__,
+                key=keys["status"],
+            )
+            done_on = st.date_input(
+                "Fait le (si « fait »)", max_value=today, format="DD/MM/YYYY", key=keys["done"]
+            )
+            comment = st.text_area("Commentaire", key=keys["comment"])
+            if step_id in conflicts:
+                override = st.form_submit_button(
+                    "Enregistrer ma saisie à la place de l'état actuel", type="primary"
+                )
+                drop = st.form_submit_button("Abandonner ma saisie")
+                submitted = False
+            else:
+                submitted = st.form_submit_button("Enregistrer", type="primary")
+                override = drop = False
+        if drop:
+            clear(keys.values())
+            conflicts.pop(step_id, None)
+            st.rerun()
+        if submitted or override:
+            remember_name(author)
+            expected = conflicts[step_id]["version"] if override else seen[step_id]
+            if not author:
+                st.error("Indiquez votre nom : il est gardé dans l'historique.")
+            else:
+                try:
+                    saved = change_step_status(
+                        context.engine,
+                        step_id,
+                        new_status,
+                        user=author,
+                        expected_version=expected,
+                        comment=comment,
+                        done_date=done_on if new_status == "fait" else None,
+                    )
+                except StepConflictError as exc:
+                    conflicts[step_id] = {"version": exc.current.version, "message": str(exc)}
+                    st.rerun()
+                except DataAccessError as exc:
+                    st.error(str(exc))
+                else:
+                    conflicts.pop(step_id, None)
+                    clear(keys[name] for name in ("status", "done", "comment"))
+                    seen[step_id] = saved.version
+                    st.session_state[FLASH_KEY] = (
+                        f"{saved.step_id} : statut « {saved.status_label} » enregistré."
+                    )
+                    st.rerun()
+else:
+    st.caption("Seuls les chefs de projet et les administrateurs modifient la feuille de route.")
+
 # --- timeline ------------------------------------------------------------------------------
-st.subheader("Calendrier des étapes")
+st.header("Calendrier des étapes")
 today_label = "Aujourd'hui" if as_of == today else f"Au {format_date(as_of)}"
 timeline = roadmap_timeline(steps, as_of, today_label=today_label)
 figure_block(
     timeline,
     key="fdr-timeline",
     file_stem=f"feuille-de-route_{as_of.isoformat()}",
-    csv=table_csv(*timeline_table(steps, as_of)),
+    table=timeline_table(steps, as_of),
+    summary=timeline_summary(steps, as_of),
 )
 undated = [s for s in steps if s.due_date is None]
 if undated:
@@ -116,7 +243,7 @@ if done_rate is not None:
 # --- what moved since the last committee ---------------------------------------------------
 committee = last_meeting(context.engine, "comite_de_suivi", before=as_of)
 if committee is not None:
-    st.subheader(f"Ce qui a bougé depuis le comité du {format_date(committee.date)}")
+    st.header(f"Ce qui a bougé depuis le comité du {format_date(committee.date)}")
     moved = changes_between(context.engine, committee.date, as_of)
     if moved:
         st.dataframe(
@@ -136,14 +263,22 @@ if committee is not None:
         st.info("Aucun changement de statut depuis ce comité.")
 
 # --- table with filters --------------------------------------------------------------------
-st.subheader("Toutes les étapes")
+st.header("Toutes les étapes")
 axes = list(dict.fromkeys(s.axis for s in steps))
 f_axis, f_status, f_owner, f_late = st.columns([3, 3, 3, 2])
-chosen_axes = f_axis.multiselect("Axe", axes, key="fdr_filter_axis")
+chosen_axes = f_axis.multiselect("Axe", axes, key="fdr_filter_axis", placeholder="Tous")
 chosen_status = f_status.multiselect(
-    "Statut", list(STATUS_LABELS), format_func=STATUS_LABELS.__getitem__, key="fdr_filter_status"
+    "Statut",
+    list(STATUS_LABELS),
+    format_func=STATUS_LABELS.__getitem__,
+    key="fdr_filter_status",
+    placeholder="Tous",
 )
-chosen_owners = f_owner.multiselect("Responsable", list(PARTIES), key="fdr_filter_owner")
+chosen_owners = f_owner.multiselect(
+    "Responsable",
+    list(institution_names(institutions_for(context.settings))),
+    key="fdr_filter_owner",
+)
 only_late = f_late.checkbox("En retard seulement", key="fdr_filter_late")
 shown = [
     s
@@ -156,86 +291,3 @@ shown = [
 st.caption(f"{len(shown)} étape(s) sur {len(steps)}.")
 if shown:
     steps_table(shown)
-
-# --- history and edit of one step ----------------------------------------------------------
-st.subheader("Détail d'une étape")
-labels = {s.step_id: f"{s.step_id} — {s.step[:90]}" for s in steps}
-step_id = st.selectbox("Étape", list(labels), format_func=labels.__getitem__, key="fdr_step")
-current = read_step(context.engine, step_id)
-st.markdown(
-    f"**{current.target}**  \n{current.step}  \n"
-    f"Échéance : {current.due_label or '—'} ({format_date(current.due_date)}) · "
-    f"Responsables : {', '.join(current.owners) or 'non attribué'} · "
-    f"Statut actuel : **{current.status_label}**"
-    + (f" (fait le {format_date(current.done_date)})" if current.done_date else "")
-)
-if current.comment:
-    st.caption(f"Dernier commentaire : {current.comment}")
-
-history = step_history(context.engine, step_id)
-with st.expander(f"Historique ({len(history)} modification(s))", expanded=bool(history)):
-    if history:
-        st.dataframe(
-            {
-                "Date": [format_datetime(h.changed_at) for h in history],
-                "Par": [h.changed_by for h in history],
-                "Ancien statut": [STATUS_LABELS.get(h.old_status or "", "—") for h in history],
-                "Nouveau statut": [STATUS_LABELS[h.new_status] for h in history],
-                "Commentaire": [h.comment or "" for h in history],
-            },
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.write("Aucune modification enregistrée.")
-
-if flash := st.session_state.pop(FLASH_KEY, None):
-    st.success(flash)
-if can_edit_roadmap():
-    seen = st.session_state.setdefault(VERSION_KEY, {})
-    seen.setdefault(step_id, current.version)
-    with st.form(f"fdr_edit_{step_id}"):
-        st.markdown("**Modifier le statut**")
-        author = st.text_input("Votre nom", key="fdr_author")
-        statuses = list(STATUS_LABELS)
-        new_status = st.selectbox(
-            "Nouveau statut",
-            statuses,
-            index=statuses.index(current.status),
-            format_func=STATUS_LABELS.__getitem__,
-        )
-        done_on = st.date_input(
-            "Fait le (si « fait »)",
-            value=current.done_date or today,
-            max_value=today,
-            format="DD/MM/YYYY",
-        )
-        comment = st.text_area("Commentaire")
-        submitted = st.form_submit_button("Enregistrer", type="primary")
-    if submitted:
-        if not author.strip():
-            st.error("Indiquez votre nom : il est gardé dans l'historique.")
-        else:
-            try:
-                saved = change_step_status(
-                    context.engine,
-                    step_id,
-                    new_status,
-                    user=author.strip(),
-                    expected_version=seen[step_id],
-                    comment=comment,
-                    done_date=done_on if new_status == "fait" else None,
-                )
-            except StepConflictError as exc:
-                seen[step_id] = exc.current.version
-                st.error(str(exc))
-            except DataAccessError as exc:
-                st.error(str(exc))
-            else:
-                seen[step_id] = saved.version
-                st.session_state[FLASH_KEY] = (
-                    f"{saved.step_id} : statut « {saved.status_label} » enregistré."
-                )
-                st.rerun()
-else:
-    st.caption("Seuls les chefs de projet et les administrateurs modifient la feuille de route.")

@@ -78,6 +78,7 @@ def _importer():
             context.settings.pseudonymisation_key,
             appointments[1] if appointments else None,
             appointments[0] if appointments else None,
+            context.settings.orientation_types,
         )
     files = uploaded_files(uploads)
     if source == "bundle":
@@ -162,7 +163,7 @@ if uploads and st.button("Vérifier", type="primary", key="imports_check"):
 checked = st.session_state.get(PREVIEW_KEY)
 if checked and uploads and checked[0] == _fingerprint():
     _, report, warnings = checked
-    st.subheader("Compte rendu de vérification")
+    st.header("Compte rendu de vérification")
     _show_report(report, warnings)
     writable = report.ok or (skip_invalid and report.rows_rejected < report.rows_read)
     if not writable:
@@ -187,7 +188,7 @@ if done := st.session_state.pop("imports_done", None):
     if len(done) > 1:
         st.text("\n".join(done[1:]))
 
-st.subheader("Historique des imports")
+st.header("Historique des imports")
 runs = list_runs(context.engine)
 if not runs:
     st.write("Aucun import enregistré.")

@@ -28,7 +28,7 @@ st.markdown(
     "avec les délais médian et moyen de la même cohorte ; l'estimation de Kaplan–Meier des "
     "entrants de la période est donnée à côté quand elle existe."
 )
-st.subheader("Secret statistique")
+st.header("Secret statistique")
 st.markdown(
     f"Seuls des agrégats sont affichés. Un effectif de 1 à {settings.secrecy_threshold - 1} "
     f"personnes est masqué, ainsi que tout taux ou délai calculé sur moins de "
@@ -36,7 +36,7 @@ st.markdown(
     "(secret statistique) », jamais 0. Zéro n'est pas secret. Dans un tableau avec totaux, une "
     "seconde case est masquée quand la première pourrait être retrouvée par différence."
 )
-st.subheader("Seuils en vigueur")
+st.header("Seuils en vigueur")
 st.table(
     {
         "Paramètre": [
@@ -60,7 +60,7 @@ families = catalog.families()
 if not families:
     st.info("Aucun indicateur n'est encore enregistré dans le catalogue.")
 for family in families:
-    st.subheader(family.label)
+    st.header(family.label)
     rows = []
     for spec in family.indicators:
         target = spec.target_for(settings)

@@ -6,11 +6,12 @@ from charts.coverage_map import (
     boundaries_file,
     coverage_heatmap,
     coverage_map,
+    heatmap_summary,
     heatmap_table,
     load_geojson,
+    map_summary,
     map_table,
 )
-from charts.csv_export import table_csv
 from data_access.exceptions import ReferenceDataError
 from formatting import NO_DATA, format_date, format_int, secret_label
 from metrics.coverage import categories_from_results, category_label
@@ -57,7 +58,7 @@ category = st.selectbox(
     format_func=category_label,
     key="offre-categorie",
 )
-st.subheader(category_label(category))
+st.header(category_label(category))
 indicator_cards(
     [
         f"need_share_{category}",
@@ -72,7 +73,7 @@ indicator_cards(
     columns=3,
 )
 
-st.subheader("Carte des communes")
+st.header("Carte des communes")
 communes = cached_call(context, "metrics.coverage:commune_coverage", scope, category)
 try:
     boundaries = load_geojson(boundaries_file(context.settings))
@@ -83,7 +84,8 @@ else:
         coverage_map(communes, boundaries, category, scope.as_of, threshold),
         key="carte-couverture",
         file_stem=f"carte_couverture_{category}_{scope.as_of.isoformat()}",
-        csv=table_csv(*map_table(communes, threshold)),
+        table=map_table(communes, threshold),
+        summary=map_summary(communes, category),
     )
 
 white = [c for c in communes if c.has_need and not c.covered]
@@ -111,7 +113,7 @@ if white:
 else:
     st.success("Chaque commune où un besoin est recensé est couverte par au moins un service.")
 
-st.subheader("Couverture par territoire et par catégorie")
+st.header("Couverture par territoire et par catégorie")
 level = st.radio(
     "Niveau territorial",
     list(LEVELS),
@@ -125,7 +127,8 @@ if cells:
         coverage_heatmap(cells, LEVELS[level], scope.as_of, threshold),
         key="carte-chaleur",
         file_stem=f"couverture_{level}_{scope.as_of.isoformat()}",
-        csv=table_csv(*heatmap_table(cells, LEVELS[level], threshold)),
+        table=heatmap_table(cells, LEVELS[level], threshold),
+        summary=heatmap_summary(cells, LEVELS[level]),
     )
 else:
     st.info(NO_DATA)
@@ -174,7 +177,7 @@ if picked:
             f"au {format_date(scope.as_of)}."
         )
 
-st.subheader("Détail par UTAS et par EPCI")
+st.header("Détail par UTAS et par EPCI")
 breakdown_tabs(
     [
         f"coverage_rate_{category}",

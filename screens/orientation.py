@@ -44,7 +44,7 @@ computed = metric_results(context, scope)
 show_failures(computed)
 indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope))
 
-st.subheader("Délai entre l'entrée et l'orientation")
+st.header("Délai entre l'entrée et l'orientation")
 curve_block(
     context,
     scope,
@@ -54,7 +54,7 @@ curve_block(
     key="courbe-orientation",
 )
 
-st.subheader("Types d'orientation")
+st.header("Types d'orientation")
 results_bars(
     SHARES,
     computed,
@@ -70,7 +70,7 @@ results_bars(
     x_title="Type d'orientation",
 )
 
-st.subheader("Stock orienté, par ancienneté dans le RSA")
+st.header("Stock orienté, par ancienneté dans le RSA")
 results_bars(
     STOCK,
     computed,
@@ -88,5 +88,5 @@ results_bars(
     x_title="Ancienneté dans le RSA",
 )
 
-st.subheader("Détail par cohorte, par UTAS et par type")
+st.header("Détail par cohorte, par UTAS et par type")
 breakdown_tabs(BREAKDOWNS, computed, scope, threshold, key="orientation")

@@ -1,4 +1,6 @@
-"""« Point hebdomadaire »: the last 7 days, the 12-week trend, steps due or late, open actions."""
+"""« Point hebdomadaire »: what changed since the last weekly point, the last 7 days, the
+12-week trend, steps due or late (each one a click away from its edit form), open actions, and
+the list of late items ready to send by e-mail."""
 
 import datetime as dt
 from dataclasses import replace
@@ -6,11 +8,14 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.builders import trend_chart
+from charts.weekly_export import email_summary, late_items_csv
 from data_access.governance import open_actions
-from data_access.roadmap import steps_at
-from formatting import format_date, format_day_month
+from data_access.roadmap import STATUS_LABELS, steps_at
+from data_access.weekly_point import since_last_weekly_point
+from formatting import format_date, format_datetime, format_day_month
 from metrics import catalog
 from metrics.roadmap import is_due_soon, is_late
+from ui.auth import can_edit_roadmap
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.indicators import indicator_cards, label_of
@@ -51,17 +56,55 @@ st.caption(
 )
 st.caption(f"{scope_text_for(week)} · périmètre choisi : {scope_caption()}")
 
+# --- since the last weekly point -------------------------------------------------------------
+digest = since_last_weekly_point(context.engine, as_of)
+since_label = (
+    f"point du {format_date(digest.last_weekly_point)}"
+    if digest.last_weekly_point
+    else f"aucun point hebdomadaire avant : 7 derniers jours, depuis le {format_date(digest.since)}"
+)
+st.header("Depuis le dernier point hebdomadaire")
+st.caption(f"Du lendemain du {since_label} au {format_date(as_of)} inclus.")
+cards = st.columns(5)
+cards[0].metric("Étapes déplacées", len(digest.steps_moved))
+cards[1].metric("Décisions", len(digest.decisions))
+cards[2].metric("Actions créées", len(digest.actions_created))
+cards[3].metric("Actions closes", len(digest.actions_closed))
+cards[4].metric("Actions en retard", len(digest.actions_overdue))
+if digest.steps_moved:
+    st.markdown("**Étapes qui ont changé de statut**")
+    st.table(
+        {
+            "Id": [c.step_id for c in digest.steps_moved],
+            "Étape": [c.step for c in digest.steps_moved],
+            "Avant": [STATUS_LABELS[c.status_before] for c in digest.steps_moved],
+            "Maintenant": [STATUS_LABELS[c.status_after] for c in digest.steps_moved],
+            "Modifié le": [format_datetime(c.last_changed_at) for c in digest.steps_moved],
+            "Par": [c.last_changed_by for c in digest.steps_moved],
+        },
+        hide_index=True,
+    )
+for title, items in (
+    ("Décisions", digest.decisions),
+    ("Actions créées", digest.actions_created),
+    ("Actions closes", digest.actions_closed),
+    ("Actions en retard", digest.actions_overdue),
+):
+    if items:
+        st.markdown(f"**{title} ({len(items)})**")
+        actions_table(items, as_of)
+
 version = current_version(context)
 computed = metric_results(context, week, version)
 previous = metric_results(context, week.previous(), version)
 show_failures(computed)
 
-st.subheader("La semaine")
+st.header("La semaine")
 indicator_cards(
     WEEK_IDS, computed, threshold, previous=previous, previous_name="la semaine d'avant"
 )
 
-st.subheader(f"Tendance sur {WEEKS} semaines")
+st.header(f"Tendance sur {WEEKS} semaines")
 st.caption(
     "Semaines calendaires (lundi–dimanche), la dernière arrêtée à la date d'observation ; "
     "chaque semaine est vue avec les données connues à cette date."
@@ -106,7 +149,7 @@ if rates:
 if not counts and not rates:
     st.info("Aucune donnée sur la période")
 
-st.subheader("Feuille de route : étapes en retard ou à échéance sous 14 jours")
+st.header("Feuille de route : étapes en retard ou à échéance sous 14 jours")
 steps = steps_at(context.engine, as_of)
 late = [s for s in steps if is_late(s, as_of)]
 soon = [s for s in steps if is_due_soon(s, as_of)]
@@ -118,10 +161,49 @@ if soon:
     steps_table(soon)
 if not late and not soon:
     st.success("Aucune étape en retard ni à échéance dans les 14 jours.")
+if (late or soon) and can_edit_roadmap():
+    pick_labels = {s.step_id: f"{s.step_id} — {s.step[:80]}" for s in [*late, *soon]}
+    pick, go = st.columns([4, 1], vertical_alignment="bottom")
+    target = pick.selectbox(
+        "Mettre à jour une de ces étapes",
+        list(pick_labels),
+        format_func=pick_labels.__getitem__,
+        key="hebdo_step",
+    )
+    if go.button("Ouvrir le formulaire", key="hebdo_open_step"):
+        st.session_state["fdr_step__remembered"] = target
+        st.session_state.pop("fdr_step", None)
+        st.switch_page("screens/feuille_de_route.py")
 
-st.subheader("Actions ouvertes")
+st.header("Actions ouvertes")
 actions = open_actions(context.engine, as_of)
 if actions:
-    actions_table(actions)
+    overdue = [a for a in actions if a.is_late(as_of)]
+    st.caption(f"{len(actions)} action(s) ouverte(s), dont {len(overdue)} en retard.")
+    actions_table(
+        sorted(actions, key=lambda a: (-a.days_late(as_of), a.due_date or dt.date.max)), as_of
+    )
+    to_close = [a for a in actions if a.step_closed]
+    if to_close:
+        ids = ", ".join(f"n° {a.id} ({a.step_id})" for a in to_close)
+        st.info(
+            f"{len(to_close)} action(s) liée(s) à une étape terminée, à clore dans la page "
+            f"« Instances » : {ids}."
+        )
 else:
     st.info("Aucune action ouverte.")
+
+st.header("Envoyer les points en retard par courriel")
+st.caption(
+    "Étapes en retard et actions ouvertes : un fichier CSV (séparateur « ; », dates "
+    "JJ/MM/AAAA) à joindre, et un résumé à coller dans le corps du message."
+)
+summary = email_summary(context.settings.departement_name, as_of, late, actions, digest)
+st.download_button(
+    "Télécharger la liste (CSV)",
+    late_items_csv(late, actions, as_of),
+    file_name=f"points-en-retard_{as_of.isoformat()}.csv",
+    mime="text/csv",
+    key="hebdo_csv",
+)
+st.code(summary, language=None, wrap_lines=True)

@@ -31,12 +31,13 @@ def _count(cell) -> str:
 
 
 def _table(checks: list[QualityCheck], value) -> dict[str, list[str]]:
-    """One row per check, one column per UTAS then the whole département."""
+    """One row per check, the whole département first (visible without scrolling on a
+    laptop screen), then one column per UTAS."""
     columns: dict[str, list[str]] = {"Contrôle": [c.label for c in checks]}
+    columns["Ensemble"] = [value(c.total) for c in checks]
     if checks:
         for index, cell in enumerate(checks[0].by_utas):
             columns[cell.label] = [value(c.by_utas[index]) for c in checks]
-    columns["Ensemble"] = [value(c.total) for c in checks]
     return columns
 
 
@@ -60,7 +61,7 @@ st.caption(
     "personnes masqués (« secret »), ainsi que les cellules qui permettraient de les retrouver."
 )
 
-st.subheader("Fraîcheur des sources")
+st.header("Fraîcheur des sources")
 if not report.freshness:
     st.info("Aucun import enregistré : les données viennent d'une démonstration ou d'une saisie.")
 else:
@@ -81,7 +82,7 @@ else:
         width="stretch",
     )
 
-st.subheader("Complétude des dates clés")
+st.header("Complétude des dates clés")
 st.write("Part des personnes de chaque source pour qui la donnée est renseignée.")
 completeness = report.completeness()
 if not completeness:
@@ -94,8 +95,23 @@ _definitions(
     [c for c in completeness if c.source == (completeness[0].source if completeness else None)]
 )
 
-st.subheader("Incohérences")
+st.header("Incohérences")
 st.write("Nombre de personnes concernées par chaque anomalie.")
 inconsistencies = report.inconsistencies()
 st.dataframe(_table(inconsistencies, _count), hide_index=True, width="stretch")
 _definitions(inconsistencies)
+
+st.header("Ce que l'import a déduit")
+st.write(
+    "Nombre de personnes dont une donnée ne vient pas telle quelle des fichiers mais d'une "
+    "règle appliquée à l'import. Règles : l'orientation de l'entrée en cours est datée par la "
+    "« Date d'orientation » si elle suit l'entrée, sinon par le premier rendez-vous "
+    "d'orientation honoré depuis l'entrée ; un rendez-vous pris par un agent (« RDV pris en "
+    "autonomie ? » = Non) est une convocation envoyée le jour où il a été pris, et la première "
+    "convocation est la plus ancienne des deux fichiers ; une sortie n'est enregistrée que si "
+    "la personne est archivée dans toutes ses organisations, et un export sans colonne "
+    "« Archivé le » ne change aucune sortie."
+)
+deductions = report.deductions()
+st.dataframe(_table(deductions, _count), hide_index=True, width="stretch")
+_definitions(deductions)

@@ -57,7 +57,7 @@ before = previous_period(scope)
 previous = previous_results(context, scope)
 show_failures(computed)
 
-st.subheader("Indicateurs clés")
+st.header("Indicateurs clés")
 st.caption(
     f"Évolution par rapport à la période précédente de même durée (du "
     f"{format_date(before.start)} au {format_date(before.end)})."
@@ -72,7 +72,7 @@ st.caption(
 )
 indicator_cards(HEADLINE, computed, threshold, previous=previous)
 
-st.subheader("Alertes")
+st.header("Alertes")
 off_target = [
     spec_id
     for spec_id, result in computed.results.items()
@@ -101,7 +101,7 @@ if computed.get("roadmap_late_steps") is not None:
 
 rates = [i for i in COMPARED_RATES if computed.get(i) is not None]
 if rates:
-    st.subheader("Taux clés : période et période précédente")
+    st.header("Taux clés : période et période précédente")
     chart_block(
         replace(
             comparison_chart(

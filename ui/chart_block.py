@@ -1,26 +1,37 @@
-"""The chart block every page uses: the figure, its export buttons and its data.
+"""The chart block every page uses: title, summary, the figure, its export buttons and its data.
 
-``chart_block(desc)`` draws a ``charts.description.ChartDescription`` with the project template
-(``theme=None`` so Streamlit does not restyle it and the PNG looks like the screen), then three
-buttons: PNG and SVG (rendered on click by kaleido + Chromium; without Chromium they are
-disabled and a French sentence says why) and CSV (always available). An expander shows the data
-table as text, which is also what screen readers and tests read. An empty chart is never drawn:
-the block says « Aucune donnée sur la période ». ``figure_block`` gives the same exports to
-figures that are not chart descriptions (maps, timelines).
+``chart_block(desc)`` writes the chart's title as a real heading (h3, under the page's h2
+sections) and a one-sentence summary of what it shows, then draws the
+``charts.description.ChartDescription`` with the project template (``theme=None`` so Streamlit
+does not restyle it and the PNG looks like the screen) without its toolbar, then three buttons:
+PNG and SVG (rendered on click by kaleido + Chromium; without Chromium they are disabled and a
+French sentence says why) and CSV (always available). An expander named « Données du graphique :
+‹titre› » shows the data table as text. Title, summary and table are the chart's text
+alternative (RGAA criteria 1.1 and 1.3): the drawing itself is hidden from screen readers, which
+would otherwise read its tick labels run together. An empty chart is never drawn: the block says
+« Aucune donnée sur la période ». ``figure_block`` does the same for figures that are not chart
+descriptions (maps, timelines, heat map), given their table and summary.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import replace
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from charts.csv_export import chart_csv
+from charts.csv_export import chart_csv, table_csv
 from charts.description import ChartDescription
 from charts.figures import to_figure
 from charts.images import figure_image, unavailable_reason
+from charts.summaries import chart_summary
+from charts.theme import PLOTLY_CONFIG
 from formatting import NO_DATA
+
+Table = tuple[list[str], list[list[str | float | None]]]
+DATA_LABEL = "Données du graphique : {title}"
 
 
 def _image_callback(desc: ChartDescription, fmt: str):  # type: ignore[no-untyped-def]
@@ -84,15 +95,67 @@ def export_buttons(
         st.caption(reason)
 
 
-def figure_block(figure: go.Figure, *, key: str, file_stem: str, csv: bytes | None = None) -> None:
+def chart_heading(title: str, summary: str | None = None) -> None:
+    """The chart's title as an h3 (no anchor link, so no extra tab stop) and its summary."""
+    body = f'<h3 class="pilotage-chart-title">{html.escape(title)}</h3>'
+    if summary:
+        body += f'<p class="pilotage-chart-summary">{html.escape(summary)}</p>'
+    st.html(body)
+
+
+def figure_title(figure: go.Figure) -> str:
+    """The plain text of a figure's title (tags such as ``<b>`` removed)."""
+    text = figure.layout.title.text or ""
+    return re.sub(r"<[^>]+>", "", text).strip()
+
+
+def _text_cell(value: str | float | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value)}"
+    return str(value).replace(".", ",") if isinstance(value, float) else str(value)
+
+
+def table_columns(table: Table) -> dict[str, list[str]]:
+    """A (header, rows) table as French text columns for ``st.table``."""
+    header, rows = table
+    return {name: [_text_cell(row[i]) for row in rows] for i, name in enumerate(header)}
+
+
+def data_expander(title: str, columns: dict[str, list[str]]) -> None:
+    """The data behind a chart, in an expander named after it (names differ on one page)."""
+    with st.expander(DATA_LABEL.format(title=title)):
+        st.table(columns, hide_index=True)
+
+
+def figure_block(
+    figure: go.Figure,
+    *,
+    key: str,
+    file_stem: str,
+    csv: bytes | None = None,
+    table: Table | None = None,
+    summary: str | None = None,
+) -> None:
     """A figure that does not fit a chart description (map, timeline, heat map), with the same
-    PNG/SVG exports and, when the page gives its table (``charts.csv_export.table_csv``), CSV."""
+    text alternative (title as a heading, ``summary``, ``table`` in a named expander) and the
+    same PNG/SVG exports, plus CSV from the table (or the ``csv`` the page gives)."""
+    title = figure_title(figure)
+    chart_heading(title, summary)
+    on_screen = go.Figure(figure)
+    on_screen.update_layout(title={"text": ""})
+    on_screen.update_layout(margin={"t": max(30, (figure.layout.margin.t or 80) - 40)})
     st.plotly_chart(
-        figure, theme=None, width="stretch", key=f"chart-{key}", config={"displaylogo": False}
+        on_screen, theme=None, width="stretch", key=f"chart-{key}", config=PLOTLY_CONFIG
     )
+    if csv is None and table is not None:
+        csv = table_csv(*table)
     export_buttons(
         key, file_stem, _figure_callback(figure, "png"), _figure_callback(figure, "svg"), csv
     )
+    if table is not None:
+        data_expander(title, table_columns(table))
 
 
 def data_table(desc: ChartDescription) -> dict[str, list[str]]:
@@ -129,21 +192,30 @@ def with_scope(desc: ChartDescription, scope_text: str | None = None) -> ChartDe
 
 
 def chart_block(
-    desc: ChartDescription, *, height: int = 440, scope_text: str | None = None
+    desc: ChartDescription,
+    *,
+    height: int = 440,
+    summary: str | None = None,
+    scope_text: str | None = None,
 ) -> None:
-    """Draw one chart with its PNG, SVG and CSV exports, or say there is no data."""
+    """Draw one chart with its title, summary, exports and data, or say there is no data.
+
+    ``summary`` replaces the generic sentence of ``charts.summaries.chart_summary`` when the page
+    knows a better one; ``scope_text`` the page's scope caption in the exports' footnote.
+    """
     desc = with_scope(desc, scope_text)
     if not desc.has_data:
-        st.markdown(f"**{desc.title}**")
+        chart_heading(desc.title)
         st.info(NO_DATA)
         st.caption(desc.footnote)
         return
+    chart_heading(desc.title, summary or chart_summary(desc))
     st.plotly_chart(
-        to_figure(desc, height=height),
+        to_figure(desc, height=height, show_title=False),
         theme=None,
         width="stretch",
         key=f"chart-{desc.key}",
-        config={"displaylogo": False, "locale": "fr"},
+        config=PLOTLY_CONFIG,
     )
     export_buttons(
         desc.key,
@@ -152,5 +224,4 @@ def chart_block(
         _image_callback(desc, "svg"),
         chart_csv(desc),
     )
-    with st.expander("Données du graphique"):
-        st.table(data_table(desc), hide_index=True)
+    data_expander(desc.title, data_table(desc))

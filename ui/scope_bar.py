@@ -209,7 +209,8 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     _sync_widgets(today)
     territories = _territories(context.settings.database_url, context)
     bar = st.sidebar
-    bar.subheader("Périmètre")
+    # Bold text, not a heading: the sidebar comes before the page's h1 in the document.
+    bar.markdown("**Périmètre**")
     as_of = bar.date_input("Données au", key="scope_as_of", format="DD/MM/YYYY")
     # each preset says its dates: the last committee of the scope being chosen
     drawn_level = st.session_state.get("scope_level", "departement")

@@ -15,6 +15,7 @@ feed ``partner_services`` identically. Both go through the one validated path of
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -28,7 +29,7 @@ from typing import Any
 import pydantic
 from babel.numbers import format_decimal
 from data_inclusion.schema import v1
-from sqlalchemy import Connection, and_, select
+from sqlalchemy import Connection, and_, or_, select
 
 from data_access.exceptions import DataAccessError
 from data_access.importers.base import (
@@ -213,7 +214,11 @@ def read_json_records(file_name: str, text: str) -> list[RawRecord]:
         groups.append(("structure", payload.get("structures") or []))
         groups.append(("service", payload.get("services") or []))
     elif isinstance(payload, dict) and isinstance(payload.get("items"), list):
-        groups.append((None, payload["items"]))
+        items = payload["items"]
+        if items and all(_is_search_result(item) for item in items):
+            groups += _unwrap_search_results(items)
+        else:
+            groups.append((None, items))
     else:
         raise DataInclusionFileError(
             f"{file_name} : une liste de structures ou de services data·inclusion est attendue."
@@ -224,6 +229,27 @@ def read_json_records(file_name: str, text: str) -> list[RawRecord]:
             data = item if isinstance(item, dict) else {"__invalid__": item}
             records.append(RawRecord(forced_kind or _kind_of(data), index, data))
     return records
+
+
+def _is_search_result(item: Any) -> bool:
+    """An item of ``/api/v1/search/services``: ``{"service": {…}, "distance": n}``."""
+    return isinstance(item, dict) and isinstance(item.get("service"), dict)
+
+
+def _unwrap_search_results(items: list) -> list[tuple[str | None, list]]:
+    """The services of a search page, and the structures they embed (each structure once).
+
+    The search endpoint nests the owning structure inside each service
+    (``service.structure``); the dashboard reads them as the list endpoints give them.
+    """
+    services, structures = [], {}
+    for item in items:
+        service = dict(item["service"])
+        structure = service.pop("structure", None)
+        services.append(service)
+        if isinstance(structure, dict):
+            structures.setdefault(str(structure.get("id")), structure)
+    return [("structure", list(structures.values())), ("service", services)]
 
 
 def read_csv_records(data: bytes, file_name: str) -> list[RawRecord]:
@@ -474,13 +500,16 @@ def counted(value: int, singular: str, plural: str) -> str:
 
 
 def sort_records(
-    files: Sequence[tuple[str, Sequence[RawRecord]]], area: OfferArea
+    files: Sequence[tuple[str, Sequence[RawRecord]]],
+    area: OfferArea,
+    waited_for: frozenset[str] = frozenset(),
 ) -> tuple[OfferBatch, dict[str, set[int]]]:
     """Validate every record of every file, then keep, skip or reject each one.
 
     Services are resolved after all files are read, so a ``services.csv`` can name the
-    structures of a ``structures.csv`` given in the same import. Returns the batch and, per
-    file, the numbers of its rejected records.
+    structures of a ``structures.csv`` given in the same import; ``waited_for`` names the
+    structures that services imported earlier are waiting for (kept wherever they are).
+    Returns the batch and, per file, the numbers of its rejected records.
     """
     batch = OfferBatch()
     rejected: dict[str, set[int]] = {name: set() for name, _ in files}
@@ -505,6 +534,10 @@ def sort_records(
     for file_name, record, model in services:
         owner = structures.get(model.structure_id)
         row = service_row(model, owner.name if owner else None)
+        if model.zone_eligibilite is None:
+            # For data·inclusion a service without an eligibility zone is eligible everywhere
+            # (its search endpoint returns it for any commune): it covers the département.
+            row = dataclasses.replace(row, zones=((area.departement_code, "departement"),))
         if area.touches(row.zones):
             batch.services.append(row)
             batch.origin[("service", row.service_id)] = file_name
@@ -516,7 +549,11 @@ def sort_records(
             batch.skipped.append(SkippedService(label, model.id, zones))
     used = {s.structure_source_id for s in batch.services}
     for row in structures.values():
-        if row.source_id in used or (row.code_insee or "").upper() in area.communes:
+        if (
+            row.source_id in used
+            or row.source_id in waited_for
+            or (row.code_insee or "").upper() in area.communes
+        ):
             batch.structures.append(row)
         else:
             batch.skipped_structures += 1
@@ -527,8 +564,9 @@ def sort_records(
 
 
 def write_structures(journal: Journal, structures: Sequence[StructureRow]) -> UpsertCounts:
-    """Upsert structures on their data·inclusion id."""
-    return journal.upsert(
+    """Upsert structures on their data·inclusion id, then give their name to the services
+    imported before them (the services name them by id only)."""
+    counts = journal.upsert(
         PartnerStructure.__table__,
         [
             {
@@ -543,6 +581,33 @@ def write_structures(journal: Journal, structures: Sequence[StructureRow]) -> Up
         ],
         key=("source_id",),
     )
+    _link_waiting_services(journal, structures)
+    return counts
+
+
+def _link_waiting_services(journal: Journal, structures: Sequence[StructureRow]) -> None:
+    """Services that name one of these structures but are not linked to it yet: link them and
+    give them its name (journaled, so undoing the structures' import unlinks them)."""
+    conn = journal.conn
+    ids = sorted({row.source_id for row in structures})
+    services, owners = PartnerService.__table__, PartnerStructure.__table__
+    updates = []
+    for start in range(0, len(ids), 2_000):
+        chunk = ids[start : start + 2_000]
+        query = (
+            select(services.c.service_id, owners.c.id, owners.c.name)
+            .join(owners, owners.c.source_id == services.c.structure_source_id)
+            .where(
+                services.c.structure_source_id.in_(chunk),
+                or_(services.c.structure_id.is_(None), services.c.structure_name.is_(None)),
+            )
+        )
+        updates += [
+            {"service_id": sid, "structure_id": pk, "structure_name": name}
+            for sid, pk, name in conn.execute(query)
+        ]
+    if updates:
+        journal.upsert(services, updates, key=("service_id",))
 
 
 def write_services(
@@ -570,6 +635,7 @@ def write_services(
                 "name": row.name,
                 "structure_id": owner[0] if owner else None,
                 "structure_name": row.structure_name or (owner[1] if owner else None),
+                "structure_source_id": row.structure_source_id,
                 "modes_accueil": "|".join(row.modes_accueil) or None,
                 "capacity": row.capacity,
                 "start_date": row.start_date,
@@ -678,7 +744,7 @@ class DataInclusionImporter(Importer):
                 continue
             file_report.rows_read = len(records)
             readable.append((file_name, records))
-        batch, rejected = sort_records(readable, area)
+        batch, rejected = sort_records(readable, area, _waited_for(conn, readable))
         for file_name, numbers in rejected.items():
             report.file(file_name).rows_rejected = len(numbers)
         for file_name in self.files:
@@ -725,6 +791,24 @@ class DataInclusionImporter(Importer):
             f"{counted(totals[1], 'modifié', 'modifiés')}, "
             f"{counted(totals[2], 'inchangé', 'inchangés')}",
         )
+
+
+def _waited_for(conn: Connection, files: Sequence[tuple[str, list[RawRecord]]]) -> frozenset[str]:
+    """Ids of the files' structures that services already in the database name."""
+    ids = sorted(
+        {
+            str(r.data["id"])
+            for _, records in files
+            for r in records
+            if r.kind == "structure" and r.data.get("id")
+        }
+    )
+    found: set[str] = set()
+    column = PartnerService.__table__.c.structure_source_id
+    for start in range(0, len(ids), 2_000):
+        query = select(column).where(column.in_(ids[start : start + 2_000])).distinct()
+        found.update(conn.execute(query).scalars())
+    return frozenset(found)
 
 
 def _row_id(row: StructureRow | ServiceRow) -> str:

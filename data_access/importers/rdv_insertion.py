@@ -46,7 +46,15 @@ from data_access.importers.reading import (
 )
 from data_access.importers.town_matching import TownMatcher, split_address_tail
 from data_access.pseudonym import pseudonymise
-from data_access.schema import Accompaniment, Appointment, Invitation, Orientation, Person
+from data_access.schema import (
+    UNKNOWN_ORIENTATION_TYPE,
+    Accompaniment,
+    Appointment,
+    Invitation,
+    Orientation,
+    Person,
+    PersonKeyLink,
+)
 
 SOURCE = "rdv_insertion"
 UNKNOWN_REFERENT = "inconnu"
@@ -91,6 +99,16 @@ USER_COLUMNS: dict[str, tuple[str, ...]] = {
     "organisations": ("Nom des organisations",),
     "archived": ("Archivé le",),
     "archive_reason": ("Motif d'archivage",),
+    # Optional columns: upstream writes them only for some exports (the follow-up status when
+    # the export is restricted to one motif category, the archive columns only at organisation
+    # level); read when present, never required.
+    "follow_up_status": ("Statut de la catégorie de motifs",),
+    "upstream_within_30": (
+        "Rendez-vous d'orientation (RSA) honoré en - moins de 30 jours?",
+        "1er RDV honoré en - de 30 jours ?",
+        "RDV honoré en - de 30 jours ?",
+    ),
+    "upstream_within_15": ("Rendez-vous d'orientation (RSA) honoré en - moins de 15 jours?",),
 }
 
 APPOINTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -100,6 +118,7 @@ APPOINTMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "rdv_motif": ("Motif du RDV",),
     "rdv_nature": ("Nature du RDV",),
     "rdv_autonomy": ("RDV pris en autonomie ?",),
+    "rdv_booked": ("RDV pris le",),
     "rdv_status": ("Statut du rdv", "Statut"),
     "rdv_organisation": ("Organisation du rendez-vous",),
 }
@@ -115,9 +134,6 @@ IGNORED_COLUMNS: tuple[str, ...] = (
     "Numéro de sécurité sociale",
     "ID France Travail",
     "ID Pôle Emploi",
-    "Statut de la catégorie de motifs",
-    "1er RDV honoré en - de 30 jours ?",
-    "RDV honoré en - de 30 jours ?",
     "Numéro du département",
     "Rendez-vous prescrit ?",
     "Rendez-vous prescrit ? (interne)",
@@ -241,6 +257,30 @@ class AccompanimentFact:
     end_date: dt.date | None
 
 
+@dataclass(frozen=True)
+class OrientationFact:
+    """An orientation decision as it will be stored: type, organism, local name, dating rule."""
+
+    kind: str
+    organism: str | None
+    type_label: str | None = None
+    date_rule: str = "usagers"
+
+
+@dataclass(frozen=True)
+class UsersOrientation:
+    """What the users export says of the orientation, before it is dated for the entry.
+
+    Upstream writes « Date d'orientation » as the date of the person's first honoured
+    orientation appointment ever, and « Type d'orientation » as the type of the orientation
+    active today: for a re-entry they describe two different orientations.
+    """
+
+    date: dt.date | None
+    type_given: bool
+    fact: OrientationFact
+
+
 @dataclass
 class PersonRecord:
     """Everything kept about one person of the export (no name, no contact, no raw id)."""
@@ -250,32 +290,52 @@ class PersonRecord:
     entry_date: dt.date
     commune_code: str | None = None
     exit_date: dt.date | None = None
-    archived_everywhere: bool = False
     birth_year: int | None = None
     sex: str | None = None
     from_users: bool = True
+    # Second keyed hash of the same person (« Numéro CAF » + « Rôle » when the département's
+    # id is there too), and the aliases folded into this record within the import.
+    alias_key: str | None = None
+    merged_aliases: set[str] = field(default_factory=set)
+    # Exit: what the archive columns say, row by row; ``exit_action`` is decided at the end
+    # (``set``, ``clear``, or None when nothing in the files says anything about an exit).
+    archive_columns: bool = False
+    archived_dates: list[dt.date] = field(default_factory=list)
+    active_rows: int = 0
+    organisations: int = 0
+    exit_action: str | None = None
+    flags_present: bool = False
+    upstream_within_15: bool | None = None
+    upstream_within_30: bool | None = None
+    users_orientation: UsersOrientation | None = None
+    undated_orientation: bool | None = None
     invitations: set[tuple[dt.date, str]] = field(default_factory=set)
     appointments: dict[tuple[dt.date, str], AppointmentFact] = field(default_factory=dict)
-    orientations: dict[dt.date, tuple[str, str | None]] = field(default_factory=dict)
+    orientations: dict[dt.date, OrientationFact] = field(default_factory=dict)
     accompaniments: dict[tuple[str, dt.date], AccompanimentFact] = field(default_factory=dict)
 
     def merge(self, other: PersonRecord) -> None:
         """Fold a second row of the same person in (two organisations, or two exports).
 
-        Dates of events are unions; the entry date is the earliest; the person has left only
-        if every row says archived (still followed by another organisation otherwise).
+        Dates of events are unions; the entry date is the earliest; archive facts add up
+        (the exit is decided once every row is in, see :func:`decide_exit`).
         """
         self.entry_date = min(self.entry_date, other.entry_date)
         self.commune_code = self.commune_code or other.commune_code
-        if self.archived_everywhere and other.archived_everywhere:
-            dates = [d for d in (self.exit_date, other.exit_date) if d]
-            self.exit_date = max(dates) if dates else None
-        else:
-            self.archived_everywhere = False
-            self.exit_date = None
         self.from_users = self.from_users or other.from_users
         self.birth_year = self.birth_year or other.birth_year
         self.sex = self.sex or other.sex
+        self.alias_key = self.alias_key or other.alias_key
+        self.merged_aliases |= other.merged_aliases
+        self.archive_columns = self.archive_columns or other.archive_columns
+        self.archived_dates += other.archived_dates
+        self.active_rows += other.active_rows
+        self.organisations = max(self.organisations, other.organisations)
+        if other.flags_present and not self.flags_present:
+            self.flags_present = True
+            self.upstream_within_15 = other.upstream_within_15
+            self.upstream_within_30 = other.upstream_within_30
+        self.users_orientation = self.users_orientation or other.users_orientation
         self.invitations |= other.invitations
         for key, fact in other.appointments.items():
             self.appointments.setdefault(key, fact)
@@ -283,8 +343,103 @@ class PersonRecord:
             self.orientations.setdefault(key, value)
         for key, fact in other.accompaniments.items():
             self.accompaniments.setdefault(key, fact)
-        if self.exit_date and self.exit_date < self.entry_date:
-            self.exit_date = self.entry_date
+
+    def merge_appointments(self, other: PersonRecord) -> None:
+        """Fold a row of the per-appointment export in: its status wins for the same date."""
+        self.appointments.update(other.appointments)
+        self.invitations |= other.invitations
+        self.entry_date = min(self.entry_date, other.entry_date)
+        self.commune_code = self.commune_code or other.commune_code
+        self.alias_key = self.alias_key or other.alias_key
+
+
+def decide_exit(person: PersonRecord) -> None:
+    """Set ``exit_action``/``exit_date`` from the archive facts of every row of the person.
+
+    Only information that says so sets or clears an exit: no archive column at all (the
+    département-level export has none, by upstream design) leaves the stored exit untouched; a
+    row with « Archivé le » empty says the person is followed there (exit cleared); archived in
+    fewer organisations than « Nombre d'organisations » is not an exit (another one still
+    follows the person); archived everywhere is an exit, dated by the latest archive.
+    """
+    if not person.archive_columns:
+        person.exit_action = None
+    elif person.active_rows:
+        person.exit_action, person.exit_date = "clear", None
+    elif person.archived_dates and len(person.archived_dates) >= max(1, person.organisations):
+        person.exit_action = "set"
+        person.exit_date = max(max(person.archived_dates), person.entry_date)
+    else:
+        person.exit_action = None
+
+
+def first_seen_orientation(person: PersonRecord) -> dt.date | None:
+    """The first honoured orientation appointment on or after the person's entry."""
+    dates = [
+        fact.date
+        for fact in person.appointments.values()
+        if fact.purpose == "orientation"
+        and fact.status == "seen"
+        and fact.date >= person.entry_date
+    ]
+    return min(dates) if dates else None
+
+
+def date_orientation(person: PersonRecord) -> None:
+    """Date the orientation of the current entry from what both exports say.
+
+    Rule « usagers »: « Date d'orientation » on or after the entry dates the orientation of
+    « Type d'orientation ». Rule « rendez_vous »: when it is absent or earlier than the entry
+    (a re-entry: it is the first orientation ever), the first honoured orientation appointment
+    on or after the entry (participations export, or the users export's last appointment)
+    dates the current type; an old date is never paired with the current type. Without such
+    an appointment the current orientation stays undated (counted on the quality page).
+    """
+    given = person.users_orientation
+    if given is None:
+        return
+    person.undated_orientation = False
+    if given.date is not None and given.date >= person.entry_date:
+        person.orientations[given.date] = given.fact
+        return
+    if not given.type_given:
+        return
+    seen = first_seen_orientation(person)
+    if seen is None:
+        person.undated_orientation = True
+        return
+    fact = given.fact
+    person.orientations[seen] = OrientationFact(
+        fact.kind, fact.organism, fact.type_label, "rendez_vous"
+    )
+
+
+def link_aliases(persons: dict[str, PersonRecord]) -> int:
+    """Fold records keyed by an alias (CAF number + role) into the record that names it.
+
+    Returns the number of records folded (each a person that would otherwise count twice).
+    """
+    folded = 0
+    for record in list(persons.values()):
+        alias = record.alias_key
+        if not alias or alias == record.person_key or record.person_key not in persons:
+            continue
+        other = persons.pop(alias, None)
+        if other is None:
+            continue
+        if record.from_users and not other.from_users:
+            record.merge_appointments(other)
+            record.merged_aliases.add(alias)
+        elif other.from_users and not record.from_users:
+            other.merge_appointments(record)
+            other.person_key, other.alias_key = record.person_key, alias
+            other.merged_aliases.add(alias)
+            persons[record.person_key] = other
+        else:
+            record.merge(other)
+            record.merged_aliases.add(alias)
+        folded += 1
+    return folded
 
 
 @dataclass
@@ -299,6 +454,14 @@ class ParsedExport:
     rows_accepted: int = 0
     appointments_read: int = 0
     merged_rows: int = 0
+    aliases_folded: int = 0
+
+    def finish(self) -> None:
+        """Once every file is read: fold aliases, date orientations, decide exits."""
+        self.aliases_folded = link_aliases(self.persons)
+        for person in self.persons.values():
+            date_orientation(person)
+            decide_exit(person)
 
 
 class ExportStructureError(ValueError):
@@ -422,6 +585,15 @@ def _check_structure(table: Table, positions: Mapping[str, int], kind: str) -> N
         )
 
 
+def _alias_key(row: _Row, secret: str) -> str | None:
+    """Keyed hash of « Numéro CAF » + « Rôle » when both are there (None otherwise)."""
+    caf_number = row.text("caf_number")
+    role = _ROLES.get(_key(row.text("role")))
+    if not caf_number or role is None:
+        return None
+    return pseudonymise(f"caf:{caf_number}:{role}", secret)
+
+
 def _person_key(row: _Row, secret: str) -> str | None:
     """Keyed hash of « ID interne au département », else of « Numéro CAF » + « Rôle »."""
     department_id = row.text("department_id")
@@ -495,6 +667,7 @@ def _identity(
             row.warn("birth_date", "date de naissance illisible : ignorée")
     civility = _key(row.text("civility"))
     sex = {"madame": "F", "mme": "F", "monsieur": "M", "m": "M", "mr": "M"}.get(civility)
+    alias = _alias_key(row, secret) if row.text("department_id") else None
     return PersonRecord(
         person_key=key,
         line=row.line,
@@ -503,6 +676,7 @@ def _identity(
         birth_year=birth_year,
         sex=sex,
         from_users=from_users,
+        alias_key=alias,
     )
 
 
@@ -514,7 +688,7 @@ def _referent_key(row: _Row, secret: str) -> str:
     return pseudonymise(f"referent:{referents[0]}", secret)
 
 
-def _user_events(row: _Row, person: PersonRecord, secret: str) -> None:
+def _user_events(row: _Row, person: PersonRecord, secret: str, type_map: Mapping[str, str]) -> None:
     """Invitations, last appointment, orientation, accompaniment and exit of a users row."""
     for name in ("first_invitation", "last_invitation"):
         sent = row.date(name)
@@ -527,21 +701,12 @@ def _user_events(row: _Row, person: PersonRecord, secret: str) -> None:
     if rdv_date:
         status = _status(row, "last_rdv_status", rdv_date)
         purpose = appointment_purpose(row.text("last_rdv_motif"))
+        booked = booked_after(row.text("last_rdv_autonomy"))
         person.appointments[(rdv_date, purpose)] = AppointmentFact(
-            rdv_date, purpose, status, booked_after(row.text("last_rdv_autonomy"))
+            rdv_date, purpose, status, booked
         )
-    oriented = row.date("orientation_date")
-    if oriented:
-        kind = orientation_type(row.text("orientation_type"))
-        if kind is None:
-            label = "absent" if not row.text("orientation_type") else "non reconnu"
-            row.warn(
-                "orientation_type",
-                f"type d'orientation {label} (Sociale, Professionnelle ou Socio-professionnelle "
-                "attendu) : orientation non enregistrée",
-            )
-        else:
-            person.orientations[oriented] = (kind, organism(row.text("orientation_structure")))
+        _booking_convocation(row, person, "last_rdv_booked", booked)
+    _users_orientation(row, person, type_map)
     start = row.date("accompaniment_start")
     end = row.date("accompaniment_end")
     if start:
@@ -552,12 +717,80 @@ def _user_events(row: _Row, person: PersonRecord, secret: str) -> None:
             person.accompaniments[(referent, start)] = AccompanimentFact(referent, start, end)
     elif end:
         row.warn("accompaniment_start", "fin d'accompagnement sans date de début : ignorée")
+    _archive(row, person)
+    _upstream_flags(row, person)
+
+
+def _booking_convocation(row: _Row, person: PersonRecord, column: str, booked: str | None) -> None:
+    """An appointment an agent booked (« pris en autonomie ? » = Non) is a convocation sent
+    on the day it was booked (« RDV pris le »): upstream notifies the person then."""
+    if booked != "convocation":
+        return
+    booked_on = row.date(column)
+    if booked_on:
+        person.invitations.add((booked_on, "convocation"))
+
+
+def resolve_orientation_type(label: str, type_map: Mapping[str, str]) -> tuple[str, str | None]:
+    """(type, local name) of a « Type d'orientation »: a standard name gives its type; a
+    département's own name gives its mapped type, or « non renseigné », and is kept as
+    written; an empty cell gives « non renseigné »."""
+    if not label:
+        return UNKNOWN_ORIENTATION_TYPE, None
+    kind = orientation_type(label)
+    if kind is not None:
+        return kind, None
+    return type_map.get(_key(label), UNKNOWN_ORIENTATION_TYPE), printable(label)[:120]
+
+
+def _users_orientation(row: _Row, person: PersonRecord, type_map: Mapping[str, str]) -> None:
+    """Keep what the row says of the orientation; it is dated once both files are read."""
+    oriented = row.date("orientation_date")
+    label = row.text("orientation_type")
+    if oriented is None and not label:
+        return
+    kind, local = resolve_orientation_type(label, type_map)
+    if label and kind == UNKNOWN_ORIENTATION_TYPE:
+        row.warn(
+            "orientation_type",
+            "type d'orientation propre au département, non rattaché à un type national : "
+            "orientation gardée avec le type « non renseigné » (voir PILOTAGE_ORIENTATION_"
+            "TYPE_MAP et « pilotage orientation-types »)",
+        )
+    fact = OrientationFact(kind, organism(row.text("orientation_structure")), local)
+    person.users_orientation = UsersOrientation(oriented, bool(label), fact)
+
+
+def _archive(row: _Row, person: PersonRecord) -> None:
+    """Archive facts of the row (decided per person by :func:`decide_exit`)."""
+    if "archived" not in row.positions:
+        return
+    person.archive_columns = True
+    count = row.text("organisations_count")
+    if count.isdigit():
+        person.organisations = max(person.organisations, int(count))
     archived = row.date("archived")
     if archived:
         if archived < person.entry_date:
             row.fail("archived", "date d'archivage antérieure à la date d'entrée")
-        person.exit_date = archived
-        person.archived_everywhere = True
+        person.archived_dates.append(archived)
+    elif not row.errors:
+        person.active_rows += 1
+
+
+_FLAG_VALUES = {"oui": True, "non": False}
+
+
+def _upstream_flags(row: _Row, person: PersonRecord) -> None:
+    """Upstream's own « honoured within 30 / 15 days » flags (« Non calculable » = unknown)."""
+    present = [
+        name for name in ("upstream_within_15", "upstream_within_30") if name in row.positions
+    ]
+    if not present:
+        return
+    person.flags_present = True
+    for name in present:
+        setattr(person, name, _FLAG_VALUES.get(_key(row.text(name))))
 
 
 def _status(row: _Row, name: str, date: dt.date) -> str:
@@ -587,9 +820,17 @@ def _collect(parsed: ParsedExport, row: _Row, person: PersonRecord | None) -> No
 
 
 def parse_users(
-    table: Table, secret: str, towns: TownMatcher, parsed: ParsedExport | None = None
+    table: Table,
+    secret: str,
+    towns: TownMatcher,
+    parsed: ParsedExport | None = None,
+    type_map: Mapping[str, str] | None = None,
 ) -> ParsedExport:
-    """Read the users export: one person per identifier, however many rows describe them."""
+    """Read the users export: one person per identifier, however many rows describe them.
+
+    ``type_map`` maps a département's own orientation type names (as :func:`match_key` forms)
+    onto pro, socio_pro or social.
+    """
     parsed = parsed or ParsedExport()
     positions, headers, unknown = _locate(table, USER_COLUMNS)
     _check_structure(table, positions, "export des usagers")
@@ -599,13 +840,17 @@ def parse_users(
         row = _Row(table_row.cells, positions, headers, table.file_name, table_row.line)
         person = _identity(row, secret, towns)
         if person is not None:
-            _user_events(row, person, secret)
+            _user_events(row, person, secret, type_map or {})
         _collect(parsed, row, person)
     return parsed
 
 
 def parse_appointments(
-    table: Table, secret: str, towns: TownMatcher, parsed: ParsedExport | None = None
+    table: Table,
+    secret: str,
+    towns: TownMatcher,
+    parsed: ParsedExport | None = None,
+    type_map: Mapping[str, str] | None = None,
 ) -> ParsedExport:
     """Read the per-appointment export: each row one appointment of one person."""
     parsed = parsed or ParsedExport()
@@ -626,13 +871,10 @@ def parse_appointments(
             row.fail("rdv_date", "date du rendez-vous absente")
         if person is not None and rdv_date is not None:
             purpose = appointment_purpose(row.text("rdv_motif"))
-            fact = AppointmentFact(
-                rdv_date,
-                purpose,
-                _status(row, "rdv_status", rdv_date),
-                booked_after(row.text("rdv_autonomy")),
-            )
+            booked = booked_after(row.text("rdv_autonomy"))
+            fact = AppointmentFact(rdv_date, purpose, _status(row, "rdv_status", rdv_date), booked)
             person.appointments[(rdv_date, purpose)] = fact
+            _booking_convocation(row, person, "rdv_booked", booked)
         parsed.warnings.extend(row.warnings)
         if row.errors or person is None:
             parsed.errors.extend(row.errors)
@@ -642,9 +884,7 @@ def parse_appointments(
             parsed.persons[person.person_key] = person
         else:
             # The appointments export is the more precise: its status wins for the same date.
-            known.appointments.update(person.appointments)
-            known.entry_date = min(known.entry_date, person.entry_date)
-            known.commune_code = known.commune_code or person.commune_code
+            known.merge_appointments(person)
     return parsed
 
 
@@ -702,13 +942,17 @@ class RdvInsertionImporter(Importer):
         secret: str,
         appointments: bytes | None = None,
         appointments_name: str | None = None,
+        orientation_types: Mapping[str, str] | None = None,
     ) -> None:
         self.files: list[tuple[str, bytes, str]] = [("users", users, users_name)]
         if appointments is not None:
             self.files.append(("appointments", appointments, appointments_name or "rdvs.csv"))
         self.secret = secret
+        # Local orientation type names (``settings.orientation_types``), matched like headers.
+        self.type_map = {match_key(k): v for k, v in (orientation_types or {}).items()}
         self.parsed = ParsedExport()
         self.reports: dict[str, RdvInsertionFileReport] = {}
+        self._report: ValidationReport | None = None
 
     @property
     def warnings(self) -> list[RowError]:
@@ -728,9 +972,12 @@ class RdvInsertionImporter(Importer):
             report.files.append(file_report)
             self.reports[kind] = file_report
             self._validate_file(kind, data, name, towns, report, file_report)
+        self.parsed.finish()
         count_rejected(report)
         self.reports["users"].merged_rows = self.parsed.merged_rows
         report.notes.extend(summary_notes(self.parsed.merged_rows, self.warnings))
+        report.notes.extend(inference_notes(self.parsed))
+        self._report = report
         return report
 
     def _validate_file(
@@ -748,7 +995,7 @@ class RdvInsertionImporter(Importer):
             table = read_table(data, name)
             file_report.rows_read = len(table.rows)
             parse = parse_users if kind == "users" else parse_appointments
-            parse(table, self.secret, towns, self.parsed)
+            parse(table, self.secret, towns, self.parsed, self.type_map)
         except (UnreadableFileError, ExportStructureError) as exc:
             message = str(exc).removeprefix(f"{name} : ")
             report.errors.append(RowError(name, None, None, message))
@@ -760,23 +1007,40 @@ class RdvInsertionImporter(Importer):
     def write(self, conn: Connection, journal: Journal) -> None:
         """Write persons, then their events, through the journal (so the run can be undone).
 
-        Persons already in the database are upserted (a newer export updates them); new
-        persons and all their events are plain inserts, which spares the lookups of the upsert
-        on a first import. Persons known only from the appointments export are created if
-        missing but never overwrite what a users export said (that export has no commune).
+        Keys are linked first (a person known by CAF number + role and now also by the
+        département's id stays one person). Persons already in the database are upserted (a
+        newer export updates them); new persons and all their events are plain inserts,
+        which spares the lookups of the upsert on a first import. Persons known only from the
+        appointments export are created if missing but never overwrite what a users export
+        said (that export has no commune).
         """
+        links = _resolve_links(conn, journal, self.parsed)
+        merged = sum(1 for link in links if link.merged) - self.parsed.aliases_folded
+        if merged > 0 and self._report is not None:
+            self._report.notes.append(
+                f"{merged} personne(s) déjà enregistrée(s) sous leur numéro CAF et leur rôle, "
+                "désormais aussi connue(s) par l'ID interne au département : rapprochée(s)."
+            )
         persons = list(self.parsed.persons.values())
         users_report = self.reports["users"]
         existing = _person_ids(conn, [p.person_key for p in persons])
         new = [p for p in persons if p.person_key not in existing]
         update = [p for p in persons if p.person_key in existing and p.from_users]
-        inserted = journal.insert(Person.__table__, _person_rows(new))
-        counts = journal.upsert(Person.__table__, _person_rows(update), KEY)
+        inserted = journal.insert(Person.__table__, [_person_row(p, full=True) for p in new])
+        counts = UpsertCounts(0, 0, 0)
+        for rows in _grouped_by_columns([_person_row(p) for p in update]):
+            part = journal.upsert(Person.__table__, rows, KEY)
+            counts = UpsertCounts(
+                counts.inserted + part.inserted,
+                counts.updated + part.updated,
+                counts.unchanged + part.unchanged,
+            )
         unchanged = counts.unchanged + sum(
             1 for p in persons if p.person_key in existing and not p.from_users
         )
         users_report.add("persons", UpsertCounts(inserted, counts.updated, unchanged))
         new_ids = _person_ids(conn, [p.person_key for p in new])
+        _write_links(journal, links, {**existing, **new_ids})
         for label, group, ids in (("new", new, new_ids), ("known", persons, existing)):
             known_only = [p for p in group if p.person_key in ids]
             for table, key, rows in _event_rows(known_only, ids):
@@ -787,6 +1051,135 @@ class RdvInsertionImporter(Importer):
                     target.add(table.name, UpsertCounts(journal.insert(table, rows), 0, 0))
                 else:
                     target.add(table.name, journal.upsert(table, rows, key))
+
+
+def _grouped_by_columns(rows: list[dict]) -> list[list[dict]]:
+    """Rows split by their set of columns: a person's exit or flags are written only when the
+    files said something about them, and an upsert needs the same columns on every row."""
+    groups: dict[tuple[str, ...], list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class PendingLink:
+    """An alias hash to link to the person whose key is ``person_key`` once it is written."""
+
+    alias_key: str
+    person_key: str
+    merged: bool
+
+
+def _resolve_links(conn: Connection, journal: Journal, parsed: ParsedExport) -> list[PendingLink]:
+    """Bring the records and the database to one person per human before writing.
+
+    A record keyed by an alias already linked takes its person's key. A record that names an
+    alias (CAF number + role) under which the database holds a person of its own: that person
+    takes the record's key (re-keyed, journaled), or, if the record's key already has a
+    person too, hands its events over to it and is deleted (journaled, so undo restores it).
+    Returns the links to write once every person has an id.
+    """
+    persons = parsed.persons
+    # Only a key without an alias can itself be an alias (a CAF number + role key).
+    candidates = [p.alias_key or p.person_key for p in persons.values()]
+    links = _links_of(conn, candidates)
+    for key in [k for k in persons if k in links]:
+        target = _key_of(conn, links[key])
+        record = persons.pop(key)
+        if target in persons:
+            persons[target].merge(record)
+        else:
+            record.person_key = target
+            persons[target] = record
+    pending: list[PendingLink] = []
+    waiting = [p for p in persons.values() if p.alias_key and p.alias_key not in links]
+    alias_ids = _person_ids(conn, [p.alias_key for p in waiting if p.alias_key])
+    own_ids = _person_ids(conn, [p.person_key for p in waiting if p.alias_key in alias_ids])
+    for record in list(persons.values()):
+        alias = record.alias_key
+        if not alias or alias in links or alias == record.person_key:
+            continue
+        merged = alias in record.merged_aliases
+        alias_id = alias_ids.get(alias)
+        if alias_id is not None:
+            merged = True
+            if record.person_key in own_ids:
+                _fold_person(conn, journal, alias_id, own_ids[record.person_key])
+            else:
+                journal.upsert(
+                    Person.__table__, [{"id": alias_id, "person_key": record.person_key}], ("id",)
+                )
+        pending.append(PendingLink(alias, record.person_key, merged))
+    return pending
+
+
+def _write_links(journal: Journal, links: list[PendingLink], ids: Mapping[str, int]) -> None:
+    rows = [
+        {"alias_key": link.alias_key, "person_id": ids[link.person_key], "merged": link.merged}
+        for link in links
+        if link.person_key in ids
+    ]
+    journal.insert(PersonKeyLink.__table__, rows)
+
+
+def _links_of(conn: Connection, keys: list[str]) -> dict[str, int]:
+    """Person id of each alias hash already linked."""
+    table = PersonKeyLink.__table__
+    found: dict[str, int] = {}
+    chunk = lookup_chunk(conn)
+    for start in range(0, len(keys), chunk):
+        query = select(table.c.alias_key, table.c.person_id).where(
+            key_in(conn, table.c.alias_key, keys[start : start + chunk])
+        )
+        found.update({alias: pid for alias, pid in conn.execute(query)})
+    return found
+
+
+def _key_of(conn: Connection, person_id: int) -> str:
+    return conn.execute(select(Person.person_key).where(Person.id == person_id)).scalar_one()
+
+
+_EVENT_KEYS = {
+    Invitation.__table__: ("sent_date", "kind", "channel", "is_reminder"),
+    Appointment.__table__: ("date", "purpose"),
+    Orientation.__table__: ("decision_date",),
+    Accompaniment.__table__: ("referent_key", "start_date"),
+}
+
+
+def _fold_person(conn: Connection, journal: Journal, alias_id: int, person_id: int) -> None:
+    """Give the events of person ``alias_id`` to ``person_id``, then delete ``alias_id``.
+
+    Events are copied (those the target lacks) and the originals deleted through the
+    journal, then the person: undo re-inserts the deleted rows, parents first, and deletes
+    the copies, which carry this run's stamp.
+    """
+    for table, natural in _EVENT_KEYS.items():
+        rows = [
+            dict(r)
+            for r in conn.execute(select(table).where(table.c.person_id == alias_id)).mappings()
+        ]
+        if not rows:
+            continue
+        have = {
+            tuple(r)
+            for r in conn.execute(
+                select(*(table.c[n] for n in natural)).where(table.c.person_id == person_id)
+            )
+        }
+        copies = [
+            {
+                **{k: v for k, v in row.items() if k not in ("id", "import_run_id")},
+                "person_id": person_id,
+            }
+            for row in rows
+            if tuple(row[n] for n in natural) not in have
+        ]
+        journal.delete_where(table, table.c.person_id == alias_id)
+        journal.insert(table, copies)
+    journal.delete_where(PersonKeyLink.__table__, PersonKeyLink.person_id == alias_id)
+    journal.delete_where(Person.__table__, Person.id == alias_id)
 
 
 KEY = ("person_key",)
@@ -814,20 +1207,62 @@ def summary_notes(merged_rows: int, warnings: list[RowError]) -> list[str]:
     return notes
 
 
-def _person_rows(persons: list[PersonRecord]) -> list[dict]:
-    return [
-        {
-            "person_key": p.person_key,
-            "entry_date": p.entry_date,
-            "commune_code": p.commune_code,
-            "subject_to_obligations": True,
-            "exit_date": p.exit_date,
-            "birth_year": p.birth_year,
-            "sex": p.sex,
-            "source": SOURCE,
-        }
-        for p in persons
-    ]
+def inference_notes(parsed: ParsedExport) -> list[str]:
+    """French notes on what the import inferred rather than read (counts only, no values)."""
+    persons = parsed.persons.values()
+    counts = {
+        "alias": parsed.aliases_folded,
+        "rdv": sum(
+            1 for p in persons if any(f.date_rule == "rendez_vous" for f in p.orientations.values())
+        ),
+        "undated": sum(1 for p in persons if p.undated_orientation),
+        "untyped": sum(
+            1
+            for p in persons
+            if any(f.kind == UNKNOWN_ORIENTATION_TYPE for f in p.orientations.values())
+        ),
+        "partial": sum(1 for p in persons if p.archived_dates and p.exit_action is None),
+    }
+    texts = {
+        "alias": "personne(s) connue(s) sous deux identifiants (numéro CAF + rôle, puis ID "
+        "interne au département) : rapprochée(s)",
+        "rdv": "orientation(s) actuelle(s) datée(s) par le premier rendez-vous d'orientation "
+        "honoré depuis l'entrée (la « Date d'orientation » précède l'entrée : réentrée)",
+        "undated": "orientation(s) actuelle(s) sans date pour l'entrée en cours (aucun rendez-"
+        "vous d'orientation honoré depuis l'entrée dans les fichiers) : non enregistrée(s)",
+        "untyped": "orientation(s) gardée(s) avec le type « non renseigné »",
+        "partial": "personne(s) archivée(s) dans une organisation mais suivie(s) par une "
+        "autre : pas de sortie",
+    }
+    notes = [f"{counts[name]} {text}." for name, text in texts.items() if counts[name]]
+    if parsed.persons and not any(p.archive_columns for p in persons):
+        notes.append(
+            "Export sans colonne « Archivé le » (export départemental) : les sorties déjà "
+            "enregistrées sont conservées."
+        )
+    return notes
+
+
+def _person_row(p: PersonRecord, full: bool = False) -> dict:
+    """The person's columns; exit and upstream flags only when the files said something of
+    them (``full``: every column, for a new person)."""
+    row = {
+        "person_key": p.person_key,
+        "entry_date": p.entry_date,
+        "commune_code": p.commune_code,
+        "subject_to_obligations": True,
+        "birth_year": p.birth_year,
+        "sex": p.sex,
+        "source": SOURCE,
+    }
+    if full or p.exit_action is not None:
+        row["exit_date"] = p.exit_date
+    if full or p.flags_present:
+        row["upstream_within_15"] = p.upstream_within_15
+        row["upstream_within_30"] = p.upstream_within_30
+    if full or p.undated_orientation is not None:
+        row["undated_orientation"] = p.undated_orientation
+    return row
 
 
 def _person_ids(conn: Connection, keys: list[str]) -> dict[str, int]:
@@ -868,13 +1303,15 @@ def _event_rows(persons: list[PersonRecord], ids: Mapping[str, int]) -> list[tup
                     "booked_after": fact.booked_after,
                 }
             )
-        for decided, (kind, organism_name) in person.orientations.items():
+        for decided, fact in person.orientations.items():
             orientations.append(
                 {
                     "person_id": pid,
                     "decision_date": decided,
-                    "orientation_type": kind,
-                    "organism": organism_name,
+                    "orientation_type": fact.kind,
+                    "organism": fact.organism,
+                    "type_label": fact.type_label,
+                    "date_rule": fact.date_rule,
                 }
             )
         for fact in person.accompaniments.values():
@@ -899,7 +1336,10 @@ def _event_rows(persons: list[PersonRecord], ids: Mapping[str, int]) -> list[tup
 
 
 def importer_from_paths(
-    users: str | Path, secret: str, appointments: str | Path | None = None
+    users: str | Path,
+    secret: str,
+    appointments: str | Path | None = None,
+    orientation_types: Mapping[str, str] | None = None,
 ) -> RdvInsertionImporter:
     """Build the importer from file paths (the CLI); an unreadable path is a French error."""
     users_path = Path(users)
@@ -910,4 +1350,5 @@ def importer_from_paths(
         secret,
         read_file_bytes(appointments_path) if appointments_path else None,
         appointments_path.name if appointments_path else None,
+        orientation_types,
     )

@@ -152,14 +152,25 @@ def test_quality_page_lists_checks_and_stale_sources(page_db):
     assert "Date d'orientation" in list(completeness["Contrôle"])
     # Six persons only: every share is secret (threshold 11).
     assert set(completeness["Ensemble"]) == {"secret"}
-    inconsistencies = app.dataframe[-1].value
+    inconsistencies = app.dataframe[-2].value
     assert list(inconsistencies["Contrôle"]) == [
         "Événements antérieurs à l'entrée",
         "Orientation sans aucun rendez-vous",
         "Contrat avant l'orientation",
         "Doublons probables",
         "Personnes sans commune",
+        "RDV-Insertion « sous 15 jours » contredit",
+        "RDV-Insertion « sous 30 jours » contredit",
     ]
+    deductions = app.dataframe[-1].value
+    assert list(deductions["Contrôle"]) == [
+        "Orientation sans type national",
+        "Type local rattaché",
+        "Orientation datée par le rendez-vous",
+        "Orientation actuelle non datée",
+        "Identifiants rapprochés",
+    ]
+    assert app.header[-1].value == "Ce que l'import a déduit"
 
 
 def test_freshness_warning_in_the_app(page_db):

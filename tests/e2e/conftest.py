@@ -90,8 +90,8 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port against a temporary demo database."""
+def app_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """URL of the temporary demo database the app serves (tests read what the app wrote)."""
     reason = _unavailable_reason()
     if reason:
         pytest.fail(reason) if REQUIRE_BROWSER else pytest.skip(reason)
@@ -101,6 +101,13 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, artifacts: Path) -> Iterat
     init_database(engine, make_settings(url_db))
     generate_demo(engine, make_settings(url_db), as_of=DEMO_AS_OF)
     engine.dispose()
+    return url_db
+
+
+@pytest.fixture(scope="session")
+def app_url(app_database: str, artifacts: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port against a temporary demo database."""
+    url_db = app_database
     port = _free_port()
     log = artifacts / "streamlit.log"
     env = {

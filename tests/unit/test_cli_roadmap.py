@@ -39,6 +39,11 @@ def test_list_json_gives_every_step(run):
         "owners": ["Beta.gouv", "CD"],
         "status": "a_faire",
         "done_date": None,
+        "updated_at": None,
+        "updated_by": None,
+        "last_comment": None,
+        "last_comment_by": None,
+        "last_comment_at": None,
     }
     assert by_id["GP-01"]["due_date"] == "2023-03-24"
 
@@ -99,3 +104,84 @@ def test_fresh_database_init_then_list(tmp_path, monkeypatch, capsys):
         assert "à faire → fait" in capsys.readouterr().out
     finally:
         get_settings.cache_clear()
+
+
+def test_set_with_done_date_case_blind_and_last_comment_in_json(run):
+    code, out, err = run(
+        "roadmap",
+        "set",
+        "do-04",
+        "fait",
+        "--done-date",
+        "2023-05-02",
+        "--comment",
+        "Outil livré",
+        "--user",
+        "Agnès",
+    )
+    assert (code, err) == (0, "")
+    assert out == "DO-04 : à faire → fait, fait le 2023-05-02 (version 2).\n"
+    code, out, _ = run("roadmap", "set", "DO-05", "en cours", "--done-date", "2023-05-02")
+    assert code == 1
+    code, out, _ = run("roadmap", "list", "--json")
+    step = {s["id"]: s for s in json.loads(out)}["DO-04"]
+    assert (step["done_date"], step["last_comment"], step["last_comment_by"]) == (
+        "2023-05-02",
+        "Outil livré",
+        "Agnès",
+    )
+    code, out, _ = run("roadmap", "history", "do-04")
+    assert code == 0 and "Agnès\tà faire → fait — Outil livré" in out
+
+
+def test_actions_and_meetings_commands(run):
+    code, out, err = run(
+        "meetings",
+        "add",
+        "point_hebdomadaire",
+        "2023-05-05",
+        "Point du 5 mai",
+        "--institutions",
+        "CD|PE|ARS",
+        "--user",
+        "Agnès",
+    )
+    assert (code, err) == (0, "")
+    assert out == "Réunion n° 1 enregistrée : 2023-05-05 — Point du 5 mai.\n"
+    code, out, _ = run("meetings", "list")
+    assert out == "1\t2023-05-05\tpoint_hebdomadaire\tCD|France Travail|ARS\tPoint du 5 mai\n"
+    code, out, err = run(
+        "actions",
+        "add",
+        "Relancer la CAF",
+        "--meeting",
+        "1",
+        "--owner",
+        "pe",
+        "--person",
+        "Marie Durand",
+        "--due",
+        "2023-05-12",
+        "--step",
+        "ac-05",
+        "--user",
+        "Agnès",
+    )
+    assert (code, err) == (0, ""), err
+    assert out.startswith("Enregistrée : 1\taction\touverte\t2023-05-12")
+    code, out, _ = run("actions", "set", "1", "--status", "faite", "--user", "Bruno")
+    assert code == 0 and "\tfaite\t" in out
+    code, out, _ = run("actions", "set", "1", "--status", "en_cours", "--due", "-")
+    assert code == 0 and "\ten_cours\tsans échéance\t" in out
+    code, out, _ = run("actions", "list", "--open", "--json")
+    (action,) = json.loads(out)
+    assert (action["owner"], action["owner_person"], action["step_id"], action["version"]) == (
+        "France Travail",
+        "Marie Durand",
+        "AC-05",
+        3,
+    )
+    code, _, err = run("actions", "set", "99", "--status", "faite")
+    assert code == 1 and err == "Erreur : Action inconnue : n° 99.\n"
+    code, _, err = run("actions", "add", "X", "--owner", "Mairie")
+    assert code == 1 and "Partenaire inconnu « Mairie »" in err

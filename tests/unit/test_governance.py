@@ -55,7 +55,7 @@ def test_meetings_decisions_and_open_actions(db):
         add_action(s, "Former les agents", meeting_id=weekly, owner="pe")
     meetings = list_meetings(db.engine)
     assert [m.kind_label for m in meetings] == ["Point hebdomadaire", "Comité de suivi"]
-    assert meetings[1].institutions == ("État", "CD", "PE", "ARS")
+    assert meetings[1].institutions == ("État", "CD", "France Travail", "ARS")
     assert list_meetings(db.engine, start=D(2023, 4, 15)) == meetings[:1]
     previous = last_meeting(db.engine, "comite_de_suivi", before=D(2023, 6, 1))
     assert previous is not None and previous.date == D(2023, 4, 14)
@@ -66,7 +66,7 @@ def test_meetings_decisions_and_open_actions(db):
     assert [(a.text, a.owner) for a in actions] == [
         ("Caler l'atelier entreprises", "État"),
         ("Envoyer la segmentation du stock", "CD"),
-        ("Former les agents", "PE"),
+        ("Former les agents", "France Travail"),
     ]
     assert actions[0].is_late(D(2023, 5, 6)) and not actions[0].is_late(D(2023, 5, 5))
     assert actions[1].meeting_date == D(2023, 4, 14) and actions[1].step_id == "DO-11"
@@ -89,10 +89,10 @@ def test_bad_values_are_french_errors(db):
     ):
         add_action(s, "x", meeting_id=999)
     with (
-        pytest.raises(RoadmapValueError, match="Partenaire inconnu « ARS »"),
+        pytest.raises(RoadmapValueError, match="Partenaire inconnu « Mairie »"),
         session_scope(db.engine) as s,
     ):
-        add_action(s, "x", owner="ARS")
+        add_action(s, "x", owner="Mairie")
     with pytest.raises(UnknownMeetingError, match="Action inconnue"), session_scope(db.engine) as s:
         set_action_status(s, 12345, "faite")
     assert list_meetings(db.engine) == [] and list_actions(db.engine) == []

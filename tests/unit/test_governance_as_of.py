@@ -67,7 +67,7 @@ def test_open_actions_as_of_a_past_date(db) -> None:
 def test_closing_an_action_records_the_day(db) -> None:
     ids = _governance(db)
     with session_scope(db.engine) as s:
-        set_action_status(s, ids["recorded_later"], "faite", on=D(2026, 12, 2))
+        set_action_status(s, ids["recorded_later"], "faite", now=dt.datetime(2026, 12, 2, 10))
     assert open_actions(db.engine, D(2026, 12, 1))[0].id == ids["recorded_later"]
     assert open_actions(db.engine, D(2026, 12, 2)) == []
     with session_scope(db.engine) as s:

@@ -37,7 +37,7 @@ def test_new_steps_with_dates_from_labels(db):
     steps = _steps(db)
     # Mi-juin → 15 June of the reference year (2023 by default); a given due_date wins.
     assert steps["X-1"].due_date == dt.date(2023, 6, 15)
-    assert (steps["X-1"].owners, steps["X-1"].status) == (("PE", "État"), "en_cours")
+    assert (steps["X-1"].owners, steps["X-1"].status) == (("France Travail", "État"), "en_cours")
     assert (steps["X-2"].due_date, steps["X-2"].done_date) == (
         dt.date(2024, 2, 1),
         dt.date(2024, 1, 15),
@@ -90,7 +90,7 @@ def test_bad_lines_refuse_the_file_naming_line_and_field(db):
             db,
             HEADER
             + "X-1;Axe;Cible;Faire;Bientôt;;CD;;\n"
-            + "X-2;Axe;Cible;Faire;Mai;;ARS;;\n"
+            + "X-2;Axe;Cible;Faire;Mai;;Mairie;;\n"
             + "X-3;Axe;Cible;Faire;Mai;;CD;presque;\n"
             + "X-4;Axe;Cible;Faire;Mai;;CD;en cours;01/05/2023\n",
         )
@@ -99,7 +99,7 @@ def test_bad_lines_refuse_the_file_naming_line_and_field(db):
         d.startswith("roadmap_steps.csv, ligne 2, champ due_label : Échéance non reconnue")
         for d in described
     )
-    assert any("ligne 3, champ owners : Partenaire inconnu « ARS »" in d for d in described)
+    assert any("ligne 3, champ owners : Partenaire inconnu « Mairie »" in d for d in described)
     assert any("ligne 4, champ status : Statut inconnu « presque »" in d for d in described)
     assert any("ligne 5, champ done_date : date de réalisation" in d for d in described)
     assert list_steps(db.engine) == []

@@ -102,12 +102,12 @@ def test_late_on_1_may_2023_then_after_progress(seeded):
     assert by_axis["Diagnostic / orientation"] == (3, 14)
     assert by_axis["Gouvernance partagée"] == (1, 2)
     assert by_axis["Mobilisation des entreprises"] == (0, 6)
-    # By owner: DO-03 (CD, Beta.gouv), DO-04 (Beta.gouv, CD, PE), GP-01 (PE, CD, État),
-    # DO-11 (CD, PE) → CD 4 done, PE 3, Beta.gouv 2, État 1; CAF and MSA 0.
+    # By owner: DO-03 (CD, Beta.gouv), DO-04 (Beta.gouv, CD, FT), GP-01 (FT, CD, État),
+    # DO-11 (CD, FT) → CD 4 done, France Travail 3, Beta.gouv 2, État 1; CAF and MSA 0.
     by_owner = {row.key: row.numerator for row in rate.breakdowns["owner"]}
     assert by_owner == {
         "CD": 4,
-        "PE": 3,
+        "France Travail": 3,
         "CAF": 0,
         "MSA": 0,
         "Beta.gouv": 2,

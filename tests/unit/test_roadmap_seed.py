@@ -109,7 +109,7 @@ def test_owners_are_canonical_parties(db):
     assert steps["DO-01"].owners == ("CD", "CAF", "MSA")
     assert steps["AC-03"].owners == ("CD", "État")  # written « CD & Etat »
     assert steps["ME-05"].owners == ("État",)
-    assert steps["DO-04"].owners == ("Beta.gouv", "CD", "PE")
+    assert steps["DO-04"].owners == ("Beta.gouv", "CD", "France Travail")
     assert steps["DO-01"].due_label == "Début Avril"  # the label is kept exactly as written
 
 
@@ -142,14 +142,17 @@ def test_other_departement_has_no_seed_unless_a_file_is_given(db, tmp_path):
     with session_scope(db.engine) as session:
         assert load_seed_roadmap(session, settings) == 1
     (step,) = list_steps(db.engine)
-    assert (step.due_date, step.owners) == (D(2024, 3, 31), ("PE", "État"))
+    assert (step.due_date, step.owners) == (D(2024, 3, 31), ("France Travail", "État"))
 
 
 @pytest.mark.parametrize(
     ("line", "message"),
     [
         ("X-1,Axe,Cible,Faire,Bientôt,CD", "étape X-1 : Échéance non reconnue : « Bientôt »"),
-        ("X-1,Axe,Cible,Faire,Mai,ARS", "ligne 2, colonne owners : Partenaire inconnu « ARS »"),
+        (
+            "X-1,Axe,Cible,Faire,Mai,Mairie",
+            "ligne 2, colonne owners : Partenaire inconnu « Mairie »",
+        ),
         ("X-1,Axe,,Faire,Mai,CD", "ligne 2 : « target » est vide"),
     ],
 )

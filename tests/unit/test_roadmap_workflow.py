@@ -56,9 +56,9 @@ def test_status_in_french_or_code(text, code):
 def test_unknown_status_and_party_are_french_errors():
     with pytest.raises(RoadmapValueError, match="Statut inconnu « presque »"):
         parse_status("presque")
-    with pytest.raises(RoadmapValueError, match="Partenaire inconnu « ARS »"):
-        parse_owners("CD & ARS")
-    assert parse_owners("Pôle emploi, Etat et CD") == ("PE", "État", "CD")
+    with pytest.raises(RoadmapValueError, match="Partenaire inconnu « Mairie »"):
+        parse_owners("CD & Mairie")
+    assert parse_owners("Pôle emploi, Etat et CD") == ("France Travail", "État", "CD")
 
 
 def test_change_is_recorded_in_history(seeded):
@@ -118,7 +118,7 @@ def test_stale_version_is_refused_with_current_state(seeded):
     assert str(error) == (
         "L'étape DO-05 a été modifiée par Agnès le 21 mars 2023 à 14:05 pendant votre saisie : "
         "son statut est maintenant « en cours ». Votre modification n'a pas été enregistrée ; "
-        "relisez l'état actuel puis recommencez si besoin."
+        "votre saisie est conservée, l'état actuel est affiché à côté."
     )
     # Nothing of the refused edit was written: one history row only.
     assert [h.changed_by for h in step_history(seeded.engine, "DO-05")] == ["Agnès"]
@@ -180,3 +180,42 @@ def test_what_moved_between_two_committees(seeded):
     assert moved[1].last_changed_by == "Chloé"
     with pytest.raises(RoadmapValueError, match="Période invalide"):
         changes_between(seeded.engine, dt.date(2023, 5, 1), dt.date(2023, 4, 1))
+
+
+def test_step_ids_are_case_blind(seeded):
+    step = _set(seeded, " do-06 ", "en cours", T(2023, 4, 1, 9, 0))
+    assert step.step_id == "DO-06"
+    assert [h.step_id for h in step_history(seeded.engine, "DO-06")] == ["DO-06"]
+
+
+def test_a_repeated_submission_writes_one_history_row(seeded):
+    """A double click sends the same change twice, the second with the version the form
+    showed: it is the change already saved, not a conflict and not a second row."""
+    _set(seeded, "DO-06", "bloqué", T(2023, 4, 1, 9, 0), user="Bruno", comment="Attente CNAF")
+    step = _set(
+        seeded,
+        "DO-06",
+        "bloqué",
+        T(2023, 4, 1, 9, 0, 2),
+        user="Bruno",
+        comment="Attente CNAF",
+        expected_version=1,
+    )
+    assert step.version == 2
+    assert len(step_history(seeded.engine, "DO-06")) == 1
+    # Someone else sending the same thing from a stale form still gets the conflict.
+    with pytest.raises(StepConflictError):
+        _set(
+            seeded,
+            "DO-06",
+            "bloqué",
+            T(2023, 4, 1, 9, 1),
+            user="Agnès",
+            comment="Attente CNAF",
+            expected_version=1,
+        )
+
+
+def test_done_date_in_the_future_is_refused(seeded):
+    with pytest.raises(RoadmapValueError, match="Date de réalisation dans le futur"):
+        _set(seeded, "DO-06", "fait", T(2023, 4, 1, 9, 0), done_date=dt.date(2023, 4, 2))

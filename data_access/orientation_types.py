@@ -1,0 +1,58 @@
+"""A département's own orientation type names and their national type.
+
+Why: RDV-Insertion lets a département define its own orientation types (« Remobilisation
+renforcée »…). The import keeps such an orientation with its name as written and the national
+type the setting ``PILOTAGE_ORIENTATION_TYPE_MAP`` gives it (« non renseigné » when none), so
+that the mapping can be completed later and applied to what is already stored, without
+re-importing (``pilotage orientation-types --apply``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select, update
+
+from data_access.importers.reading import match_key
+from data_access.schema import UNKNOWN_ORIENTATION_TYPE, Orientation
+
+
+@dataclass(frozen=True)
+class LocalType:
+    """One local type name as stored, the national type it has, and how many decisions."""
+
+    label: str
+    stored_type: str
+    decisions: int
+
+
+def local_types(engine: Engine) -> list[LocalType]:
+    """Every local type name stored, with its national type and its number of decisions."""
+    query = (
+        select(Orientation.type_label, Orientation.orientation_type, func.count())
+        .where(Orientation.type_label.is_not(None))
+        .group_by(Orientation.type_label, Orientation.orientation_type)
+        .order_by(Orientation.type_label, Orientation.orientation_type)
+    )
+    with engine.connect() as conn:
+        return [LocalType(label, kind, int(n)) for label, kind, n in conn.execute(query)]
+
+
+def apply_mapping(engine: Engine, mapping: Mapping[str, str]) -> int:
+    """Give every stored local type name the type ``mapping`` assigns it (« non renseigné »
+    when it assigns none); returns the number of decisions whose type changed."""
+    by_key = {match_key(name): kind for name, kind in mapping.items()}
+    changed = 0
+    with engine.begin() as conn:
+        labels = conn.execute(
+            select(Orientation.type_label).where(Orientation.type_label.is_not(None)).distinct()
+        ).scalars()
+        for label in list(labels):
+            kind = by_key.get(match_key(label), UNKNOWN_ORIENTATION_TYPE)
+            changed += conn.execute(
+                update(Orientation)
+                .where(Orientation.type_label == label, Orientation.orientation_type != kind)
+                .values(orientation_type=kind)
+            ).rowcount
+    return changed
