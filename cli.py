@@ -802,6 +802,11 @@ def _metrics_table(report: dict, threshold: int) -> list[str]:
         status = statuses.get(item.get("status", ""), "")
         extra = " ; ".join(part for part in (target, status) if part)
         lines.append(f"{label_of(metric_id)} : {value}" + (f" ({extra})" if extra else ""))
+        mature = item.get("mature_cohort")
+        if mature:
+            shown = secret_label(threshold) if mature["suppressed"] else fmt(mature["value"])
+            status = statuses.get(mature.get("status", ""), "")
+            lines.append(f"    {mature['label']} : {shown}" + (f" ({status})" if status else ""))
     bases = {item.get("rounding") for item in report["metrics"].values()} - {None, 1}
     if bases:
         lines.append(

@@ -20,10 +20,20 @@ from sqlalchemy import Engine
 
 from charts.builders import breakdown_chart, breakdowns_trend, comparison_chart, trend_chart
 from charts.description import ChartDescription
-from charts.texts import delta_text, difference_text, format_unit, target_text, value_text
+from charts.texts import (
+    cohort_label,
+    cohort_note,
+    difference_text,
+    format_unit,
+    reported_delta,
+    reported_text,
+    target_text,
+)
 from data_access.governance import ActionView, list_actions, open_actions
+from data_access.inventory import is_demo_database
 from data_access.roadmap import StepView, steps_at
 from data_access.snapshots import DeckScope, Snapshot, last_committee_date, latest_snapshot
+from data_access.territories import list_territories
 from formatting import NO_DATA, format_date, secret_label
 from metrics import catalog
 from metrics.exceptions import UnknownMetricError
@@ -76,6 +86,8 @@ SENIORITY = {
     "stock_orientation_rate": "Ensemble",
 }
 COVERAGE_PREFIX = "coverage_rate_"
+# charts drawn over the whole pilot, not the committee period (their footnote says so)
+LAUNCH_CHART_KEYS = ("comite-tendances-lancement", "entrants-cohort-month")
 
 # compute(scope, ids): results for the scope; ``ids`` (when given) names the indicators needed,
 # so that only their families run (the launch-to-date scope is the costly one).
@@ -94,6 +106,13 @@ def two_months_before(day: dt.date) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def previous_period(scope: Scope) -> Scope | None:
+    """The period of the same length just before, or None when it would start before the
+    launch: « depuis le lancement » compared with years before the pilot means nothing."""
+    previous = scope.previous()
+    return None if previous.start < LAUNCH_DATE else previous
 
 
 def category_label(category: str) -> str:
@@ -133,7 +152,7 @@ class CommitteeData:
     departement_name: str
     committee_date: dt.date
     scope: Scope
-    previous_scope: Scope
+    previous_scope: Scope | None
     previous_committee: dt.date | None
     current: dict[str, MetricResult]
     previous: dict[str, MetricResult]
@@ -147,11 +166,33 @@ class CommitteeData:
     map_category: str | None = None
     map_communes: list[Any] = field(default_factory=list)
     map_boundaries: Path | None = None
+    territory_label: str = "tout le département"
+    demo: bool = False
+
+    @property
+    def scope_text(self) -> str:
+        """« Du 1er mai 2024 au 30 juin 2024 · UTAS Guéret · CAF »: what every slide shows."""
+        parts = [
+            f"Du {format_date(self.scope.start)} au {format_date(self.scope.end)}",
+            self.territory_label,
+        ]
+        if self.scope.payer:
+            parts.append(self.scope.payer.upper())
+        return " · ".join(parts)
 
     @property
     def late_steps(self) -> list[StepView]:
         """Steps due before the as-of date and still open."""
         return [s for s in self.steps if is_late(s, self.scope.as_of)]
+
+    @property
+    def previous_text(self) -> str:
+        """« du 13 novembre 2023 au 12 janvier 2024 », or why there is no comparison."""
+        if self.previous_scope is None:
+            return "sans comparaison (la période précédente serait antérieure au lancement)"
+        return (
+            f"du {format_date(self.previous_scope.start)} au {format_date(self.previous_scope.end)}"
+        )
 
     @property
     def period_text(self) -> str:
@@ -196,7 +237,7 @@ def _compute_all(engine: Engine, settings: Settings) -> Compute:
         for family in catalog.families():
             declared = {spec.id for spec in family.indicators}
             if declared & set(ids):
-                results.update(family.compute(context))
+                results.update(catalog.compute_family(family, context))
         return results
 
     return compute
@@ -229,31 +270,44 @@ def gather_committee(
     )
     launch = replace(scope, start=min(LAUNCH_DATE, scope.end))
     since = previous_committee or scope.start
+    # Governance rows as recorded by the as-of date: a deck rebuilt later for a past
+    # committee lists neither decisions nor actions recorded after it.
     decisions = [
         a
-        for a in list_actions(engine, kind="decision")
+        for a in list_actions(engine, kind="decision", as_of=scope.as_of)
         if a.meeting_date is None or since <= a.meeting_date <= committee_date
     ]
     current = compute(scope, None)
     map_category = weakest_coverage(current)
+    before = previous_period(scope)
     return CommitteeData(
         departement_name=settings.departement_name,
         committee_date=committee_date,
         scope=scope,
-        previous_scope=scope.previous(),
+        previous_scope=before,
         previous_committee=previous_committee,
         current=current,
-        previous=compute(scope.previous(), PREVIOUS_IDS),
+        previous=compute(before, PREVIOUS_IDS) if before is not None else {},
         launch=compute(launch, LAUNCH_IDS),
         presented=latest_snapshot(engine, before=committee_date, scope=same_scope),
         steps=steps_at(engine, scope.as_of),
         decisions=decisions,
-        actions=open_actions(engine),
+        actions=open_actions(engine, scope.as_of),
         threshold=settings.secrecy_threshold,
         map_category=map_category,
         map_communes=_map_communes(engine, settings, scope, map_category),
         map_boundaries=_boundaries(settings),
+        territory_label=territory_label(engine, territory),
+        demo=is_demo_database(engine),
     )
+
+
+def territory_label(engine: Engine, territory: Territory | None) -> str:
+    """« UTAS Guéret », « Guéret (23096) », an EPCI's name, or « tout le département »."""
+    if territory is None:
+        return "tout le département"
+    names = dict(list_territories(engine).get(territory.level, []))
+    return names.get(territory.code, territory.code)
 
 
 def _boundaries(settings: Settings) -> Path | None:
@@ -308,15 +362,18 @@ def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
         if current is None:
             continue
         previous = data.previous.get(metric_id)
+        label = label_of(metric_id)
+        if current.mature is not None:
+            label = f"{label} *"
         rows.append(
             HeadlineRow(
                 metric_id=metric_id,
-                label=label_of(metric_id),
-                previous=value_text(previous, data.threshold),
-                current=value_text(current, data.threshold),
-                change=delta_text(current, previous) or "—",
+                label=label,
+                previous=reported_text(previous, data.threshold) if previous else "—",
+                current=reported_text(current, data.threshold),
+                change=reported_delta(current, previous) or "—",
                 presented=presented_text(data, metric_id),
-                target=(target_text(current) or "—").removeprefix("Cible : "),
+                target=(target_text(current.reported) or "—").removeprefix("Cible : "),
             )
         )
     return rows
@@ -330,13 +387,15 @@ def presented_change(data: CommitteeData, metric_id: str) -> str | None:
     figure = data.presented.figures.get(metric_id)
     if not isinstance(figure, dict) or figure.get("suppressed"):
         return None
-    return difference_text(current.value, figure.get("value"), current.unit)
+    return difference_text(current.reported.value, figure.get("value"), current.unit)
 
 
 def snapshot_figures(data: CommitteeData) -> dict[str, Any]:
     """The figures a deck presents, as stored in its snapshot (JSON-friendly)."""
-    return {
-        metric_id: {
+    figures: dict[str, Any] = {}
+    for metric_id, whole in data.current.items():
+        result = whole.reported  # what the deck shows: the mature cohort's for a share
+        figures[metric_id] = {
             "label": label_of(metric_id),
             "unit": result.unit,
             "value": None if result.suppressed else result.value,
@@ -346,9 +405,9 @@ def snapshot_figures(data: CommitteeData) -> dict[str, Any]:
             "target": result.target,
             "status": result.status,
             "rounding": result.rounding,
+            "cohort": cohort_label(whole),
         }
-        for metric_id, result in data.current.items()
-    }
+    return figures
 
 
 def _present(results: dict[str, MetricResult], ids: tuple[str, ...]) -> list[str]:
@@ -356,25 +415,40 @@ def _present(results: dict[str, MetricResult], ids: tuple[str, ...]) -> list[str
 
 
 def committee_charts(data: CommitteeData) -> list[ChartDescription]:
-    """The committee's charts, in slide order; each one also appears on the page."""
+    """The committee's charts, in slide order; each one also appears on the page, and each
+    says its scope (and demonstration data) in its footnote."""
+    launch = data.scope_text.replace(
+        f"Du {format_date(data.scope.start)}", f"Du {format_date(LAUNCH_DATE)}", 1
+    )
+    return [
+        replace(
+            desc,
+            scope_text=launch if desc.key in LAUNCH_CHART_KEYS else data.scope_text,
+            demo=data.demo,
+        )
+        for desc in _committee_charts(data)
+    ]
+
+
+def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
     as_of, threshold = data.scope.as_of, data.threshold
     charts: list[ChartDescription] = []
     rates = _present(data.current, COMPARED_RATES)
     if rates:
-        charts.append(
-            comparison_chart(
-                [label_of(i) for i in rates],
-                [data.current.get(i) for i in rates],
-                [data.previous.get(i) for i in rates],
-                key="comite-taux-cles",
-                title="Taux clés : période du comité et période précédente",
-                unit="ratio",
-                current_name="Période du comité",
-                previous_name="Période précédente",
-                as_of=as_of,
-                threshold=threshold,
-            )
+        note = cohort_note({i: data.current[i] for i in rates}, {i: label_of(i) for i in rates})
+        chart = comparison_chart(
+            [label_of(i) for i in rates],
+            [data.current[i].reported for i in rates],
+            [r.reported if (r := data.previous.get(i)) else None for i in rates],
+            key="comite-taux-cles",
+            title="Taux clés : période du comité et période précédente",
+            unit="ratio",
+            current_name="Période du comité",
+            previous_name="Période précédente",
+            as_of=as_of,
+            threshold=threshold,
         )
+        charts.append(replace(chart, note=note))
     trends = {label_of(i): data.launch[i] for i in _present(data.launch, LAUNCH_TRENDS)}
     if trends:
         charts.append(
@@ -408,11 +482,13 @@ def committee_charts(data: CommitteeData) -> list[ChartDescription]:
         ),
     ):
         if metric_id in data.current:
+            whole = data.current[metric_id]
+            cohort = cohort_label(whole)
             charts.append(
                 breakdown_chart(
-                    data.current[metric_id],
+                    whole.reported,
                     "utas",
-                    title=title,
+                    title=f"{title} — {cohort}" if cohort else title,
                     x_title="UTAS",
                     as_of=as_of,
                     threshold=threshold,

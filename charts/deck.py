@@ -32,7 +32,7 @@ from charts.committee import (
     headline_rows,
     snapshot_figures,
 )
-from charts.description import ROUNDING_NOTE, ChartDescription
+from charts.description import DEMO_NOTE, ROUNDING_NOTE, ChartDescription
 from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
 from data_access.exceptions import DataAccessError
 from data_access.snapshots import save_snapshot
@@ -58,10 +58,17 @@ def _title_slide(prs: Presentation, data: CommitteeData) -> None:
     slide.shapes.title.text = f"Comité de suivi RSA — {data.departement_name}"
     slide.shapes.title.text_frame.paragraphs[0].runs[0].font.color.rgb = _rgb(BLEU_FRANCE)
     subtitle = slide.placeholders[1]
+    scope = data.territory_label[0].upper() + data.territory_label[1:]
+    if data.scope.payer:
+        scope += f" · {data.scope.payer.upper()}"
     subtitle.text = (
         f"Comité du {format_date(data.committee_date)}\n"
-        f"Période {data.period_text}, données au {format_date(data.scope.as_of)}"
+        f"Période {data.period_text}, données au {format_date(data.scope.as_of)}\n"
+        f"{scope}" + (f"\n{DEMO_NOTE}" if data.demo else "")
     )
+    for paragraph in subtitle.text_frame.paragraphs:  # four lines must fit the placeholder
+        for run in paragraph.runs:
+            run.font.size = Pt(20)
 
 
 def _add_title(prs: Presentation, title: str):  # type: ignore[no-untyped-def]
@@ -78,9 +85,26 @@ def _add_title(prs: Presentation, title: str):  # type: ignore[no-untyped-def]
     return slide
 
 
+def _scope_note(data: CommitteeData) -> str:
+    """The scope (and demonstration data) for the footnote of a slide that is not a chart."""
+    return f"{data.scope_text} · données au {format_date(data.scope.as_of)}." + (
+        f" {DEMO_NOTE}" if data.demo else ""
+    )
+
+
+FOOTNOTE_CHARS_PER_LINE = 170  # 11 pt over the slide's width
+
+
+def footnote_height(text: str) -> Emu:
+    """The room a footnote needs at the foot of a slide (its lines, estimated)."""
+    lines = max(2, -(-len(text) // FOOTNOTE_CHARS_PER_LINE))
+    return Emu(int(Inches(0.2) * lines + Inches(0.15)))
+
+
 def _footnote(slide, text: str) -> None:  # type: ignore[no-untyped-def]
+    height = footnote_height(text)
     box = slide.shapes.add_textbox(
-        MARGIN, SLIDE_HEIGHT - Inches(0.7), SLIDE_WIDTH - 2 * MARGIN, Inches(0.5)
+        MARGIN, SLIDE_HEIGHT - height - Inches(0.1), SLIDE_WIDTH - 2 * MARGIN, height
     )
     box.text_frame.word_wrap = True
     run = box.text_frame.paragraphs[0].add_run()
@@ -115,37 +139,42 @@ def _table(slide, header: Sequence[str], rows: Sequence[Sequence[str]], widths=N
             font.size, font.color.rgb = Pt(12), _rgb(GREY_TEXT)
 
 
+HEADLINE_ROWS_PER_SLIDE = 8
+
+
 def _headline_slide(prs: Presentation, data: CommitteeData) -> None:
-    slide = _add_title(prs, "Indicateurs clés")
+    """The headline table, on as many slides as its rows need (long labels wrap)."""
     rows = headline_rows(data)
     presented = (
         f"Présenté le {format_date(data.presented.committee_date)}"
         if data.presented
         else "Présenté au dernier comité"
     )
-    if not rows:
-        _message(slide, NO_DATA)
-    else:
-        _table(
+    pages = _chunks(rows, HEADLINE_ROWS_PER_SLIDE)
+    for number, chunk in enumerate(pages):
+        slide = _add_title(prs, "Indicateurs clés" + (" (suite)" if number else ""))
+        if not chunk:
+            _message(slide, NO_DATA)
+        else:
+            _table(
+                slide,
+                [
+                    "Indicateur",
+                    "Période précédente",
+                    "Période du comité",
+                    "Évolution",
+                    presented,
+                    "Cible",
+                ],
+                [[r.label, r.previous, r.current, r.change, r.presented, r.target] for r in chunk],
+                widths=[4.2, 1.8, 1.8, 1.3, 1.8, 2.6],
+            )
+        _footnote(
             slide,
-            [
-                "Indicateur",
-                "Période précédente",
-                "Période du comité",
-                "Évolution",
-                presented,
-                "Cible",
-            ],
-            [[r.label, r.previous, r.current, r.change, r.presented, r.target] for r in rows],
-            widths=[4.2, 1.8, 1.8, 1.3, 1.8, 2.6],
+            f"Période du comité {data.period_text} ; période précédente {data.previous_text}. "
+            "* Dernière cohorte mensuelle suivie X jours (son mois entre parenthèses). Source : "
+            f"base opérationnelle. {_scope_note(data)}" + _rounding_note(data),
         )
-    _footnote(
-        slide,
-        f"Période du comité {data.period_text} ; période précédente du "
-        f"{format_date(data.previous_scope.start)} au {format_date(data.previous_scope.end)}. "
-        f"Source : base opérationnelle, données au {format_date(data.scope.as_of)}."
-        + _rounding_note(data),
-    )
 
 
 def _rounding_note(data: CommitteeData) -> str:
@@ -252,8 +281,16 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
         _message(slide, NO_DATA)
         _footnote(slide, desc.footnote)
         return
+    notes = [desc.footnote]
+    masked = _masked_names(desc)
+    if masked:
+        notes.append("Non diffusés (secret statistique) : " + ", ".join(masked) + ".")
+    target = desc.target_text()
+    if target:
+        notes.insert(0, target + ".")
+    footnote = " ".join(notes)
     top = Inches(1.25)
-    height = SLIDE_HEIGHT - top - Inches(0.9)
+    height = SLIDE_HEIGHT - top - footnote_height(footnote) - Inches(0.25)
     frame = slide.shapes.add_chart(
         _chart_type(desc),
         MARGIN,
@@ -263,14 +300,7 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
         native_chart_data(desc),
     )
     _style_chart(frame.chart, desc)
-    notes = [desc.footnote]
-    masked = _masked_names(desc)
-    if masked:
-        notes.append("Non diffusés (secret statistique) : " + ", ".join(masked) + ".")
-    target = desc.target_text()
-    if target:
-        notes.insert(0, target + ".")
-    _footnote(slide, " ".join(notes))
+    _footnote(slide, footnote)
 
 
 def _map_slide(prs: Presentation, data: CommitteeData) -> None:
@@ -300,8 +330,7 @@ def _map_slide(prs: Presentation, data: CommitteeData) -> None:
     _footnote(
         slide,
         f"Besoin le moins couvert sur la période. Carte insérée en image (pas de graphique "
-        f"PowerPoint natif pour une carte). Source : base opérationnelle, données au "
-        f"{format_date(data.scope.as_of)}.",
+        f"PowerPoint natif pour une carte). Source : base opérationnelle. {_scope_note(data)}",
     )
 
 
@@ -337,7 +366,7 @@ def _roadmap_slide(prs: Presentation, data: CommitteeData) -> None:
     _footnote(
         slide,
         f"Statuts au {format_date(data.scope.as_of)} ; part réalisée = étapes faites ÷ étapes "
-        "non abandonnées.",
+        f"non abandonnées. {_scope_note(data)}",
     )
 
 
@@ -355,6 +384,7 @@ def _late_slides(prs: Presentation, data: CommitteeData) -> None:
     for number, chunk in enumerate(pages, start=1):
         suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
         slide = _add_title(prs, f"Étapes en retard{suffix}")
+        _footnote(slide, f"Statuts au {format_date(data.scope.as_of)}. {_scope_note(data)}")
         if not chunk:
             _message(slide, "Aucune étape en retard.")
             continue
@@ -382,6 +412,11 @@ def _actions_slides(prs: Presentation, data: CommitteeData) -> None:
     for number, chunk in enumerate(pages, start=1):
         suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
         slide = _add_title(prs, f"Décisions et actions ouvertes{suffix}")
+        _footnote(
+            slide,
+            f"Décisions et actions enregistrées au {format_date(data.scope.as_of)}, actions "
+            f"ouvertes à cette date. {_scope_note(data)}",
+        )
         if not chunk:
             _message(slide, "Aucune décision ni action ouverte.")
             continue

@@ -25,6 +25,7 @@ MASK_NOTE = "s : {label}."
 ROUNDING_NOTE = (
     "Effectifs arrondis à {base} près (secret statistique), taux calculés sur ces effectifs."
 )
+DEMO_NOTE = "Données de démonstration (synthétiques, aucune personne réelle)."
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class ChartDescription:
     stacked: bool = False
     extra: dict[str, str] = field(default_factory=dict)
     rounding: int | None = None
+    scope_text: str | None = None
+    demo: bool = False
 
     @property
     def has_data(self) -> bool:
@@ -84,16 +87,25 @@ class ChartDescription:
 
     @property
     def footnote(self) -> str:
-        """« Source : base opérationnelle, données au 12 mars 2024. » plus masking, rounding
-        and notes."""
+        """« Du 1er au 30 juin 2024 · UTAS Guéret · CAF. Source : base opérationnelle, données
+        au 30 juin 2024. » plus demonstration, masking, rounding and notes: an exported image or
+        file says which scope it shows."""
+        scope = f"{self.scope_text}." if self.scope_text else ""
+        return " ".join(p for p in (scope, self.source_note) if p)
+
+    @property
+    def source_note(self) -> str:
+        """The footnote without the scope (an image carries the scope under its title)."""
         parts = [SOURCE.format(as_of=format_date(self.as_of))]
+        if self.demo:
+            parts.append(DEMO_NOTE)
         if self.has_masked:
             parts.append(MASK_NOTE.format(label=secret_label(self.threshold)))
         if self.rounding and self.rounding > 1:
             parts.append(ROUNDING_NOTE.format(base=self.rounding))
         if self.note:
             parts.append(self.note)
-        return " ".join(parts)
+        return " ".join(p for p in parts if p)
 
     def plotted(self, value: float | None) -> float | None:
         """The number drawn on the axis: percentages for ratios, the value otherwise."""

@@ -26,7 +26,7 @@ from charts.theme import (
     register_template,
 )
 
-FOOTNOTE_WIDTH = 120  # characters per footnote line: fits a chart half a screen wide
+FOOTNOTE_WIDTH = 90  # characters per footnote line: fits a chart half a screen wide
 
 
 def _hover(desc: ChartDescription, serie_name: str) -> str:
@@ -157,7 +157,10 @@ def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = T
             xaxis["type"] = "category"
     # The footnote rides under the bottom axis title, so it always clears the tick labels
     # (rotated or not) and travels with the figure into PNG and SVG files.
-    footnote = "<br>".join(textwrap.wrap(desc.footnote, FOOTNOTE_WIDTH))
+    # horizontal bars leave the long category labels on the left: the axis (and its title)
+    # is narrower, so its footnote wraps shorter
+    width = FOOTNOTE_WIDTH * 2 // 3 if desc.kind == "hbar" else FOOTNOTE_WIDTH
+    footnote = "<br>".join(textwrap.wrap(desc.source_note, width))
     xaxis["title"] = {
         "text": f"{xaxis['title']['text']}<br><span style='font-size:12px;color:{GREY_MID}'>"
         f"{footnote}</span>"
@@ -165,12 +168,25 @@ def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = T
     fig.update_layout(
         template=register_template(),
         title={
-            "text": f"<b>{desc.title}</b>" if show_title else "",
+            # the scope under the title: a downloaded PNG or SVG says what it shows
+            "text": (
+                f"<b>{desc.title}</b>"
+                + (
+                    f"<br><span style='font-size:13px;color:{GREY_MID}'>{desc.scope_text}</span>"
+                    if desc.scope_text
+                    else ""
+                )
+            )
+            if show_title
+            else "",
             "y": 0.98,
             "yref": "container",
             "yanchor": "top",
         },
-        margin={"t": _top_margin(desc, show_title=show_title)},
+        margin={
+            "t": _top_margin(desc, show_title=show_title)
+            + (22 if desc.scope_text and show_title else 0)
+        },
         xaxis=xaxis,
         yaxis=yaxis,
         barmode="stack" if desc.stacked else "group",

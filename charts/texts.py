@@ -6,6 +6,10 @@ période », never 0; changes read in points for rates and in days for delays.
 
 from __future__ import annotations
 
+import re
+
+from babel.dates import format_date as babel_date
+
 from formatting import NO_DATA, format_days, format_int, format_rate, secret_label
 from metrics.results import MetricResult
 
@@ -64,3 +68,54 @@ def target_text(result: MetricResult | None) -> str | None:
         return None
     status = STATUS_LABELS.get(result.status, result.status)
     return f"Cible : {format_unit(result.target, result.unit)} — {status}"
+
+
+def cohort_month(result: MetricResult | None) -> str | None:
+    """« avril 2024 »: the month of the cohort a figure is reported on, or None."""
+    if result is None or result.mature is None:
+        return None
+    return babel_date(result.mature.start, "MMMM y", locale="fr_FR")
+
+
+def cohort_label(result: MetricResult | None) -> str | None:
+    """« entrants d'avril 2024, observés 45 jours », or None for a figure of the period."""
+    return result.mature.label if result is not None and result.mature is not None else None
+
+
+def reported_text(result: MetricResult | None, threshold: int) -> str:
+    """The reported figure with its cohort's month: « 50,0 % (avril 2024) »."""
+    month = cohort_month(result)
+    text = value_text(result.reported if result is not None else None, threshold)
+    return f"{text} ({month})" if month else text
+
+
+def reported_delta(current: MetricResult | None, previous: MetricResult | None) -> str | None:
+    """The change between the reported figures of two results (mature cohorts compared with
+    mature cohorts), or None."""
+    return delta_text(
+        current.reported if current is not None else None,
+        previous.reported if previous is not None else None,
+    )
+
+
+def is_no_change(delta: str | None) -> bool:
+    """True when a change reads as zero once rounded (« +0,0 j », « +0,0 pts »): it gets no
+    arrow and no colour, whatever the unrounded values."""
+    return delta is not None and not re.sub(r"[^1-9]", "", delta)
+
+
+def cohort_note(results: dict[str, MetricResult], labels: dict[str, str]) -> str | None:
+    """The footnote of a chart of shares within X days: which cohort each one is measured on
+    (« Parts sous X jours mesurées sur … : Convocation : entrants d'avril 2024, … »)."""
+    named = [
+        f"{labels[metric_id]} : {label}"
+        for metric_id, result in results.items()
+        if (label := cohort_label(result))
+    ]
+    if not named:
+        return None
+    return (
+        "Parts sous X jours mesurées sur la dernière cohorte suivie X jours ("
+        + " ; ".join(named)
+        + ")."
+    )

@@ -11,7 +11,7 @@ actions so nothing agreed is forgotten. Every creation, edit and deletion is kep
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -93,6 +93,8 @@ class ActionView:
     owner_person: str | None = None
     version: int = 1
     step_status: str | None = None
+    created_on: dt.date | None = None
+    closed_on: dt.date | None = None
 
     @property
     def is_open(self) -> bool:
@@ -122,6 +124,27 @@ class ActionView:
     def step_closed(self) -> bool:
         """Open while its linked step is done or abandoned: a candidate for closing."""
         return self.is_open and self.step_status in CLOSED_STATUSES
+
+    def recorded_by(self, as_of: dt.date) -> bool:
+        """Known on ``as_of``: recorded that day or before (rows without a recording date
+        count from their meeting's date, or always when they have neither)."""
+        known_from = self.created_on or self.meeting_date
+        return known_from is None or known_from <= as_of
+
+    def as_at(self, as_of: dt.date) -> ActionView:
+        """The row as it stood on ``as_of``: closed after that date, it was still open then
+        (« ouverte »: whether work had started is not recorded)."""
+        if self.status in OPEN_ACTION_STATUSES or not self.is_open_at(as_of):
+            return self
+        return replace(self, status="ouverte", closed_on=None)
+
+    def is_open_at(self, as_of: dt.date) -> bool:
+        """Recorded and still open on ``as_of``: open now, or closed only after that date."""
+        if not self.recorded_by(as_of):
+            return False
+        if self.status in OPEN_ACTION_STATUSES:
+            return True
+        return self.closed_on is not None and self.closed_on > as_of
 
 
 @dataclass(frozen=True)
@@ -466,6 +489,8 @@ def add_action(
     due_date: dt.date | None = None,
     status: str | None = None,
     step_id: str | None = None,
+    created_on: dt.date | None = None,
+    closed_on: dt.date | None = None,
     user: str = "—",
     now: dt.datetime | None = None,
     reference: tuple[Institution, ...] | None = None,
@@ -474,7 +499,10 @@ def add_action(
     step); returns its id. A decision is « faite » and an action « ouverte » unless said.
 
     The same decision or action sent twice (same meeting, text, owner, due date and step) is
-    recorded once: a second click returns the first one.
+    recorded once: a second click returns the first one. ``created_on`` (by default its
+    meeting's date, or the day it is recorded without a meeting) and, for a closed row,
+    ``closed_on`` (by default the day it is recorded) let pages and decks read the row as it
+    stood on an earlier date.
     """
     values = _action_values(
         session, text, kind, meeting_id, owner, owner_person, due_date, status, step_id, reference
@@ -489,7 +517,17 @@ def add_action(
     existing = session.scalar(select(MeetingAction.id).where(*same).limit(1))
     if existing is not None:
         return existing
-    action = MeetingAction(version=1, **values)
+    today = (now or dt.datetime.now()).date()
+    meeting = session.get(Meeting, meeting_id) if meeting_id is not None else None
+    if created_on is None:  # agreed at its meeting: known from that day
+        created_on = min(meeting.date, today) if meeting is not None else today
+    closed = values["status"] not in OPEN_ACTION_STATUSES
+    action = MeetingAction(
+        version=1,
+        created_on=created_on,
+        closed_on=(closed_on or today) if closed else None,
+        **values,
+    )
     session.add(action)
     session.flush()
     _log(session, "action", action.id, "create", user, _now(now), None, _action_snapshot(action))
@@ -534,7 +572,7 @@ def update_action(
     result = session.execute(
         update(MeetingAction)
         .where(MeetingAction.id == action_id, MeetingAction.version == version)
-        .values(version=MeetingAction.version + 1, **values)
+        .values(version=MeetingAction.version + 1, closed_on=_closed_on(row, values, now), **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -575,6 +613,18 @@ def set_action_status(
         now=now,
         reference=None if row.owner is None else (_stored_owner(row.owner),),
     )
+
+
+def _closed_on(
+    row: MeetingAction, values: dict[str, object], now: dt.datetime | None
+) -> dt.date | None:
+    """The closing day after an edit: kept while the status stays closed, the edit's day when
+    it closes, cleared when it is reopened (so the row reads right as of any date)."""
+    if values["status"] in OPEN_ACTION_STATUSES:
+        return None
+    if row.status not in OPEN_ACTION_STATUSES and row.closed_on is not None:
+        return row.closed_on
+    return (now or dt.datetime.now()).date()
 
 
 def _stored_owner(name: str) -> Institution:
@@ -627,6 +677,8 @@ def _action_view(a: MeetingAction, meeting_date, meeting_kind, step_status) -> A
         owner_person=a.owner_person,
         version=a.version,
         step_status=step_status,
+        created_on=a.created_on,
+        closed_on=a.closed_on,
     )
 
 
@@ -675,12 +727,14 @@ def list_actions(
     meeting_id: int | None = None,
     open_only: bool = False,
     kind: str | None = None,
+    as_of: dt.date | None = None,
 ) -> list[ActionView]:
-    """Decisions and actions, by due date (undated last) then id."""
+    """Decisions and actions, by due date (undated last) then id; with ``as_of``, only the
+    rows recorded by that date, and ``open_only`` means open on that date."""
     query = _actions_query()
     if meeting_id is not None:
         query = query.where(MeetingAction.meeting_id == meeting_id)
-    if open_only:
+    if open_only and as_of is None:
         query = query.where(MeetingAction.status.in_(OPEN_ACTION_STATUSES))
     if kind is not None:
         query = query.where(MeetingAction.kind == _check(kind, ACTION_KINDS, "Type"))
@@ -688,12 +742,17 @@ def list_actions(
         MeetingAction.due_date.is_(None), MeetingAction.due_date, MeetingAction.id
     )
     with Session(engine) as session:
-        return [_action_view(*row) for row in session.execute(query).all()]
+        views = [_action_view(*row) for row in session.execute(query).all()]
+    if as_of is None:
+        return views
+    kept = [v for v in views if (v.is_open_at(as_of) if open_only else v.recorded_by(as_of))]
+    return [v.as_at(as_of) for v in kept]
 
 
-def open_actions(engine: Engine) -> list[ActionView]:
-    """Actions still open or in progress (decisions are records, not work to do)."""
-    return list_actions(engine, open_only=True, kind="action")
+def open_actions(engine: Engine, as_of: dt.date | None = None) -> list[ActionView]:
+    """Actions still open or in progress (decisions are records, not work to do), now or,
+    with ``as_of``, on that date."""
+    return list_actions(engine, open_only=True, kind="action", as_of=as_of)
 
 
 def actions_to_close(engine: Engine) -> list[ActionView]:

@@ -223,6 +223,14 @@ def _action_status(rng: random.Random, due: dt.date, as_of: dt.date) -> str:
     return rng.choice(("faite", "en_cours", "ouverte"))
 
 
+def _closed_on(status: str, day: dt.date, due: dt.date, as_of: dt.date) -> dt.date | None:
+    """The day a demo action was closed: at its due date (not before its meeting, not after
+    the demo's as-of date); None while it is open."""
+    if status in ("ouverte", "en_cours"):
+        return None
+    return min(as_of, max(day, due))
+
+
 def _fill_meetings(
     session: Session, as_of: dt.date, rng: random.Random, steps: list[RoadmapStep]
 ) -> tuple[int, int]:
@@ -243,21 +251,31 @@ def _fill_meetings(
             continue
         for text in rng.sample(COMMITTEE_DECISIONS, 2):
             add_action(
-                session, text, kind="decision", meeting_id=meeting, status="faite", **_by(day)
+                session,
+                text,
+                kind="decision",
+                meeting_id=meeting,
+                status="faite",
+                created_on=day,
+                closed_on=day,
+                **_by(day),
             )
             actions += 1
         upcoming = [s for s in dated if day < s.due_date <= day + dt.timedelta(days=75)]
         for step in rng.sample(upcoming, min(2, len(upcoming))):
             due = min(step.due_date, day + dt.timedelta(days=45))
             owner = (step.owners.split("|") or ["CD"])[0] or "CD"
+            status = _action_status(rng, due, as_of)
             add_action(
                 session,
                 f"Sécuriser l'échéance de l'étape {step.step_id}",
                 meeting_id=meeting,
                 owner=owner,
                 due_date=due,
-                status=_action_status(rng, due, as_of),
+                status=status,
                 step_id=step.step_id,
+                created_on=day,
+                closed_on=_closed_on(status, day, due, as_of),
                 **_by(day),
             )
             actions += 1
@@ -276,13 +294,18 @@ def _fill_meetings(
         meetings += 1
         if day <= as_of and rng.random() < 0.4:
             due = day + dt.timedelta(days=rng.choice((7, 14, 21)))
+            text = rng.choice(WEEKLY_ACTIONS)
+            owner = rng.choice(("CD", "France Travail", "État"))
+            status = _action_status(rng, due, as_of)
             add_action(
                 session,
-                rng.choice(WEEKLY_ACTIONS),
+                text,
                 meeting_id=meeting,
-                owner=rng.choice(("CD", "France Travail", "État")),
+                owner=owner,
                 due_date=due,
-                status=_action_status(rng, due, as_of),
+                status=status,
+                created_on=day,
+                closed_on=_closed_on(status, day, due, as_of),
                 **_by(day),
             )
             actions += 1
@@ -295,14 +318,18 @@ def _fill_meetings(
         )
         meetings += 1
         if session.get(RoadmapStep, step_id) is not None:
+            due = day + dt.timedelta(days=14)
+            status = _action_status(rng, due, as_of)
             add_action(
                 session,
                 f"Rédiger la synthèse du groupe de travail ({step_id})",
                 meeting_id=meeting,
                 owner="CD",
-                due_date=day + dt.timedelta(days=14),
-                status=_action_status(rng, day + dt.timedelta(days=14), as_of),
+                due_date=due,
+                status=status,
                 step_id=step_id,
+                created_on=day,
+                closed_on=_closed_on(status, day, due, as_of),
                 **_by(day),
             )
             actions += 1
@@ -338,6 +365,7 @@ def _follow_ups(session: Session, as_of: dt.date, steps: list[RoadmapStep]) -> i
             due_date=due,
             status="en_cours",
             step_id=step.step_id,
+            created_on=held[-1],
             **_by(held[-1]),
         )
     add_action(
@@ -347,6 +375,7 @@ def _follow_ups(session: Session, as_of: dt.date, steps: list[RoadmapStep]) -> i
         owner="CD",
         due_date=due,
         status="ouverte",
+        created_on=held[-1],
         **_by(held[-1]),
     )
     return len(late) + 1

@@ -488,6 +488,10 @@ class MeetingAction(Base):
         ForeignKey("roadmap_steps.step_id", ondelete="SET NULL")
     )
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # When the row was recorded and when it was last closed (done or dropped): a deck rebuilt
+    # for a past committee lists what was recorded and still open on that date.
+    created_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class GovernanceChange(Base):

@@ -57,6 +57,7 @@ CASELOAD = IndicatorSpec(
     target_source="Expérimentation",
     higher_is_better=False,
     breakdowns=("utas",),
+    target_departement_only=True,
 )
 
 

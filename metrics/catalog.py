@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import math
 from dataclasses import replace
 from functools import cache
 
 from metrics.cohort import BREAKDOWN_FIELDS, check_territory
 from metrics.cohort import delay_curves as delay_curves_from
 from metrics.exceptions import MetricError, UnknownMetricError
-from metrics.results import MetricResult
+from metrics.results import MatureCohort, MetricResult
+from metrics.scope import Scope
 from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext
 from metrics.survival import DelayCurve
 from settings import Settings
@@ -99,11 +101,88 @@ def _check_spec(spec: IndicatorSpec) -> list[str]:
     return problems
 
 
+def mature_scope(scope: Scope, days: float) -> Scope:
+    """The cohort a « within ``days`` days » share is reported on: the latest calendar month
+    ending on or before both the period's end and ``as_of − days`` (every person of it has
+    been followed ``days`` days, or has left), seen at the scope's as-of date.
+
+    A share within 45 days over a period shorter than 45 days (or a committee held less than
+    45 days after the previous one) cannot be measured on the period's own entrants; this
+    month's can, and it is the same month for every page, slide and export of that date."""
+    last_entry = min(scope.end, scope.as_of - dt.timedelta(days=math.ceil(days)))
+    end = (last_entry + dt.timedelta(days=1)).replace(day=1) - dt.timedelta(days=1)
+    return replace(scope, start=end.replace(day=1), end=end)
+
+
+def with_mature(
+    family: Family, context: MetricContext, results: dict[str, MetricResult]
+) -> dict[str, MetricResult]:
+    """Attach its mature cohort to every « within X days » result of a family (and to the
+    median and mean delays published beside it, so that they describe the same persons).
+
+    Generic: any indicator published by ``cohort.publish_within`` carries its X
+    (``mature_days``), so a new one gets its mature cohort without code here."""
+    computed: dict[Scope, dict[str, MetricResult]] = {}
+    attached = dict(results)
+    for metric_id, result in results.items():
+        if result.mature_days is None:
+            continue
+        scope = mature_scope(context.scope, result.mature_days)
+        if scope not in computed:
+            computed[scope] = family.compute(replace(context, scope=scope))
+        mature = computed[scope].get(metric_id)
+        if mature is None:
+            continue
+        attached[metric_id] = replace(
+            result,
+            mature=MatureCohort(
+                start=scope.start,
+                end=scope.end,
+                days=result.mature_days,
+                noun=spec_for(metric_id).cohort_noun,
+                result=replace(mature, mature_days=None),
+            ),
+        )
+    return attached
+
+
+def without_local_targets(
+    family: Family, scope: Scope, results: dict[str, MetricResult]
+) -> dict[str, MetricResult]:
+    """Drop the target and status of indicators whose target is defined only for the whole
+    département and every payer, when the scope is a territory or a payer."""
+    if scope.territory is None and scope.payer is None:
+        return results
+    local = {spec.id for spec in family.indicators if spec.target_departement_only}
+    return {
+        metric_id: (
+            replace(
+                result,
+                target=None,
+                status=result.status
+                if result.status in ("secret", "sans_donnees")
+                else "sans_cible",
+            )
+            if metric_id in local
+            else result
+        )
+        for metric_id, result in results.items()
+    }
+
+
+def compute_family(family: Family, context: MetricContext) -> dict[str, MetricResult]:
+    """One family's results for one scope, with the mature cohorts of its shares within X
+    days and targets only where they are defined: what every page, the deck and
+    ``pilotage metrics`` show."""
+    results = with_mature(family, context, family.compute(context))
+    return without_local_targets(family, context.scope, results)
+
+
 def compute_all(context: MetricContext) -> dict[str, MetricResult]:
     """Every indicator of every family for one scope, keyed by id."""
     results: dict[str, MetricResult] = {}
     for family in families():
-        results.update(family.compute(context))
+        results.update(compute_family(family, context))
     return results
 
 
@@ -118,7 +197,7 @@ def family_for(metric_id: str) -> Family:
 
 def compute_one(context: MetricContext, metric_id: str) -> MetricResult:
     """One indicator for one scope (its family computes its siblings too: they share queries)."""
-    results = family_for(metric_id).compute(context)
+    results = compute_family(family_for(metric_id), context)
     if metric_id not in results:
         raise UnknownMetricError(f"Indicateur inconnu : « {metric_id} ».")
     return results[metric_id]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel.dates import format_date
 from sqlalchemy import (
@@ -485,8 +485,11 @@ def publish_within(
     kind_name: str | None = None,
     kind_labels: dict[str, str] | None = None,
 ) -> MetricResult:
-    """A "share within X days" indicator with its breakdowns, through secrecy."""
-    return publish_delay(spec, settings, counts, within_row(days), kind_name, kind_labels)
+    """A "share within X days" indicator with its breakdowns, through secrecy; it carries
+    ``days`` so that the catalogue adds its mature cohort (``catalog.with_mature``): the
+    latest cohort followed ``days`` days, on which the share is observed, not estimated."""
+    result = publish_delay(spec, settings, counts, within_row(days), kind_name, kind_labels)
+    return replace(result, mature_days=float(days))
 
 
 def publish_median(
@@ -495,9 +498,12 @@ def publish_median(
     counts: DelayCounts,
     kind_name: str | None = None,
     kind_labels: dict[str, str] | None = None,
+    mature_days: float | None = None,
 ) -> MetricResult:
-    """A Kaplan–Meier median delay with its breakdowns, through secrecy."""
-    return publish_delay(spec, settings, counts, median_row, kind_name, kind_labels)
+    """A Kaplan–Meier median delay with its breakdowns, through secrecy; with
+    ``mature_days``, also reported on the cohort its family's shares are (same population)."""
+    result = publish_delay(spec, settings, counts, median_row, kind_name, kind_labels)
+    return replace(result, mature_days=mature_days)
 
 
 def publish_mean(
@@ -506,9 +512,12 @@ def publish_mean(
     counts: DelayCounts,
     kind_name: str | None = None,
     kind_labels: dict[str, str] | None = None,
+    mature_days: float | None = None,
 ) -> MetricResult:
-    """A mean delay among persons who reached the event (mean_row leaves no numerator)."""
-    return publish_delay(spec, settings, counts, mean_row, kind_name, kind_labels)
+    """A mean delay among persons who reached the event (mean_row leaves no numerator); with
+    ``mature_days``, also reported on the same cohort as its family's median and shares."""
+    result = publish_delay(spec, settings, counts, mean_row, kind_name, kind_labels)
+    return replace(result, mature_days=mature_days)
 
 
 def delay_curves(

@@ -98,6 +98,7 @@ WITHIN_LEGAL = IndicatorSpec(
     target=lambda s: 1.0,
     target_source="Décret n° 2024-1244",
     breakdowns=("cohort_month", "utas", "orientation_type"),
+    cohort_noun="orientés",
 )
 MEAN = IndicatorSpec(
     id="contract_mean_days",
@@ -114,6 +115,7 @@ MEAN = IndicatorSpec(
     higher_is_better=False,
     breakdowns=("cohort_month", "utas", "orientation_type"),
     reference_year=2018,
+    cohort_noun="orientés",
 )
 
 
@@ -286,7 +288,14 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         publish_within(
             WITHIN_30, settings, counts, settings.contract_days, "orientation_type", TYPE_LABELS
         ),
-        publish_mean(MEAN, settings, counts, "orientation_type", TYPE_LABELS),
+        publish_mean(
+            MEAN,
+            settings,
+            counts,
+            "orientation_type",
+            TYPE_LABELS,
+            mature_days=settings.contract_days,
+        ),
     ]
     return {result.id: result for result in results}
 

@@ -148,7 +148,9 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     results = [
         entrants,
         publish_within(CONVOCATION_WITHIN, settings, convocation, settings.convocation_days),
-        publish_median(CONVOCATION_MEDIAN, settings, convocation),
+        publish_median(
+            CONVOCATION_MEDIAN, settings, convocation, mature_days=settings.convocation_days
+        ),
         publish_median(FIRST_APPOINTMENT_MEDIAN, settings, appointment),
     ]
     return {result.id: result for result in results}

@@ -567,11 +567,17 @@ def _utas_names(engine: Engine) -> list[str]:
 def freshness(
     engine: Engine, as_of: dt.date | None = None, threshold_days: int = FRESHNESS_DAYS
 ) -> tuple[SourceFreshness, ...]:
-    """Days since the last successful (or partial) import of each source ever imported."""
+    """Days since the last successful (or partial) import of each source imported by the
+    as-of date (an import finished after it did not exist yet on that date)."""
     today = as_of or dt.date.today()
+    next_day = dt.datetime.combine(today + dt.timedelta(days=1), dt.time())
     query = (
         select(ImportRun.source, func.max(ImportRun.finished_at))
-        .where(ImportRun.status.in_(("success", "partial")), ImportRun.finished_at.is_not(None))
+        .where(
+            ImportRun.status.in_(("success", "partial")),
+            ImportRun.finished_at.is_not(None),
+            ImportRun.finished_at < next_day,
+        )
         .group_by(ImportRun.source)
         .order_by(ImportRun.source)
     )

@@ -43,6 +43,11 @@ class IndicatorSpec:
     département can tune it); ``None`` means no target. ``person_based`` indicators are
     subject to statistical secrecy. ``reference_year`` is the year of a national reference
     used as target (a DREES figure is only comparable with the year it describes).
+    ``cohort_noun`` names the persons of a cohort
+    (« entrants », « orientés ») in the label of a mature cohort.
+    ``target_departement_only``: the target is defined for the whole département and every
+    payer (a referent's caseload is not cut by territory or payer), so a narrower scope
+    shows the figure without target or status.
     """
 
     id: str
@@ -56,6 +61,8 @@ class IndicatorSpec:
     person_based: bool = True
     breakdowns: tuple[str, ...] = ()
     reference_year: int | None = None
+    cohort_noun: str = "entrants"
+    target_departement_only: bool = False
 
     @property
     def is_pattern(self) -> bool:

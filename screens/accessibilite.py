@@ -11,12 +11,14 @@ import streamlit as st
 
 from ui.accessibility import FRAMEWORK_DEFECTS, STATEMENT_DATE
 from ui.context import get_context
+from ui.scope_bar import keep_scope
 
 context = get_context()
 settings = context.settings
 owner = f"Le Conseil départemental ({settings.departement_name})"
 
 st.title("Déclaration d'accessibilité")
+st.caption(keep_scope())
 st.markdown(
     f"{owner} s'engage à rendre ses services numériques accessibles, conformément à "
     "l'article 47 de la loi n° 2005-102 du 11 février 2005. Cette déclaration d'accessibilité "

@@ -36,6 +36,7 @@ data = gather_committee(
 )
 
 st.title("Comité de suivi")
+st.caption(f"{data.scope_text} · données au {format_date(data.scope.as_of)}")
 previous = (
     f"depuis le comité du {format_date(data.previous_committee)}"
     if data.previous_committee
@@ -43,8 +44,9 @@ previous = (
 )
 st.caption(
     f"Comité du {format_date(data.committee_date)} (date d'observation du périmètre) — période "
-    f"{data.period_text}, {previous}. Comparée à la période précédente de même durée, du "
-    f"{format_date(data.previous_scope.start)} au {format_date(data.previous_scope.end)}."
+    f"{data.period_text}, {previous}. Comparée à la période précédente de même durée, "
+    f"{data.previous_text}. * Parts et délais « sous X jours » : dernière cohorte mensuelle "
+    "suivie X jours, son mois entre parenthèses."
 )
 for label, message in failures.items():
     st.warning(f"Indicateurs « {label} » indisponibles : {message}")

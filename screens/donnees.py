@@ -6,11 +6,13 @@ from data_access.inventory import database_summary
 from formatting import format_date, format_datetime, format_int
 from ui.context import get_context
 from ui.plain_text import show_text
+from ui.scope_bar import keep_scope
 
 context = get_context()
 summary = database_summary(context.engine)
 
 st.title("Données disponibles")
+st.caption(keep_scope())
 st.caption(f"Base opérationnelle du département : {context.settings.departement_name}.")
 
 if summary.first_entry is None:

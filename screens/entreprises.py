@@ -6,7 +6,7 @@ from charts.builders import breakdown_chart, breakdowns_trend
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.indicators import indicator_cards, label_of
-from ui.metrics_cache import metric_results, show_failures
+from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
 
 KPIS = ("companies_engaged", "immersions", "job_offers", "hires", "mentoring")
@@ -26,7 +26,7 @@ st.markdown(
 )
 computed = metric_results(context, scope, only=KPIS)
 show_failures(computed)
-indicator_cards(KPIS, computed, threshold, previous=metric_results(context, scope.previous()))
+indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope))
 
 engaged = computed.get("companies_engaged")
 if engaged is not None:

@@ -34,7 +34,7 @@ from ui.forms import clear, name_input, remember_name, remembered_choice, seed
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.plain_text import escape_markdown
-from ui.scope_bar import scope_bar
+from ui.scope_bar import scope_bar, scope_caption
 from ui.tables import data_table, steps_table
 
 ROADMAP_IDS = (
@@ -59,6 +59,7 @@ st.caption(
     f"Statuts au {format_date(as_of)}, reconstitués à partir de l'historique des modifications. "
     "La feuille de route couvre tout le département : territoire et payeur ne s'appliquent pas."
 )
+st.caption(f"Périmètre conservé pour les autres pages : {scope_caption()}")
 
 version = current_version(context)
 computed = metric_results(context, scope, version, only=ROADMAP_IDS)

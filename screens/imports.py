@@ -19,6 +19,7 @@ from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING
 from ui.auth import audit, current_user, require_role
 from ui.context import get_context
 from ui.plain_text import escape_markdown
+from ui.scope_bar import keep_scope
 from ui.tables import data_table
 
 SOURCES = {
@@ -31,6 +32,7 @@ SHOWN = 1000  # rows of errors or warnings listed on screen (all are counted)
 
 context = get_context()
 st.title("Imports")
+st.caption(keep_scope())
 require_role("admin")
 if context.settings.uses_default_pseudonymisation_key and not is_demo_database(context.engine):
     st.error(DEFAULT_KEY_REFUSAL)

@@ -41,7 +41,7 @@ from ui.chart_block import figure_block
 from ui.context import get_context
 from ui.forms import NAME_HELP, NAME_KEY, clear, remembered_choice, seed
 from ui.plain_text import escape_markdown, show_text
-from ui.scope_bar import scope_bar
+from ui.scope_bar import scope_bar, scope_caption
 from ui.tables import actions_table, data_table
 
 FLASH_KEY = "instances_flash"
@@ -65,6 +65,7 @@ institutions = list(institution_names(reference))
 editor = can_edit_roadmap()
 
 st.title("Instances")
+st.caption(f"Périmètre conservé pour les autres pages : {scope_caption()}")
 st.caption(
     "Points hebdomadaires (CD, France Travail, État ; CAF, ARS, MSA ponctuellement), comités de "
     "suivi bimestriels co-présidés par le préfet et le PCD, groupes de travail."

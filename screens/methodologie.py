@@ -15,7 +15,7 @@ from metrics.privacy import round_count
 from ui.context import get_context
 from ui.indicators import format_unit
 from ui.metrics_cache import metric_results, show_failures
-from ui.scope_bar import scope_bar
+from ui.scope_bar import scope_bar, scope_caption
 
 UNIT_NAMES = {"ratio": "taux", "days": "jours", "count": "effectif"}
 
@@ -38,11 +38,19 @@ settings = context.settings
 scope = scope_bar(context)
 
 st.title("Méthodologie")
+st.caption(scope_caption())
 st.markdown(
     "Chaque chiffre du tableau de bord vient du catalogue ci-dessous : identifiant stable, "
     "définition, formule, unité et cible. Les délais sont en jours calendaires ; les parts "
     "« sous N jours » et les médianes sont estimées par la méthode de Kaplan–Meier, qui compte "
     "les personnes encore sans événement jusqu'à la date d'observation au lieu de les exclure."
+)
+st.markdown(
+    "Une part « sous X jours » ne se mesure que sur des personnes suivies X jours : les cartes, "
+    "le comité, les alertes et les exports la donnent pour la **dernière cohorte mensuelle "
+    "suivie X jours** (par exemple « entrants d'avril 2024, observés 45 jours » au 30 juin), "
+    "avec les délais médian et moyen de la même cohorte ; l'estimation de Kaplan–Meier des "
+    "entrants de la période est donnée à côté quand elle existe."
 )
 st.header("Secret statistique")
 st.markdown(

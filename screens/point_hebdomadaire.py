@@ -21,7 +21,7 @@ from ui.context import get_context
 from ui.indicators import indicator_cards, label_of
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.plain_text import plain_cells
-from ui.scope_bar import scope_bar
+from ui.scope_bar import scope_bar, scope_caption, scope_text_for
 from ui.tables import actions_table, steps_table
 
 WEEK_IDS = (
@@ -55,6 +55,7 @@ st.caption(
     f"Les 7 derniers jours : du {format_date(week.start)} au {format_date(week.end)} "
     "(la période choisie dans le périmètre ne s'applique pas ; territoire et payeur, si)."
 )
+st.caption(f"{scope_text_for(week)} · périmètre choisi : {scope_caption()}")
 
 # --- since the last weekly point -------------------------------------------------------------
 digest = since_last_weekly_point(context.engine, as_of)
@@ -117,6 +118,7 @@ weeks = [
 ]
 history = [metric_results(context, w, version, only=TREND_COUNTS + TREND_RATES) for w in weeks]
 labels = [f"sem. du {format_day_month(w.start)}" for w in weeks]
+trend_scope = scope_text_for(replace(week, start=weeks[0].start))
 counts = [i for i in TREND_COUNTS if any(h.get(i) is not None for h in history)]
 rates = [i for i in TREND_RATES if any(h.get(i) is not None for h in history)]
 if counts:
@@ -130,7 +132,8 @@ if counts:
             x_title="Semaine",
             as_of=as_of,
             threshold=threshold,
-        )
+        ),
+        scope_text=trend_scope,
     )
 if rates:
     chart_block(
@@ -143,7 +146,8 @@ if rates:
             x_title="Semaine",
             as_of=as_of,
             threshold=threshold,
-        )
+        ),
+        scope_text=trend_scope,
     )
 if not counts and not rates:
     st.info("Aucune donnée sur la période")
@@ -175,7 +179,7 @@ if (late or soon) and can_edit_roadmap():
         st.switch_page("screens/feuille_de_route.py")
 
 st.header("Actions ouvertes")
-actions = open_actions(context.engine)
+actions = open_actions(context.engine, as_of)
 if actions:
     overdue = [a for a in actions if a.is_late(as_of)]
     st.caption(f"{len(actions)} action(s) ouverte(s), dont {len(overdue)} en retard.")

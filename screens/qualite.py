@@ -8,6 +8,7 @@ from data_access.db import data_version
 from formatting import format_date, format_datetime, format_int, format_rate
 from metrics.quality import QualityCheck, QualityReport, quality_report
 from ui.context import get_context
+from ui.scope_bar import keep_scope, kept_as_of
 from ui.tables import data_table
 
 context = get_context()
@@ -48,10 +49,14 @@ def _definitions(checks: list[QualityCheck]) -> None:
 
 
 report = _report(
-    context.settings.database_url, data_version(context.engine), threshold, dt.date.today()
+    context.settings.database_url,
+    data_version(context.engine),
+    threshold,
+    kept_as_of(dt.date.today()),
 )
 
 st.title("Qualité des données")
+st.caption(keep_scope())
 st.caption(
     f"Contrôles au {format_date(report.as_of)}, par UTAS. Effectifs de 1 à {threshold - 1} "
     "personnes masqués (« secret »), ainsi que les cellules qui permettraient de les retrouver."

@@ -1,8 +1,12 @@
 """« Vue d'ensemble »: headline indicators against targets, change, alerts."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from charts.builders import comparison_chart
+from charts.committee import LAUNCH_DATE, previous_period
+from charts.texts import cohort_label, cohort_note, value_text
 from data_access.roadmap import steps_at
 from formatting import format_date
 from metrics.roadmap import is_late
@@ -14,9 +18,8 @@ from ui.indicators import (
     label_of,
     spec_or_none,
     target_text,
-    value_text,
 )
-from ui.metrics_cache import metric_results, show_failures
+from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
 from ui.tables import steps_table
 
@@ -50,13 +53,22 @@ st.title("Vue d'ensemble")
 st.caption(scope_caption())
 
 computed = metric_results(context, scope)
-previous = metric_results(context, scope.previous())
+before = previous_period(scope)
+previous = previous_results(context, scope)
 show_failures(computed)
 
 st.header("Indicateurs clés")
 st.caption(
     f"Évolution par rapport à la période précédente de même durée (du "
-    f"{format_date(scope.previous().start)} au {format_date(scope.previous().end)})."
+    f"{format_date(before.start)} au {format_date(before.end)})."
+    if before is not None
+    else "Sans comparaison : la période précédente de même durée serait antérieure au "
+    f"lancement ({format_date(LAUNCH_DATE)})."
+)
+st.caption(
+    "Parts et délais « sous X jours » : mesurés sur la dernière cohorte mensuelle suivie X "
+    "jours (nommée sous chaque chiffre) ; la mesure, à ce jour, sur les entrants de la "
+    "période est donnée à côté quand elle existe."
 )
 indicator_cards(HEADLINE, computed, threshold, previous=previous)
 
@@ -70,8 +82,9 @@ if off_target:
     st.error(
         "**Indicateurs hors cible**\n\n"
         + "\n".join(
-            f"- {label_of(i)} : {value_text(computed.get(i), threshold)} "
-            f"({target_text(computed.get(i))})"
+            f"- {label_of(i)} : {value_text(computed.results[i].reported, threshold)} "
+            f"({target_text(computed.results[i].reported)})"
+            + (f", {cohort_label(computed.get(i))}" if cohort_label(computed.get(i)) else "")
             for i in off_target
         )
     )
@@ -90,16 +103,21 @@ rates = [i for i in COMPARED_RATES if computed.get(i) is not None]
 if rates:
     st.header("Taux clés : période et période précédente")
     chart_block(
-        comparison_chart(
-            [label_of(i) for i in rates],
-            [computed.get(i) for i in rates],
-            [previous.get(i) for i in rates],
-            key="vue-ensemble-taux",
-            title="Taux clés, période choisie et période précédente",
-            unit="ratio",
-            current_name="Période choisie",
-            previous_name="Période précédente",
-            as_of=scope.as_of,
-            threshold=threshold,
+        replace(
+            comparison_chart(
+                [label_of(i) for i in rates],
+                [computed.results[i].reported for i in rates],
+                [r.reported if previous and (r := previous.get(i)) else None for i in rates],
+                key="vue-ensemble-taux",
+                title="Taux clés, période choisie et période précédente",
+                unit="ratio",
+                current_name="Période choisie",
+                previous_name="Période précédente",
+                as_of=scope.as_of,
+                threshold=threshold,
+            ),
+            note=cohort_note(
+                {i: computed.results[i] for i in rates}, {i: label_of(i) for i in rates}
+            ),
         )
     )

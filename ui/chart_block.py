@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -179,12 +180,34 @@ def data_table(desc: ChartDescription) -> dict[str, list[str]]:
     return columns
 
 
-def chart_block(desc: ChartDescription, *, height: int = 440, summary: str | None = None) -> None:
+def with_scope(desc: ChartDescription, scope_text: str | None = None) -> ChartDescription:
+    """The chart with its scope (period, territory, payer: the page's scope caption unless
+    given) and, on the demonstration database, that it is demonstration data, so that every
+    PNG, SVG and CSV says what it shows."""
+    from data_access.inventory import is_demo_database
+    from ui.context import get_context
+    from ui.scope_bar import scope_caption
+
+    return replace(
+        desc,
+        scope_text=desc.scope_text or scope_text or scope_caption() or None,
+        demo=desc.demo or is_demo_database(get_context().engine),
+    )
+
+
+def chart_block(
+    desc: ChartDescription,
+    *,
+    height: int = 440,
+    summary: str | None = None,
+    scope_text: str | None = None,
+) -> None:
     """Draw one chart with its title, summary, exports and data, or say there is no data.
 
     ``summary`` replaces the generic sentence of ``charts.summaries.chart_summary`` when the page
-    knows a better one.
+    knows a better one; ``scope_text`` the page's scope caption in the exports' footnote.
     """
+    desc = with_scope(desc, scope_text)
     if not desc.has_data:
         chart_heading(desc.title)
         st.info(NO_DATA)

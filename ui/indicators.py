@@ -13,8 +13,11 @@ import streamlit as st
 
 from charts.texts import (  # noqa: F401 (re-exported for the pages)
     STATUS_LABELS,
+    cohort_label,
     delta_text,
     format_unit,
+    is_no_change,
+    reported_delta,
     target_text,
     value_text,
 )
@@ -67,8 +70,9 @@ def label_of(metric_id: str) -> str:
 
 
 def is_off_target(result: MetricResult | None) -> bool:
-    """True when a published value misses its target."""
-    return result is not None and result.status == "non_atteint"
+    """True when a reported value (the mature cohort's for a share within X days) misses
+    its target."""
+    return result is not None and result.reported.status == "non_atteint"
 
 
 def _is_empty_count(result: MetricResult | None, spec: IndicatorSpec | None) -> bool:
@@ -100,45 +104,64 @@ def indicator_cards(
     for start in range(0, len(shown), columns):
         cells = st.columns(columns)
         for cell, metric_id in zip(cells, shown[start : start + columns], strict=False):
-            result = computed.get(metric_id)
-            spec = spec_or_none(metric_id)
-            before = previous.get(metric_id) if previous else None
-            delta = delta_text(result, before)
-            help_parts = [spec.definition if spec else ""]
-            if delta:
-                help_parts.append(f"Évolution par rapport à {previous_name}.")
-            text = NO_DATA if _is_empty_count(result, spec) else value_text(result, threshold)
-            unchanged = (
-                result is not None
-                and before is not None
-                and result.value is not None
-                and result.value == before.value
-            )
-            has_value = (
-                result is not None
-                and not result.suppressed
-                and result.value is not None
-                and not _is_empty_count(result, spec)
-            )
             with cell.container(border=True):
-                st.metric(
-                    label=label_of(metric_id),
-                    value=text if has_value else MISSING_MARK,
-                    # Streamlit points the arrow down only for an ASCII minus.
-                    delta=delta.replace("−", "-") if delta else None,
-                    delta_color=(
-                        "off"
-                        if unchanged
-                        else "normal"
-                        if spec is None or spec.higher_is_better
-                        else "inverse"
-                    ),
-                    delta_arrow="off" if unchanged else "auto",
-                    help=" ".join(p for p in help_parts if p) or None,
-                )
-                if not has_value:
-                    # Too long for the big figure: the French reason goes right under it.
-                    st.markdown(f"**{text}**")
-                target = target_text(result)
-                if target:
-                    st.caption(target)
+                _card(metric_id, computed.get(metric_id), previous, threshold, previous_name)
+
+
+def _card(
+    metric_id: str,
+    whole: MetricResult | None,
+    previous: Computed | None,
+    threshold: int,
+    previous_name: str,
+) -> None:
+    """One card: the reported figure (a share within X days on its latest mature cohort,
+    named under it), its change against the same figure of the previous period, its target,
+    and the period's own Kaplan–Meier estimate when it differs."""
+    spec = spec_or_none(metric_id)
+    result = whole.reported if whole is not None else None
+    before = previous.get(metric_id) if previous else None
+    delta = reported_delta(whole, before)
+    help_parts = [spec.definition if spec else ""]
+    if delta:
+        help_parts.append(f"Évolution par rapport à {previous_name}.")
+    text = NO_DATA if _is_empty_count(result, spec) else value_text(result, threshold)
+    if whole is not None and whole.mature is not None and whole.mature.reason:
+        text = whole.mature.reason
+    unchanged = is_no_change(delta)
+    has_value = (
+        result is not None
+        and not result.suppressed
+        and result.value is not None
+        and not _is_empty_count(result, spec)
+    )
+    st.metric(
+        label=label_of(metric_id),
+        value=text if has_value else MISSING_MARK,
+        # Streamlit points the arrow down only for an ASCII minus.
+        delta=delta.replace("−", "-") if delta else None,
+        delta_color=(
+            "off" if unchanged else "normal" if spec is None or spec.higher_is_better else "inverse"
+        ),
+        delta_arrow="off" if unchanged else "auto",
+        help=" ".join(p for p in help_parts if p) or None,
+    )
+    if not has_value:
+        # Too long for the big figure: the French reason goes right under it.
+        st.markdown(f"**{text}**")
+    cohort = cohort_label(whole)
+    if cohort:
+        st.caption(cohort[0].upper() + cohort[1:])
+    if (
+        whole is not None
+        and whole.mature is not None
+        and whole.value is not None
+        and not whole.suppressed
+        and result is not None
+        and whole.value != result.value
+    ):
+        noun = spec.cohort_noun if spec else "entrants"
+        st.caption(f"{noun.capitalize()} de la période, à ce jour : {value_text(whole, threshold)}")
+    target = target_text(result)
+    if target:
+        st.caption(target)

@@ -60,7 +60,7 @@ def _family_results(
     _context: AppContext,
 ) -> dict[str, MetricResult]:
     family = next(f for f in catalog.families() if f.name == family_name)
-    return family.compute(MetricContext(_context.engine, _context.settings, scope))
+    return catalog.compute_family(family, MetricContext(_context.engine, _context.settings, scope))
 
 
 def family_names() -> tuple[str, ...]:
@@ -142,3 +142,12 @@ def show_failures(computed: Computed) -> None:
     """Name, in French, the families whose figures could not be computed."""
     for label, message in computed.failures.items():
         st.warning(f"Indicateurs « {label} » indisponibles : {message}")
+
+
+def previous_results(context: AppContext, scope: Scope) -> Computed | None:
+    """Results of the period of the same length just before, or None when it would begin
+    before the launch (then cards show no change rather than a change against nothing)."""
+    from charts.committee import previous_period
+
+    before = previous_period(scope)
+    return metric_results(context, before) if before is not None else None

@@ -21,12 +21,16 @@ from metrics.scope import Scope, Territory
 from ui.context import AppContext
 
 PRESETS = {
+    "mois_complet": "Dernier mois complet",
+    "comite": "Depuis le dernier comité",
     "7j": "7 derniers jours",
     "mois": "Mois en cours",
-    "comite": "Depuis le dernier comité",
-    "lancement": "Depuis le lancement (17 février 2023)",
+    "lancement": "Depuis le lancement",
     "perso": "Personnalisé",
 }
+# The landing period: the last complete month, what a weekly point or a committee reads; never
+# a one-day « mois en cours » on the 1st of a month.
+DEFAULT_PRESET = "mois_complet"
 LEVELS = {
     "departement": "Département",
     "utas": "UTAS",
@@ -57,6 +61,10 @@ def preset_period(
     """The period a preset means at a given as-of date (the custom preset is not resolved here)."""
     if preset == "7j":
         return as_of - dt.timedelta(days=6), as_of
+    if preset == "mois_complet":
+        next_day = as_of + dt.timedelta(days=1)
+        end = as_of if next_day.day == 1 else as_of.replace(day=1) - dt.timedelta(days=1)
+        return end.replace(day=1), end
     if preset == "mois":
         return as_of.replace(day=1), as_of
     if preset == "comite":
@@ -68,6 +76,31 @@ def preset_period(
     raise ValueError(preset)
 
 
+def period_phrase(start: dt.date, end: dt.date) -> str:
+    """« du 1er au 30 novembre 2026 », « du 25 novembre au 1er décembre 2026 »."""
+    if start == end:
+        return f"le {format_date(start)}"
+    if start.year != end.year:
+        return f"du {format_date(start)} au {format_date(end)}"
+    first = format_date(start).removesuffix(f" {start.year}")
+    if start.month == end.month:
+        first = first.split(" ")[0]
+    return f"du {first} au {format_date(end)}"
+
+
+def preset_label(
+    preset: str, as_of: dt.date, last_committee: dt.date | None, custom: tuple | None = None
+) -> str:
+    """The preset's name with the dates it means at ``as_of``: « Dernier mois complet (du 1er
+    au 30 novembre 2026) »."""
+    if preset == "perso":
+        if custom and len(custom) == 2 and all(custom):
+            return f"{PRESETS[preset]} ({period_phrase(*custom)})"
+        return PRESETS[preset]
+    start, end = preset_period(preset, as_of, last_committee)
+    return f"{PRESETS[preset]} ({period_phrase(start, end)})"
+
+
 def _parse_date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text) if text else None
@@ -77,11 +110,11 @@ def _parse_date(text: str | None) -> dt.date | None:
 
 def read_choice(params: dict[str, str], today: dt.date) -> ScopeChoice:
     """Parse query parameters, ignoring unknown or malformed values (defaults instead)."""
-    preset = params.get("periode", "mois")
+    preset = params.get("periode", DEFAULT_PRESET)
     level = params.get("niveau", "departement")
     payer = params.get("payeur", "")
     return ScopeChoice(
-        preset=preset if preset in PRESETS else "mois",
+        preset=preset if preset in PRESETS else DEFAULT_PRESET,
         start=_parse_date(params.get("du")),
         end=_parse_date(params.get("au")),
         as_of=_parse_date(params.get("au_jour")) or today,
@@ -179,8 +212,22 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     # Bold text, not a heading: the sidebar comes before the page's h1 in the document.
     bar.markdown("**Périmètre**")
     as_of = bar.date_input("Données au", key="scope_as_of", format="DD/MM/YYYY")
+    # each preset says its dates: the last committee of the scope being chosen
+    drawn_level = st.session_state.get("scope_level", "departement")
+    drawn_territory = st.session_state.get("scope_territory") or ""
+    drawn_scope = deck_scope(
+        Territory(drawn_level, drawn_territory)
+        if drawn_level != "departement" and drawn_territory
+        else None,
+        st.session_state.get("scope_payer") or None,
+    )
+    committee = last_committee_date(context.engine, as_of, drawn_scope)
+    custom = st.session_state.get("scope_custom")
     preset = bar.selectbox(
-        "Période", list(PRESETS), format_func=PRESETS.__getitem__, key="scope_preset"
+        "Période",
+        list(PRESETS),
+        format_func=lambda key: preset_label(key, as_of, committee, custom),
+        key="scope_preset",
     )
     start = end = None
     if preset == "perso":
@@ -214,6 +261,8 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     last = last_committee_date(context.engine, as_of, same_scope) if preset == "comite" else None
     scope = build_scope(choice, last)
     st.session_state["scope_label"] = describe_scope(scope, territory_label)
+    st.session_state["scope_territory_label"] = territory_label
+    bar.caption(f"Période : {period_phrase(scope.start, scope.end)}")
     if preset == "comite":
         bar.caption(
             f"Dernier comité : {format_date(last)}"
@@ -223,6 +272,48 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     return scope
 
 
+_WIDGET_KEYS = (
+    "scope_preset",
+    "scope_as_of",
+    "scope_level",
+    "scope_territory",
+    "scope_payer",
+    "scope_custom",
+)
+
+
+def keep_scope() -> str:
+    """On a page without the scope bar: keep the scope for the next page and in the URL.
+
+    Streamlit forgets the state of widgets a run does not draw, and a page switch drops the
+    query parameters: without this, the territory fell back to the first UTAS after a visit to
+    « Méthodologie ». Re-assigning the widgets' keys keeps them; the URL is rewritten from the
+    session's last choice (never over a link someone opened: the mirror is only read when the
+    URL carries no scope). Returns the French description of the kept scope for the caption.
+    """
+    for key in _WIDGET_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    mirror = st.session_state.get(_MIRROR)
+    if isinstance(mirror, ScopeChoice) and not any(k in st.query_params for k in _PARAMS):
+        st.query_params.from_dict(choice_params(mirror))
+    label = scope_caption()
+    return f"Périmètre des indicateurs, conservé pour les autres pages : {label}" if label else ""
+
+
 def scope_caption() -> str:
     """The French description of the current scope, for page captions."""
     return st.session_state.get("scope_label", "")
+
+
+def scope_text_for(scope: Scope) -> str:
+    """The description of another scope of the page (the weekly point's twelve weeks) with
+    the territory and payer chosen in the bar."""
+    return describe_scope(scope, st.session_state.get("scope_territory_label"))
+
+
+def kept_as_of(today: dt.date) -> dt.date:
+    """The as-of date of the session's scope (today when none was chosen yet), for pages
+    without the scope bar that still read data as of a date."""
+    mirror = st.session_state.get(_MIRROR)
+    return mirror.as_of if isinstance(mirror, ScopeChoice) else today

@@ -49,10 +49,14 @@ def breakdown_tabs(
     metric_id = st.selectbox(
         "Indicateur à détailler", present, format_func=label_of, key=f"detail-{key}"
     )
-    result = computed.get(metric_id)
-    if result is None:
+    whole = computed.get(metric_id)
+    if whole is None:
         return
+    # the same figure as the card: the mature cohort's for a share or delay within X days
+    result = whole.reported
     label = label_of(metric_id)
+    if whole.mature is not None:
+        label = f"{label} — {whole.mature.label}"
     names = list(result.breakdowns)
     for tab, name in zip(st.tabs([BREAKDOWN_LABELS.get(n, n) for n in names]), names, strict=True):
         with tab:

@@ -58,7 +58,12 @@ def expected(scope: Scope, db) -> dict[str, str]:  # type: ignore[no-untyped-def
     results = catalog.compute_all(MetricContext(db.engine, db.settings, scope))
     threshold = db.settings.secrecy_threshold
     labels = {spec.id: spec.label for spec in catalog.indicators()}
-    return {labels[i]: value_text(r, threshold) for i, r in results.items() if i in labels}
+    return {
+        labels[i]: (r.mature.reason if r.mature and r.mature.reason else None)
+        or value_text(r.reported, threshold)
+        for i, r in results.items()
+        if i in labels
+    }
 
 
 def test_app_registers_the_dashboard_pages():
@@ -91,8 +96,12 @@ def test_every_page_opens_on_an_empty_database(empty_db, page):
 def test_empty_database_reads_no_data_not_zero(empty_db):
     app = visit(open_app(au_jour=DEMO_AS_OF.isoformat()), "vue_ensemble.py")
     shown = metrics_shown(app)
-    assert shown["Part des entrants convoqués sous 15 jours"] == NO_DATA
-    assert shown["Délai médian de convocation"] == NO_DATA
+    assert shown["Part des entrants convoqués sous 15 jours"] == (
+        "Aucune cohorte suivie 15 jours : le périmètre ne compte aucun des entrants de mai 2024."
+    )
+    assert (
+        shown["Délai médian de convocation"] == shown["Part des entrants convoqués sous 15 jours"]
+    )
     assert shown["Entrants soumis aux droits et devoirs"] == NO_DATA  # not a bare 0
 
 
@@ -113,6 +122,7 @@ def test_each_period_preset(demo_db, preset):
     start = {
         "7j": dt.date(2024, 6, 24),
         "mois": dt.date(2024, 6, 1),
+        "mois_complet": dt.date(2024, 6, 1),
         "comite": dt.date(2024, 5, 1),  # no committee recorded in the demo: two months
         "lancement": dt.date(2023, 2, 17),
     }[preset]
@@ -166,7 +176,7 @@ def test_small_territory_shows_secrecy_not_numbers(demo_db):
     masked = [
         spec.label
         for spec in catalog.indicators()
-        if spec.id in results and results[spec.id].suppressed
+        if spec.id in results and results[spec.id].reported.suppressed
     ]
     assert masked, "le scénario doit comporter au moins une valeur masquée"
     for label in masked:

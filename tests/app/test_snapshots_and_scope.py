@@ -17,7 +17,15 @@ from data_access.snapshots import (
 )
 from ui.auth import ADMINS, ALL_ROLES, EDITORS
 from ui.navigation import PageEntry, pages_for_role
-from ui.scope_bar import ScopeChoice, build_scope, choice_params, preset_period, read_choice
+from ui.scope_bar import (
+    DEFAULT_PRESET,
+    ScopeChoice,
+    build_scope,
+    choice_params,
+    preset_label,
+    preset_period,
+    read_choice,
+)
 
 AS_OF = dt.date(2024, 3, 12)
 
@@ -78,12 +86,48 @@ def test_snapshots_are_matched_on_territory_and_payer(db):
     [
         ("7j", dt.date(2024, 3, 6)),  # 7 days, both ends included
         ("mois", dt.date(2024, 3, 1)),
+        ("mois_complet", dt.date(2024, 2, 1)),
         ("lancement", dt.date(2023, 2, 17)),
         ("comite", dt.date(2024, 1, 13)),  # no committee: two months back, day after
     ],
 )
 def test_presets(preset, start):
-    assert preset_period(preset, AS_OF, None) == (start, AS_OF)
+    end = dt.date(2024, 2, 29) if preset == "mois_complet" else AS_OF
+    assert preset_period(preset, AS_OF, None) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "period"),
+    [
+        (dt.date(2026, 12, 1), (dt.date(2026, 11, 1), dt.date(2026, 11, 30))),  # 1st of a month
+        (dt.date(2024, 6, 30), (dt.date(2024, 6, 1), dt.date(2024, 6, 30))),  # last day: complete
+        (dt.date(2024, 3, 15), (dt.date(2024, 2, 1), dt.date(2024, 2, 29))),
+    ],
+)
+def test_the_landing_period_is_the_last_complete_month_never_one_day(as_of, period):
+    choice = read_choice({}, as_of)
+    assert choice.preset == DEFAULT_PRESET == "mois_complet"
+    scope = build_scope(choice, None)
+    assert (scope.start, scope.end) == period
+    assert scope.days >= 28
+
+
+def test_each_preset_says_its_dates():
+    day = dt.date(2026, 12, 1)
+    committee = dt.date(2026, 10, 30)
+    assert preset_label("mois_complet", day, None) == (
+        "Dernier mois complet (du 1er au 30 novembre 2026)"
+    )
+    assert preset_label("mois", day, None) == "Mois en cours (le 1er décembre 2026)"
+    assert preset_label("7j", day, None) == "7 derniers jours (du 25 novembre au 1er décembre 2026)"
+    assert preset_label("comite", day, committee) == (
+        "Depuis le dernier comité (du 31 octobre au 1er décembre 2026)"
+    )
+    assert preset_label("lancement", day, None) == (
+        "Depuis le lancement (du 17 février 2023 au 1er décembre 2026)"
+    )
+    custom = (dt.date(2024, 1, 1), dt.date(2024, 1, 31))
+    assert preset_label("perso", day, None, custom) == "Personnalisé (du 1er au 31 janvier 2024)"
 
 
 def test_since_last_committee_starts_the_day_after():
@@ -110,7 +154,7 @@ def test_url_round_trip_and_bad_values_fall_back_to_defaults():
     bad = read_choice(
         {"periode": "x", "au_jour": "31/12/2024", "niveau": "?", "payeur": "pe"}, AS_OF
     )
-    assert bad == ScopeChoice("mois", None, None, AS_OF, "departement", "", "")
+    assert bad == ScopeChoice(DEFAULT_PRESET, None, None, AS_OF, "departement", "", "")
 
 
 def test_custom_period_is_cut_at_the_as_of_date():

@@ -33,7 +33,7 @@ from sqlalchemy import insert
 
 import cli
 from data_access.schema import Appointment, Contract, ImportRun, Invitation, Orientation, Person
-from metrics.quality import quality_report, stale_sources
+from metrics.quality import freshness, quality_report, stale_sources
 from settings import get_settings
 
 D = dt.date
@@ -223,6 +223,12 @@ def test_freshness_per_source(report, db):
     # last good one 20/03 → 5 days.
     assert fresh == {"bundle": (24, True), "rdv_insertion": (5, False)}
     assert [s.label for s in stale_sources(db.engine, as_of=D(2024, 3, 25))] == ["Lot de fichiers"]
+
+
+def test_freshness_as_of_an_earlier_date_ignores_later_imports(report, db):
+    # On 10 March the RDV-Insertion export of 20 March did not exist yet.
+    then = {f.source: f.days for f in freshness(db.engine, as_of=D(2024, 3, 10))}
+    assert then == {"bundle": 9}
 
 
 def test_quality_json_from_the_cli(db, monkeypatch, capsys):
