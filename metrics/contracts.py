@@ -76,6 +76,7 @@ WITHIN_30 = IndicatorSpec(
     ),
     unit="ratio",
     breakdowns=("cohort_month", "utas", "orientation_type"),
+    cohort_noun="orientés",
 )
 WITHIN_LEGAL = IndicatorSpec(
     id="contract_within_legal_delay_rate",

@@ -64,7 +64,11 @@ def test_share_within_45_days_reports_the_april_cohort_at_the_june_committee(db)
     assert within.mature.label == "entrants d'avril 2024, observés 45 jours"
     mature = within.reported
     assert (mature.value, mature.numerator, mature.denominator) == (0.5, 2.0, 4.0)
-    assert mature.status == "non_atteint"
+    # The 45-day share is kept for continuity without a target: the legal share (six weeks,
+    # 42 days) carries the target.
+    assert mature.status == "sans_cible"
+    legal = results["orientation_within_legal_delay_rate"].mature
+    assert legal is not None and legal.label.endswith("observés 42 jours")
     short = results["orientation_within_30d_rate"].mature
     assert short is not None and short.start == day("2024-05-01")
     assert short.label == "entrants de mai 2024, observés 30 jours"
