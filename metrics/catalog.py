@@ -140,6 +140,7 @@ def with_mature(
                 end=scope.end,
                 days=result.mature_days,
                 noun=spec_for(metric_id).cohort_noun,
+                observed=spec_for(metric_id).mature_observed,
                 result=replace(mature, mature_days=None),
             ),
         )

@@ -11,6 +11,7 @@ interrupts it and opens a new month (see ``CONTRACT_ARTICLE``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
@@ -42,6 +43,7 @@ from metrics.sql import add_months, date_value, month_bucket
 # le plein emploi, décret n° 2024-1244); a CER, PPAE, PACEA or CEJ signed before still counts.
 ENGAGEMENT_START = dt.date(2025, 1, 1)
 EARLIER_CONTRACTS = ("cer", "ppae", "pacea", "cej")
+LONGEST_MONTH_DAYS = 31
 CONTRACT_ARTICLE = (
     "Code du travail, art. D. 5411-14-1 (décret n° 2024-1244) : le contrat d'engagement est "
     "« élaboré et signé dans un délai d'un mois à compter de la notification de la décision "
@@ -100,6 +102,7 @@ WITHIN_LEGAL = IndicatorSpec(
     target_source="Décret n° 2024-1244",
     breakdowns=("cohort_month", "utas", "orientation_type"),
     cohort_noun="orientés",
+    mature_observed="un mois",
 )
 MEAN = IndicatorSpec(
     id="contract_mean_days",
@@ -285,7 +288,12 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         counts = contract_counts(conn, context.scope)
         legal = deadline_cells(conn, legal_contract_query(context.scope))
     results = [
-        publish_deadline_share(WITHIN_LEGAL, settings, legal, "orientation_type", TYPE_LABELS),
+        # Decisions notified in a month have all reached their deadline (one calendar month,
+        # at most 31 days) 31 days after its end: that month is the committee's mature cohort.
+        replace(
+            publish_deadline_share(WITHIN_LEGAL, settings, legal, "orientation_type", TYPE_LABELS),
+            mature_days=float(LONGEST_MONTH_DAYS),
+        ),
         publish_within(
             WITHIN_30, settings, counts, settings.contract_days, "orientation_type", TYPE_LABELS
         ),

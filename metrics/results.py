@@ -55,11 +55,17 @@ class MatureCohort:
     days: float
     noun: str
     result: MetricResult
+    observed: str | None = None  # « un mois » where the delay is a calendar month
+
+    @property
+    def observed_text(self) -> str:
+        """« 45 jours », or the calendar length the indicator's delay is written in."""
+        return self.observed or f"{self.days:g} jours"
 
     @property
     def label(self) -> str:
         """« entrants d'avril 2024, observés 45 jours »."""
-        return f"{self.noun} {month_phrase(self.start)}, observés {self.days:g} jours"
+        return f"{self.noun} {month_phrase(self.start)}, observés {self.observed_text}"
 
     @property
     def reason(self) -> str | None:
@@ -67,7 +73,7 @@ class MatureCohort:
         if self.result.value is not None or self.result.suppressed:
             return None
         return (
-            f"Aucune cohorte suivie {self.days:g} jours : le périmètre ne compte aucun des "
+            f"Aucune cohorte suivie {self.observed_text} : le périmètre ne compte aucun des "
             f"{self.noun} {month_phrase(self.start)}."
         )
 

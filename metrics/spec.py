@@ -62,6 +62,8 @@ class IndicatorSpec:
     breakdowns: tuple[str, ...] = ()
     reference_year: int | None = None
     cohort_noun: str = "entrants"
+    # How long a mature cohort was followed, when it is not « X jours » (a calendar month).
+    mature_observed: str | None = None
     target_departement_only: bool = False
 
     @property

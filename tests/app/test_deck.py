@@ -70,7 +70,8 @@ def test_deck_slides_and_native_series_equal_metric_values(demo_copy):
         "Taux clés : période du comité et période précédente",
         "Depuis le lancement : délais tenus, par mois d'entrée",
         "Convocation sous 15 jours, par UTAS — entrants de mai 2024, observés 15 jours",
-        "Orientation sous 45 jours, par UTAS — entrants d'avril 2024, observés 45 jours",
+        "Orientation dans le délai légal (six semaines), par UTAS — entrants d'avril 2024, "
+        "observés 42 jours",
         "Feuille de route : avancement par axe",
         "Décisions et actions ouvertes",
     ):

@@ -35,8 +35,8 @@ def test_overview_chart_and_cards_state_the_same_rates(demo_db):
     assert chart["Indicateur"]
     for label, value in zip(chart["Indicateur"], chart["Période choisie — Taux (%)"], strict=True):
         assert value == cards[label], label
-    # the legal 45-day share is never blank at a committee date: its mature cohort is shown
-    assert cards["Part des entrants orientés dans le délai légal (45 jours)"].endswith("%")
+    # the legal six-week share is never blank at a committee date: its mature cohort is shown
+    assert cards["Part des bénéficiaires orientés dans le délai légal (six semaines)"].endswith("%")
 
 
 def test_committee_chart_and_table_state_the_same_rates(demo_db):
@@ -52,15 +52,15 @@ def test_committee_chart_and_table_state_the_same_rates(demo_db):
         chart["Indicateur"], chart["Période du comité — Taux (%)"], strict=True
     ):
         assert value == rows[label], label
-    assert rows["Part des entrants orientés dans le délai légal (45 jours)"].endswith("%")
+    assert rows["Part des bénéficiaires orientés dans le délai légal (six semaines)"].endswith("%")
 
 
 def test_orientation_cohort_chart_and_card_state_the_same_share(demo_db):
     app = visit(open_app(au_jour=DEMO_AS_OF.isoformat(), periode="mois"), "orientation.py")
     assert not app.exception
-    card = metrics_shown(app)["Part des entrants orientés dans le délai légal (45 jours)"]
+    card = metrics_shown(app)["Part des bénéficiaires orientés dans le délai légal (six semaines)"]
     cohort = next(c.value for c in app.caption if c.value.startswith("Entrants d'avril 2024"))
-    assert cohort == "Entrants d'avril 2024, observés 45 jours"
+    assert cohort == "Entrants d'avril 2024, observés 42 jours"
     chart = _table_with(app, "Mois d'entrée")
     values = dict(
         zip(

@@ -149,3 +149,27 @@ def test_median_and_mean_are_reported_on_the_same_cohort_as_the_share(db) -> Non
     assert median.reported.value == 35.0
     assert mean.reported.value == pytest.approx(104 / 3)
     assert median.reported.denominator == share.reported.denominator == 4.0
+
+
+def test_legal_contract_share_reports_the_last_month_whose_deadlines_have_passed(db) -> None:
+    """No June decision has reached its one-month deadline on 30 June, so the period's own
+    share is blank; April's decisions have all reached theirs (31 days after 30 April):
+    P1 04-05 signs 04-25 (in time), P2 04-10 signs 05-20 (after 10 May), P3 04-30 never
+    → 1 of 3, « orientés d'avril 2024, observés un mois »."""
+    data = Dataset()
+    for entry, oriented, signed in (
+        ("2024-03-01", "2024-04-05", "2024-04-25"),
+        ("2024-03-02", "2024-04-10", "2024-05-20"),
+        ("2024-03-03", "2024-04-30", None),
+    ):
+        pid = data.person(entry)
+        data.orientation(pid, oriented)
+        if signed:
+            data.contract(pid, signed)
+    data.save(db.engine)
+    results = catalog.compute_family(contracts.FAMILY, _context(db, "2024-06-01", "2024-06-30"))
+    legal = results["contract_within_legal_delay_rate"]
+    assert legal.value is None
+    assert legal.mature is not None
+    assert legal.mature.label == "orientés d'avril 2024, observés un mois"
+    assert (legal.reported.numerator, legal.reported.denominator) == (1.0, 3.0)
