@@ -135,11 +135,15 @@ def _top_margin(desc: ChartDescription, *, show_title: bool = True) -> int:
     return title + 24 * rows + (0 if show_title else 16)
 
 
+FOOTNOTE_LINE_PX = 17  # one 12 px footnote line with its leading
+
+
 def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = True) -> go.Figure:
     """The plotly figure of a description, with the project template.
 
-    ``show_title=False`` leaves the title out of the drawing, for the screen, where the page
-    writes it as a heading above the chart; images and the deck keep it.
+    ``show_title=False`` is the screen: the page writes the title as a heading above the chart
+    and the footnote as text under it, so neither takes room from the plot there; images keep
+    both, and grow by the footnote's lines so that the plot keeps its height.
     """
     fig = go.Figure(_traces(desc))
     value_axis = {"title": {"text": desc.unit_title}, "rangemode": "tozero"}
@@ -160,11 +164,14 @@ def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = T
     # horizontal bars leave the long category labels on the left: the axis (and its title)
     # is narrower, so its footnote wraps shorter
     width = FOOTNOTE_WIDTH * 2 // 3 if desc.kind == "hbar" else FOOTNOTE_WIDTH
-    footnote = "<br>".join(textwrap.wrap(desc.source_note, width))
-    xaxis["title"] = {
-        "text": f"{xaxis['title']['text']}<br><span style='font-size:12px;color:{GREY_MID}'>"
-        f"{footnote}</span>"
-    }
+    lines = textwrap.wrap(desc.source_note, width) if show_title else []
+    if lines:
+        xaxis["title"] = {
+            "text": f"{xaxis['title']['text']}<br><span style='font-size:12px;color:{GREY_MID}'>"
+            + "<br>".join(lines)
+            + "</span>"
+        }
+        height += FOOTNOTE_LINE_PX * len(lines)
     fig.update_layout(
         template=register_template(),
         title={

@@ -30,6 +30,7 @@ from charts.summaries import chart_summary
 from charts.theme import PLOTLY_CONFIG
 from formatting import NO_DATA
 from ui.auth import audited_download
+from ui.plain_text import escape_markdown
 
 Table = tuple[list[str], list[list[str | float | None]]]
 DATA_LABEL = "Données du graphique : {title}"
@@ -221,6 +222,7 @@ def chart_block(
         key=f"chart-{desc.key}",
         config=PLOTLY_CONFIG,
     )
+    st.caption(escape_markdown(desc.source_note))
     export_buttons(
         desc.key,
         f"{desc.key}_{desc.as_of.isoformat()}",

@@ -166,7 +166,7 @@ def test_focus_goes_to_the_message_after_a_form_is_submitted(page: Page, app_url
     open_page(page, f"{app_url}/feuille_de_route{QUERY}")
     form = page.get_by_test_id("stForm")
     # the step's current status, unchanged and without comment: nothing is written
-    form.get_by_label("Votre nom").fill("Test accessibilité")
+    form.get_by_label("Votre nom", exact=True).fill("Test accessibilité")
     form.get_by_role("button", name="Enregistrer").click()
     wait_for_app_run(page)
     page.wait_for_timeout(1000)
