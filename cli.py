@@ -465,13 +465,17 @@ def _audit(user: str | None, action: str, detail: str) -> None:
 
 def _check_key() -> None:
     """Refuse any import while identifiers would be hashed with the public demo key, except on
-    the demo database (whose identifiers are synthetic); warn there."""
+    the demo database (whose identifiers are synthetic); warn there. Refuse a real key on the
+    demo database: it opens without sign-in, so real data there would be open to anyone."""
     from data_access.inventory import is_demo_database
-    from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING
+    from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING, DEMO_DATABASE_REFUSAL
 
+    demo = is_demo_database(_engine())
     if not _settings().uses_default_pseudonymisation_key:
+        if demo:
+            raise KeyRefusedError(DEMO_DATABASE_REFUSAL)
         return
-    if not is_demo_database(_engine()):
+    if not demo:
         raise KeyRefusedError(DEFAULT_KEY_REFUSAL)
     click.echo(DEFAULT_KEY_WARNING, err=True)
 
