@@ -138,10 +138,40 @@ def demo_command(scale: str, seed: int, as_of: str | None) -> None:
     """Generate the synthetic département and print a French summary with durations."""
     from data_access.demo import describe_report, generate_demo
 
+    _check_demo_target()
     report = generate_demo(
         _engine(), _settings(), scale=scale, seed=seed, as_of=_parse_date(as_of, "--as-of")
     )
     click.echo(describe_report(report))
+
+
+class DemoRefusedError(DataAccessError):
+    """« pilotage demo » refused on a database that holds real work."""
+
+
+def _check_demo_target() -> None:
+    """Refuse to turn a database with imports or users' roles into the demo: the demo opens
+    without sign-in (role chooser up to administrator), which would open the users' addresses,
+    the audit log and the governance records to anyone, and the real data would be replaced."""
+    from sqlalchemy import select
+
+    from data_access.inventory import is_demo_database
+    from data_access.schema import ImportRun, UserRole
+
+    engine = _engine()
+    if is_demo_database(engine):
+        return
+    with engine.connect() as conn:
+        used = any(
+            conn.execute(select(table.id).limit(1)).first() for table in (ImportRun, UserRole)
+        )
+    if used:
+        raise DemoRefusedError(
+            "Démonstration refusée : cette base contient des imports ou des rôles "
+            "d'utilisateurs. La démonstration remplacerait ses données et l'ouvrirait sans "
+            "connexion (choix du rôle). Générez-la dans une autre base (PILOTAGE_DATABASE_URL, "
+            "puis « pilotage init-db »)."
+        )
 
 
 @cli.group("roadmap", help="Feuille de route : lister les étapes, changer un statut.")
