@@ -369,6 +369,8 @@ def actions_add(
         user=_user(user),
         reference=institutions_for(_settings()),
     )
+    kind_label = "décision" if decision else "action"
+    _audit(user, "edit", f"{kind_label} n° {action_id} enregistrée (ligne de commande)")
     click.echo(f"Enregistrée : {_action_line(read_action(engine, action_id), dt.date.today())}")
 
 
@@ -419,6 +421,8 @@ def actions_set(
     if after.version == before.version:
         click.echo(f"Action n° {action_id} : aucun changement.")
         return
+    kind_label = "décision" if after.kind == "decision" else "action"
+    _audit(user, "edit", f"{kind_label} n° {action_id} modifiée (ligne de commande)")
     click.echo(f"Modifiée : {_action_line(after, dt.date.today())}")
 
 
@@ -467,6 +471,11 @@ def meetings_add(
         notes,
         user=_user(user),
         reference=institutions_for(_settings()),
+    )
+    _audit(
+        user,
+        "edit",
+        f"réunion n° {meeting_id} enregistrée ({kind}, {day.isoformat()}) (ligne de commande)",
     )
     click.echo(f"Réunion n° {meeting_id} enregistrée : {day.isoformat()} — {title.strip()}.")
 
