@@ -138,10 +138,40 @@ def demo_command(scale: str, seed: int, as_of: str | None) -> None:
     """Generate the synthetic département and print a French summary with durations."""
     from data_access.demo import describe_report, generate_demo
 
+    _check_demo_target()
     report = generate_demo(
         _engine(), _settings(), scale=scale, seed=seed, as_of=_parse_date(as_of, "--as-of")
     )
     click.echo(describe_report(report))
+
+
+class DemoRefusedError(DataAccessError):
+    """« pilotage demo » refused on a database that holds real work."""
+
+
+def _check_demo_target() -> None:
+    """Refuse to turn a database with imports or users' roles into the demo: the demo opens
+    without sign-in (role chooser up to administrator), which would open the users' addresses,
+    the audit log and the governance records to anyone, and the real data would be replaced."""
+    from sqlalchemy import select
+
+    from data_access.inventory import is_demo_database
+    from data_access.schema import ImportRun, UserRole
+
+    engine = _engine()
+    if is_demo_database(engine):
+        return
+    with engine.connect() as conn:
+        used = any(
+            conn.execute(select(table.id).limit(1)).first() for table in (ImportRun, UserRole)
+        )
+    if used:
+        raise DemoRefusedError(
+            "Démonstration refusée : cette base contient des imports ou des rôles "
+            "d'utilisateurs. La démonstration remplacerait ses données et l'ouvrirait sans "
+            "connexion (choix du rôle). Générez-la dans une autre base (PILOTAGE_DATABASE_URL, "
+            "puis « pilotage init-db »)."
+        )
 
 
 @cli.group("roadmap", help="Feuille de route : lister les étapes, changer un statut.")
@@ -339,6 +369,8 @@ def actions_add(
         user=_user(user),
         reference=institutions_for(_settings()),
     )
+    kind_label = "décision" if decision else "action"
+    _audit(user, "edit", f"{kind_label} n° {action_id} enregistrée (ligne de commande)")
     click.echo(f"Enregistrée : {_action_line(read_action(engine, action_id), dt.date.today())}")
 
 
@@ -389,6 +421,8 @@ def actions_set(
     if after.version == before.version:
         click.echo(f"Action n° {action_id} : aucun changement.")
         return
+    kind_label = "décision" if after.kind == "decision" else "action"
+    _audit(user, "edit", f"{kind_label} n° {action_id} modifiée (ligne de commande)")
     click.echo(f"Modifiée : {_action_line(after, dt.date.today())}")
 
 
@@ -438,6 +472,11 @@ def meetings_add(
         user=_user(user),
         reference=institutions_for(_settings()),
     )
+    _audit(
+        user,
+        "edit",
+        f"réunion n° {meeting_id} enregistrée ({kind}, {day.isoformat()}) (ligne de commande)",
+    )
     click.echo(f"Réunion n° {meeting_id} enregistrée : {day.isoformat()} — {title.strip()}.")
 
 
@@ -465,13 +504,17 @@ def _audit(user: str | None, action: str, detail: str) -> None:
 
 def _check_key() -> None:
     """Refuse any import while identifiers would be hashed with the public demo key, except on
-    the demo database (whose identifiers are synthetic); warn there."""
+    the demo database (whose identifiers are synthetic); warn there. Refuse a real key on the
+    demo database: it opens without sign-in, so real data there would be open to anyone."""
     from data_access.inventory import is_demo_database
-    from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING
+    from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING, DEMO_DATABASE_REFUSAL
 
+    demo = is_demo_database(_engine())
     if not _settings().uses_default_pseudonymisation_key:
+        if demo:
+            raise KeyRefusedError(DEMO_DATABASE_REFUSAL)
         return
-    if not is_demo_database(_engine()):
+    if not demo:
         raise KeyRefusedError(DEFAULT_KEY_REFUSAL)
     click.echo(DEFAULT_KEY_WARNING, err=True)
 

@@ -29,6 +29,13 @@ DEFAULT_KEY_REFUSAL = (
     "ne la changez plus, puis relancez l'import. La clé de démonstration n'est acceptée que "
     "sur la base de démonstration."
 )
+DEMO_DATABASE_REFUSAL = (
+    "Import refusé : cette base est la base de démonstration, ouverte sans connexion (choix du "
+    "rôle, administration comprise) ; des données réelles y seraient visibles de tous. "
+    "Importez-les dans une base à elles (PILOTAGE_DATABASE_URL, puis « pilotage init-db ») ; "
+    "pour essayer l'import sur la démonstration avec des fichiers fictifs, retirez "
+    "PILOTAGE_PSEUDONYMISATION_KEY."
+)
 
 _FIELD_LABELS_FR = {
     "database_url": "URL de la base de données",

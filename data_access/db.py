@@ -63,24 +63,28 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def check_connection(engine: Engine) -> None:
-    """Raise DatabaseUnavailableError with a French message when the database is down."""
+def check_connection(engine: Engine, *, with_url: bool = True) -> None:
+    """Raise DatabaseUnavailableError with a French message when the database is down
+    (``with_url=False`` for a web page, which anyone may open before signing in)."""
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
     except SQLAlchemyError as exc:
-        raise DatabaseUnavailableError(describe_connection_error(engine, exc)) from None
+        message = describe_connection_error(engine, exc, with_url=with_url)
+        raise DatabaseUnavailableError(message) from None
 
 
-def describe_connection_error(engine: Engine, exc: Exception) -> str:
-    """French sentence for a failed connection, without the password of the URL."""
+def describe_connection_error(engine: Engine, exc: Exception, *, with_url: bool = True) -> str:
+    """French sentence for a failed connection, without the password of the URL (and without
+    the URL at all when ``with_url`` is False)."""
     safe_url = engine.url.render_as_string(hide_password=True)
     reason = "connexion refusée ou serveur injoignable"
     if isinstance(exc, OperationalError) and "does not exist" in str(exc):
         reason = "la base n'existe pas"
     elif isinstance(exc, OperationalError) and "unable to open" in str(exc):
         reason = "le fichier ne peut pas être ouvert"
-    return f"La base de données est inaccessible ({safe_url}) : {reason}."
+    where = f" ({safe_url})" if with_url else ""
+    return f"La base de données est inaccessible{where} : {reason}."
 
 
 def has_schema(engine: Engine) -> bool:

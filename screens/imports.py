@@ -15,7 +15,7 @@ from data_access.importers.undo import describe_undo, undo_run
 from data_access.inventory import is_demo_database
 from formatting import format_datetime, format_int
 from metrics.quality import source_label
-from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING
+from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING, DEMO_DATABASE_REFUSAL
 from ui.auth import audit, current_user, require_role
 from ui.context import get_context
 from ui.plain_text import escape_markdown
@@ -34,8 +34,13 @@ context = get_context()
 st.title("Imports")
 st.caption(keep_scope())
 require_role("admin")
-if context.settings.uses_default_pseudonymisation_key and not is_demo_database(context.engine):
+demo_database = is_demo_database(context.engine)
+if context.settings.uses_default_pseudonymisation_key and not demo_database:
     st.error(DEFAULT_KEY_REFUSAL)
+    st.stop()
+if not context.settings.uses_default_pseudonymisation_key and demo_database:
+    # The demo opens without sign-in (anyone may choose « Administration »): no real data there.
+    st.error(DEMO_DATABASE_REFUSAL)
     st.stop()
 if context.settings.uses_default_pseudonymisation_key:
     st.warning(DEFAULT_KEY_WARNING)

@@ -15,7 +15,7 @@ from data_access.weekly_point import since_last_weekly_point
 from formatting import format_date, format_datetime, format_day_month
 from metrics import catalog
 from metrics.roadmap import is_due_soon, is_late
-from ui.auth import can_edit_roadmap
+from ui.auth import audited_download, can_edit_roadmap
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.indicators import indicator_cards, label_of
@@ -204,7 +204,7 @@ st.caption(
 summary = email_summary(context.settings.departement_name, as_of, late, actions, digest)
 st.download_button(
     "Télécharger la liste (CSV)",
-    late_items_csv(late, actions, as_of),
+    audited_download(late_items_csv(late, actions, as_of), "liste des points en retard (CSV)"),
     file_name=f"points-en-retard_{as_of.isoformat()}.csv",
     mime="text/csv",
     key="hebdo_csv",

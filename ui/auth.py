@@ -359,7 +359,19 @@ def proxy_email(settings: Settings, headers: Mapping[str, str]) -> tuple[str | N
     """The e-mail address the reverse proxy vouches for, or None with the French reason.
 
     The proxy must send the shared secret on every request: a browser talking to the app
-    directly cannot, so a forged address header alone gets nobody in."""
+    directly cannot, so a forged address header alone gets nobody in. Each header must come
+    once: a proxy that adds its own after the browser's would pass both, and Streamlit answers
+    the first, the browser's."""
+    repeated = [
+        name
+        for name in (settings.auth_secret_header, settings.auth_header)
+        if len(_all_values(headers, name)) > 1
+    ]
+    if repeated:
+        return None, (
+            "Accès refusé : l'en-tête " + " et ".join(repeated) + " est reçu plusieurs fois ; "
+            "le mandataire d'authentification doit remplacer celui du navigateur, pas s'y ajouter."
+        )
     secret = headers.get(settings.auth_secret_header) or ""
     expected = settings.auth_header_secret or ""
     if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
@@ -374,6 +386,15 @@ def proxy_email(settings: Settings, headers: Mapping[str, str]) -> tuple[str | N
             f"personne (en-tête {settings.auth_header})."
         )
     return email, ""
+
+
+def _all_values(headers: Mapping[str, str], name: str) -> list[str]:
+    """Every value of a header (Streamlit keeps repeated ones; a plain mapping has one)."""
+    get_all = getattr(headers, "get_all", None)
+    if callable(get_all):
+        return list(get_all(name))
+    value = headers.get(name)
+    return [] if value is None else [value]
 
 
 def _header(context: AppContext) -> str:

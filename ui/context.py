@@ -48,7 +48,8 @@ def get_context() -> AppContext:
         st.stop()
     engine = get_engine(settings.database_url)
     try:
-        check_connection(engine)
+        # No address on the page: anyone may open it before signing in.
+        check_connection(engine, with_url=False)
         if not has_schema(engine):
             if settings.is_default_database:
                 _prepare_default_database(engine, settings)

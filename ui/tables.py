@@ -20,6 +20,7 @@ from charts.csv_export import columns_csv
 from data_access.governance import ActionView
 from data_access.roadmap import StepView
 from formatting import format_date
+from ui.auth import audited_download
 from ui.plain_text import plain_cells
 
 LATE_BACKGROUND = "background-color: #fee9e6"  # DSFR « error » light tint
@@ -36,13 +37,13 @@ def data_table(
     an imported name reading « =HYPERLINK(…) » would run in the reader's spreadsheet. This
     button writes the same table with such cells neutralised, in the CSV dialect Excel opens
     in French. ``download=False`` where the page offers its own (audited) download of the
-    same rows."""
+    same rows. The download is an export: clicking it writes an audit row."""
     st.dataframe(dict(columns), hide_index=True, width="stretch")
     if not download:
         return
     st.download_button(
         "Télécharger le tableau (CSV)",
-        data=columns_csv(columns),
+        data=audited_download(columns_csv(columns), f"tableau « {file_stem} » (CSV)"),
         file_name=f"{file_stem}.csv",
         mime="text/csv",
         key=f"table-csv-{key}",

@@ -174,11 +174,13 @@ def parse_table(
     """
     file_report = report.file(table.file_name)
     match = match_columns(table.headers, [c.name for c in columns])
-    file_report.unknown_columns = match.unknown
     file_report.rows_read = len(table.rows)
     for name in match.duplicated:
         report.errors.append(RowError(table.file_name, 1, name, "colonne présente deux fois"))
     missing = [c for c in columns if c.required and c.name in match.missing]
+    # Without its mandatory columns the first line is likely data (no header row): its cells
+    # are never listed as « unknown columns », on screen or in the stored details.
+    file_report.unknown_columns = [] if missing else match.unknown
     if missing or match.duplicated:
         for column in missing:
             report.errors.append(RowError(table.file_name, 1, column.name, MISSING_COLUMN_MESSAGE))

@@ -127,3 +127,49 @@ def test_journal_shows_the_rows_to_admins_and_its_exporter_is_formula_safe(page_
     assert "table_csv(" in source
     text = table_csv(["Qui", "Détail"], [[hostile, "+1"]]).decode("utf-8-sig")
     assert text.splitlines()[1] == '"\'=HYPERLINK(""http://x"")@creuse.fr";\'+1'
+
+
+def _spy_downloads(monkeypatch) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """Keep the ``data`` of every ``st.download_button`` by key: Streamlit calls a callable
+    ``data`` only when the person clicks, which AppTest cannot do."""
+    captured: dict[str, object] = {}
+    real = st.download_button
+
+    def spy(label, data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        captured[str(kwargs.get("key"))] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    return captured
+
+
+def _table_page() -> None:
+    from ui.tables import data_table
+
+    data_table({"Adresse": ["agent@creuse.fr"], "Rôle": ["admin"]}, file_stem="x", key="t")
+
+
+def test_table_download_writes_an_audit_row(page_db, monkeypatch):
+    """A table downloaded from a page (users, imports, quality, partners) is an export."""
+    captured = _spy_downloads(monkeypatch)
+    app = AppTest.from_function(_table_page, default_timeout=TIMEOUT)
+    app.session_state["auth_role"] = "admin"
+    app.session_state["auth_user"] = ADMIN
+    app.query_params["territoire"] = "Aubusson"
+    app.run()
+    assert not app.exception
+    produce = captured["table-csv-t"]
+    assert callable(produce)
+    assert produce().decode("utf-8-sig").splitlines()[1] == "agent@creuse.fr;admin"
+    assert _rows(page_db) == [(ADMIN, "export", "tableau « x » (CSV) — territoire=Aubusson")]
+
+
+def test_weekly_late_items_download_writes_an_audit_row(page_db, monkeypatch):
+    captured = _spy_downloads(monkeypatch)
+    app = _page("point_hebdomadaire.py", "lecture")
+    assert not app.exception
+    produce = captured["hebdo_csv"]
+    assert callable(produce)
+    assert produce().startswith(b"\xef\xbb\xbf")
+    assert [(actor, action) for actor, action, _ in _rows(page_db)] == [(ADMIN, "export")]
+    assert _rows(page_db)[0][2].startswith("liste des points en retard (CSV)")

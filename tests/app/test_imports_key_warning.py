@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_access.db import session_scope
 from data_access.schema import Metadata
-from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING, get_settings
+from settings import DEFAULT_KEY_REFUSAL, DEFAULT_KEY_WARNING, DEMO_DATABASE_REFUSAL, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,11 +48,21 @@ def test_real_key_opens_the_page_without_warning(sqlite_db, monkeypatch):
     assert app.get("file_uploader")
 
 
-@pytest.mark.parametrize(("key", "warned"), [(None, True), ("une-vraie-cle-secrete", False)])
-def test_demo_database_only_warns(sqlite_db, monkeypatch, key, warned):
+def test_demo_database_only_warns(sqlite_db, monkeypatch):
     with session_scope(sqlite_db.engine) as session:
         session.add(Metadata(key="demo", value="{}"))
-    app = _imports_page(sqlite_db, monkeypatch, key)
+    app = _imports_page(sqlite_db, monkeypatch, None)
     assert not app.exception
     assert not app.error
-    assert any(w.value == DEFAULT_KEY_WARNING for w in app.warning) is warned
+    assert any(w.value == DEFAULT_KEY_WARNING for w in app.warning)
+
+
+def test_real_key_is_refused_on_the_demo_database(sqlite_db, monkeypatch):
+    """Anyone may choose the administrator role on the demo database: real data imported
+    there would be open to all."""
+    with session_scope(sqlite_db.engine) as session:
+        session.add(Metadata(key="demo", value="{}"))
+    app = _imports_page(sqlite_db, monkeypatch, "une-vraie-cle-secrete")
+    assert not app.exception
+    assert [e.value for e in app.error] == [DEMO_DATABASE_REFUSAL]
+    assert not app.get("file_uploader")
