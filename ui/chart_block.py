@@ -30,7 +30,7 @@ from charts.summaries import chart_summary
 from charts.theme import PLOTLY_CONFIG
 from formatting import NO_DATA
 from ui.auth import audited_download
-from ui.plain_text import escape_markdown
+from ui.plain_text import escape_markdown, plain_cells
 
 Table = tuple[list[str], list[list[str | float | None]]]
 DATA_LABEL = "Données du graphique : {title}"
@@ -129,9 +129,12 @@ def table_columns(table: Table) -> dict[str, list[str]]:
 
 
 def data_expander(title: str, columns: dict[str, list[str]]) -> None:
-    """The data behind a chart, in an expander named after it (names differ on one page)."""
+    """The data behind a chart, in an expander named after it (names differ on one page).
+
+    ``st.table`` renders its cells as Markdown, and a timeline's table holds step wordings and
+    meeting titles typed by people or imported: every cell goes through ``plain_cells``."""
     with st.expander(DATA_LABEL.format(title=title)):
-        st.table(columns, hide_index=True)
+        st.table(plain_cells(columns), hide_index=True)
 
 
 def figure_block(

@@ -25,11 +25,23 @@ def wait_for_app_run(page: Page, settle_ms: int = 300) -> None:
     page.wait_for_timeout(settle_ms)
 
 
-def open_page(page: Page, url: str) -> None:
-    """Go to a URL and wait until the app is idle."""
+PILOTAGE = "Pilotage (chefs de projet)"
+
+
+def choose_demo_role(page: Page, label: str) -> None:
+    """Pick a role in the demo role chooser (every new browser session starts as « lecture »)."""
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name=label, exact=True).click()
+    wait_for_app_run(page)
+
+
+def open_page(page: Page, url: str, role: str | None = None) -> None:
+    """Go to a URL and wait until the app is idle; with ``role``, sign in as it (demo)."""
     page.goto(url)
     wait_for_app_loaded(page)
     wait_for_app_run(page)
+    if role is not None:
+        choose_demo_role(page, role)
 
 
 def screenshot_whole_page(page: Page, path: str, max_height: int = 8000) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.app_utils import open_page, wait_for_app_run
+from tests.e2e.app_utils import PILOTAGE, open_page, wait_for_app_run
 from tests.e2e.conftest import DEMO_AS_OF, REQUIRE_BROWSER, ROOT
 from ui.accessibility import FRAMEWORK_VIOLATIONS
 
@@ -163,7 +163,7 @@ def test_sidebar_links_show_a_visible_focus(page: Page, app_url: str):
 
 
 def test_focus_goes_to_the_message_after_a_form_is_submitted(page: Page, app_url: str):
-    open_page(page, f"{app_url}/feuille_de_route{QUERY}")
+    open_page(page, f"{app_url}/feuille_de_route{QUERY}", role=PILOTAGE)
     form = page.get_by_test_id("stForm")
     # the step's current status, unchanged and without comment: nothing is written
     form.get_by_label("Votre nom", exact=True).fill("Test accessibilité")

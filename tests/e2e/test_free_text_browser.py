@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from data_access.db import make_engine, session_scope
 from data_access.governance import add_action, create_meeting
 from data_access.initdb import init_database
 from data_access.roadmap import set_step_status
-from data_access.schema import RoadmapStep
+from data_access.schema import Metadata, RoadmapStep
 from tests.conftest import make_settings
 from tests.e2e.app_utils import open_page
 from tests.e2e.conftest import ROOT, _free_port, _wait_healthy
@@ -82,6 +82,9 @@ def hostile_app(tmp_path: Path, evil_host: tuple[str, list[str]]) -> Iterator[st
             .where(RoadmapStep.__table__.c.step_id == "DO-05")
             .values(step=image.format(*["etape"] * 3), due_date=soon, status="a_faire")
         )
+    with engine.begin() as conn:
+        # marked as a demo database: the demo role chooser (lecture) lets the test in
+        conn.execute(insert(Metadata), {"key": "demo", "value": "hostile free text"})
     engine.dispose()
     port = _free_port()
     log = tmp_path / "streamlit.log"

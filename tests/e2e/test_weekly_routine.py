@@ -16,7 +16,7 @@ from data_access.db import make_engine
 from data_access.governance import read_action
 from data_access.roadmap import read_step, step_history
 from data_access.schema import MeetingAction
-from tests.e2e.app_utils import open_page, wait_for_app_run
+from tests.e2e.app_utils import PILOTAGE, open_page, wait_for_app_run
 from tests.e2e.conftest import DEMO_AS_OF
 
 QUERY = f"?au_jour={DEMO_AS_OF.isoformat()}"
@@ -52,7 +52,7 @@ def _pick_step(page: Page, step_id: str) -> None:
 
 
 def _open_roadmap(page: Page, app_url: str, step_id: str) -> Locator:
-    open_page(page, f"{app_url}/feuille_de_route{QUERY}")
+    open_page(page, f"{app_url}/feuille_de_route{QUERY}", role=PILOTAGE)
     _pick_step(page, step_id)
     return _form(page, "Modifier le statut")
 
@@ -133,7 +133,7 @@ def test_an_error_in_each_form_loses_nothing(page: Page, app_url: str, app_datab
     expect(form.get_by_label("Commentaire")).to_have_value("Attente arbitrage")
     expect(form.get_by_role("combobox", name="Nouveau statut", exact=True)).to_have_value("bloqué")
 
-    open_page(page, f"{app_url}/instances{QUERY}")
+    open_page(page, f"{app_url}/instances{QUERY}", role=PILOTAGE)
     page.get_by_label("Votre nom", exact=True).fill("Agnès")
     page.get_by_label("Votre nom", exact=True).press("Enter")
     wait_for_app_run(page)
@@ -185,7 +185,7 @@ def test_edit_and_reopen_an_action(page: Page, app_url: str, app_database: str, 
             .limit(1)
         )
     assert done is not None
-    open_page(page, f"{app_url}/instances{QUERY}")
+    open_page(page, f"{app_url}/instances{QUERY}", role=PILOTAGE)
     page.get_by_label("Votre nom", exact=True).fill("Agnès")
     page.get_by_label("Votre nom", exact=True).press("Enter")
     wait_for_app_run(page)
@@ -227,7 +227,7 @@ def test_edit_and_reopen_an_action(page: Page, app_url: str, app_database: str, 
 
 
 def test_a_late_step_opens_its_edit_form(page: Page, app_url: str):
-    open_page(page, f"{app_url}{QUERY}")
+    open_page(page, f"{app_url}{QUERY}", role=PILOTAGE)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Point hebdomadaire").click()
     wait_for_app_run(page)
     expect(page.get_by_text("Depuis le dernier point hebdomadaire", exact=True)).to_be_visible()
