@@ -22,7 +22,7 @@ import pandas as pd
 
 from bench.demo_scales import postgres_url, sqlite_url
 from data_access.db import make_engine
-from data_access.demo import generate_demo
+from data_access.demo.generate import generate_demo
 from data_access.initdb import init_database
 from metrics import catalog
 from metrics.scope import Scope

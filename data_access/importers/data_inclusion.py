@@ -41,8 +41,8 @@ from data_access.importers.base import (
     sha256_hex,
 )
 from data_access.importers.bundle import BundleContext, FileKind, register
+from data_access.importers.journal import Journal, UpsertCounts
 from data_access.importers.json_reading import TooManyItemsError, load_bounded
-from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
     ReadLimits,

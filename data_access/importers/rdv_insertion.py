@@ -33,7 +33,7 @@ from data_access.importers.base import (
     sha256_hex,
 )
 from data_access.importers.bulk import key_in, lookup_chunk
-from data_access.importers.pipeline import Journal, UpsertCounts
+from data_access.importers.journal import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
     Table,

@@ -23,7 +23,7 @@ from data_access.due_dates import ACCEPTED_EXAMPLES, parse_due_label
 from data_access.exceptions import DataAccessError
 from data_access.importers.base import Column, ParsedRow
 from data_access.importers.bundle import BundleContext, FileKind, register
-from data_access.importers.pipeline import Journal, UpsertCounts
+from data_access.importers.journal import Journal, UpsertCounts
 from data_access.importers.reading import CellError, parse_date
 from data_access.roadmap import STATUS_LABELS, owners_text, parse_owners, parse_status
 from data_access.schema import PARTIES, RoadmapStep, RoadmapStepHistory

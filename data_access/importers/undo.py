@@ -25,7 +25,7 @@ from sqlalchemy import update as sql_update
 
 from data_access.exceptions import DataAccessError
 from data_access.importers.bulk import bulk_insert, bulk_update
-from data_access.importers.pipeline import RUN_COLUMN, from_json_value
+from data_access.importers.journal import RUN_COLUMN, from_json_value
 from data_access.schema import Base, ImportChange, ImportRun
 
 IMPORT_TABLES = frozenset({"import_runs", "import_rejections", "import_changes"})

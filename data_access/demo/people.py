@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data_access.demo_model import (
+from data_access.demo.model import (
     BOOL,
     DATE,
     FLOAT,

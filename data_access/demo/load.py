@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 from sqlalchemy import Connection, Engine, Table, delete, text
 
-from data_access.demo_model import BOOL, DATE, FLOAT, INT, NINT, STR, DemoTable, to_date
+from data_access.demo.model import BOOL, DATE, FLOAT, INT, NINT, STR, DemoTable, to_date
 from data_access.schema import (
     Accompaniment,
     Appointment,
