@@ -14,7 +14,7 @@ from metrics.spec import MetricContext
 from tests.conftest import make_settings
 from tests.unit.metrics_data import Dataset
 
-# Every id named in issue 3.
+# The ids of the first families: public interface of `pilotage metrics --json`, never renamed.
 ISSUE_IDS = (
     "entrants",
     "convocation_within_15d_rate",
