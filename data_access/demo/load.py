@@ -32,11 +32,12 @@ from data_access.schema import (
     Person,
     ServiceThematique,
     ServiceZone,
+    table_of,
 )
 
 # Children first, so that deleting a parent never has dependants left to check.
 REPLACED_TABLES: tuple[Table, ...] = tuple(
-    model.__table__  # type: ignore[misc]
+    table_of(model)
     for model in (
         ServiceZone,
         ServiceThematique,

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Date, DateTime, Table, delete, insert, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.importers.bulk import bulk_insert, bulk_update, key_in, lookup_chunk
-from data_access.schema import ImportChange
+from data_access.schema import ImportChange, table_of
 
 CHUNK = 2_000
 RUN_COLUMN = "import_run_id"
@@ -214,4 +214,4 @@ class Journal:
 
     def _journal(self, entries: Iterable[dict[str, Any]]) -> None:
         payload = [{**entry, "import_run_id": self.run_id} for entry in entries]
-        bulk_insert(self.conn, ImportChange.__table__, payload)
+        bulk_insert(self.conn, table_of(ImportChange), payload)

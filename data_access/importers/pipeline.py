@@ -49,7 +49,7 @@ from data_access.exceptions import (
 )
 from data_access.importers.base import Importer, ValidationReport
 from data_access.importers.journal import Journal
-from data_access.schema import ImportRejection, ImportRun
+from data_access.schema import ImportRejection, ImportRun, table_of
 
 MAX_LISTED_ERRORS = 20  # the summary lists this many rejected rows; all are kept in the run
 
@@ -167,7 +167,7 @@ def _validate_and_write(
                 "Import refusé : aucune ligne valide ; rien n'a été écrit.", report.errors
             )
         run_id = conn.execute(
-            insert(ImportRun.__table__).returning(ImportRun.__table__.c.id),
+            insert(table_of(ImportRun)).returning(table_of(ImportRun).c.id),
             {
                 "source": importer.source,
                 "file_name": report.file_name[:400],
@@ -180,7 +180,7 @@ def _validate_and_write(
         importer.write(conn, Journal(conn, run_id))
         if report.errors:
             conn.execute(
-                insert(ImportRejection.__table__),
+                insert(table_of(ImportRejection)),
                 [
                     {
                         "import_run_id": run_id,
@@ -194,8 +194,8 @@ def _validate_and_write(
             )
         status = "partial" if report.errors else "success"
         conn.execute(
-            update(ImportRun.__table__)
-            .where(ImportRun.__table__.c.id == run_id)
+            update(table_of(ImportRun))
+            .where(table_of(ImportRun).c.id == run_id)
             .values(
                 status=status,
                 finished_at=dt.datetime.now() if now is None else now,
