@@ -8,6 +8,8 @@ errors are translated here, apart from the commands themselves (``cli.py``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import click
 
@@ -30,7 +32,9 @@ class FrenchHelpFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
         super().write_heading(HELP_HEADINGS.get(heading, heading))
 
-    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:  # type: ignore[no-untyped-def]
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
         super().write_dl(
             [(term, _french_extras(text)) for term, text in rows], col_max, col_spacing
         )
@@ -68,7 +72,7 @@ class FrenchGroup(FrenchHelpMixin, click.Group):
     command_class = FrenchCommand
     group_class = type
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
         super().__init__(*args, **kwargs)
 

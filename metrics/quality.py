@@ -561,7 +561,7 @@ def _utas_names(engine: Engine) -> list[str]:
         names = conn.execute(
             select(Commune.utas).where(Commune.utas.is_not(None)).distinct()
         ).scalars()
-        return [*sorted(names), UNKNOWN_UTAS]
+        return [*sorted(name for name in names if name is not None), UNKNOWN_UTAS]
 
 
 def freshness(
@@ -570,7 +570,7 @@ def freshness(
     """Days since the last successful (or partial) import of each source ever imported."""
     today = as_of or dt.date.today()
     query = (
-        select(ImportRun.source, func.max(ImportRun.finished_at))
+        select(ImportRun.source, func.max(ImportRun.finished_at).label("last"))
         .where(ImportRun.status.in_(("success", "partial")), ImportRun.finished_at.is_not(None))
         .group_by(ImportRun.source)
         .order_by(ImportRun.source)
@@ -578,10 +578,14 @@ def freshness(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     result = []
-    for source, last in rows:
-        days = max((today - last.date()).days, 0)
+    for row in rows:
+        if row.last is None:  # never: the query keeps finished runs only
+            continue
+        days = max((today - row.last.date()).days, 0)
         result.append(
-            SourceFreshness(source, source_label(source), last, days, days > threshold_days)
+            SourceFreshness(
+                row.source, source_label(row.source), row.last, days, days > threshold_days
+            )
         )
     return tuple(result)
 
