@@ -458,15 +458,20 @@ def _grouped_counts(
     utas = func.coalesce(Commune.utas, literal(UNKNOWN_UTAS))
     source = Person.source if by_source else literal("")
     query = (
-        select(source.label("source"), utas.label("utas"), func.count(Person.id), *flags)
+        select(
+            source.label("source"),
+            utas.label("utas"),
+            func.count(Person.id).label("persons"),
+            *flags,
+        )
         .select_from(Person)
         .outerjoin(Commune, Commune.code_insee == Person.commune_code)
         .group_by(source, utas)
     )
     with engine.connect() as conn:
         return {
-            (row[0], row[1]): ([int(v or 0) for v in row[3:]], int(row[2]))
-            for row in conn.execute(query)
+            (row.source, row.utas): ([int(v or 0) for v in row[3:]], int(row.persons))
+            for row in conn.execute(query)  # row[3:]: one count per condition, in order
         }
 
 

@@ -149,3 +149,14 @@ def test_no_import_cycle_between_top_level_packages():
     """Data flows one way (data_access → metrics → charts → ui/screens): a cycle between two
     floors would mean one of them reaches back up, and neither could be read alone."""
     assert _cycles(_package_graph()) == []
+
+
+def test_bench_never_imports_the_tests():
+    """The speed measurements run without the test suite (``make bench``): what both need
+    lives in bench/ or in the product, never in tests/."""
+    offenders = {
+        str(path.relative_to(ROOT)): ["tests"]
+        for path in (ROOT / "bench").rglob("*.py")
+        if "tests" in _imports(path)
+    }
+    assert offenders == {}
