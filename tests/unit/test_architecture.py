@@ -160,3 +160,13 @@ def test_bench_never_imports_the_tests():
         if "tests" in _imports(path)
     }
     assert offenders == {}
+
+
+def test_command_line_never_imports_streamlit():
+    """``pilotage`` runs on servers without a browser session: the CLI reaches the library
+    floors directly, never through the Streamlit glue."""
+    offenders = {
+        name: sorted(_imports(ROOT / name) & {"streamlit", "ui", "screens"})
+        for name in ("cli.py", "click_french.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
