@@ -28,15 +28,17 @@ run: $(VENV)/.installed
 		$(BIN)/pilotage init-db && $(BIN)/pilotage demo; fi
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address $(ADDRESS)
 
-## make test: install the dev extras, lint, then run the whole suite
+## make test: install the dev extras, lint, check types, then run the whole suite
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -319,7 +320,7 @@ def describe_validation_error(error: ValidationError) -> str:
     return "Configuration invalide : " + " ; ".join(parts) + "."
 
 
-def _translate(item: dict) -> str:
+def _translate(item: ErrorDetails) -> str:
     kind = item.get("type", "")
     ctx = item.get("ctx") or {}
     if kind in {"int_parsing", "int_type"}:

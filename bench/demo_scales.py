@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from data_access.db import make_engine
-from data_access.demo import generate_demo
+from data_access.demo.generate import generate_demo
 from data_access.initdb import init_database
 from settings import Settings
 

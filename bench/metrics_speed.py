@@ -1,11 +1,12 @@
 """How long the metric families take, database aggregation against loading persons in pandas.
 
-DESIGN.md's rule is that aggregation happens in the database and a page never loads a table of
-persons. This measures, in one run on the same data, (a) each metric family computed in the
-database for one scope and (b) the cheapest pandas alternative for the convocation family: just
-reading ``persons`` and ``invitations`` into data frames, before any computation. It prints the
-ratio (b)/(a) and, when both engines are measured, PostgreSQL/SQLite per family. Ratios measured
-in one run hold when the machine's speed drifts; absolute seconds do not.
+The house rule (docs/ARCHITECTURE.md) is that aggregation happens in the database and a page
+never loads a table of persons. This measures, in one run on the same data, (a) each metric
+family computed in the database for one scope and (b) the cheapest pandas alternative for the
+convocation family: just reading ``persons`` and ``invitations`` into data frames, before any
+computation. It prints the ratio (b)/(a) and, when both engines are measured, PostgreSQL/SQLite
+per family. Ratios measured in one run hold when the machine's speed drifts; absolute seconds do
+not.
 
     python -m bench.metrics_speed --scale large --engines sqlite postgres
 """
@@ -22,7 +23,7 @@ import pandas as pd
 
 from bench.demo_scales import postgres_url, sqlite_url
 from data_access.db import make_engine
-from data_access.demo import generate_demo
+from data_access.demo.generate import generate_demo
 from data_access.initdb import init_database
 from metrics import catalog
 from metrics.scope import Scope

@@ -2,7 +2,7 @@
 
 ``python -m bench.rdv_insertion_import --rows 200000 [--url postgresql+psycopg://…]``
 
-The export is built like RDV-Insertion writes it (``tests/unit/rdv_export.large_users``). Wall
+The export is built like RDV-Insertion writes it (``bench/rdv_export.large_users``). Wall
 time and this process's CPU time are both printed: on a shared machine the wall time also
 counts the time spent waiting for a CPU. With ``--url`` pointing at PostgreSQL the database's
 ``public`` schema is DROPPED and recreated: give it a throw-away database.
@@ -17,13 +17,13 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bench.rdv_export import large_users
 from data_access.db import make_engine, session_scope
 from data_access.importers.pipeline import run_import
 from data_access.importers.rdv_insertion import RdvInsertionImporter
 from data_access.migrate import upgrade_to_head
 from data_access.territories import load_territories
-from tests.conftest import make_settings
-from tests.unit.rdv_export import large_users
+from settings import Settings
 
 
 def measure(url: str, rows: int) -> list[str]:
@@ -34,7 +34,7 @@ def measure(url: str, rows: int) -> list[str]:
         with engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     upgrade_to_head(engine)
-    settings = make_settings(url)
+    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
     with session_scope(engine) as session:
         load_territories(session, settings)
     lines = [f"{engine.dialect.name}, {rows} lignes ({len(data) // 1_000_000} Mo) :"]

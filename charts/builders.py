@@ -8,7 +8,7 @@ periods, delay curves. Masked values keep their flag so every medium can say so.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from charts.description import ChartDescription, ChartKind, Series, slugify
 from metrics.results import BreakdownRow, MetricResult, Unit
@@ -127,7 +127,7 @@ def comparison_chart(
 
 
 def curve_chart(
-    curves: dict[str, Sequence[tuple[float, float | None]]],
+    curves: Mapping[str, Sequence[tuple[float, float | None]]],
     *,
     key: str,
     title: str,

@@ -10,6 +10,7 @@ patterns on bars (``charts.theme``).
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -146,12 +147,13 @@ def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = T
     both, and grow by the footnote's lines so that the plot keeps its height.
     """
     fig = go.Figure(_traces(desc))
-    value_axis = {"title": {"text": desc.unit_title}, "rangemode": "tozero"}
+    # plotly layout dictionaries: nested values of several types
+    value_axis: dict[str, Any] = {"title": {"text": desc.unit_title}, "rangemode": "tozero"}
     if desc.unit == "ratio":
         value_axis["ticksuffix"] = " %"
         # room beyond 100 % for the value labels written outside the bars
         value_axis["range"] = [0, 115 if desc.kind == "hbar" else 105]
-    category_axis = {"title": {"text": desc.x_title}}
+    category_axis: dict[str, Any] = {"title": {"text": desc.x_title}}
     if desc.kind == "hbar":
         category_axis["autorange"] = "reversed"
         xaxis, yaxis = value_axis, category_axis

@@ -310,7 +310,10 @@ def governance_calendar(
         title={"text": "<b>Calendrier des instances et jalons</b>"},
         height=380,
         xaxis=_date_axis(
-            "Date", [m.date for m in meetings] + [s.due_date for s in dated] + [today]
+            "Date",
+            [m.date for m in meetings]
+            + [s.due_date for s in dated if s.due_date is not None]
+            + [today],
         ),
         yaxis={"title": None, "type": "category"},
         showlegend=False,

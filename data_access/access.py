@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import CursorResult, Engine, delete, select
 from sqlalchemy.orm import Session
 
 from data_access.audit import record_audit
@@ -136,7 +137,11 @@ def grant_role(session: Session, pattern: str, role: str, *, actor: str) -> Role
 def revoke_role(session: Session, pattern: str, *, actor: str) -> bool:
     """Take the role away from an address or a domain; False when it had none. Audited."""
     value = normalise_pattern(pattern)
-    removed = session.execute(delete(UserRole).where(UserRole.pattern == value)).rowcount
+    # A DELETE gives a CursorResult (with rowcount); Session.execute is typed for any statement.
+    result = cast(
+        CursorResult[Any], session.execute(delete(UserRole).where(UserRole.pattern == value))
+    )
+    removed = result.rowcount
     if removed:
         record_audit(session, actor, "role_revoked", value)
     return bool(removed)

@@ -84,7 +84,7 @@ def list_runs(engine: Engine, limit: int = 200) -> list[RunView]:
         .limit(limit)
     )
     with engine.connect() as conn:
-        return [RunView(*row) for row in conn.execute(query)]
+        return [RunView(**row) for row in conn.execute(query).mappings()]
 
 
 def run_rejections(engine: Engine, run_id: int, limit: int = 1000) -> list[RejectionView]:
@@ -101,7 +101,7 @@ def run_rejections(engine: Engine, run_id: int, limit: int = 1000) -> list[Rejec
         .limit(limit)
     )
     with engine.connect() as conn:
-        return [RejectionView(*row) for row in conn.execute(query)]
+        return [RejectionView(**row) for row in conn.execute(query).mappings()]
 
 
 def uploaded_files(

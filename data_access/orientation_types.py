@@ -30,13 +30,21 @@ class LocalType:
 def local_types(engine: Engine) -> list[LocalType]:
     """Every local type name stored, with its national type and its number of decisions."""
     query = (
-        select(Orientation.type_label, Orientation.orientation_type, func.count())
+        select(
+            Orientation.type_label,
+            Orientation.orientation_type,
+            func.count().label("decisions"),
+        )
         .where(Orientation.type_label.is_not(None))
         .group_by(Orientation.type_label, Orientation.orientation_type)
         .order_by(Orientation.type_label, Orientation.orientation_type)
     )
     with engine.connect() as conn:
-        return [LocalType(label, kind, int(n)) for label, kind, n in conn.execute(query)]
+        return [
+            LocalType(row.type_label, row.orientation_type, int(row.decisions))
+            for row in conn.execute(query)
+            if row.type_label is not None  # never: the query keeps named types only
+        ]
 
 
 def apply_mapping(engine: Engine, mapping: Mapping[str, str]) -> int:
@@ -48,7 +56,7 @@ def apply_mapping(engine: Engine, mapping: Mapping[str, str]) -> int:
         labels = conn.execute(
             select(Orientation.type_label).where(Orientation.type_label.is_not(None)).distinct()
         ).scalars()
-        for label in list(labels):
+        for label in [name for name in labels if name is not None]:
             kind = by_key.get(match_key(label), UNKNOWN_ORIENTATION_TYPE)
             changed += conn.execute(
                 update(Orientation)

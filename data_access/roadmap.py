@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import CursorResult, Engine, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_access.db import session_scope
@@ -264,7 +265,8 @@ def set_step_status(
             f"Date de réalisation dans le futur : le {format_date(done_date)} est après "
             "aujourd'hui."
         )
-    result = session.execute(
+    # An UPDATE gives a CursorResult (with rowcount); Session.execute is typed for any statement.
+    statement = (
         update(RoadmapStep)
         .where(RoadmapStep.step_id == step_id, RoadmapStep.version == version)
         .values(
@@ -277,6 +279,7 @@ def set_step_status(
         )
         .execution_options(synchronize_session=False)
     )
+    result = cast(CursorResult[Any], session.execute(statement))
     if result.rowcount != 1:
         current = get_step(session, step_id)
         raise StepConflictError(_conflict_message(current), current)

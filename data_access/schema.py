@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -92,6 +93,17 @@ class Base(DeclarativeBase):
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict] = {dict[str, Any]: JSON}
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's ``Table``. SQLAlchemy declares ``Model.__table__`` as any ``FromClause`` (a
+    mapped class may sit on a join or a subquery); every model here maps one plain table, and
+    the importers, the journal and the demo need it as a ``Table`` (columns, primary key, name).
+    Not named ``table``: that is the local variable's name in most of the code using it."""
+    mapped = model.__table__
+    if not isinstance(mapped, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a plain table")
+    return mapped
 
 
 class ImportRunRef:

@@ -109,13 +109,13 @@ def load_territories(session: Session, settings: Settings) -> int:
     known = {row.code_insee for row in communes}
     if settings.communes_file is None:
         session.execute(delete(PostalCode))
-        for row in _read_csv(DEFAULT_POSTAL_CODES):
-            if row["code_insee"] in known:
+        for postal in _read_csv(DEFAULT_POSTAL_CODES):
+            if postal["code_insee"] in known:
                 session.add(
                     PostalCode(
-                        postal_code=row["code_postal"].strip(),
-                        code_insee=row["code_insee"].strip(),
-                        name=row["nom"].strip(),
+                        postal_code=postal["code_postal"].strip(),
+                        code_insee=postal["code_insee"].strip(),
+                        name=postal["nom"].strip(),
                     )
                 )
     session.flush()

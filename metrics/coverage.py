@@ -182,11 +182,11 @@ def persons_present(engine: Engine, scope: Scope) -> list[TerritoryCount]:
     """Persons present at as-of, counted per commune (SQL GROUP BY)."""
     query = (
         select(
-            Person.commune_code,
+            Person.commune_code.label("commune"),
             Commune.utas,
-            Commune.epci_siren,
+            Commune.epci_siren.label("epci"),
             Commune.epci_name,
-            func.count(Person.id),
+            func.count(Person.id).label("persons"),
         )
         .select_from(Person)
         .outerjoin(Commune, Commune.code_insee == Person.commune_code)
@@ -194,7 +194,7 @@ def persons_present(engine: Engine, scope: Scope) -> list[TerritoryCount]:
         .group_by(Person.commune_code, Commune.utas, Commune.epci_siren, Commune.epci_name)
     )
     with engine.connect() as conn:
-        return [TerritoryCount(*row) for row in conn.execute(query)]
+        return [TerritoryCount(**row) for row in conn.execute(query).mappings()]
 
 
 def need_cells(engine: Engine, scope: Scope) -> list[NeedCell]:
@@ -220,14 +220,14 @@ def need_cells(engine: Engine, scope: Scope) -> list[NeedCell]:
         select(
             counts.c.category,
             counts.c.commune,
-            Commune.name,
+            Commune.name.label("commune_name"),
             Commune.utas,
-            Commune.epci_siren,
+            Commune.epci_siren.label("epci"),
             Commune.epci_name,
             counts.c.persons,
-            case((covered.c.commune.is_not(None), 1), else_=0),
-            func.coalesce(covered.c.in_person, 0),
-            func.coalesce(covered.c.services, 0),
+            case((covered.c.commune.is_not(None), 1), else_=0).label("covered"),
+            func.coalesce(covered.c.in_person, 0).label("in_person"),
+            func.coalesce(covered.c.services, 0).label("services"),
         )
         .select_from(counts)
         .outerjoin(Commune, Commune.code_insee == counts.c.commune)
@@ -239,16 +239,16 @@ def need_cells(engine: Engine, scope: Scope) -> list[NeedCell]:
     with engine.connect() as conn:
         return [
             NeedCell(
-                category=row[0],
-                commune=row[1],
-                commune_name=row[2],
-                utas=row[3],
-                epci=row[4],
-                epci_name=row[5],
-                persons=int(row[6]),
-                covered=bool(row[7]),
-                in_person=bool(row[8]),
-                services=int(row[9] or 0),
+                category=row.category,
+                commune=row.commune,
+                commune_name=row.commune_name,
+                utas=row.utas,
+                epci=row.epci,
+                epci_name=row.epci_name,
+                persons=int(row.persons),
+                covered=bool(row.covered),
+                in_person=bool(row.in_person),
+                services=int(row.services or 0),
             )
             for row in conn.execute(query)
         ]
@@ -285,13 +285,15 @@ def offer_counts(engine: Engine, scope: Scope) -> list[OfferCount]:
     query = select(
         reached.c.category,
         reached.c.mode,
-        func.count(reached.c.service_pk),
-        func.sum(reached.c.capacity),
-        func.count(reached.c.capacity),
+        func.count(reached.c.service_pk).label("services"),
+        func.sum(reached.c.capacity).label("capacity"),
+        func.count(reached.c.capacity).label("with_capacity"),
     ).group_by(reached.c.category, reached.c.mode)
     with engine.connect() as conn:
         return [
-            OfferCount(row[0], row[1], int(row[2]), row[3], int(row[4]))
+            OfferCount(
+                row.category, row.mode, int(row.services), row.capacity, int(row.with_capacity)
+            )
             for row in conn.execute(query)
         ]
 
@@ -624,24 +626,29 @@ def commune_coverage(
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    sizes = {row[0]: float(row[6] or 0) for row in rows}
-    groups = [[row[0] for row in rows if row[2] == utas] for utas in {row[2] for row in rows}]
-    groups += [[row[0] for row in rows if row[7] == epci] for epci in {row[7] for row in rows}]
+    sizes = {row.code_insee: float(row.n or 0) for row in rows}
+    groups = [
+        [row.code_insee for row in rows if row.utas == utas] for utas in {row.utas for row in rows}
+    ]
+    groups += [
+        [row.code_insee for row in rows if row.epci_siren == epci]
+        for epci in {row.epci_siren for row in rows}
+    ]
     masked = mask_with_totals(sizes, groups, settings.secrecy_threshold)
     rounding, threshold = settings.secrecy_rounding, settings.secrecy_threshold
     return [
         CommuneCoverage(
-            code=row[0],
-            name=row[1],
-            utas=row[2],
-            epci_name=row[3],
-            covered=bool(row[4]),
-            in_person=bool(row[5]),
-            services=int(row[4] or 0),
+            code=row.code_insee,
+            name=row.name,
+            utas=row.utas,
+            epci_name=row.epci_name,
+            covered=bool(row.services),
+            in_person=bool(row.in_person),
+            services=int(row.services or 0),
             persons_in_need=None
-            if row[0] in masked
-            else int(round_count(row[6] or 0, rounding, threshold) or 0),
-            has_need=bool(row[6]),
+            if row.code_insee in masked
+            else int(round_count(row.n or 0, rounding, threshold) or 0),
+            has_need=bool(row.n),
         )
         for row in rows
     ]
@@ -766,7 +773,7 @@ def services_for(
         select(
             PartnerService.service_id,
             PartnerService.name,
-            PartnerService.structure_name,
+            PartnerService.structure_name.label("structure"),
             PartnerService.modes_accueil,
             PartnerService.capacity,
             PartnerService.start_date,
@@ -781,4 +788,4 @@ def services_for(
         .order_by(PartnerService.name)
     )
     with engine.connect() as conn:
-        return [ServiceLine(*row) for row in conn.execute(query)]
+        return [ServiceLine(**row) for row in conn.execute(query).mappings()]

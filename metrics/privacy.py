@@ -105,11 +105,15 @@ def suppress_line(
     return secondary_line(sizes, masked, threshold) if with_total else masked
 
 
+RowKey = TypeVar("RowKey", bound=Hashable)
+ColumnKey = TypeVar("ColumnKey", bound=Hashable)
+
+
 def suppress_table(
-    cells: Mapping[tuple[Hashable, Hashable], float | None],
+    cells: Mapping[tuple[RowKey, ColumnKey], float | None],
     threshold: int,
-    unpublished: Iterable[tuple[Hashable, Hashable]] = (),
-) -> set[tuple[Hashable, Hashable]]:
+    unpublished: Iterable[tuple[RowKey, ColumnKey]] = (),
+) -> set[tuple[RowKey, ColumnKey]]:
     """Masked cells of a two-way table of person counts published with row and column totals.
 
     Primary suppression first, then the one-line rule applied to every row and every column in
@@ -185,9 +189,9 @@ def person_fields_for(field: SizeField) -> tuple[SizeField, ...]:
 
 
 def _is_plain_share(value: float, numerator: float | None, denominator: float | None) -> bool:
-    return bool(numerator is not None and denominator) and math.isclose(
-        value, numerator / denominator, rel_tol=1e-9, abs_tol=1e-12
-    )
+    if numerator is None or not denominator:
+        return False
+    return math.isclose(value, numerator / denominator, rel_tol=1e-9, abs_tol=1e-12)
 
 
 F = TypeVar("F", MetricResult, BreakdownRow)
@@ -205,18 +209,22 @@ def round_figure(
     """
     if figure.suppressed or base <= 1:
         return figure
-    exact = {name: getattr(figure, name) for name in ("value", "numerator", "denominator")}
-    shown = {
+    exact: dict[str, float | None] = {
+        name: getattr(figure, name) for name in ("value", "numerator", "denominator")
+    }
+    shown: dict[str, float | None] = {
         name: round_count(exact[name], base, threshold) if name in fields else exact[name]
         for name in exact
     }
     value = exact["value"]
     if unit == "ratio" and value is not None and "denominator" in fields:
         if _is_plain_share(value, exact["numerator"], exact["denominator"]):
-            value = shown["numerator"] / shown["denominator"] if shown["denominator"] else None
+            numerator, denominator = shown["numerator"], shown["denominator"]
+            value = numerator / denominator if numerator is not None and denominator else None
         elif exact["denominator"]:
             implied = round_count(value * exact["denominator"], base, threshold) or 0.0
-            value = implied / shown["denominator"] if shown["denominator"] else None
+            denominator = shown["denominator"]
+            value = implied / denominator if denominator else None
     elif unit == "days" and value is not None:
         value = round(value, 1)
     else:

@@ -458,15 +458,20 @@ def _grouped_counts(
     utas = func.coalesce(Commune.utas, literal(UNKNOWN_UTAS))
     source = Person.source if by_source else literal("")
     query = (
-        select(source.label("source"), utas.label("utas"), func.count(Person.id), *flags)
+        select(
+            source.label("source"),
+            utas.label("utas"),
+            func.count(Person.id).label("persons"),
+            *flags,
+        )
         .select_from(Person)
         .outerjoin(Commune, Commune.code_insee == Person.commune_code)
         .group_by(source, utas)
     )
     with engine.connect() as conn:
         return {
-            (row[0], row[1]): ([int(v or 0) for v in row[3:]], int(row[2]))
-            for row in conn.execute(query)
+            (row.source, row.utas): ([int(v or 0) for v in row[3:]], int(row.persons))
+            for row in conn.execute(query)  # row[3:]: one count per condition, in order
         }
 
 
@@ -561,7 +566,7 @@ def _utas_names(engine: Engine) -> list[str]:
         names = conn.execute(
             select(Commune.utas).where(Commune.utas.is_not(None)).distinct()
         ).scalars()
-        return [*sorted(names), UNKNOWN_UTAS]
+        return [*sorted(name for name in names if name is not None), UNKNOWN_UTAS]
 
 
 def freshness(
@@ -572,7 +577,7 @@ def freshness(
     today = as_of or dt.date.today()
     next_day = dt.datetime.combine(today + dt.timedelta(days=1), dt.time())
     query = (
-        select(ImportRun.source, func.max(ImportRun.finished_at))
+        select(ImportRun.source, func.max(ImportRun.finished_at).label("last"))
         .where(
             ImportRun.status.in_(("success", "partial")),
             ImportRun.finished_at.is_not(None),
@@ -584,10 +589,14 @@ def freshness(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     result = []
-    for source, last in rows:
-        days = max((today - last.date()).days, 0)
+    for row in rows:
+        if row.last is None:  # never: the query keeps finished runs only
+            continue
+        days = max((today - row.last.date()).days, 0)
         result.append(
-            SourceFreshness(source, source_label(source), last, days, days > threshold_days)
+            SourceFreshness(
+                row.source, source_label(row.source), row.last, days, days > threshold_days
+            )
         )
     return tuple(result)
 

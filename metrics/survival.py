@@ -5,7 +5,7 @@ contract) has not happened *yet*. Dropping them makes delays look short; countin
 failures makes shares look bad. Kaplan–Meier treats them as *censored*: known to have waited
 at least until the end of their observation (exit or as-of date), and no more.
 
-Conventions (issue 3):
+Conventions, shared by every delay indicator:
 - duration = event date − T0 in days, or end of observation − T0 when no event (censored);
 - at equal times, events come before censorings: a person censored on day t was still
   at risk on day t;

@@ -18,6 +18,7 @@ from data_access.governance import (
     ACTION_STATUS_LABELS,
     MEETING_KIND_LABELS,
     OPEN_ACTION_STATUSES,
+    ActionView,
     GovernanceConflictError,
     actions_to_close,
     change_action,
@@ -144,7 +145,7 @@ due_filter = f_due.selectbox(
 )
 
 
-def _due_ok(action) -> bool:  # type: ignore[no-untyped-def]
+def _due_ok(action: ActionView) -> bool:
     due = action.due_date
     if due_filter == "retard":
         return action.is_late(as_of)

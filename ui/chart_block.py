@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import plotly.graph_objects as go
@@ -36,14 +37,14 @@ Table = tuple[list[str], list[list[str | float | None]]]
 DATA_LABEL = "Données du graphique : {title}"
 
 
-def _image_callback(desc: ChartDescription, fmt: str):  # type: ignore[no-untyped-def]
+def _image_callback(desc: ChartDescription, fmt: str) -> Callable[[], bytes]:
     def render() -> bytes:
         return figure_image(to_figure(desc), fmt)
 
     return render
 
 
-def _figure_callback(figure: go.Figure, fmt: str):  # type: ignore[no-untyped-def]
+def _figure_callback(figure: go.Figure, fmt: str) -> Callable[[], bytes]:
     def render() -> bytes:
         return figure_image(figure, fmt)
 
@@ -53,15 +54,17 @@ def _figure_callback(figure: go.Figure, fmt: str):  # type: ignore[no-untyped-de
 def export_buttons(
     key: str,
     file_stem: str,
-    png,  # type: ignore[no-untyped-def]
-    svg,  # type: ignore[no-untyped-def]
+    png: Callable[[], bytes],
+    svg: Callable[[], bytes],
     csv: bytes | None,
 ) -> None:
     """PNG, SVG (rendered on click; disabled with the French reason without Chromium) and CSV."""
     reason = unavailable_reason()
     png = audited_download(png, f"graphique « {file_stem} » (PNG)")
     svg = audited_download(svg, f"graphique « {file_stem} » (SVG)")
-    csv = audited_download(csv, f"graphique « {file_stem} » (CSV)") if csv is not None else None
+    csv_data = (
+        audited_download(csv, f"graphique « {file_stem} » (CSV)") if csv is not None else None
+    )
     columns = st.columns([1, 1, 1, 4])
     columns[0].download_button(
         "PNG",
@@ -85,10 +88,10 @@ def export_buttons(
         icon=":material/draw:",
         help=reason or "Image vectorielle SVG, pour un document ou une affiche.",
     )
-    if csv is not None:
+    if csv_data is not None:
         columns[2].download_button(
             "CSV",
-            data=csv,
+            data=csv_data,
             file_name=f"{file_stem}.csv",
             mime="text/csv",
             key=f"csv-{key}",

@@ -31,7 +31,7 @@ def _settings() -> Settings:
 
 def _prepare_default_database(engine: Engine, settings: Settings) -> None:
     """On the embedded default URL with no schema yet: create it and fill the demo."""
-    from data_access.demo import generate_demo
+    from data_access.demo.generate import generate_demo
     from data_access.initdb import init_database
 
     with st.spinner("Première ouverture : création de la base de démonstration…"):

@@ -8,6 +8,7 @@ even listed in its navigation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def page(
 
 
 def pages_for_role(
-    pages: dict[str, list[PageEntry | st.Page]], role: str
+    pages: Mapping[str, Sequence[PageEntry | st.Page]], role: str
 ) -> dict[str, list[st.Page]]:
     """The navigation of one role: sections keep their order, empty sections disappear.
 

@@ -4,7 +4,7 @@ An importer is a small object (see :class:`Importer`) built from the bytes it mu
 ``validate(conn)`` reads the database (reference lookups only) and returns a
 :class:`ValidationReport` listing EVERY problem, each a :class:`RowError` naming file, spreadsheet
 line, field and a French reason; it keeps the valid rows in memory. Its ``write(conn, journal)``
-then writes those rows through the :class:`~data_access.importers.pipeline.Journal`, which makes
+then writes those rows through the :class:`~data_access.importers.journal.Journal`, which makes
 them undoable. The pipeline (``pipeline.run_import``) calls both inside one transaction; a page
 calls ``pipeline.preview`` to show the report before the user confirms.
 
@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from data_access.importers.reading import CellError, Table, match_columns
 
 if TYPE_CHECKING:
-    from data_access.importers.pipeline import Journal
+    from data_access.importers.journal import Journal
 
 REQUIRED_MESSAGE = "valeur obligatoire manquante"
 MISSING_COLUMN_MESSAGE = "colonne obligatoire absente"

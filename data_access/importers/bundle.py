@@ -42,7 +42,7 @@ from data_access.importers.base import (
     parse_table,
 )
 from data_access.importers.bulk import key_in, lookup_chunk
-from data_access.importers.pipeline import Journal, UpsertCounts
+from data_access.importers.journal import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
     ReadLimits,
@@ -76,6 +76,7 @@ from data_access.schema import (
     Need,
     Orientation,
     Person,
+    table_of,
 )
 from data_access.thematiques import need_category
 from settings import Settings
@@ -142,7 +143,7 @@ class BundleContext:
         wanted = set(keys)
         lookup = sorted(wanted - self.bundle_persons - self._known_in_db)
         for batch in _chunks(lookup, lookup_chunk(self.conn)):
-            column = Person.__table__.c.person_key
+            column = table_of(Person).c.person_key
             query = select(column).where(key_in(self.conn, column, batch))
             self._known_in_db.update(self.conn.execute(query).scalars())
         return wanted & (self.bundle_persons | self._known_in_db)
@@ -151,7 +152,7 @@ class BundleContext:
         """Database ids of persons by key (after the beneficiaries are written)."""
         missing = sorted(set(keys) - self._person_ids.keys())
         for batch in _chunks(missing, lookup_chunk(self.conn)):
-            table = Person.__table__
+            table = table_of(Person)
             query = select(table.c.person_key, table.c.id).where(
                 key_in(self.conn, table.c.person_key, batch)
             )
@@ -316,7 +317,7 @@ def drop_absent(rows: list[ParsedRow]) -> list[ParsedRow]:
 def _write_beneficiaries(
     ctx: BundleContext, journal: Journal, rows: list[ParsedRow]
 ) -> UpsertCounts:
-    return journal.upsert(Person.__table__, [r.values for r in rows], key=("person_key",))
+    return journal.upsert(table_of(Person), [r.values for r in rows], key=("person_key",))
 
 
 register(
@@ -424,7 +425,7 @@ register(
     person_event_kind(
         "invitations.csv",
         20,
-        Invitation.__table__,
+        table_of(Invitation),
         (
             Column("person_id"),
             Column("sent_date", parse_date),
@@ -439,7 +440,7 @@ register(
     person_event_kind(
         "appointments.csv",
         30,
-        Appointment.__table__,
+        table_of(Appointment),
         (
             Column("person_id"),
             Column("date", parse_date),
@@ -454,7 +455,7 @@ register(
     person_event_kind(
         "orientations.csv",
         40,
-        Orientation.__table__,
+        table_of(Orientation),
         (
             Column("person_id"),
             Column("decision_date", parse_date),
@@ -470,7 +471,7 @@ register(
     person_event_kind(
         "contracts.csv",
         50,
-        Contract.__table__,
+        table_of(Contract),
         (
             Column("person_id"),
             Column("signed_date", parse_date),
@@ -483,7 +484,7 @@ register(
     person_event_kind(
         "accompaniments.csv",
         55,
-        Accompaniment.__table__,
+        table_of(Accompaniment),
         (
             Column("person_id"),
             Column("referent_id"),
@@ -500,7 +501,7 @@ register(
     person_event_kind(
         "needs.csv",
         57,
-        Need.__table__,
+        table_of(Need),
         (
             Column("person_id"),
             Column("category", _need_category),
@@ -539,7 +540,7 @@ def _write_company_actions(
     ctx: BundleContext, journal: Journal, rows: list[ParsedRow]
 ) -> UpsertCounts:
     return journal.upsert(
-        CompanyAction.__table__, [r.values for r in rows], key=("date", "company_key", "action")
+        table_of(CompanyAction), [r.values for r in rows], key=("date", "company_key", "action")
     )
 
 

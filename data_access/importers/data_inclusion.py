@@ -41,8 +41,8 @@ from data_access.importers.base import (
     sha256_hex,
 )
 from data_access.importers.bundle import BundleContext, FileKind, register
+from data_access.importers.journal import Journal, UpsertCounts
 from data_access.importers.json_reading import TooManyItemsError, load_bounded
-from data_access.importers.pipeline import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
     ReadLimits,
@@ -59,6 +59,7 @@ from data_access.schema import (
     PartnerStructure,
     ServiceThematique,
     ServiceZone,
+    table_of,
 )
 from data_access.thematiques import category_of_thematique
 from settings import Settings
@@ -263,7 +264,8 @@ def _unwrap_search_results(items: list) -> list[tuple[str | None, list]]:
     The search endpoint nests the owning structure inside each service
     (``service.structure``); the dashboard reads them as the list endpoints give them.
     """
-    services, structures = [], {}
+    services: list[dict[str, Any]] = []
+    structures: dict[str, dict[str, Any]] = {}
     for item in items:
         service = dict(item["service"])
         structure = service.pop("structure", None)
@@ -570,13 +572,13 @@ def sort_records(
             zones = tuple(model.zone_eligibilite or ())
             batch.skipped.append(SkippedService(label, model.id, zones))
     used = {s.structure_source_id for s in batch.services}
-    for row in structures.values():
+    for structure in structures.values():
         if (
-            row.source_id in used
-            or row.source_id in waited_for
-            or (row.code_insee or "").upper() in area.communes
+            structure.source_id in used
+            or structure.source_id in waited_for
+            or (structure.code_insee or "").upper() in area.communes
         ):
-            batch.structures.append(row)
+            batch.structures.append(structure)
         else:
             batch.skipped_structures += 1
     return batch, rejected
@@ -589,7 +591,7 @@ def write_structures(journal: Journal, structures: Sequence[StructureRow]) -> Up
     """Upsert structures on their data·inclusion id, then give their name to the services
     imported before them (the services name them by id only)."""
     counts = journal.upsert(
-        PartnerStructure.__table__,
+        table_of(PartnerStructure),
         [
             {
                 "source_id": row.source_id,
@@ -612,7 +614,7 @@ def _link_waiting_services(journal: Journal, structures: Sequence[StructureRow])
     give them its name (journaled, so undoing the structures' import unlinks them)."""
     conn = journal.conn
     ids = sorted({row.source_id for row in structures})
-    services, owners = PartnerService.__table__, PartnerStructure.__table__
+    services, owners = table_of(PartnerService), table_of(PartnerStructure)
     updates = []
     for start in range(0, len(ids), 2_000):
         chunk = ids[start : start + 2_000]
@@ -664,7 +666,7 @@ def write_services(
                 "end_date": row.end_date,
             }
         )
-    counts = journal.upsert(PartnerService.__table__, service_rows, key=("service_id",))
+    counts = journal.upsert(table_of(PartnerService), service_rows, key=("service_id",))
     _write_children(conn, journal, services)
     return counts
 
@@ -680,14 +682,14 @@ def _write_children(conn: Connection, journal: Journal, services: Sequence[Servi
     all_pks = sorted(pks.values())
     have_t: set[tuple[int, str, str]] = set()
     have_z: set[tuple[int, str, str]] = set()
-    t_table, z_table = ServiceThematique.__table__, ServiceZone.__table__
+    t_table, z_table = table_of(ServiceThematique), table_of(ServiceZone)
     for start in range(0, len(all_pks), 2_000):
-        chunk = all_pks[start : start + 2_000]
+        pk_chunk = all_pks[start : start + 2_000]
         have_t |= set(
             tuple(row)
             for row in conn.execute(
                 select(t_table.c.service_pk, t_table.c.thematique, t_table.c.category).where(
-                    t_table.c.service_pk.in_(chunk)
+                    t_table.c.service_pk.in_(pk_chunk)
                 )
             )
         )
@@ -695,7 +697,7 @@ def _write_children(conn: Connection, journal: Journal, services: Sequence[Servi
             tuple(row)
             for row in conn.execute(
                 select(z_table.c.service_pk, z_table.c.zone_code, z_table.c.zone_kind).where(
-                    z_table.c.service_pk.in_(chunk)
+                    z_table.c.service_pk.in_(pk_chunk)
                 )
             )
         )
@@ -827,7 +829,7 @@ def _waited_for(conn: Connection, files: Sequence[tuple[str, list[RawRecord]]]) 
         }
     )
     found: set[str] = set()
-    column = PartnerService.__table__.c.structure_source_id
+    column = table_of(PartnerService).c.structure_source_id
     for start in range(0, len(ids), 2_000):
         query = select(column).where(column.in_(ids[start : start + 2_000])).distinct()
         found.update(conn.execute(query).scalars())

@@ -42,6 +42,7 @@ def load_bounded(text: str, max_items: int) -> Any:
     """``json.loads(text)``, refused once the top-level arrays exceed ``max_items`` elements."""
     budget = _Budget(max_items)
     index = _skip(text, 0)
+    value: Any
     if text.startswith("[", index):
         value, index = _array(text, index, budget)
     elif text.startswith("{", index):

@@ -33,7 +33,7 @@ from data_access.importers.base import (
     sha256_hex,
 )
 from data_access.importers.bulk import key_in, lookup_chunk
-from data_access.importers.pipeline import Journal, UpsertCounts
+from data_access.importers.journal import Journal, UpsertCounts
 from data_access.importers.reading import (
     CellError,
     Table,
@@ -54,6 +54,7 @@ from data_access.schema import (
     Orientation,
     Person,
     PersonKeyLink,
+    table_of,
 )
 
 SOURCE = "rdv_insertion"
@@ -340,12 +341,12 @@ class PersonRecord:
             self.upstream_within_30 = other.upstream_within_30
         self.users_orientation = self.users_orientation or other.users_orientation
         self.invitations |= other.invitations
-        for key, fact in other.appointments.items():
-            self.appointments.setdefault(key, fact)
-        for key, value in other.orientations.items():
-            self.orientations.setdefault(key, value)
-        for key, fact in other.accompaniments.items():
-            self.accompaniments.setdefault(key, fact)
+        for slot, appointment in other.appointments.items():
+            self.appointments.setdefault(slot, appointment)
+        for decided, orientation in other.orientations.items():
+            self.orientations.setdefault(decided, orientation)
+        for started, accompaniment in other.accompaniments.items():
+            self.accompaniments.setdefault(started, accompaniment)
 
     def merge_appointments(self, other: PersonRecord) -> None:
         """Fold a row of the per-appointment export in: its status wins for the same date."""
@@ -1030,10 +1031,10 @@ class RdvInsertionImporter(Importer):
         existing = _person_ids(conn, [p.person_key for p in persons])
         new = [p for p in persons if p.person_key not in existing]
         update = [p for p in persons if p.person_key in existing and p.from_users]
-        inserted = journal.insert(Person.__table__, [_person_row(p, full=True) for p in new])
+        inserted = journal.insert(table_of(Person), [_person_row(p, full=True) for p in new])
         counts = UpsertCounts(0, 0, 0)
         for rows in _grouped_by_columns([_person_row(p) for p in update]):
-            part = journal.upsert(Person.__table__, rows, KEY)
+            part = journal.upsert(table_of(Person), rows, KEY)
             counts = UpsertCounts(
                 counts.inserted + part.inserted,
                 counts.updated + part.updated,
@@ -1049,7 +1050,7 @@ class RdvInsertionImporter(Importer):
             known_only = [p for p in group if p.person_key in ids]
             for table, key, rows in _event_rows(known_only, ids):
                 target = users_report
-                if table is Appointment.__table__ and "appointments" in self.reports:
+                if table is table_of(Appointment) and "appointments" in self.reports:
                     target = self.reports["appointments"]
                 if label == "new":
                     target.add(table.name, UpsertCounts(journal.insert(table, rows), 0, 0))
@@ -1112,7 +1113,7 @@ def _resolve_links(conn: Connection, journal: Journal, parsed: ParsedExport) -> 
                 _fold_person(conn, journal, alias_id, own_ids[record.person_key])
             else:
                 journal.upsert(
-                    Person.__table__, [{"id": alias_id, "person_key": record.person_key}], ("id",)
+                    table_of(Person), [{"id": alias_id, "person_key": record.person_key}], ("id",)
                 )
         pending.append(PendingLink(alias, record.person_key, merged))
     return pending
@@ -1124,12 +1125,12 @@ def _write_links(journal: Journal, links: list[PendingLink], ids: Mapping[str, i
         for link in links
         if link.person_key in ids
     ]
-    journal.insert(PersonKeyLink.__table__, rows)
+    journal.insert(table_of(PersonKeyLink), rows)
 
 
 def _links_of(conn: Connection, keys: list[str]) -> dict[str, int]:
     """Person id of each alias hash already linked."""
-    table = PersonKeyLink.__table__
+    table = table_of(PersonKeyLink)
     found: dict[str, int] = {}
     chunk = lookup_chunk(conn)
     for start in range(0, len(keys), chunk):
@@ -1145,10 +1146,10 @@ def _key_of(conn: Connection, person_id: int) -> str:
 
 
 _EVENT_KEYS = {
-    Invitation.__table__: ("sent_date", "kind", "channel", "is_reminder"),
-    Appointment.__table__: ("date", "purpose"),
-    Orientation.__table__: ("decision_date",),
-    Accompaniment.__table__: ("referent_key", "start_date"),
+    table_of(Invitation): ("sent_date", "kind", "channel", "is_reminder"),
+    table_of(Appointment): ("date", "purpose"),
+    table_of(Orientation): ("decision_date",),
+    table_of(Accompaniment): ("referent_key", "start_date"),
 }
 
 
@@ -1182,8 +1183,8 @@ def _fold_person(conn: Connection, journal: Journal, alias_id: int, person_id: i
         ]
         journal.delete_where(table, table.c.person_id == alias_id)
         journal.insert(table, copies)
-    journal.delete_where(PersonKeyLink.__table__, PersonKeyLink.person_id == alias_id)
-    journal.delete_where(Person.__table__, Person.id == alias_id)
+    journal.delete_where(table_of(PersonKeyLink), PersonKeyLink.person_id == alias_id)
+    journal.delete_where(table_of(Person), Person.id == alias_id)
 
 
 KEY = ("person_key",)
@@ -1278,7 +1279,7 @@ def _person_ids(conn: Connection, keys: list[str]) -> dict[str, int]:
     for start in range(0, len(keys), chunk):
         batch = keys[start : start + chunk]
         query = select(Person.person_key, Person.id).where(
-            key_in(conn, Person.__table__.c.person_key, batch)
+            key_in(conn, table_of(Person).c.person_key, batch)
         )
         ids.update({key: pk for key, pk in conn.execute(query)})
     return ids
@@ -1299,45 +1300,45 @@ def _event_rows(persons: list[PersonRecord], ids: Mapping[str, int]) -> list[tup
                     "is_reminder": False,
                 }
             )
-        for fact in person.appointments.values():
+        for appointment in person.appointments.values():
             appointments.append(
                 {
                     "person_id": pid,
-                    "date": fact.date,
-                    "purpose": fact.purpose,
-                    "status": fact.status,
-                    "booked_after": fact.booked_after,
+                    "date": appointment.date,
+                    "purpose": appointment.purpose,
+                    "status": appointment.status,
+                    "booked_after": appointment.booked_after,
                 }
             )
-        for decided, fact in person.orientations.items():
+        for decided, orientation in person.orientations.items():
             orientations.append(
                 {
                     "person_id": pid,
                     "decision_date": decided,
-                    "orientation_type": fact.kind,
-                    "organism": fact.organism,
-                    "type_label": fact.type_label,
-                    "date_rule": fact.date_rule,
+                    "orientation_type": orientation.kind,
+                    "organism": orientation.organism,
+                    "type_label": orientation.type_label,
+                    "date_rule": orientation.date_rule,
                 }
             )
-        for fact in person.accompaniments.values():
+        for accompaniment in person.accompaniments.values():
             accompaniments.append(
                 {
                     "person_id": pid,
-                    "referent_key": fact.referent_key,
-                    "start_date": fact.start_date,
-                    "end_date": fact.end_date,
+                    "referent_key": accompaniment.referent_key,
+                    "start_date": accompaniment.start_date,
+                    "end_date": accompaniment.end_date,
                 }
             )
     return [
         (
-            Invitation.__table__,
+            table_of(Invitation),
             ("person_id", "sent_date", "kind", "channel", "is_reminder"),
             invitations,
         ),
-        (Appointment.__table__, ("person_id", "date", "purpose"), appointments),
-        (Orientation.__table__, ("person_id", "decision_date"), orientations),
-        (Accompaniment.__table__, ("person_id", "referent_key", "start_date"), accompaniments),
+        (table_of(Appointment), ("person_id", "date", "purpose"), appointments),
+        (table_of(Orientation), ("person_id", "decision_date"), orientations),
+        (table_of(Accompaniment), ("person_id", "referent_key", "start_date"), accompaniments),
     ]
 
 

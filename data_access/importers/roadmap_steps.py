@@ -15,6 +15,7 @@ history row by « import n° N », journaled so that undoing the run removes it 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,16 +24,16 @@ from data_access.due_dates import ACCEPTED_EXAMPLES, parse_due_label
 from data_access.exceptions import DataAccessError
 from data_access.importers.base import Column, ParsedRow
 from data_access.importers.bundle import BundleContext, FileKind, register
-from data_access.importers.pipeline import Journal, UpsertCounts
+from data_access.importers.journal import Journal, UpsertCounts
 from data_access.importers.reading import CellError, parse_date
 from data_access.roadmap import STATUS_LABELS, owners_text, parse_owners, parse_status
-from data_access.schema import PARTIES, RoadmapStep, RoadmapStepHistory
+from data_access.schema import PARTIES, RoadmapStep, RoadmapStepHistory, table_of
 
 FILE_NAME = "roadmap_steps.csv"
 CONTENT_COLUMNS = ("axis", "target", "step", "due_label", "due_date", "owners", "status")
 
 
-def _cell(parser, message: str):  # type: ignore[no-untyped-def]
+def _cell(parser: Callable[[str], Any], message: str) -> Callable[[str], Any]:
     """Turn a data-layer error into a cell error with a fixed French ``message``: the data
     layer's own messages quote what was typed, and an imported cell is never echoed."""
 
@@ -100,7 +101,7 @@ def _check(ctx: BundleContext, rows: list[ParsedRow]) -> list[ParsedRow]:
 
 
 def _write(ctx: BundleContext, journal: Journal, rows: list[ParsedRow]) -> UpsertCounts:
-    table = RoadmapStep.__table__
+    table = table_of(RoadmapStep)
     conn = ctx.conn
     existing = {
         r.step_id: r
@@ -170,7 +171,7 @@ def _insert_history(journal: Journal, rows: list[dict[str, Any]]) -> None:
     them back and journals them itself.
     """
     if rows:
-        journal.insert(RoadmapStepHistory.__table__, rows)
+        journal.insert(table_of(RoadmapStepHistory), rows)
 
 
 register(

@@ -25,8 +25,8 @@ from sqlalchemy import update as sql_update
 
 from data_access.exceptions import DataAccessError
 from data_access.importers.bulk import bulk_insert, bulk_update
-from data_access.importers.pipeline import RUN_COLUMN, from_json_value
-from data_access.schema import Base, ImportChange, ImportRun
+from data_access.importers.journal import RUN_COLUMN, from_json_value
+from data_access.schema import Base, ImportChange, ImportRun, table_of
 
 IMPORT_TABLES = frozenset({"import_runs", "import_rejections", "import_changes"})
 
@@ -67,7 +67,7 @@ def undo_run(
 ) -> UndoReport:
     """Undo run ``run_id`` in one transaction, or raise ImportUndoError and change nothing."""
     with engine.begin() as conn:
-        runs = ImportRun.__table__
+        runs = table_of(ImportRun)
         status = conn.execute(select(runs.c.status).where(runs.c.id == run_id)).scalar()
         if status is None:
             raise ImportUndoError(f"L'import n° {run_id} n'existe pas.")
@@ -97,7 +97,7 @@ def undo_run(
 
 def _check_no_later_changes(conn: Connection, run_id: int) -> None:
     """Refuse when a later, still active run updated or deleted rows this run wrote."""
-    changes, runs = ImportChange.__table__, ImportRun.__table__
+    changes, runs = table_of(ImportChange), table_of(ImportRun)
     later = conn.execute(
         select(changes.c.import_run_id)
         .distinct()
@@ -153,7 +153,7 @@ def _refuse(run_id: int, blockers: set[int | None]) -> None:
 
 def _journal(conn: Connection, run_id: int) -> dict[str, list[dict[str, Any]]]:
     """The run's journal entries by operation, most recent first."""
-    changes = ImportChange.__table__
+    changes = table_of(ImportChange)
     rows = conn.execute(
         select(changes.c.table_name, changes.c.operation, changes.c.row_key, changes.c.previous)
         .where(changes.c.import_run_id == run_id)

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.access import grant_role, normalise_role
 from data_access.db import make_engine, session_scope
-from data_access.demo import generate_demo
+from data_access.demo.generate import generate_demo
 from data_access.initdb import init_database
 from settings import Settings, get_settings
 from tests.conftest import Database, make_settings

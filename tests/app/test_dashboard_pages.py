@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from charts.texts import value_text
-from data_access.governance_demo import STALLED
+from data_access.demo.governance import STALLED
 from formatting import NO_DATA, secret_label
 from metrics import catalog
 from metrics.scope import Scope, Territory
@@ -203,7 +203,7 @@ def test_committee_page_shows_the_headline_table_and_deck_button(demo_db):
 
 
 def test_late_steps_alerts_show_on_the_demo(demo_db):
-    # The demo keeps a few steps stalled past their due date (governance_demo.STALLED): the
+    # The demo keeps a few steps stalled past their due date (demo.governance.STALLED): the
     # weekly and committee pages must show them, not « Aucune étape en retard ».
     weekly = visit(open_app(au_jour="2024-06-30"), "point_hebdomadaire.py")
     assert not weekly.exception

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from data_access.db import make_engine
-from data_access.demo import generate_demo
+from data_access.demo.generate import generate_demo
 from data_access.initdb import init_database
 from tests.conftest import make_settings
 

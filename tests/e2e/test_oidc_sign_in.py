@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from data_access.access import grant_role
 from data_access.db import make_engine, session_scope
-from data_access.demo import generate_demo
+from data_access.demo.generate import generate_demo
 from data_access.initdb import init_database
 from data_access.schema import AuditEvent
 from tests.conftest import make_settings

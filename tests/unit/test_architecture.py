@@ -1,4 +1,5 @@
-"""The house rules of DESIGN.md that a test can keep: layers and privacy of the schema."""
+"""The rules of the house (docs/ARCHITECTURE.md) that a test can keep: floors, no import
+cycles, privacy of the schema."""
 
 from __future__ import annotations
 
@@ -91,3 +92,81 @@ def test_no_streamlit_pages_directory_beside_the_entry_point():
     ``pages`` sits beside the entry point; the screens live in ``screens/`` for that reason."""
     assert not (ROOT / "pages").exists()
     assert any((ROOT / "screens").glob("*.py"))
+
+
+TOP_LEVEL_PACKAGES = ("data_access", "metrics", "charts", "ui", "screens")
+
+
+@pytest.mark.xfail(strict=True, reason="committee gathering still in charts/committee.py")
+def test_charts_never_import_data_access():
+    """A chart is drawn from results, never from the database: whatever charts/ needs comes
+    from metrics/ (figures) or from its caller (paths, snapshots)."""
+    offenders = {
+        str(path.relative_to(ROOT)): ["data_access"]
+        for path in (ROOT / "charts").rglob("*.py")
+        if "data_access" in _imports(path)
+    }
+    assert offenders == {}
+
+
+def _package_graph() -> dict[str, set[str]]:
+    """Which top-level package imports which, at any depth of its modules (imports inside
+    functions and under TYPE_CHECKING included: a reader follows them all the same)."""
+    return {
+        package: {
+            imported
+            for path in (ROOT / package).rglob("*.py")
+            if "migrations" not in path.parts
+            for imported in _imports(path) & set(TOP_LEVEL_PACKAGES)
+            if imported != package
+        }
+        for package in TOP_LEVEL_PACKAGES
+    }
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every elementary cycle through the graph, each once, starting at its smallest node."""
+    found: list[list[str]] = []
+
+    def walk(start: str, node: str, path: list[str]) -> None:
+        for following in sorted(graph[node]):
+            if following == start:
+                found.append([*path, start])
+            elif following > start and following not in path:
+                walk(start, following, [*path, following])
+
+    for start in sorted(graph):
+        walk(start, start, [start])
+    return found
+
+
+def test_cycle_finder_sees_a_cycle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle_between_top_level_packages():
+    """Data flows one way (data_access → metrics → charts → ui/screens): a cycle between two
+    floors would mean one of them reaches back up, and neither could be read alone."""
+    assert _cycles(_package_graph()) == []
+
+
+def test_bench_never_imports_the_tests():
+    """The speed measurements run without the test suite (``make bench``): what both need
+    lives in bench/ or in the product, never in tests/."""
+    offenders = {
+        str(path.relative_to(ROOT)): ["tests"]
+        for path in (ROOT / "bench").rglob("*.py")
+        if "tests" in _imports(path)
+    }
+    assert offenders == {}
+
+
+def test_command_line_never_imports_streamlit():
+    """``pilotage`` runs on servers without a browser session: the CLI reaches the library
+    floors directly, never through the Streamlit glue."""
+    offenders = {
+        name: sorted(_imports(ROOT / name) & {"streamlit", "ui", "screens"})
+        for name in ("cli.py", "click_french.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

@@ -19,15 +19,15 @@ from data_inclusion.schema.v1.thematiques import Thematique
 from sqlalchemy import Engine, func, insert, select, text
 
 import cli
-from data_access import demo, demo_load
 from data_access.db import make_engine
-from data_access.demo import (
+from data_access.demo import generate, load
+from data_access.demo.generate import (
     DemoError,
     generate_demo,
     parse_scale,
     person_count,
 )
-from data_access.demo_load import REPLACED_TABLES
+from data_access.demo.load import REPLACED_TABLES
 from data_access.initdb import init_database
 from data_access.schema import (
     Accompaniment,
@@ -94,7 +94,7 @@ def test_content_equals_a_fresh_sqlite_twin(db, tmp_path) -> None:
 def test_failed_load_keeps_previous_data(db, monkeypatch) -> None:
     """All or nothing: a failure in the middle leaves the previous demo, indexes included
     (the bulk path that drops and rebuilds indexes is forced at this small size)."""
-    monkeypatch.setattr(demo_load, "DEFER_INDEXES_FROM_ROWS", 0)
+    monkeypatch.setattr(load, "DEFER_INDEXES_FROM_ROWS", 0)
     generate_demo(db.engine, db.settings, scale=500, seed=1, as_of=AS_OF)
     before = content_hash(db.engine)
     calls = []
@@ -103,13 +103,13 @@ def test_failed_load_keeps_previous_data(db, monkeypatch) -> None:
         calls.append(data.table.name)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        return demo_load.load_table(conn, data)
+        return load.load_table(conn, data)
 
-    monkeypatch.setattr(demo, "load_table", failing)
+    monkeypatch.setattr(generate, "load_table", failing)
     with pytest.raises(RuntimeError):
         generate_demo(db.engine, db.settings, scale=800, seed=2, as_of=AS_OF)
     assert content_hash(db.engine) == before
-    monkeypatch.setattr(demo, "load_table", demo_load.load_table)
+    monkeypatch.setattr(generate, "load_table", load.load_table)
     generate_demo(db.engine, db.settings, scale=500, seed=1, as_of=AS_OF)  # indexes intact
     assert content_hash(db.engine) == before
 
@@ -150,7 +150,7 @@ def test_tables_accept_new_rows_after_the_demo(db) -> None:
 
 @pytest.mark.parametrize("defer_from", [0, 10**9], ids=["bulk-indexes", "kept-indexes"])
 def test_constraints_hold_and_sqlite_foreign_keys_are_back_on(db, monkeypatch, defer_from) -> None:
-    monkeypatch.setattr(demo_load, "DEFER_INDEXES_FROM_ROWS", defer_from)
+    monkeypatch.setattr(load, "DEFER_INDEXES_FROM_ROWS", defer_from)
     generate_demo(db.engine, db.settings, scale=SMALL, as_of=AS_OF)
     with db.engine.connect() as conn:
         if db.kind == "sqlite":

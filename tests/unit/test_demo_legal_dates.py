@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from data_access.demo import generate_demo
+from data_access.demo.generate import generate_demo
 from data_access.schema import Contract, Orientation, Person
 
 AS_OF = dt.date(2025, 6, 30)

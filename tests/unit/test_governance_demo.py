@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from data_access.db import session_scope
+from data_access.demo.governance import STALLED, fill_demo_governance
 from data_access.governance import list_actions, list_meetings, open_actions
-from data_access.governance_demo import STALLED, fill_demo_governance
 from data_access.roadmap import list_steps, set_step_status, step_history, steps_at
 from data_access.roadmap_seed import load_seed_roadmap
 from metrics.roadmap import is_late

@@ -10,7 +10,8 @@ from sqlalchemy import Connection, insert, select
 
 from data_access.importers.base import Importer, ValidationReport
 from data_access.importers.bundle import BundleImporter
-from data_access.importers.pipeline import Journal, run_import
+from data_access.importers.journal import Journal
+from data_access.importers.pipeline import run_import
 from data_access.importers.undo import ImportUndoError, undo_run
 from data_access.schema import (
     CompanyAction,

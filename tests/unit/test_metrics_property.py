@@ -1,8 +1,8 @@
 """Property test: on random small datasets, every indicator equals a plain-Python reference.
 
-The reference below re-reads issue 3 literally, person by person, with its own Kaplan–Meier
-loop; it shares no code with ``metrics/``. Secrecy threshold 2: a figure resting on exactly
-one person must come back masked, anything else must match.
+The reference below re-reads the catalogue's definitions literally, person by person, with its
+own Kaplan–Meier loop; it shares no code with ``metrics/``. Secrecy threshold 2: a figure
+resting on exactly one person must come back masked, anything else must match.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ import pytest
 from sqlalchemy import select
 
 from data_access.db import make_engine
-from data_access.demo import generate_demo
+from data_access.demo.generate import generate_demo
 from data_access.initdb import init_database
 from data_access.schema import Commune
 from metrics.report import metrics_report

@@ -23,6 +23,7 @@ import calendar
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import TypedDict
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -173,7 +174,12 @@ def _fill_steps(session: Session, as_of: dt.date, seed: int) -> tuple[int, int]:
     return changed, rows
 
 
-def _by(day: dt.date) -> dict[str, object]:
+class _Author(TypedDict):
+    user: str
+    now: dt.datetime
+
+
+def _by(day: dt.date) -> _Author:
     """Who records a demo meeting or action, and when: the CD's project lead, that evening."""
     return {"user": AUTHORS["CD"], "now": dt.datetime.combine(day, dt.time(17, 30))}
 
@@ -235,7 +241,7 @@ def _fill_meetings(
     session: Session, as_of: dt.date, rng: random.Random, steps: list[RoadmapStep]
 ) -> tuple[int, int]:
     meetings = actions = 0
-    dated = [s for s in steps if s.due_date is not None]
+    dated = [(s, s.due_date) for s in steps if s.due_date is not None]
     for number, day in enumerate(_committee_dates(as_of), start=1):
         meeting = create_meeting(
             session,
@@ -261,9 +267,9 @@ def _fill_meetings(
                 **_by(day),
             )
             actions += 1
-        upcoming = [s for s in dated if day < s.due_date <= day + dt.timedelta(days=75)]
-        for step in rng.sample(upcoming, min(2, len(upcoming))):
-            due = min(step.due_date, day + dt.timedelta(days=45))
+        upcoming = [(s, d) for s, d in dated if day < d <= day + dt.timedelta(days=75)]
+        for step, step_due in rng.sample(upcoming, min(2, len(upcoming))):
+            due = min(step_due, day + dt.timedelta(days=45))
             owner = (step.owners.split("|") or ["CD"])[0] or "CD"
             status = _action_status(rng, due, as_of)
             add_action(

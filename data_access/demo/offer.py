@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data_access.demo_model import (
+from data_access.demo.model import (
     BOOL,
     DATE,
     INT,
@@ -37,6 +37,7 @@ from data_access.schema import (
     PartnerStructure,
     ServiceThematique,
     ServiceZone,
+    table_of,
 )
 
 PRESENTIEL, DISTANCE = "en-presentiel", "a-distance"
@@ -204,13 +205,13 @@ class _OfferBuilder:
                 modes=[PRESENTIEL],
                 capacity=self._capacity(0.6, 10, 30),
             )
-            siren = self.epci_of.get(t.codes[index])
+            town_epci = self.epci_of.get(t.codes[index])
             self.add(
                 name=f"Centre médico-psychologique de {t.names[index]}",
                 structure=f"Centre hospitalier de {t.names[index]}",
                 commune=t.codes[index],
                 thematiques=["sante--sante-mentale"],
-                zones=[(siren, "epci")] if siren else [(t.codes[index], "commune")],
+                zones=[(town_epci, "epci")] if town_epci else [(t.codes[index], "commune")],
                 modes=[PRESENTIEL],
             )
             self.add(
@@ -221,11 +222,11 @@ class _OfferBuilder:
                     "trouver-un-emploi--repondre-a-des-offres-demploi",
                     "choisir-un-metier--connaitre-les-opportunites-demploi",
                 ],
-                zones=[(siren, "epci")] if siren else dep,
+                zones=[(town_epci, "epci")] if town_epci else dep,
                 modes=[PRESENTIEL, DISTANCE],
             )
         for position, index in enumerate(small_towns[:4]):
-            siren = self.epci_of.get(t.codes[index])
+            town_epci = self.epci_of.get(t.codes[index])
             network = "aci" if position < 3 else "ei"
             label = "Atelier chantier d'insertion" if network == "aci" else "Entreprise d'insertion"
             self.add(
@@ -236,7 +237,7 @@ class _OfferBuilder:
                     "trouver-un-emploi--maintien-dans-lemploi",
                     "remobilisation--bien-etre-confiance-en-soi",
                 ],
-                zones=[(siren, "epci")] if siren else [(t.codes[index], "commune")],
+                zones=[(town_epci, "epci")] if town_epci else [(t.codes[index], "commune")],
                 modes=[PRESENTIEL],
                 capacity=self._capacity(0.9, 8, 30),
                 reseau=network,
@@ -415,7 +416,7 @@ def offer_tables(rng: np.random.Generator, territory: Territory, as_of: int) -> 
     def obj(values: list) -> np.ndarray:
         return np.array(values, dtype=object)
 
-    structure = DemoTable(PartnerStructure.__table__)
+    structure = DemoTable(table_of(PartnerStructure))
     structure.add("id", np.array(s_rows["id"], dtype=np.int64), INT)
     structure.add("source_id", obj([f"demo-structure-{i:04d}" for i in s_rows["id"]]), STR)
     structure.add("name", obj(s_rows["name"]), STR)
@@ -424,7 +425,7 @@ def offer_tables(rng: np.random.Generator, territory: Territory, as_of: int) -> 
     structure.add("reseaux_porteurs", obj(s_rows["reseau"]), STR)
     structure.add("is_iae", np.array([r is not None for r in s_rows["reseau"]]), BOOL)
 
-    service = DemoTable(PartnerService.__table__)
+    service = DemoTable(table_of(PartnerService))
     service.add("id", np.array(v_rows["id"], dtype=np.int64), INT)
     service.add("service_id", obj([f"demo-service-{i:04d}" for i in v_rows["id"]]), STR)
     service.add("name", obj(v_rows["name"]), STR)
@@ -435,16 +436,16 @@ def offer_tables(rng: np.random.Generator, territory: Territory, as_of: int) -> 
     service.add("start_date", np.array(v_rows["start"], dtype=np.int64), DATE)
     service.add("end_date", np.array(v_rows["end"], dtype=np.int64), DATE)
 
-    thematique = DemoTable(ServiceThematique.__table__)
-    thematique.add("service_pk", np.array([r[0] for r in thematiques], dtype=np.int64), INT)
-    thematique.add("thematique", obj([r[1] for r in thematiques]), STR)
-    thematique.add("category", obj([r[2] for r in thematiques]), STR)
+    by_thematique = DemoTable(table_of(ServiceThematique))
+    by_thematique.add("service_pk", np.array([r[0] for r in thematiques], dtype=np.int64), INT)
+    by_thematique.add("thematique", obj([r[1] for r in thematiques]), STR)
+    by_thematique.add("category", obj([r[2] for r in thematiques]), STR)
 
-    zone = DemoTable(ServiceZone.__table__)
+    zone = DemoTable(table_of(ServiceZone))
     zone.add("service_pk", np.array([r[0] for r in zones], dtype=np.int64), INT)
     zone.add("zone_code", obj([r[1] for r in zones]), STR)
     zone.add("zone_kind", obj([r[2] for r in zones]), STR)
-    return [structure, service, thematique, zone]
+    return [structure, service, by_thematique, zone]
 
 
 # Monthly means for the Creuse-sized demo (scaled with the number of persons).
@@ -491,7 +492,7 @@ def company_table(rng: np.random.Generator, factor: float, as_of: int) -> DemoTa
         summed = np.bincount(inverse.ravel(), weights=np.concatenate(counts)).astype(np.int64)
     else:
         keys, summed = np.zeros((0, 3), dtype=np.int64), np.zeros(0, dtype=np.int64)
-    table = DemoTable(CompanyAction.__table__)
+    table = DemoTable(table_of(CompanyAction))
     table.add("id", np.arange(1, len(keys) + 1, dtype=np.int64), INT)
     table.add("date", keys[:, 0].astype(np.int64), DATE)
     table.add(

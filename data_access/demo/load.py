@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 from sqlalchemy import Connection, Engine, Table, delete, text
 
-from data_access.demo_model import BOOL, DATE, FLOAT, INT, NINT, STR, DemoTable, to_date
+from data_access.demo.model import BOOL, DATE, FLOAT, INT, NINT, STR, DemoTable, to_date
 from data_access.schema import (
     Accompaniment,
     Appointment,
@@ -32,11 +32,12 @@ from data_access.schema import (
     Person,
     ServiceThematique,
     ServiceZone,
+    table_of,
 )
 
 # Children first, so that deleting a parent never has dependants left to check.
 REPLACED_TABLES: tuple[Table, ...] = tuple(
-    model.__table__  # type: ignore[misc]
+    table_of(model)
     for model in (
         ServiceZone,
         ServiceThematique,

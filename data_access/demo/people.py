@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from data_access.demo_model import (
+from data_access.demo.model import (
     BOOL,
     DATE,
     FLOAT,
@@ -44,6 +44,7 @@ from data_access.schema import (
     Need,
     Orientation,
     Person,
+    table_of,
 )
 
 STOCK_CREUSE = 2_700
@@ -196,8 +197,9 @@ def person_table(
     msa_factor = np.where(person_pop < 500, 1.7, np.where(person_pop < 2000, 1.0, 0.5))
     msa = rng.random(n) < 0.10 * msa_factor / msa_factor.mean()
     sex = np.array(["F", "M", None], dtype=object)[rng.choice(3, n, p=[0.54, 0.45, 0.01])]
-    commune_codes = np.where(people.commune >= 0, codes[np.maximum(people.commune, 0)], None)
-    table = DemoTable(Person.__table__)
+    no_commune = np.array(None, dtype=object)
+    commune_codes = np.where(people.commune >= 0, codes[np.maximum(people.commune, 0)], no_commune)
+    table = DemoTable(table_of(Person))
     table.add("id", people.ids, INT)
     table.add("person_key", np.array([pseudonymise(f"demo-{i}", key) for i in people.ids]), STR)
     table.add("entry_date", people.entry, DATE)
@@ -511,7 +513,7 @@ class _Path:
             organism=organisms,
         )
         data = _unique_sorted(rows.build(), ["person_id", "decision_date"])
-        table = DemoTable(Orientation.__table__)
+        table = DemoTable(table_of(Orientation))
         table.add("person_id", data["person_id"], INT)
         table.add("decision_date", data["decision_date"], DATE)
         table.add("orientation_type", _labels(ORIENTATION_TYPES, data["orientation_type"]), STR)
@@ -563,13 +565,13 @@ class _Path:
         data = _unique_sorted(rows.build(), ["person_id", "signed_date", "contract_type"])
         engagement = data["signed_date"] >= ENGAGEMENT_START
         data["contract_type"] = np.where(engagement, ENGAGEMENT, data["contract_type"])
-        table = DemoTable(Contract.__table__)
+        table = DemoTable(table_of(Contract))
         table.add("person_id", data["person_id"], INT)
         table.add("signed_date", data["signed_date"], DATE)
         table.add("contract_type", _labels(CONTRACT_TYPES, data["contract_type"]), STR)
         return table
 
-    def _accompaniments(self) -> tuple[DemoTable, DemoTable]:
+    def _accompaniments(self) -> DemoTable:
         """Accompaniments (from the contract, else a few weeks after orientation) with
         referents and weekly hours, and their follow-up appointments."""
         p, rng, as_of = self.p, self.rng, self.as_of
@@ -613,7 +615,7 @@ class _Path:
             default=rng.integers(21, 31, count).astype(float),
         )
         order = np.lexsort((data["start_date"], data["person_id"]))
-        table = DemoTable(Accompaniment.__table__)
+        table = DemoTable(table_of(Accompaniment))
         table.add("person_id", data["person_id"][order], INT)
         table.add("referent_key", referents[order], STR)
         table.add("start_date", data["start_date"][order], DATE)
@@ -695,7 +697,7 @@ class _Path:
             },
             ["person_id", "category"],
         )
-        table = DemoTable(Need.__table__)
+        table = DemoTable(table_of(Need))
         table.add("person_id", data["person_id"], INT)
         table.add("category", _labels(tuple(NEED_SHARES), data["category"]), STR)
         table.add("identified_date", data["identified_date"], DATE)
@@ -724,7 +726,7 @@ class _Path:
         keep = (rows["sent_date"] <= self.as_of) & ((exits < 0) | (rows["sent_date"] <= exits))
         rows = {name: values[keep] for name, values in rows.items()}
         data = _unique_sorted(rows, ["person_id", "sent_date", "kind", "channel", "is_reminder"])
-        table = DemoTable(Invitation.__table__)
+        table = DemoTable(table_of(Invitation))
         table.add("person_id", data["person_id"], INT)
         table.add("sent_date", data["sent_date"], DATE)
         table.add("kind", _labels(INVITATION_KINDS, data["kind"]), STR)
@@ -734,7 +736,7 @@ class _Path:
 
     def _appointment_table(self) -> DemoTable:
         data = _unique_sorted(self.appointments.build(), ["person_id", "date", "purpose"])
-        table = DemoTable(Appointment.__table__)
+        table = DemoTable(table_of(Appointment))
         table.add("person_id", data["person_id"], INT)
         table.add("date", data["date"], DATE)
         table.add("purpose", _labels(PURPOSES, data["purpose"]), STR)

@@ -25,17 +25,17 @@ from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
 from data_access.db import check_connection, has_schema
-from data_access.demo_load import (
+from data_access.demo.governance import fill_demo_governance
+from data_access.demo.load import (
     bulk_connection,
     clear_operational_data,
     deferred_indexes,
     load_table,
 )
-from data_access.demo_model import PILOT_START, day
-from data_access.demo_offer import Territory, company_table, offer_tables
-from data_access.demo_people import creuse_person_count, generate_people
+from data_access.demo.model import PILOT_START, day
+from data_access.demo.offer import Territory, company_table, offer_tables
+from data_access.demo.people import creuse_person_count, generate_people
 from data_access.exceptions import DataAccessError, SchemaError
-from data_access.governance_demo import fill_demo_governance
 from data_access.schema import Commune, Metadata
 from settings import Settings
 
