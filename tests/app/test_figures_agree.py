@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.app.conftest import DEMO_AS_OF
+from tests.app.conftest import DEMO_AS_OF, visible
 from tests.app.test_dashboard_pages import metrics_shown, open_app, visit
 
 
@@ -19,7 +19,10 @@ def _tables(app) -> list[dict[str, list[str]]]:  # type: ignore[no-untyped-def]
 def _table_with(app, column: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     found = [t for t in _tables(app) if column in t]
     assert found, f"pas de tableau avec la colonne « {column} »"
-    return found[0]
+    # cells are escaped for Markdown (st.table): compare what a reader sees
+    return {
+        visible(name): [visible(str(cell)) for cell in cells] for name, cells in found[0].items()
+    }
 
 
 def _figure(text: str) -> str:
