@@ -22,6 +22,10 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+$(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@ $(VENV)/.dev-installed $(VENV)/.installed
+
 ## make run: install, prepare the demo database on first run, serve http://localhost:8501
 run: $(VENV)/.installed
 	@if [ -z "$$PILOTAGE_DATABASE_URL" ] && [ ! -f $(DEMO_DB) ]; then \
@@ -46,7 +50,7 @@ demo: $(VENV)/.installed
 	$(BIN)/pilotage init-db && $(BIN)/pilotage demo
 
 ## make bench: speed measurements, apart from the tests (prints ratios measured in one run)
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.bench-installed
 	$(BIN)/python -m bench
 
 clean:
