@@ -198,9 +198,7 @@ def duckdb_headline(con, scope: Scope, settings: Settings) -> dict[str, float | 
 
     cohort_params = {key: params[key] for key in ("start", "last", "as_of")}
     entrants = con.execute(_COHORT + "SELECT count(*) FROM cohort", cohort_params).fetchone()[0]
-    no_show = con.execute(
-        _NO_SHOW, {"start": params["start"], "last": params["last"]}
-    ).fetchone()
+    no_show = con.execute(_NO_SHOW, {"start": params["start"], "last": params["last"]}).fetchone()
     return _headline(
         int(entrants),
         delays("invitations", "sent_date"),
