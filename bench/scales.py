@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import statistics
@@ -243,7 +244,7 @@ def ratios(results: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
             lines.append(f"  PostgreSQL / SQLite, {scale} : {cells}")
     scales = list(dict.fromkeys(scale for _, scale in results))
     for kind in dict.fromkeys(kind for kind, _ in results):
-        for small, big in zip(scales, scales[1:], strict=False):
+        for small, big in itertools.pairwise(scales):
             if (kind, small) in results and (kind, big) in results:
                 a, b = results[(kind, small)], results[(kind, big)]
                 growth = b["persons"] / a["persons"]
