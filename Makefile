@@ -22,10 +22,6 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-$(VENV)/.bench-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	@touch $@ $(VENV)/.dev-installed $(VENV)/.installed
-
 ## make run: install, prepare the demo database on first run, serve http://localhost:8501
 run: $(VENV)/.installed
 	@if [ -z "$$PILOTAGE_DATABASE_URL" ] && [ ! -f $(DEMO_DB) ]; then \
@@ -49,9 +45,10 @@ format: $(VENV)/.dev-installed
 demo: $(VENV)/.installed
 	$(BIN)/pilotage init-db && $(BIN)/pilotage demo
 
-## make bench: speed measurements, apart from the tests (prints ratios measured in one run)
-bench: $(VENV)/.bench-installed
-	$(BIN)/python -m bench
+## make bench: speed measurements, apart from the tests (prints ratios measured in one run);
+## PostgreSQL too when PILOTAGE_BENCH_POSTGRES_URL is set; BENCH_ARGS="--scales creuse large national"
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/*.sqlite test-artifacts

@@ -42,6 +42,10 @@ class QueryCounter:
         self.count = 0
         event.listen(Engine, "before_cursor_execute", self._seen)
 
+    def close(self) -> None:
+        """Stop counting (the listener is on the Engine class, for every engine)."""
+        event.remove(Engine, "before_cursor_execute", self._seen)
+
     def _seen(self, *args: object) -> None:
         self.count += 1
 

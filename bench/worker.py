@@ -100,6 +100,7 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
     chosen = pages or app_pages.registered_pages()
     out["pages"] = app_pages.measure_pages(engine, chosen, repeat, counter, sign_in_as)
     out["peak_mb"] = peak_mb()
+    counter.close()
     engine.dispose()
     return out
 
