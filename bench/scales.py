@@ -10,7 +10,7 @@ on a fresh demo database (seed 2023, as of 30 June 2025) with planner statistics
 - ``pilotage metrics --from 2024-05-01 --to 2024-06-30 --json`` as a whole process;
 - six headline indicators computed by us, the pandas way and in DuckDB (``bench.headline``),
   with reading and DuckDB's load reported apart from computing, and a check that all three agree;
-- the peak memory of each process (``ru_maxrss``).
+- the peak memory of each process (its high-water resident set, ``VmHWM``).
 
 Each measurement runs in a process of its own (``bench.worker``), so peak memory is its own.
 Times are medians of ``--repeat`` runs; the ratios printed at the end (ours/pandas,
@@ -42,6 +42,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bench.demo_scales import POSTGRES_ENVS, postgres_url, sqlite_url
+from bench.worker import high_water_mb
 from data_access.db import make_engine
 from data_access.demo import generate_demo
 from data_access.initdb import init_database
@@ -122,7 +123,11 @@ def _env(url: str) -> dict[str, str]:
 
 
 def metrics_process(url: str, repeat: int) -> dict[str, float]:
-    """``pilotage metrics … --json`` as a whole process: median wall seconds, peak memory."""
+    """``pilotage metrics … --json`` as a whole process: median wall seconds, peak memory.
+
+    The peak is the child's ``VmHWM`` read every 20 ms until it exits (its last reading is
+    within 20 ms of the end, when memory is being released, not taken).
+    """
     script = Path(sys.executable).with_name("pilotage")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
     walls, peaks = [], []
@@ -131,11 +136,14 @@ def metrics_process(url: str, repeat: int) -> dict[str, float]:
         process = subprocess.Popen(
             [*command, *METRICS_ARGS], cwd=ROOT, env=_env(url), stdout=subprocess.DEVNULL
         )
-        _pid, status, usage = os.wait4(process.pid, 0)
+        peak = 0.0
+        while process.poll() is None:
+            peak = max(peak, high_water_mb(process.pid) or 0.0)
+            time.sleep(0.02)
         walls.append(time.perf_counter() - started)
-        if os.waitstatus_to_exitcode(status):
+        if process.returncode:
             raise SystemExit("pilotage metrics a échoué")
-        peaks.append(usage.ru_maxrss / 1024)
+        peaks.append(peak)
     return {"seconds": statistics.median(walls), "peak_mb": max(peaks)}
 
 
@@ -260,6 +268,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engines", nargs="+", default=["sqlite", "postgres"])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--pages", nargs="*", default=None, help="page files (all by default)")
+    parser.add_argument(
+        "--national-pages",
+        nargs="*",
+        default=["comite.py", "point_hebdomadaire.py"],
+        help="pages measured at the national scale (each takes minutes there)",
+    )
     parser.add_argument("--out", type=Path, default=None, help="also write every figure as JSON")
     args = parser.parse_args(argv)
     postgres_base = next((os.environ[n] for n in POSTGRES_ENVS if os.environ.get(n)), None)
@@ -273,15 +287,16 @@ def main(argv: list[str] | None = None) -> None:
             if kind == "sqlite" and scale == "national":
                 print("sqlite national ignoré : cette échelle se mesure sur PostgreSQL", flush=True)
                 continue
-            results[(kind, scale)] = measure(kind, scale, args.repeat, args.pages, postgres_base)
+            pages = args.national_pages if scale == "national" else args.pages
+            results[(kind, scale)] = measure(kind, scale, args.repeat, pages, postgres_base)
             for line in summary(kind, scale, results[(kind, scale)]):
                 print(line, flush=True)
+            if args.out:  # after each scale: an interrupted run keeps what it measured
+                payload = {f"{k} {s}": figures for (k, s), figures in results.items()}
+                args.out.write_text(json.dumps(payload, indent=1, ensure_ascii=False), "utf-8")
     for line in ratios(results):
         print(line)
     print("machine en fin d'exécution :", json.dumps(machine(), ensure_ascii=False))
-    if args.out:
-        payload = {f"{kind} {scale}": figures for (kind, scale), figures in results.items()}
-        args.out.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":
