@@ -105,7 +105,7 @@ def demo_database(kind: str, scale: str, postgres_base: str | None) -> Iterator[
 def worker(mode: str, url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
     """Run ``bench.worker`` in a new process and return its JSON."""
     command = [sys.executable, "-m", "bench.worker", mode, url, "--repeat", str(repeat)]
-    if pages:
+    if pages is not None:
         command += ["--pages", *pages]
     done = subprocess.run(
         command, cwd=ROOT, env=_env(url), capture_output=True, text=True, check=False
@@ -225,11 +225,15 @@ def key_figures(f: dict[str, Any]) -> dict[str, float]:
         "comité chaud": ours["committee_warm"],
         "pilotage metrics": f["metrics_process"]["seconds"],
         "indicateurs de tête (nous)": ours["headline_ours"],
-        "page la plus lente, froid": max(c["cold"] for c in pages.values()),
+        "page la plus lente, froid": max((c["cold"] for c in pages.values()), default=0.0),
         "pages, somme à froid": sum(c["cold"] for c in pages.values()),
         "mémoire max (nous)": ours["peak_mb"],
         "mémoire max (pilotage metrics)": f["metrics_process"]["peak_mb"],
     }
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "—"
 
 
 def ratios(results: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
@@ -248,7 +252,7 @@ def ratios(results: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
         if ("sqlite", scale) in results and ("postgres", scale) in results:
             sqlite = key_figures(results[("sqlite", scale)])
             postgres = key_figures(results[("postgres", scale)])
-            cells = ", ".join(f"{name} {postgres[name] / sqlite[name]:.2f}" for name in sqlite)
+            cells = ", ".join(f"{name} {_ratio(postgres[name], sqlite[name])}" for name in sqlite)
             lines.append(f"  PostgreSQL / SQLite, {scale} : {cells}")
     scales = list(dict.fromkeys(scale for _, scale in results))
     for kind in dict.fromkeys(kind for kind, _ in results):
@@ -257,7 +261,9 @@ def ratios(results: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
                 a, b = results[(kind, small)], results[(kind, big)]
                 growth = b["persons"] / a["persons"]
                 fa, fb = key_figures(a), key_figures(b)
-                cells = ", ".join(f"{name} ×{fb[name] / fa[name]:.1f}" for name in fa)
+                cells = ", ".join(
+                    f"{name} ×{_ratio(fb[name], fa[name])}" for name in fa if fb[name]
+                )
                 lines.append(f"  {kind}, {big} / {small} : données ×{growth:.1f} ; {cells}")
     return lines
 

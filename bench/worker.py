@@ -115,8 +115,10 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
     out["headline_ours"] = median([t[0] for t in times])
     out["headline_values"] = times[0][2]
 
-    chosen = pages or app_pages.registered_pages()
-    out["pages"] = app_pages.measure_pages(engine, chosen, repeat, counter, sign_in_as)
+    chosen = app_pages.registered_pages() if pages is None else pages
+    out["pages"] = (
+        app_pages.measure_pages(engine, chosen, repeat, counter, sign_in_as) if chosen else {}
+    )
     out["peak_mb"] = peak_mb()
     counter.close()
     engine.dispose()
@@ -161,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("mode", choices=("ours", "pandas", "duckdb"))
     parser.add_argument("url")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pages", nargs="*", default=None)
+    parser.add_argument("--pages", nargs="*", default=None, help="none given: no page")
     args = parser.parse_args(argv)
     os.environ["PILOTAGE_DATABASE_URL"] = args.url
     if args.mode == "ours":
