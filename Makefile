@@ -47,9 +47,10 @@ format: $(VENV)/.dev-installed
 demo: $(VENV)/.installed
 	$(BIN)/pilotage init-db && $(BIN)/pilotage demo
 
-## make bench: speed measurements, apart from the tests (prints ratios measured in one run)
+## make bench: speed measurements, apart from the tests (prints ratios measured in one run);
+## PostgreSQL too when PILOTAGE_BENCH_POSTGRES_URL is set; BENCH_ARGS="--scales creuse large national"
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data/*.sqlite test-artifacts

@@ -1,10 +1,10 @@
-"""``python -m bench`` (``make bench``): demo scales that fit in a few minutes, then metric speed.
+"""``python -m bench`` (``make bench``): every speed figure, one run per scale and engine.
 
-Apart from the test suite on purpose: speed is measured and printed, never asserted.
+Apart from the test suite on purpose: speed is measured and printed, never asserted. See
+``bench/scales.py`` for what is measured and ``bench/RESULTS.md`` for the last figures.
 """
 
-from bench import demo_scales, metrics_speed
+from bench import scales
 
 if __name__ == "__main__":
-    demo_scales.main(["--scales", "creuse", "large"])
-    metrics_speed.main(["--scale", "large"])
+    scales.main()

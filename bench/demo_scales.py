@@ -41,8 +41,9 @@ def sqlite_url() -> Iterator[str]:
 
 
 @contextmanager
-def postgres_url() -> Iterator[str]:
-    base = next((os.environ[name] for name in POSTGRES_ENVS if os.environ.get(name)), None)
+def postgres_url(base: str | None = None) -> Iterator[str]:
+    """A throw-away database next to ``base`` (else the one named by the environment)."""
+    base = base or next((os.environ[name] for name in POSTGRES_ENVS if os.environ.get(name)), None)
     if base is None:
         raise SystemExit("PostgreSQL : définir PILOTAGE_BENCH_POSTGRES_URL pour ce moteur.")
     admin_url = make_url(base)
