@@ -23,7 +23,6 @@ from charts.description import ChartDescription
 from charts.texts import (
     cohort_label,
     cohort_note,
-    difference_text,
     format_unit,
     reported_delta,
     reported_text,
@@ -377,17 +376,6 @@ def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
             )
         )
     return rows
-
-
-def presented_change(data: CommitteeData, metric_id: str) -> str | None:
-    """Change since the figure presented at the previous committee, or None."""
-    current = data.current.get(metric_id)
-    if current is None or data.presented is None:
-        return None
-    figure = data.presented.figures.get(metric_id)
-    if not isinstance(figure, dict) or figure.get("suppressed"):
-        return None
-    return difference_text(current.reported.value, figure.get("value"), current.unit)
 
 
 def snapshot_figures(data: CommitteeData) -> dict[str, Any]:

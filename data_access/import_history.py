@@ -152,8 +152,11 @@ def _unzip(name: str, data: bytes, limits: ReadLimits) -> dict[str, bytes]:
         OSError,
         EOFError,
         RuntimeError,
-    ) as exc:
-        raise UploadError(f"{name} : archive .zip illisible ({type(exc).__name__}).") from None
+    ):
+        raise UploadError(
+            f"{name} : archive .zip illisible (archive endommagée ou compression non prise en "
+            "charge)."
+        ) from None
     if not files:
         raise UploadError(f"{name} : l'archive ne contient aucun fichier CSV, .xlsx ou JSON.")
     return files

@@ -1,6 +1,6 @@
 """Who counts, and the delay queries shared by every family (SQLAlchemy Core).
 
-Why one module: the rules of issue 3 (only persons subject to obligations; territory through
+Why one module: the population rules (only persons subject to obligations; territory through
 the commune; payer; cohort = entries in the period; observation ends at min(exit, as-of);
 events before T0 ignored; events after as-of do not exist yet) must be written once, so that
 every indicator applies them the same way.
@@ -119,7 +119,7 @@ def person_conditions(scope: Scope) -> list[ColumnElement[bool]]:
 
 def present_at(scope: Scope) -> list[ColumnElement[bool]]:
     """Persons who count and are present at the as-of date: entered on or before it, with no
-    exit on or before it (issue 3). Stocks (persons awaiting orientation) and coverage (persons
+    exit on or before it. Stocks (persons awaiting orientation) and coverage (persons
     with a need) both use it, so a person leaving on the as-of date is absent from both."""
     as_of = date_value(scope.as_of)
     return [

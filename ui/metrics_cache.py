@@ -63,11 +63,6 @@ def _family_results(
     return catalog.compute_family(family, MetricContext(_context.engine, _context.settings, scope))
 
 
-def family_names() -> tuple[str, ...]:
-    """Names of the registered families (a family being built elsewhere may be missing)."""
-    return tuple(f.name for f in catalog.families())
-
-
 def _declares(family: Family, ids: Iterable[str]) -> bool:
     declared = {spec.id.split("<", 1)[0] for spec in family.indicators}
     return any(i in declared or any(i.startswith(d) for d in declared if d) for i in ids)

@@ -382,9 +382,9 @@ def _read_xlsx(data: bytes, file_name: str, limits: ReadLimits) -> Table:
         raise UnreadableFileError(f"{file_name} : fichier refusé, {exc}.") from None
     # The bytes come from users and openpyxl fails in many ways on a damaged workbook (zip,
     # XML, entities, missing parts, recursion): whatever the cause, the file is unreadable.
-    except Exception as exc:
+    except Exception:
         raise UnreadableFileError(
-            f"{file_name} : classeur .xlsx illisible ({type(exc).__name__})."
+            f"{file_name} : classeur .xlsx illisible (fichier endommagé ou d'un autre format)."
         ) from None
     return _table(file_name, records, "xlsx", None)
 

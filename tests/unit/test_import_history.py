@@ -39,7 +39,11 @@ def test_zip_is_unpacked_and_flattened_without_debris():
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"not a zip", "lot.zip : archive .zip illisible (BadZipFile)."),
+        (
+            b"not a zip",
+            "lot.zip : archive .zip illisible (archive endommagée ou compression non prise en "
+            "charge).",
+        ),
         (None, "lot.zip : l'archive ne contient aucun fichier CSV, .xlsx ou JSON."),
     ],
 )
