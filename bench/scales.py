@@ -89,9 +89,9 @@ def demo_database(kind: str, scale: str, postgres_base: str | None) -> Iterator[
             with engine.begin() as conn:
                 conn.execute(text("ANALYZE"))
         analysed = time.perf_counter() - started
-        from tests.app.conftest import grant_test_users
+        from bench.signed_in import grant_bench_admin
 
-        grant_test_users(engine)  # the pages are opened signed in as an administrator
+        grant_bench_admin(engine)  # the pages are opened signed in as an administrator
         engine.dispose()
         yield {
             "url": url,

@@ -68,10 +68,10 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
     import streamlit as st
 
     from bench import app_pages, headline
+    from bench.signed_in import sign_in_admin
     from charts.committee import gather_committee
     from data_access.db import make_engine
     from settings import get_settings
-    from tests.app.conftest import sign_in_as
     from ui.context import AppContext
     from ui.metrics_cache import current_version, metric_results
 
@@ -117,7 +117,7 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
 
     chosen = app_pages.registered_pages() if pages is None else pages
     out["pages"] = (
-        app_pages.measure_pages(engine, chosen, repeat, counter, sign_in_as) if chosen else {}
+        app_pages.measure_pages(engine, chosen, repeat, counter, sign_in_admin) if chosen else {}
     )
     out["peak_mb"] = peak_mb()
     counter.close()
