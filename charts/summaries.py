@@ -21,7 +21,8 @@ def _names(items: Sequence[str]) -> str:
     """« A, B et C », or the first ones and how many more."""
     items = list(items)
     if len(items) > MAX_NAMED:
-        return f"{', '.join(items[:MAX_NAMED])} et {len(items) - MAX_NAMED} autres"
+        extra = len(items) - MAX_NAMED
+        return f"{', '.join(items[:MAX_NAMED])} et {extra} {'autre' if extra == 1 else 'autres'}"
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} et {items[-1]}"
@@ -52,7 +53,10 @@ def _is_time_axis(desc: ChartDescription) -> bool:
 
 
 def _curve_sentence(desc: ChartDescription) -> str:
-    """Delay curves: where each curve stands at the reference day (else at its last day)."""
+    """Delay curves: where each curve stands at the reference day (else at its last day).
+
+    A curve that stops before the reference day says nothing of it: nobody has been followed
+    that long yet, and its last point would contradict the mature cohort's card beside it."""
     day = desc.reference_x
     parts = []
     for serie in desc.series[:MAX_NAMED]:
@@ -62,6 +66,11 @@ def _curve_sentence(desc: ChartDescription) -> str:
             if v is not None and isinstance(c, int | float)
         ]
         if day is not None:
+            if points and points[-1][0] < day:
+                parts.append(
+                    f"{serie.name} non mesurable (personne n'a encore été suivi {day:g} jours)"
+                )
+                continue
             points = [(c, v) for c, v in points if c <= day]
         if points:
             parts.append(f"{serie.name} {desc.format_value(points[-1][1])}")

@@ -204,6 +204,26 @@ def test_summary_of_delay_curves_reads_them_at_the_reference_day():
     assert chart_summary(desc) == "À 15 jours : Ensemble 72,0 %."
 
 
+def test_a_curve_that_stops_before_the_reference_day_is_not_read_at_it():
+    """Nobody followed 42 days yet: the last point (29 days) is not « the share at 42 days »,
+    which would contradict the mature cohort's card above the chart."""
+    desc = ChartDescription(
+        key="c",
+        title="Part des entrants orientés",
+        unit="ratio",
+        kind="step",
+        x_title="Jours depuis l'entrée",
+        categories=(0.0, 10.0, 29.0),
+        series=(Series("Ensemble", (0.0, 0.2, 0.333)),),
+        as_of=AS_OF,
+        threshold=11,
+        reference_x=42,
+    )
+    assert chart_summary(desc) == (
+        "À 42 jours : Ensemble non mesurable (personne n'a encore été suivi 42 jours)."
+    )
+
+
 def test_several_series_get_a_second_cue_besides_colour():
     two = (Series("Avant", (0.5, 0.6, 0.7)), Series("Après", (0.6, 0.7, 0.8)))
     bars = to_figure(_desc(kind="bar", series=two))
