@@ -35,6 +35,7 @@ from data_access.snapshots import DeckScope, Snapshot, last_committee_date, late
 from data_access.territories import list_territories
 from formatting import NO_DATA, format_date, secret_label
 from metrics import catalog
+from metrics.contracts import ENGAGEMENT_START
 from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
 from metrics.roadmap import is_late
@@ -178,6 +179,18 @@ class CommitteeData:
         if self.scope.payer:
             parts.append(self.scope.payer.upper())
         return " · ".join(parts)
+
+    @property
+    def legal_note(self) -> str:
+        """Before 2025 the legal delays did not exist yet: the committee must read the « délai
+        légal » figures of such a period as what the rule would have given, not as a breach."""
+        starts = [self.scope.start] + ([self.previous_scope.start] if self.previous_scope else [])
+        if min(starts) >= ENGAGEMENT_START:
+            return ""
+        return (
+            "Délais légaux (six semaines pour l'orientation, un mois pour le contrat) : règles "
+            "applicables depuis le 1er janvier 2025 ; avant, chiffres à titre indicatif."
+        )
 
     @property
     def late_steps(self) -> list[StepView]:

@@ -173,7 +173,9 @@ def _headline_slide(prs: Presentation, data: CommitteeData) -> None:
             slide,
             f"Période du comité {data.period_text} ; période précédente {data.previous_text}. "
             "* Dernière cohorte mensuelle suivie X jours (son mois entre parenthèses). Source : "
-            f"base opérationnelle. {_scope_note(data)}" + _rounding_note(data),
+            f"base opérationnelle. {_scope_note(data)}"
+            + _rounding_note(data)
+            + (f" {data.legal_note}" if data.legal_note else ""),
         )
 
 

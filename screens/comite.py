@@ -47,6 +47,7 @@ st.caption(
     f"{data.period_text}, {previous}. Comparée à la période précédente de même durée, "
     f"{data.previous_text}. * Parts et délais « sous X jours » : dernière cohorte mensuelle "
     "suivie X jours, son mois entre parenthèses."
+    + (f" {data.legal_note}" if data.legal_note else "")
 )
 for label, message in failures.items():
     st.warning(f"Indicateurs « {label} » indisponibles : {message}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 from pptx import Presentation
@@ -201,3 +202,23 @@ def test_cli_export_deck_bad_date_is_one_french_line(demo_copy, tmp_path, capsys
     assert capsys.readouterr().err.strip() == (
         "Erreur : Date invalide pour --from : « 01/05/2024 » (format attendu AAAA-MM-JJ)."
     )
+
+
+def _slide_text(prs, title: str) -> str:  # type: ignore[no-untyped-def]
+    slide = prs.slides[_titles(prs).index(title)]
+    return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def test_a_committee_before_2025_reads_the_legal_delays_as_indicative(demo_copy):
+    """The six-week and one-month rules apply since 1 January 2025 (décret n° 2024-1244): a
+    2024 committee's « délai légal » figures say what the rule would have given."""
+    prs = _open(export_deck(demo_copy.engine, demo_copy.settings, period_from=FROM, period_to=TO))
+    assert "applicables depuis le 1er janvier 2025" in _slide_text(prs, "Indicateurs clés")
+    data = gather_committee(demo_copy.engine, demo_copy.settings, TO, period_from=FROM)
+    assert data.legal_note
+    in_2025 = replace(
+        data,
+        scope=Scope.build(dt.date(2025, 3, 1), dt.date(2025, 4, 30)),
+        previous_scope=Scope.build(dt.date(2025, 1, 1), dt.date(2025, 2, 28)),
+    )
+    assert in_2025.legal_note == ""
