@@ -391,6 +391,22 @@ def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
     return rows
 
 
+def mature_months_only(result: MetricResult) -> MetricResult:
+    """The entry months of a « within X days » trend that have been followed X days.
+
+    A later month is still an estimate over persons followed a few days: drawn beside the
+    others it reads as a fall (or a rise) that the committee table, which stops at the mature
+    cohort, does not show."""
+    if result.mature is None:
+        return result
+    last = result.mature.end.strftime("%Y-%m")
+    months = result.breakdowns.get("cohort_month")
+    if months is None:
+        return result
+    kept = tuple(row for row in months if str(row.key) <= last)
+    return replace(result, breakdowns={**result.breakdowns, "cohort_month": kept})
+
+
 def snapshot_figures(data: CommitteeData) -> dict[str, Any]:
     """The figures a deck presents, as stored in its snapshot (JSON-friendly)."""
     figures: dict[str, Any] = {}
@@ -450,7 +466,10 @@ def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
             threshold=threshold,
         )
         charts.append(replace(chart, note=note))
-    trends = {label_of(i): data.launch[i] for i in _present(data.launch, LAUNCH_TRENDS)}
+    trends = {
+        label_of(i): mature_months_only(data.launch[i])
+        for i in _present(data.launch, LAUNCH_TRENDS)
+    }
     if trends:
         charts.append(
             breakdowns_trend(

@@ -222,3 +222,21 @@ def test_a_committee_before_2025_reads_the_legal_delays_as_indicative(demo_copy)
         previous_scope=Scope.build(dt.date(2025, 1, 1), dt.date(2025, 2, 28)),
     )
     assert in_2025.legal_note == ""
+
+
+def test_the_launch_trend_stops_at_each_share_s_mature_cohort(demo_copy):
+    """The June 2024 committee's table reads convocation on May and the legal orientation on
+    April; the trend since the launch must not draw the younger months beside them."""
+    data = gather_committee(demo_copy.engine, demo_copy.settings, TO, period_from=FROM)
+    chart = next(c for c in committee_charts(data) if c.key == "comite-tendances-lancement")
+    last_drawn = {
+        serie.name: max(
+            (chart.categories[i] for i, v in enumerate(serie.values) if v is not None),
+            key=lambda label: chart.categories.index(label),
+        )
+        for serie in chart.series
+    }
+    assert last_drawn["Part des entrants convoqués sous 15 jours"] == "mai 2024"
+    assert last_drawn["Part des bénéficiaires orientés dans le délai légal (six semaines)"] == (
+        "avril 2024"
+    )
