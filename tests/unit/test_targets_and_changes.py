@@ -54,3 +54,11 @@ def test_since_the_launch_is_compared_with_nothing() -> None:
 )
 def test_a_change_that_rounds_to_zero_is_no_change(delta, unchanged) -> None:
     assert is_no_change(delta) is unchanged
+
+
+def test_a_change_is_the_difference_of_the_figures_as_shown():
+    """64,3 % → 53,8 % reads −10,5 pts (not −10,6 from the unrounded 0,6434 and 0,5376)."""
+    from charts.texts import difference_text
+
+    assert difference_text(0.5376, 0.6434, "ratio") == "−10,5 pts"
+    assert difference_text(0.6667, 0.6559, "ratio") == "+1,1 pts"
