@@ -46,7 +46,9 @@ MARGIN = Inches(0.5)
 ROWS_PER_TABLE_SLIDE = 10
 _TITLE_ONLY = 5
 _TITLE = 0
-_NUMBER_FORMATS = {"ratio": "0.0%", "days": '0.0" j"', "count": "#,##0"}
+# French number formats for the native charts: the LCID prefix [$-40C] makes LibreOffice (and
+# PowerPoint on a French system) write « 76,9 % » and « 1 234 », not « 76.9% » and « 1,234 ».
+_NUMBER_FORMATS = {"ratio": "[$-40C]0.0\\ %", "days": '[$-40C]0.0" j"', "count": "[$-40C]# ##0"}
 
 
 def _rgb(hex_colour: str) -> RGBColor:

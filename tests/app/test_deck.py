@@ -240,3 +240,11 @@ def test_the_launch_trend_stops_at_each_share_s_mature_cohort(demo_copy):
     assert last_drawn["Part des bénéficiaires orientés dans le délai légal (six semaines)"] == (
         "avril 2024"
     )
+
+
+def test_native_charts_write_numbers_the_french_way(demo_copy):
+    """« 76,9 % » and « 1 234 » in LibreOffice and French PowerPoint, not « 76.9% »."""
+    prs = _open(export_deck(demo_copy.engine, demo_copy.settings, period_from=FROM, period_to=TO))
+    chart = _chart(prs, "Taux clés : période du comité et période précédente")
+    assert chart.value_axis.tick_labels.number_format == "[$-40C]0.0\\ %"
+    assert chart.plots[0].data_labels.number_format == "[$-40C]0.0\\ %"
