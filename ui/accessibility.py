@@ -109,6 +109,12 @@ h3.pilotage-chart-title {{
   line-height: 1.4;
 }}
 p.pilotage-chart-summary {{ margin: 0 0 0.25rem 0; }}
+/* Card titles wrap instead of ending in « … »: three cards « Part des orientations… » could
+   not be told apart at 1280 px. */
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important;
+}}
 </style>
 """
 
