@@ -76,9 +76,19 @@ class Scope:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Scope:
-        """The period of the same length just before this one (as-of = its end)."""
-        length = dt.timedelta(days=self.days)
+        """The period of the same length just before this one (as-of = its end).
+
+        Whole calendar months compare with the same number of whole months before them (June
+        with May, not with 2–31 May), as a reader of monthly figures expects; any other period
+        with the same number of days just before it."""
         new_end = self.start - dt.timedelta(days=1)
+        after_end = self.end + dt.timedelta(days=1)
+        if self.start.day == 1 and after_end.day == 1:
+            months = (after_end.year - self.start.year) * 12 + after_end.month - self.start.month
+            index = self.start.year * 12 + self.start.month - 1 - months
+            new_start = dt.date(index // 12, index % 12 + 1, 1)
+            return replace(self, start=new_start, end=new_end, as_of=new_end)
+        length = dt.timedelta(days=self.days)
         return replace(self, start=self.start - length, end=new_end, as_of=new_end)
 
     def to_dict(self) -> dict[str, str | None]:

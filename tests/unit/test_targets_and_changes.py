@@ -62,3 +62,20 @@ def test_a_change_is_the_difference_of_the_figures_as_shown():
 
     assert difference_text(0.5376, 0.6434, "ratio") == "−10,5 pts"
     assert difference_text(0.6667, 0.6559, "ratio") == "+1,1 pts"
+
+
+def test_a_whole_month_compares_with_the_month_before():
+    """June with May (not 2–31 May, the 30 days before); a quarter with the quarter before;
+    any other period with the same number of days just before it."""
+    import datetime as dt
+
+    from metrics.scope import Scope
+
+    def previous(start: tuple[int, int, int], end: tuple[int, int, int]) -> tuple[str, str]:
+        scope = Scope.build(dt.date(*start), dt.date(*end)).previous()
+        return scope.start.isoformat(), scope.end.isoformat()
+
+    assert previous((2024, 6, 1), (2024, 6, 30)) == ("2024-05-01", "2024-05-31")
+    assert previous((2024, 3, 1), (2024, 3, 31)) == ("2024-02-01", "2024-02-29")
+    assert previous((2024, 1, 1), (2024, 3, 31)) == ("2023-10-01", "2023-12-31")
+    assert previous((2024, 5, 3), (2024, 6, 10)) == ("2024-03-25", "2024-05-02")
