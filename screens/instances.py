@@ -340,6 +340,24 @@ with right, st.form("instances_new_action"):
             st.rerun()
 
 
+def _edit_buttons(
+    in_conflict: bool, save_label: str, delete_label: str, confirm_key: str
+) -> tuple[bool, bool, bool, bool]:
+    """The buttons of an edit form (inside it): save, drop my input (only after a conflict,
+    where saving over the current state is an explicit choice), confirm and delete."""
+    b1, b2, b3 = st.columns([3, 2, 2])
+    if in_conflict:
+        save = b1.form_submit_button(
+            "Enregistrer ma saisie à la place de l'état actuel", type="primary"
+        )
+        drop = b2.form_submit_button("Abandonner ma saisie")
+    else:
+        save = b1.form_submit_button(save_label, type="primary")
+        drop = False
+    confirm = b3.checkbox("Confirmer la suppression", key=confirm_key)
+    return save, drop, confirm, b3.form_submit_button(delete_label)
+
+
 def _conflict_box(key: str, current_text: str) -> bool:
     """The conflict message and the current state, beside the user's kept input."""
     if key not in conflicts:
@@ -430,17 +448,9 @@ if everything:
             key=k["step"],
             placeholder="—",
         )
-        b1, b2, b3 = st.columns([3, 2, 2])
-        if in_conflict:
-            save = b1.form_submit_button(
-                "Enregistrer ma saisie à la place de l'état actuel", type="primary"
-            )
-            drop = b2.form_submit_button("Abandonner ma saisie")
-        else:
-            save = b1.form_submit_button("Enregistrer les modifications", type="primary")
-            drop = False
-        confirm = b3.checkbox("Confirmer la suppression", key=f"ea_confirm_{action_id}")
-        wipe = b3.form_submit_button("Supprimer")
+        save, drop, confirm, wipe = _edit_buttons(
+            in_conflict, "Enregistrer les modifications", "Supprimer", f"ea_confirm_{action_id}"
+        )
     if drop:
         clear(k.values())
         conflicts.pop(ckey, None)
@@ -525,17 +535,12 @@ if chosen is not None:
             "Institutions présentes", institutions, key=m["present"], placeholder="Choisir"
         )
         m_notes = st.text_area("Notes, relevé de décisions", key=m["notes"])
-        b1, b2, b3 = st.columns([3, 2, 2])
-        if in_conflict:
-            save = b1.form_submit_button(
-                "Enregistrer ma saisie à la place de l'état actuel", type="primary"
-            )
-            drop = b2.form_submit_button("Abandonner ma saisie")
-        else:
-            save = b1.form_submit_button("Enregistrer la réunion modifiée", type="primary")
-            drop = False
-        confirm = b3.checkbox("Confirmer la suppression", key=f"em_confirm_{chosen}")
-        wipe = b3.form_submit_button("Supprimer la réunion")
+        save, drop, confirm, wipe = _edit_buttons(
+            in_conflict,
+            "Enregistrer la réunion modifiée",
+            "Supprimer la réunion",
+            f"em_confirm_{chosen}",
+        )
     if drop:
         clear(m.values())
         conflicts.pop(mkey, None)
