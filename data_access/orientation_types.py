@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select, update
 
+from data_access import timeline
 from data_access.importers.reading import match_key
 from data_access.schema import UNKNOWN_ORIENTATION_TYPE, Orientation
 
@@ -56,11 +57,14 @@ def apply_mapping(engine: Engine, mapping: Mapping[str, str]) -> int:
         labels = conn.execute(
             select(Orientation.type_label).where(Orientation.type_label.is_not(None)).distinct()
         ).scalars()
+        persons: set[int] = set()
         for label in [name for name in labels if name is not None]:
             kind = by_key.get(match_key(label), UNKNOWN_ORIENTATION_TYPE)
+            retyped = (Orientation.type_label == label, Orientation.orientation_type != kind)
+            persons.update(conn.execute(select(Orientation.person_id).where(*retyped)).scalars())
             changed += conn.execute(
-                update(Orientation)
-                .where(Orientation.type_label == label, Orientation.orientation_type != kind)
-                .values(orientation_type=kind)
+                update(Orientation).where(*retyped).values(orientation_type=kind)
             ).rowcount
+        # The first orientation's type is in the per-person timeline too.
+        timeline.refresh(conn, persons)
     return changed

@@ -282,6 +282,49 @@ class Contract(ImportRunRef, Base):
     contract_type: Mapped[str] = mapped_column(String(12))
 
 
+class PersonTimeline(Base):
+    """Per person, the first dates every delay and stock indicator starts from or waits for.
+
+    A derived table: nothing here is a fact of its own, every column is computed from
+    ``persons`` and its events (``data_access/timeline.py``), and whatever writes those tables
+    refreshes the rows of the persons it touched in the same transaction. It exists because
+    the metric queries would otherwise recompute a MIN per person and event kind on every
+    call, which the planners estimate badly at national scale (see ``bench/RESULTS.md``).
+
+    Each first event is the earliest dated on or after the entry date (an earlier one is a
+    data error); it does not depend on the as-of date: a query observing at a date keeps it
+    when it falls on or before the end of observation, and otherwise sees no event, which is
+    what taking the first event within [entry, end of observation] gives.
+    """
+
+    __tablename__ = "person_timeline"
+    __table_args__ = (
+        Index("ix_person_timeline_orientation", "first_orientation_date"),
+        Index("ix_person_timeline_legal_start", "legal_start_date"),
+    )
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Copied from the person, so that a row can be checked against its sources.
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    exit_date: Mapped[dt.date | None] = mapped_column(Date)
+    # First invitation or convocation sent (reminders included: they come later anyway).
+    first_invitation_date: Mapped[dt.date | None] = mapped_column(Date)
+    # First orientation appointment the person attended (status « seen »).
+    first_seen_date: Mapped[dt.date | None] = mapped_column(Date)
+    # First orientation decision, with its type and organism (one decision per person and day).
+    first_orientation_date: Mapped[dt.date | None] = mapped_column(Date)
+    first_orientation_type: Mapped[str | None] = mapped_column(String(13))
+    first_orientation_organism: Mapped[str | None] = mapped_column(String(16))
+    # First contract of any type signed on or after the first orientation decision.
+    first_contract_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Start of the legal orientation delay (transfer-in, else opening of the right, else
+    # entry) and the first decision on or after it, whether before the entry date or not.
+    legal_start_date: Mapped[dt.date] = mapped_column(Date)
+    legal_orientation_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Accompaniment(ImportRunRef, Base):
     """A period of accompaniment by a referent (pseudonymised) with planned weekly hours."""
 

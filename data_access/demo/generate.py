@@ -24,6 +24,7 @@ import numpy as np
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
+from data_access import timeline
 from data_access.db import check_connection, has_schema
 from data_access.demo.governance import fill_demo_governance
 from data_access.demo.load import (
@@ -167,6 +168,9 @@ def generate_demo(
         with deferred_indexes(conn, sum(len(table) for table in tables)):
             for table in tables:
                 counts[table.table.name] = load_table(conn, table)
+        # Derived from the rows just loaded (after their indexes are back), in the same
+        # transaction: the dashboard never sees persons without their timeline.
+        timeline.rebuild(conn)
         conn.execute(delete(Metadata).where(Metadata.key == METADATA_KEY))
         conn.execute(
             insert(Metadata).values(
@@ -177,6 +181,10 @@ def generate_demo(
             )
         )
         fill_demo_governance(Session(bind=conn), settings, as_of, seed)
+    # Fresh planner statistics on everything just replaced (the server may run without
+    # autovacuum, and a planner that believes the tables empty picks nested loops).
+    with engine.begin() as conn:
+        timeline.refresh_statistics(conn, every_table=True)
     return DemoReport(
         scale=str(scale),
         seed=seed,

@@ -30,6 +30,7 @@ from data_access.schema import (
     PartnerService,
     PartnerStructure,
     Person,
+    PersonTimeline,
     ServiceThematique,
     ServiceZone,
     table_of,
@@ -39,6 +40,7 @@ from data_access.schema import (
 REPLACED_TABLES: tuple[Table, ...] = tuple(
     table_of(model)
     for model in (
+        PersonTimeline,
         ServiceZone,
         ServiceThematique,
         PartnerService,

@@ -18,6 +18,10 @@ How an importer plugs in
 4. Interfaces call :func:`preview` (a page's validation report; nothing written) and
    :func:`run_import` (CLI, page confirmation). Both accept any importer.
 
+After the write and in the same transaction, the per-person timeline (``timeline.py``) is
+refreshed for the persons the run touched, read from its stamps and journal: an importer has
+nothing to do for it. Planner statistics are refreshed once the run is committed.
+
 ``run_import`` validates again inside the write transaction (the database may have changed
 since the preview), then by default refuses on any error: :class:`ImportValidationError` with
 every error, nothing written, not even the run. With ``skip_invalid=True`` the valid rows are
@@ -41,6 +45,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from data_access import timeline
 from data_access.db import describe_connection_error
 from data_access.exceptions import (
     DataAccessError,
@@ -178,6 +183,8 @@ def _validate_and_write(
             },
         ).scalar_one()
         importer.write(conn, Journal(conn, run_id))
+        # Derived rows follow their sources in the same transaction, whatever the importer.
+        refreshed = timeline.refresh(conn, timeline.touched_persons(conn, run_id))
         if report.errors:
             conn.execute(
                 insert(table_of(ImportRejection)),
@@ -205,7 +212,20 @@ def _validate_and_write(
                 details={"files": [f.as_dict() for f in report.files], "notes": report.notes},
             )
         )
+    if refreshed:
+        refresh_statistics(engine)
     return ImportResult(run_id=run_id, status=status, report=report)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Fresh planner statistics after persons or their events changed (the server may run
+    without autovacuum). After the commit, in a transaction of its own: the data is written
+    whatever happens here, and stale statistics only make queries slower."""
+    try:
+        with engine.begin() as conn:
+            timeline.refresh_statistics(conn)
+    except SQLAlchemyError:
+        pass
 
 
 def _count(value: int, singular: str, plural: str) -> str:

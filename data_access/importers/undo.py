@@ -3,7 +3,7 @@
 What a run wrote is known exactly: rows it inserted still carry its ``import_run_id``; rows it
 updated or deleted have their previous values in ``import_changes``; rows it inserted into child
 tables without ``import_run_id`` are journaled by primary key. Undoing replays that backwards,
-in one transaction.
+in one transaction, with the per-person timeline of the persons concerned.
 
 Undo is refused (French message) when it could not be exact: the run is unknown or already
 undone, a later run (still active) changed or deleted rows this run wrote, or rows written by
@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, or_, select
 from sqlalchemy import update as sql_update
 
+from data_access import timeline
 from data_access.exceptions import DataAccessError
 from data_access.importers.bulk import bulk_insert, bulk_update
 from data_access.importers.journal import RUN_COLUMN, from_json_value
@@ -75,6 +76,8 @@ def undo_run(
             raise ImportUndoError(f"L'import n° {run_id} a déjà été annulé.")
         _check_no_later_changes(conn, run_id)
         entries = _journal(conn, run_id)
+        # Read before anything is undone: afterwards the run's stamps are gone.
+        touched = timeline.touched_persons(conn, run_id)
         # Rows the run updated get their previous run id back here, so that the rows still
         # stamped with the run afterwards are exactly those it inserted.
         restored = _restore_updates(conn, entries["update"])
@@ -92,6 +95,10 @@ def undo_run(
         conn.execute(
             sql_update(runs).where(runs.c.id == run_id).values(status="undone", details=details)
         )
+        timeline.refresh(conn, touched)
+    if touched:
+        with engine.begin() as conn:
+            timeline.refresh_statistics(conn)
     return UndoReport(run_id=run_id, rows_deleted=deleted, rows_restored=restored)
 
 
