@@ -14,7 +14,13 @@ from charts.coverage_map import (
 )
 from data_access.exceptions import ReferenceDataError
 from formatting import NO_DATA, format_date, format_int, secret_label
-from metrics.coverage import categories_from_results, category_label
+from metrics.coverage import (
+    categories_from_results,
+    category_label,
+    commune_coverage,
+    coverage_matrix,
+    services_for,
+)
 from ui.chart_block import figure_block
 from ui.context import get_context
 from ui.indicators import indicator_cards
@@ -75,7 +81,7 @@ indicator_cards(
 )
 
 st.header("Carte des communes")
-communes = cached_call(context, "metrics.coverage:commune_coverage", scope, category)
+communes = cached_call(context, commune_coverage, scope, category)
 try:
     boundaries = load_geojson(boundaries_file(context.settings))
 except ReferenceDataError as exc:
@@ -122,7 +128,7 @@ level = st.radio(
     horizontal=True,
     key="offre-niveau",
 )
-cells = cached_call(context, "metrics.coverage:coverage_matrix", scope, level)
+cells = cached_call(context, coverage_matrix, scope, level)
 if cells:
     figure_block(
         coverage_heatmap(cells, LEVELS[level], scope.as_of, threshold),
@@ -151,9 +157,7 @@ cell_category = right.selectbox(
     key="offre-case-categorie",
 )
 if picked:
-    services = cached_call(
-        context, "metrics.coverage:services_for", scope, cell_category, level, picked[1]
-    )
+    services = cached_call(context, services_for, scope, cell_category, level, picked[1])
     if services:
         data_table(
             {

@@ -4,10 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from data_access.db import data_version
 from formatting import format_date, format_datetime, format_int, format_rate
 from metrics.quality import QualityCheck, QualityReport, quality_report
 from ui.context import get_context
+from ui.metrics_cache import current_version
 from ui.scope_bar import keep_scope, kept_as_of
 from ui.tables import data_table
 
@@ -50,7 +50,7 @@ def _definitions(checks: list[QualityCheck]) -> None:
 
 report = _report(
     context.settings.database_url,
-    data_version(context.engine),
+    current_version(context),
     threshold,
     kept_as_of(dt.date.today()),
 )

@@ -11,9 +11,9 @@ import datetime as dt
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access.db import data_version
 from data_access.exceptions import DataAccessError
 from metrics.quality import FRESHNESS_DAYS, stale_sources
+from ui.metrics_cache import render_version
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=16)
@@ -27,7 +27,7 @@ def freshness_warning(engine: Engine) -> None:
     try:
         late = _stale(
             engine.url.render_as_string(hide_password=True),
-            data_version(engine),
+            render_version(engine),
             dt.date.today(),
             engine,
         )

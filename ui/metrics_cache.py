@@ -10,12 +10,13 @@ others working: the page shows what it has and names what is missing.
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
+from sqlalchemy import Engine
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from data_access.db import data_version
 from data_access.exceptions import DataAccessError
@@ -45,9 +46,37 @@ def settings_fingerprint(context: AppContext) -> str:
     return hashlib.sha256(dump.encode()).hexdigest()[:16]
 
 
+# Per browser session: the run that read the version (its cursors dict, a new object at every
+# run and held here so that its identity cannot be reused) and the version it read.
+_RENDER_VERSIONS: dict[str, tuple[object, str]] = {}
+_MAX_SESSIONS = 1024
+
+
 def current_version(context: AppContext) -> str:
-    """The data version now (a handful of indexed aggregates; not cached on purpose)."""
-    return data_version(context.engine)
+    """The data version, read once per render (``render_version``)."""
+    return render_version(context.engine)
+
+
+def render_version(engine: Engine) -> str:
+    """The data version, read once per render of a page (five indexed aggregates).
+
+    Not cached across renders on purpose: an import must show at the next one. Within one
+    render every caller (freshness banner, each scope of the page) gets the version read
+    first, so that one page is also drawn from one state of the data. Outside Streamlit (CLI,
+    benchmark) it is read at each call.
+    """
+    run = get_script_run_ctx(suppress_warning=True)
+    if run is None:
+        return data_version(engine)
+    marker = run.cursors
+    known = _RENDER_VERSIONS.get(run.session_id)
+    if known is not None and known[0] is marker:
+        return known[1]
+    version = data_version(engine)
+    if len(_RENDER_VERSIONS) >= _MAX_SESSIONS:
+        _RENDER_VERSIONS.clear()
+    _RENDER_VERSIONS[run.session_id] = (marker, version)
+    return version
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
@@ -105,30 +134,33 @@ def metric_results(
 
 @st.cache_data(show_spinner=False, max_entries=2048)
 def _call(
-    target: str,
+    name: str,
     database_url: str,
     fingerprint: str,
     version: str,
     args: tuple[Any, ...],
+    _function: Callable[..., Any],
     _context: AppContext,
 ) -> Any:
-    module_name, function_name = target.split(":")
-    function: Callable[..., Any] = getattr(importlib.import_module(module_name), function_name)
-    return function(_context.engine, _context.settings, *args)
+    return _function(_context.engine, _context.settings, *args)
 
 
-def cached_call(context: AppContext, target: str, *args: Any, version: str | None = None) -> Any:
-    """Call ``module:function(engine, settings, *args)`` once per data version and arguments.
+def cached_call(
+    context: AppContext, function: Callable[..., Any], *args: Any, version: str | None = None
+) -> Any:
+    """Call ``function(engine, settings, *args)`` once per data version and arguments.
 
     For metric helpers beyond the families (delay curves, series, roadmap summaries); the
-    arguments must be hashable values such as a Scope or dates.
+    arguments must be hashable values such as a Scope or dates. The cache knows the function
+    by its module and qualified name (the function itself is not hashed).
     """
     return _call(
-        target,
+        f"{function.__module__}.{function.__qualname__}",
         context.settings.database_url,
         settings_fingerprint(context),
         version or current_version(context),
         tuple(args),
+        function,
         context,
     )
 

@@ -136,9 +136,7 @@ def curve_block(
         key=f"curves-{key}",
         label_visibility="collapsed",
     )
-    curves: list[DelayCurve] = cached_call(
-        context, "ui.thematic:family_curves", metric_id, scope, by or ""
-    )
+    curves: list[DelayCurve] = cached_call(context, family_curves, metric_id, scope, by or "")
     if by == "cohort_month":
         curves = sorted(curves, key=lambda c: c.key)[-MAX_COHORT_CURVES:]
     shown = {c.label: c.points for c in curves if not c.suppressed and c.points}

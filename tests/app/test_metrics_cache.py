@@ -16,7 +16,7 @@ from metrics.results import MetricResult
 from metrics.scope import Scope
 from metrics.spec import Family, IndicatorSpec
 from ui.context import AppContext
-from ui.metrics_cache import metric_results
+from ui.metrics_cache import cached_call, metric_results
 
 SCOPE = Scope.build(dt.date(2024, 3, 1), dt.date(2024, 3, 31))
 
@@ -77,3 +77,44 @@ def test_only_computes_the_families_asked_for(sqlite_db, counted):
     computed = metric_results(context, SCOPE, only=("b",))
     assert counted == []
     assert "Famille cassée" in computed.failures
+
+
+def test_cached_call_takes_a_plain_function_once_per_version(sqlite_db):
+    context = AppContext(settings=sqlite_db.settings, engine=sqlite_db.engine)
+    calls: list[tuple] = []
+
+    def helper(engine, settings, scope, word):  # type: ignore[no-untyped-def]
+        calls.append((scope, word))
+        return len(calls)
+
+    st.cache_data.clear()
+    assert cached_call(context, helper, SCOPE, "a", version="v1") == 1
+    assert cached_call(context, helper, SCOPE, "a", version="v1") == 1
+    assert cached_call(context, helper, SCOPE, "b", version="v1") == 2
+    assert cached_call(context, helper, SCOPE, "a", version="v2") == 3
+    st.cache_data.clear()
+
+
+def test_a_page_reads_the_data_version_once_per_render(demo_db, monkeypatch):
+    """The freshness banner, the period and the period before it share one reading."""
+    from streamlit.testing.v1 import AppTest
+
+    import data_access.db
+    import ui.metrics_cache
+    from tests.app.conftest import ROOT, sign_in_as
+
+    reads: list[int] = []
+    original = data_access.db.data_version
+
+    def counting(engine):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return original(engine)
+
+    for module in (data_access.db, ui.metrics_cache):
+        monkeypatch.setattr(module, "data_version", counting)
+    app = sign_in_as(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120), "admin")
+    app.run()
+    reads.clear()
+    app.switch_page("screens/convocation.py").run()
+    assert not app.exception
+    assert len(reads) == 1
