@@ -12,9 +12,9 @@ import math
 from dataclasses import replace
 from functools import cache
 
-from metrics.cohort import BREAKDOWN_FIELDS, check_territory
-from metrics.cohort import delay_curves as delay_curves_from
+from metrics.delays import delay_curves as delay_curves_from
 from metrics.exceptions import MetricError, UnknownMetricError
+from metrics.population import BREAKDOWN_FIELDS, check_territory
 from metrics.results import MatureCohort, MetricResult
 from metrics.scope import Scope
 from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext
@@ -120,7 +120,7 @@ def with_mature(
     """Attach its mature cohort to every « within X days » result of a family (and to the
     median and mean delays published beside it, so that they describe the same persons).
 
-    Generic: any indicator published by ``cohort.publish_within`` carries its X
+    Generic: any indicator published by ``delays.publish_within`` carries its X
     (``mature_days``), so a new one gets its mature cohort without code here."""
     computed: dict[Scope, dict[str, MetricResult]] = {}
     attached = dict(results)

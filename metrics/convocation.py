@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from metrics.cohort import (
+from metrics.delays import entry_delay_counts, publish_median, publish_within
+from metrics.population import (
     APPOINTMENTS,
     INVITATIONS,
-    DelayCounts,
     P,
     check_territory,
     cohort_conditions,
     count_rows,
-    entry_delay_counts,
     persons_with_utas,
-    publish_median,
-    publish_within,
     utas_key,
 )
 from metrics.privacy import publish
@@ -27,6 +24,7 @@ from metrics.results import MetricResult
 from metrics.scope import Scope
 from metrics.spec import Family, IndicatorSpec, MetricContext
 from metrics.sql import month_bucket
+from metrics.survival import DelayCounts
 
 PAYER_LABELS = {"caf": "CAF", "msa": "MSA", "": "Payeur non renseigné"}
 
