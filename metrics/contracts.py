@@ -37,7 +37,7 @@ from metrics.population import (
 )
 from metrics.results import MetricResult
 from metrics.scope import Scope
-from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.spec import CurveQuery, Family, IndicatorSpec, MetricContext
 from metrics.sql import add_months, date_value, month_bucket
 from metrics.survival import DelayCounts
 
@@ -311,11 +311,13 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     return {result.id: result for result in results}
 
 
-CURVES = {WITHIN_30.id: contract_counts, MEAN.id: contract_counts}
+# The counting query behind each delay indicator that has a Kaplan–Meier curve.
+CURVES: dict[str, CurveQuery] = {WITHIN_30.id: contract_counts, MEAN.id: contract_counts}
 
 FAMILY = Family(
     name="contracts",
     label="Contractualisation",
     indicators=(WITHIN_LEGAL, WITHIN_30, MEAN),
     compute=compute,
+    curves=CURVES,
 )

@@ -42,7 +42,7 @@ from metrics.population import (
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope
-from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.spec import CurveQuery, Family, IndicatorSpec, MetricContext
 from metrics.sql import add_months, date_value, month_bucket
 from metrics.survival import DelayCounts
 
@@ -512,7 +512,8 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     return {result.id: result for result in results}
 
 
-CURVES = {
+# The counting query behind each delay indicator that has a Kaplan–Meier curve.
+CURVES: dict[str, CurveQuery] = {
     WITHIN_LEGAL.id: legal_orientation_counts,
     WITHIN_45.id: orientation_counts,
     WITHIN_30.id: orientation_counts,
@@ -537,4 +538,5 @@ FAMILY = Family(
         *STOCK_BANDS.values(),
     ),
     compute=compute,
+    curves=CURVES,
 )
