@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from metrics.cohort import (
+from metrics.population import (
     ACCOMPANIMENTS,
     P,
     check_territory,

@@ -1,20 +1,30 @@
 """The registry of every indicator: id, French label, definition, formula, unit, target.
 
-Family modules are listed in ``FAMILY_MODULES`` and imported on first use. ``validate`` checks
-the whole registry and reports every problem at once; a test keeps it empty.
+Every family module is imported here and its ``FAMILY`` listed in ``FAMILIES`` (page order).
+``validate`` checks the whole registry and reports every problem at once; a test keeps it
+empty.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 from dataclasses import replace
-from functools import cache
 
-from metrics.cohort import BREAKDOWN_FIELDS, check_territory
-from metrics.cohort import delay_curves as delay_curves_from
+from metrics import (
+    accompaniment,
+    activity,
+    appointments,
+    companies,
+    contracts,
+    convocation,
+    coverage,
+    orientation,
+    roadmap,
+)
+from metrics.delays import delay_curves as delay_curves_from
 from metrics.exceptions import MetricError, UnknownMetricError
+from metrics.population import BREAKDOWN_FIELDS, check_territory
 from metrics.results import MatureCohort, MetricResult
 from metrics.scope import Scope
 from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext
@@ -23,23 +33,22 @@ from settings import Settings
 
 UNITS = ("ratio", "days", "count")
 
-FAMILY_MODULES: tuple[str, ...] = (
-    "metrics.convocation",
-    "metrics.appointments",
-    "metrics.orientation",
-    "metrics.contracts",
-    "metrics.accompaniment",
-    "metrics.activity",
-    "metrics.roadmap",
-    "metrics.coverage",
-    "metrics.companies",
+FAMILIES: tuple[Family, ...] = (
+    convocation.FAMILY,
+    appointments.FAMILY,
+    orientation.FAMILY,
+    contracts.FAMILY,
+    accompaniment.FAMILY,
+    activity.FAMILY,
+    roadmap.FAMILY,
+    coverage.FAMILY,
+    companies.FAMILY,
 )
 
 
-@cache
 def families() -> tuple[Family, ...]:
-    """Every family, in the order of ``FAMILY_MODULES``."""
-    return tuple(importlib.import_module(name).FAMILY for name in FAMILY_MODULES)
+    """Every family, in the order of ``FAMILIES``."""
+    return FAMILIES
 
 
 def indicators() -> tuple[IndicatorSpec, ...]:
@@ -120,7 +129,7 @@ def with_mature(
     """Attach its mature cohort to every « within X days » result of a family (and to the
     median and mean delays published beside it, so that they describe the same persons).
 
-    Generic: any indicator published by ``cohort.publish_within`` carries its X
+    Generic: any indicator published by ``delays.publish_within`` carries its X
     (``mature_days``), so a new one gets its mature cohort without code here."""
     computed: dict[Scope, dict[str, MetricResult]] = {}
     attached = dict(results)
@@ -206,18 +215,14 @@ def compute_one(context: MetricContext, metric_id: str) -> MetricResult:
 
 def delay_metric_ids() -> tuple[str, ...]:
     """Ids of the delay indicators that have a Kaplan–Meier curve."""
-    return tuple(
-        metric_id
-        for name in FAMILY_MODULES
-        for metric_id in getattr(importlib.import_module(name), "CURVES", {})
-    )
+    return tuple(metric_id for family in families() for metric_id in family.curves)
 
 
 def delay_curves(context: MetricContext, metric_id: str, by: str | None = None) -> list[DelayCurve]:
     """Cumulative Kaplan–Meier curves (share reached by day t) behind a delay indicator, for
     the whole cohort or by ``cohort_month`` / ``utas``; small groups come back masked."""
-    for name in FAMILY_MODULES:
-        query = getattr(importlib.import_module(name), "CURVES", {}).get(metric_id)
+    for family in families():
+        query = family.curves.get(metric_id)
         if query is not None:
             with context.engine.connect() as conn:
                 check_territory(conn, context.scope.territory)

@@ -18,7 +18,7 @@ import datetime as dt
 from sqlalchemy import Engine, func, select
 
 from data_access.schema import CompanyAction
-from metrics.cohort import month_label
+from metrics.population import month_label
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope

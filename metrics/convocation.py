@@ -8,25 +8,23 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from metrics.cohort import (
+from metrics.delays import entry_delay_counts, publish_median, publish_within
+from metrics.population import (
     APPOINTMENTS,
     INVITATIONS,
-    DelayCounts,
     P,
     check_territory,
     cohort_conditions,
     count_rows,
-    entry_delay_counts,
     persons_with_utas,
-    publish_median,
-    publish_within,
     utas_key,
 )
 from metrics.privacy import publish
 from metrics.results import MetricResult
 from metrics.scope import Scope
-from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.spec import CurveQuery, Family, IndicatorSpec, MetricContext
 from metrics.sql import month_bucket
+from metrics.survival import DelayCounts
 
 PAYER_LABELS = {"caf": "CAF", "msa": "MSA", "": "Payeur non renseigné"}
 
@@ -156,7 +154,8 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     return {result.id: result for result in results}
 
 
-CURVES = {
+# The counting query behind each delay indicator that has a Kaplan–Meier curve.
+CURVES: dict[str, CurveQuery] = {
     CONVOCATION_WITHIN.id: convocation_counts,
     CONVOCATION_MEDIAN.id: convocation_counts,
     FIRST_APPOINTMENT_MEDIAN.id: first_appointment_counts,
@@ -167,4 +166,5 @@ FAMILY = Family(
     label="Entrées et convocation",
     indicators=(ENTRANTS, CONVOCATION_WITHIN, CONVOCATION_MEDIAN, FIRST_APPOINTMENT_MEDIAN),
     compute=compute,
+    curves=CURVES,
 )

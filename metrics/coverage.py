@@ -54,7 +54,7 @@ from data_access.schema import (
 )
 from data_access.thematiques import CATEGORIES
 from data_access.thematiques import category_label as category_label
-from metrics.cohort import check_territory, commune_in_territory, present_at, share
+from metrics.population import check_territory, commune_in_territory, present_at, share
 from metrics.privacy import is_secret, publish, round_count, secondary_line, suppress_table
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope, Territory
@@ -111,7 +111,7 @@ def mode_key() -> ColumnElement[str]:
     )
 
 
-def territory_condition(scope: Scope) -> ColumnElement[bool]:
+def commune_in_scope_territory(scope: Scope) -> ColumnElement[bool]:
     """The ``communes`` row lies in the scope's territory (true without territory)."""
     return true() if scope.territory is None else commune_in_territory(scope.territory)
 
@@ -278,7 +278,7 @@ def offer_counts(engine: Engine, scope: Scope) -> list[OfferCount]:
         .join(ServiceZone, zone_holds_commune())
         .join(PartnerService, PartnerService.id == ServiceZone.service_pk)
         .join(ServiceThematique, ServiceThematique.service_pk == PartnerService.id)
-        .where(service_active(scope.as_of), territory_condition(scope))
+        .where(service_active(scope.as_of), commune_in_scope_territory(scope))
         .distinct()
         .subquery("reached")
     )
@@ -621,7 +621,7 @@ def commune_coverage(
             and_(covered.c.commune == Commune.code_insee, covered.c.category == category),
         )
         .outerjoin(needs, needs.c.commune == Commune.code_insee)
-        .where(territory_condition(scope))
+        .where(commune_in_scope_territory(scope))
         .order_by(Commune.name)
     )
     with engine.connect() as conn:
@@ -766,7 +766,7 @@ def services_for(
     code: str | None = None,
 ) -> list[ServiceLine]:
     """Active services of a category covering at least one commune of a territory."""
-    condition: ColumnElement[bool] = territory_condition(scope)
+    condition: ColumnElement[bool] = commune_in_scope_territory(scope)
     if level and code:
         condition = and_(condition, commune_in_territory(Territory(level, code)))
     query = (

@@ -15,34 +15,36 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
 
 from data_access.schema import ORIENTATION_TYPES, UNKNOWN_ORIENTATION_TYPE
-from metrics.cohort import (
+from metrics.deadlines import deadline_cells, publish_deadline_share
+from metrics.delays import (
+    delay_counts,
+    entry_delay_counts,
+    first_event,
+    publish_mean,
+    publish_median,
+    publish_within,
+)
+from metrics.population import (
     ORIENTATIONS,
     C,
-    DelayCounts,
     P,
     check_territory,
     cohort_conditions,
     cohort_last_day,
-    delay_counts,
-    entry_delay_counts,
-    first_event,
     label_for,
     observation_end,
     person_conditions,
     persons_with_utas,
     present_at,
-    publish_mean,
-    publish_median,
-    publish_within,
     ratio_row,
     utas_key,
 )
-from metrics.deadlines import deadline_cells, publish_deadline_share
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope
-from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.spec import CurveQuery, Family, IndicatorSpec, MetricContext
 from metrics.sql import add_months, date_value, month_bucket
+from metrics.survival import DelayCounts
 
 TYPE_LABELS = {
     "pro": "Professionnelle",
@@ -510,7 +512,8 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     return {result.id: result for result in results}
 
 
-CURVES = {
+# The counting query behind each delay indicator that has a Kaplan–Meier curve.
+CURVES: dict[str, CurveQuery] = {
     WITHIN_LEGAL.id: legal_orientation_counts,
     WITHIN_45.id: orientation_counts,
     WITHIN_30.id: orientation_counts,
@@ -535,4 +538,5 @@ FAMILY = Family(
         *STOCK_BANDS.values(),
     ),
     compute=compute,
+    curves=CURVES,
 )

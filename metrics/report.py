@@ -16,8 +16,8 @@ from data_access.db import check_connection, describe_connection_error, has_sche
 from data_access.exceptions import DatabaseUnavailableError
 from data_access.thematiques import category_label
 from metrics import catalog
-from metrics.cohort import check_territory
 from metrics.exceptions import MetricError
+from metrics.population import check_territory
 from metrics.scope import Scope
 from metrics.spec import MetricContext
 from settings import Settings

@@ -344,7 +344,7 @@ def test_unknown_territory_is_a_french_error(db) -> None:
 
 def test_person_leaving_on_the_as_of_date_is_not_present(db) -> None:
     # Issue 3: present at as-of = entered on or before it and no exit on or before it, the
-    # rule the orientation stock uses too (metrics.cohort.present_at). Guéret: 12 persons with
+    # rule the orientation stock uses too (metrics.population.present_at). Guéret: 12 persons with
     # a mobilité need still here, 3 more who exit on the as-of date itself (30 June) and 2 who
     # exit the day after (still present). Present with the need: 12 + 2 = 14, not 17.
     add_services(db.engine)
@@ -357,7 +357,7 @@ def test_person_leaving_on_the_as_of_date_is_not_present(db) -> None:
 
 
 def test_services_behind_a_heat_map_cell_use_the_shared_territory_rule(db) -> None:
-    # services_for filters communes with metrics.cohort.commune_in_territory, the rule the
+    # services_for filters communes with metrics.population.commune_in_territory, the rule the
     # person metrics use. Mobilité in EPCI 242300135 (La Souterraine): S5 ended → none; in
     # commune 23096 (Guéret): S1; santé in UTAS Guéret: S3 (département zone).
     build_departement(db.engine)

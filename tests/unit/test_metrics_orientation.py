@@ -24,7 +24,7 @@ from __future__ import annotations
 import pytest
 
 from metrics import orientation
-from metrics.cohort import events_before_entry
+from metrics.population import events_before_entry
 from metrics.scope import Scope
 from tests.unit.metrics_data import AUBUSSON, Dataset, compute, day, rows_of
 
