@@ -192,4 +192,5 @@ FAMILY = Family(
     label="Accompagnement",
     indicators=(ACTIVITY, CASELOAD),
     compute=compute,
+    as_of_only=True,
 )

@@ -37,6 +37,7 @@ FAMILIES: tuple[Family, ...] = (
     convocation.FAMILY,
     appointments.FAMILY,
     orientation.FAMILY,
+    orientation.STOCK_FAMILY,
     contracts.FAMILY,
     accompaniment.FAMILY,
     activity.FAMILY,

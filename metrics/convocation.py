@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from metrics.delays import entry_delay_counts, publish_median, publish_within
+from metrics.delays import TIMELINE, entry_delay_counts, publish_median, publish_within
 from metrics.population import (
-    APPOINTMENTS,
-    INVITATIONS,
     P,
     check_territory,
     cohort_conditions,
@@ -87,21 +85,12 @@ FIRST_APPOINTMENT_MEDIAN = IndicatorSpec(
 
 def convocation_counts(conn: Connection, scope: Scope) -> DelayCounts:
     """T0 → first invitation or convocation sent (reminders are later sends anyway)."""
-    return entry_delay_counts(
-        conn, scope, INVITATIONS, INVITATIONS.c.person_id, INVITATIONS.c.sent_date
-    )
+    return entry_delay_counts(conn, scope, TIMELINE.c.first_invitation_date)
 
 
 def first_appointment_counts(conn: Connection, scope: Scope) -> DelayCounts:
     """T0 → first orientation appointment the person attended."""
-    return entry_delay_counts(
-        conn,
-        scope,
-        APPOINTMENTS,
-        APPOINTMENTS.c.person_id,
-        APPOINTMENTS.c.date,
-        [APPOINTMENTS.c.status == "seen", APPOINTMENTS.c.purpose == "orientation"],
-    )
+    return entry_delay_counts(conn, scope, TIMELINE.c.first_seen_date)
 
 
 def entrants_result(conn: Connection, context: MetricContext) -> MetricResult:

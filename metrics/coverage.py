@@ -553,6 +553,7 @@ FAMILY = Family(
     label="Couverture des besoins par l'offre partenaire",
     indicators=SPECS,
     compute=compute,
+    as_of_only=True,
 )
 
 

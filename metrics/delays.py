@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import Connection, and_, case, func, literal, select
+from sqlalchemy import Connection, case, func, literal, null, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
+from data_access.schema import PersonTimeline
 from metrics.population import (
     BREAKDOWN_FIELDS,
-    ORIENTATIONS,
     P,
     cohort_conditions,
     label_for,
@@ -39,59 +39,21 @@ NO_TYPE = ""
 
 # --- first events ------------------------------------------------------------------------
 
-
-def first_event(
-    table: FromClause,
-    person_column: ColumnElement[int],
-    date_column: ColumnElement[dt.date],
-    scope: Scope,
-    conditions: Sequence[ColumnElement[bool]],
-    anchor: ColumnElement[dt.date] | None = None,
-    name: str = "first_event",
-):
-    """Per person, the first event dated within [anchor, end of observation].
-
-    ``anchor`` defaults to T0 (entry date): an earlier event is a data error and is skipped, so
-    the next valid one counts. ``conditions`` restrict persons (the cohort) and events.
-    """
-    start = P.c.entry_date if anchor is None else anchor
-    joined = table.join(P, P.c.id == person_column)
-    return (
-        select(person_column.label("person_id"), func.min(date_column).label("event_date"))
-        .select_from(joined)
-        .where(*conditions, date_column >= start, date_column <= observation_end(scope.as_of))
-        .group_by(person_column)
-        .subquery(name)
-    )
+TIMELINE = PersonTimeline.__table__
 
 
-def first_orientation(scope: Scope, conditions: Sequence[ColumnElement[bool]]):
-    """Per person, the first valid orientation decision (≥ T0, ≤ end of observation) with its
-    type and organism (one decision per person and date, by the schema)."""
-    first = first_event(
-        ORIENTATIONS,
-        ORIENTATIONS.c.person_id,
-        ORIENTATIONS.c.decision_date,
-        scope,
-        conditions,
-        name="first_decision_date",
-    )
-    o = ORIENTATIONS.alias("first_decision_row")
-    return (
-        select(
-            first.c.person_id,
-            first.c.event_date,
-            o.c.orientation_type,
-            o.c.organism,
-        )
-        .select_from(
-            first.join(
-                o,
-                and_(o.c.person_id == first.c.person_id, o.c.decision_date == first.c.event_date),
-            )
-        )
-        .subquery("first_orientation")
-    )
+def persons_with_timeline() -> FromClause:
+    """Persons joined to their commune (outer) and to their timeline: one row per person,
+    with the first event of each kind already dated (``data_access/timeline.py``)."""
+    return persons_with_utas().join(TIMELINE, TIMELINE.c.person_id == P.c.id)
+
+
+def observed(first_date: ColumnElement[dt.date], as_of: dt.date) -> ColumnElement[dt.date | None]:
+    """A first event of the timeline as known at ``as_of``: its date when it falls on or
+    before the end of observation (min(exit, as-of)), else NULL (not happened yet, or after
+    the exit). The timeline's first events are the first on or after T0, so this is the
+    first event within [T0, end of observation]: an earlier one is a data error, skipped."""
+    return case((first_date <= observation_end(as_of), first_date), else_=null())
 
 
 # --- Kaplan–Meier counts -----------------------------------------------------------------
@@ -139,23 +101,16 @@ def delay_counts(
 
 
 def entry_delay_counts(
-    conn: Connection,
-    scope: Scope,
-    table: FromClause,
-    person_column: ColumnElement[int],
-    date_column: ColumnElement[dt.date],
-    event_conditions: Sequence[ColumnElement[bool]] = (),
+    conn: Connection, scope: Scope, first_date: ColumnElement[dt.date]
 ) -> DelayCounts:
-    """Delays from T0 to the first event of ``table`` for the cohort of the scope."""
-    cohort = cohort_conditions(scope)
-    first = first_event(table, person_column, date_column, scope, [*cohort, *event_conditions])
-    source = persons_with_utas().outerjoin(first, first.c.person_id == P.c.id)
+    """Delays from T0 to a first event of the timeline (``TIMELINE.c.first_…``) for the
+    cohort of the scope."""
     return delay_counts(
         conn,
-        source,
-        cohort,
+        persons_with_timeline(),
+        cohort_conditions(scope),
         anchor=P.c.entry_date,
-        event_date=first.c.event_date,
+        event_date=observed(first_date, scope.as_of),
         end=observation_end(scope.as_of),
     )
 

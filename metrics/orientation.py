@@ -12,21 +12,22 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Connection, and_, case, func, literal, or_, select
 
 from data_access.schema import ORIENTATION_TYPES, UNKNOWN_ORIENTATION_TYPE
 from metrics.deadlines import deadline_cells, publish_deadline_share
 from metrics.delays import (
+    TIMELINE,
     delay_counts,
     entry_delay_counts,
-    first_event,
+    observed,
+    persons_with_timeline,
     publish_mean,
     publish_median,
     publish_within,
 )
 from metrics.population import (
     ORIENTATIONS,
-    C,
     P,
     check_territory,
     cohort_conditions,
@@ -250,84 +251,43 @@ STOCK_BANDS = {
 
 def orientation_counts(conn: Connection, scope: Scope) -> DelayCounts:
     """T0 → first orientation decision, for the cohort of the scope."""
-    return entry_delay_counts(
-        conn, scope, ORIENTATIONS, ORIENTATIONS.c.person_id, ORIENTATIONS.c.decision_date
-    )
-
-
-def legal_start():
-    """Per person, the day the legal orientation delay starts: the receipt of the information
-    on the transfer of the right into the département when there is one (a transfer starts
-    a new delay), else of the information on the opening of the right, else the entry date."""
-    transfer = P.c.transfer_in_date
-    opening = P.c.right_info_date
-    return case(
-        (and_(transfer.is_not(None), or_(opening.is_(None), transfer >= opening)), transfer),
-        else_=func.coalesce(opening, P.c.entry_date),
-    )
+    return entry_delay_counts(conn, scope, TIMELINE.c.first_orientation_date)
 
 
 def legal_orientation_counts(conn: Connection, scope: Scope) -> DelayCounts:
     """Start of the legal delay (in the period) → first orientation decision on or after it.
 
-    The cohort is the persons whose delay started in the period, whether by an opening or a
-    transfer-in; a decision taken before the start (before a transfer) does not count.
+    The start is the receipt of the information on the transfer of the right into the
+    département when there is one (a transfer starts a new delay), else on the opening of the
+    right, else the entry date (``TIMELINE.c.legal_start_date``). The cohort is the persons
+    whose delay started in the period, whether by an opening or a transfer-in; a decision
+    taken before the start (before a transfer) does not count.
     """
-    start = legal_start()
+    start = TIMELINE.c.legal_start_date
     end = observation_end(scope.as_of)
-    decided = and_(
-        ORIENTATIONS.c.person_id == P.c.id,
-        ORIENTATIONS.c.decision_date >= start,
-        ORIENTATIONS.c.decision_date <= end,
-    )
-    per_person = (
-        select(
-            start.label("anchor"),
-            func.min(ORIENTATIONS.c.decision_date).label("event_date"),
-            end.label("end_date"),
-            utas_key().label("utas"),
-        )
-        .select_from(persons_with_utas().outerjoin(ORIENTATIONS, decided))
-        .where(
+    return delay_counts(
+        conn,
+        persons_with_timeline(),
+        [
             *person_conditions(scope),
             start >= date_value(scope.start),
             start <= date_value(cohort_last_day(scope)),
             end >= start,
-        )
-        .group_by(
-            P.c.id,
-            P.c.entry_date,
-            P.c.right_info_date,
-            P.c.transfer_in_date,
-            P.c.exit_date,
-            C.c.utas,
-        )
-        .subquery("legal_orientation_delays")
-    )
-    return delay_counts(
-        conn,
-        per_person,
-        [],
-        anchor=per_person.c.anchor,
-        event_date=per_person.c.event_date,
-        end=per_person.c.end_date,
-        utas=per_person.c.utas,
+        ],
+        anchor=start,
+        event_date=observed(TIMELINE.c.legal_orientation_date, scope.as_of),
+        end=end,
     )
 
 
 def request_counts(conn: Connection, scope: Scope) -> DelayCounts:
     """RSA request → first orientation decision (≥ T0), for entrants whose request is dated."""
-    cohort = [*cohort_conditions(scope), P.c.rsa_request_date.is_not(None)]
-    first = first_event(
-        ORIENTATIONS, ORIENTATIONS.c.person_id, ORIENTATIONS.c.decision_date, scope, cohort
-    )
-    source = persons_with_utas().outerjoin(first, first.c.person_id == P.c.id)
     return delay_counts(
         conn,
-        source,
-        cohort,
+        persons_with_timeline(),
+        [*cohort_conditions(scope), P.c.rsa_request_date.is_not(None)],
         anchor=P.c.rsa_request_date,
-        event_date=first.c.event_date,
+        event_date=observed(TIMELINE.c.first_orientation_date, scope.as_of),
         end=observation_end(scope.as_of),
     )
 
@@ -335,12 +295,9 @@ def request_counts(conn: Connection, scope: Scope) -> DelayCounts:
 def _three_months_results(conn: Connection, context: MetricContext) -> MetricResult:
     """Entrants whose three months are behind them: oriented before T0 + 3 months or not."""
     scope = context.scope
-    cohort = cohort_conditions(scope)
-    first = first_event(
-        ORIENTATIONS, ORIENTATIONS.c.person_id, ORIENTATIONS.c.decision_date, scope, cohort
-    )
+    first = observed(TIMELINE.c.first_orientation_date, scope.as_of)
     deadline = add_months(P.c.entry_date, DREES_MONTHS)
-    met = and_(first.c.event_date.is_not(None), first.c.event_date < deadline)
+    met = and_(first.is_not(None), first < deadline)
     # Only entrants whose three months are over at the as-of date (see metrics/deadlines.py).
     counted = and_(
         deadline <= date_value(scope.as_of), or_(met, observation_end(scope.as_of) >= deadline)
@@ -353,8 +310,8 @@ def _three_months_results(conn: Connection, context: MetricContext) -> MetricRes
         select(
             month, utas, literal("").label("kind"), met_flag, counted_flag, func.count().label("n")
         )
-        .select_from(persons_with_utas().outerjoin(first, first.c.person_id == P.c.id))
-        .where(*cohort)
+        .select_from(persons_with_timeline())
+        .where(*cohort_conditions(scope))
         .group_by(month, utas, met_flag, counted_flag)
     )
     return publish_deadline_share(WITHIN_3_MONTHS, context.settings, deadline_cells(conn, query))
@@ -437,18 +394,16 @@ def seniority_band(as_of: dt.date):
 def _stock_results(conn: Connection, context: MetricContext) -> list[MetricResult]:
     """Persons present at as-of by entry month, UTAS, seniority band and oriented flag."""
     as_of = date_value(context.scope.as_of)
-    oriented = exists().where(
-        ORIENTATIONS.c.person_id == P.c.id,
-        ORIENTATIONS.c.decision_date >= P.c.entry_date,
-        ORIENTATIONS.c.decision_date <= as_of,
-    )
+    # Oriented at as-of: a first decision on or after T0, dated on or before as-of (a person
+    # present at as-of has not left, so the end of observation is as-of itself).
+    oriented = TIMELINE.c.first_orientation_date <= as_of
     month = month_bucket(P.c.entry_date).label("month")
     utas = utas_key().label("utas")
     band = seniority_band(context.scope.as_of).label("band")
     flag = case((oriented, 1), else_=0).label("oriented")
     rows = conn.execute(
         select(month, utas, band, flag, func.count().label("n"))
-        .select_from(persons_with_utas())
+        .select_from(persons_with_timeline())
         .where(
             *present_at(context.scope),
         )
@@ -497,7 +452,6 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         requested = request_counts(conn, context.scope)
         three_months = _three_months_results(conn, context)
         shares = _share_results(conn, context)
-        stock = _stock_results(conn, context)
     results = [
         publish_within(WITHIN_LEGAL, settings, legal, settings.orientation_legal_days),
         publish_within(WITHIN_45, settings, counts, settings.orientation_days),
@@ -507,9 +461,17 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         publish_mean(MEAN_FROM_REQUEST, settings, requested),
         three_months,
         *shares,
-        *stock,
     ]
     return {result.id: result for result in results}
+
+
+def compute_stock(context: MetricContext) -> dict[str, MetricResult]:
+    """The orientation rate of the stock: persons present at the as-of date, whatever the
+    period (a family of its own, so that periods sharing an as-of date share it)."""
+    with context.engine.connect() as conn:
+        check_territory(conn, context.scope.territory)
+        stock = _stock_results(conn, context)
+    return {result.id: result for result in stock}
 
 
 # The counting query behind each delay indicator that has a Kaplan–Meier curve.
@@ -534,9 +496,16 @@ FAMILY = Family(
         MEAN_FROM_REQUEST,
         WITHIN_3_MONTHS,
         *SHARES.values(),
-        STOCK,
-        *STOCK_BANDS.values(),
     ),
     compute=compute,
     curves=CURVES,
 )
+STOCK_FAMILY = Family(
+    name="orientation_stock",
+    label="Orientation du stock",
+    indicators=(STOCK, *STOCK_BANDS.values()),
+    compute=compute_stock,
+    as_of_only=True,
+)
+# Both families of the module, in page order.
+FAMILIES = (FAMILY, STOCK_FAMILY)

@@ -195,4 +195,5 @@ FAMILY = Family(
     label="Feuille de route",
     indicators=(TOTAL, DONE_RATE, LATE, DUE_SOON),
     compute=compute,
+    as_of_only=True,
 )

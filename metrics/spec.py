@@ -134,6 +134,9 @@ class Family:
     indicators: tuple[IndicatorSpec, ...]
     compute: Callable[[MetricContext], dict[str, MetricResult]]
     curves: Mapping[str, CurveQuery] = field(default_factory=dict)
+    # True when the results depend on the as-of date, territory and payer only, never on the
+    # period (stocks and states at a date): caches share them between periods of one as-of.
+    as_of_only: bool = False
 
 
 def status_against_target(

@@ -33,9 +33,10 @@ threshold = context.settings.secrecy_threshold
 
 st.title("Convocation et rendez-vous")
 st.caption(scope_caption())
-computed = metric_results(context, scope)
+computed = metric_results(context, scope, only=(*KPIS, *BREAKDOWNS))
 show_failures(computed)
-indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope))
+previous = previous_results(context, scope, only=KPIS)
+indicator_cards(KPIS, computed, threshold, previous=previous)
 
 st.header("Délai entre l'entrée et la première convocation")
 curve_block(

@@ -44,9 +44,10 @@ threshold = context.settings.secrecy_threshold
 
 st.title("Orientation")
 st.caption(scope_caption())
-computed = metric_results(context, scope)
+computed = metric_results(context, scope, only=(*KPIS, *BREAKDOWNS, *STOCK))
 show_failures(computed)
-indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope))
+previous = previous_results(context, scope, only=KPIS)
+indicator_cards(KPIS, computed, threshold, previous=previous)
 
 st.header("Délai légal d'orientation")
 st.caption(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import streamlit as st
@@ -92,6 +92,16 @@ def _family_results(
     return catalog.compute_family(family, MetricContext(_context.engine, _context.settings, scope))
 
 
+def family_scope(family: Family, scope: Scope) -> Scope:
+    """The scope a family's results are cached under: for a family that depends on the as-of
+    date only (stocks, states at a date), the period is dropped, so that two periods observed
+    at the same date (a period and the launch-to-date, a cohort and its mature month) share
+    one computation."""
+    if not family.as_of_only:
+        return scope
+    return replace(scope, start=scope.as_of, end=scope.as_of)
+
+
 def _declares(family: Family, ids: Iterable[str]) -> bool:
     declared = {spec.id.split("<", 1)[0] for spec in family.indicators}
     return any(i in declared or any(i.startswith(d) for d in declared if d) for i in ids)
@@ -122,7 +132,7 @@ def metric_results(
                     context.settings.database_url,
                     fingerprint,
                     family.name,
-                    scope,
+                    family_scope(family, scope),
                     version,
                     context,
                 )
@@ -171,10 +181,13 @@ def show_failures(computed: Computed) -> None:
         st.warning(f"Indicateurs « {label} » indisponibles : {message}")
 
 
-def previous_results(context: AppContext, scope: Scope) -> Computed | None:
+def previous_results(
+    context: AppContext, scope: Scope, *, only: Iterable[str] | None = None
+) -> Computed | None:
     """Results of the period of the same length just before, or None when it would begin
-    before the launch (then cards show no change rather than a change against nothing)."""
+    before the launch (then cards show no change rather than a change against nothing);
+    ``only`` as for ``metric_results`` (the cards compare a few indicators)."""
     from metrics.committee import previous_period
 
     before = previous_period(scope)
-    return metric_results(context, before) if before is not None else None
+    return metric_results(context, before, only=only) if before is not None else None

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert
 
+from data_access import timeline
 from data_access.schema import (
     Accompaniment,
     Appointment,
@@ -149,6 +150,8 @@ class Dataset:
             for model in self.TABLES:
                 if self.rows[model]:
                     conn.execute(insert(model), self.rows[model])
+            # Like every writer of persons and events, keep their timeline exact.
+            timeline.rebuild(conn)
 
 
 def clear(engine: Engine) -> None:
@@ -156,6 +159,7 @@ def clear(engine: Engine) -> None:
     with engine.begin() as conn:
         for model in (*Dataset.TABLES, Person):
             conn.execute(delete(model))
+        timeline.rebuild(conn)
 
 
 def compute(
@@ -176,7 +180,11 @@ def compute(
 
     settings = make_settings(db.settings.database_url, secrecy_threshold=threshold)
     scope = Scope.build(day(start), day(end), day(as_of) if as_of else None, territory, payer)
-    return family.FAMILY.compute(MetricContext(db.engine, settings, scope))
+    context = MetricContext(db.engine, settings, scope)
+    results: dict[str, Any] = {}
+    for each in getattr(family, "FAMILIES", (family.FAMILY,)):  # a module may hold two
+        results.update(each.compute(context))
+    return results
 
 
 def rows_of(result: Any, breakdown: str) -> dict[str, tuple]:
