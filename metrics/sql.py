@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, literal
+from sqlalchemy import Connection, Date, Integer, String, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -104,3 +104,37 @@ def _add_months_sqlite(element: add_months, compiler: Any, **kw: Any) -> str:
         f"min(date({text}, '+{months} months'), "
         f"date({text}, 'start of month', '+{months + 1} months', '-1 day'))"
     )
+
+
+def query_plan(conn: Connection, statement: str, parameters: Any = None) -> tuple[set[str], bool]:
+    """The tables a statement's plan reads, and whether it runs a correlated subquery per row
+    (``EXPLAIN`` differs by engine, hence here). For the tests and the benchmark that check
+    the shape of the metric queries; ``statement`` and ``parameters`` as the driver got them.
+    """
+    if conn.dialect.name == "sqlite":
+        rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters or ()).all()
+        details = [str(row[-1]) for row in rows]
+        read = {
+            word
+            for detail in details
+            for verb, word in zip(detail.split(), detail.split()[1:], strict=False)
+            if verb in ("SCAN", "SEARCH")
+        }
+        return read, any("CORRELATED" in detail for detail in details)
+    plan: Any = conn.exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) {statement}", parameters or {}
+    ).scalar()
+    tables: set[str] = set()
+    correlated = False
+
+    def walk(node: dict[str, Any]) -> None:
+        nonlocal correlated
+        if "Relation Name" in node:
+            tables.add(node["Relation Name"])
+        if node.get("Parent Relationship") == "SubPlan":
+            correlated = True
+        for child in node.get("Plans", ()):
+            walk(child)
+
+    walk((plan[0] if isinstance(plan, list) else plan)["Plan"])
+    return tables, correlated

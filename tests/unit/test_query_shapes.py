@@ -1,0 +1,72 @@
+"""The shape of the delay and stock queries, read from EXPLAIN on both engines: they read
+persons, communes and the per-person timeline, never the event tables, and run no correlated
+subquery per person (what made them slow at national scale)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+
+from data_access.demo.generate import generate_demo
+from metrics import contracts, convocation, orientation
+from metrics.scope import Scope
+from metrics.spec import MetricContext
+from metrics.sql import query_plan
+
+EVENT_TABLES = {"invitations", "appointments", "orientations", "contracts"}
+SCOPE = Scope.build(dt.date(2024, 5, 1), dt.date(2024, 6, 30))
+QUERIES = {
+    "convocation": convocation.convocation_counts,
+    "first_appointment": convocation.first_appointment_counts,
+    "orientation": orientation.orientation_counts,
+    "legal_orientation": orientation.legal_orientation_counts,
+    "request": orientation.request_counts,
+    "contract": contracts.contract_counts,
+}
+
+
+@pytest.fixture
+def demo(db):
+    generate_demo(db.engine, db.settings, scale=400, seed=9, as_of=dt.date(2025, 6, 30))
+    return db
+
+
+def _captured(engine, action):  # type: ignore[no-untyped-def]
+    """The statements ``action`` sends, with their parameters, and its result."""
+    seen: list[tuple[str, object]] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        result = action()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    return seen, result
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_delay_queries_read_the_timeline_only(demo, name):
+    with demo.engine.connect() as conn:
+        seen, counts = _captured(demo.engine, lambda: QUERIES[name](conn, SCOPE))
+        assert counts.size > 0  # the query found a cohort
+        assert len(seen) == 1
+        tables, correlated = query_plan(conn, *seen[0])
+    assert "person_timeline" in tables
+    assert not tables & EVENT_TABLES
+    assert not correlated
+
+
+def test_stock_query_reads_the_timeline_without_correlated_subquery(demo):
+    context = MetricContext(demo.engine, demo.settings, SCOPE)
+    seen, results = _captured(demo.engine, lambda: orientation.STOCK_FAMILY.compute(context))
+    assert results["stock_orientation_rate"].value is not None
+    stock = [s for s in seen if "person_timeline" in s[0]]
+    assert len(stock) == 1
+    with demo.engine.connect() as conn:
+        tables, correlated = query_plan(conn, *stock[0])
+    assert not tables & EVENT_TABLES
+    assert not correlated
