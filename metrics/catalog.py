@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
 from metrics import (
@@ -125,13 +126,18 @@ def mature_scope(scope: Scope, days: float) -> Scope:
 
 
 def with_mature(
-    family: Family, context: MetricContext, results: dict[str, MetricResult]
+    family: Family,
+    context: MetricContext,
+    results: dict[str, MetricResult],
+    compute: Callable[[Scope], dict[str, MetricResult]] | None = None,
 ) -> dict[str, MetricResult]:
     """Attach its mature cohort to every « within X days » result of a family (and to the
     median and mean delays published beside it, so that they describe the same persons).
 
     Generic: any indicator published by ``delays.publish_within`` carries its X
-    (``mature_days``), so a new one gets its mature cohort without code here."""
+    (``mature_days``), so a new one gets its mature cohort without code here. ``compute``
+    (the family's results for a scope, by default ``family.compute``) lets a cache share a
+    mature month between periods that end on it, such as a period and the launch-to-date."""
     computed: dict[Scope, dict[str, MetricResult]] = {}
     attached = dict(results)
     for metric_id, result in results.items():
@@ -139,7 +145,11 @@ def with_mature(
             continue
         scope = mature_scope(context.scope, result.mature_days)
         if scope not in computed:
-            computed[scope] = family.compute(replace(context, scope=scope))
+            computed[scope] = (
+                compute(scope)
+                if compute is not None
+                else family.compute(replace(context, scope=scope))
+            )
         mature = computed[scope].get(metric_id)
         if mature is None:
             continue
@@ -181,11 +191,16 @@ def without_local_targets(
     }
 
 
-def compute_family(family: Family, context: MetricContext) -> dict[str, MetricResult]:
+def compute_family(
+    family: Family,
+    context: MetricContext,
+    compute: Callable[[Scope], dict[str, MetricResult]] | None = None,
+) -> dict[str, MetricResult]:
     """One family's results for one scope, with the mature cohorts of its shares within X
     days and targets only where they are defined: what every page, the deck and
-    ``pilotage metrics`` show."""
-    results = with_mature(family, context, family.compute(context))
+    ``pilotage metrics`` show. ``compute``: as for ``with_mature`` (a cache's)."""
+    raw = compute(context.scope) if compute is not None else family.compute(context)
+    results = with_mature(family, context, raw, compute)
     return without_local_targets(family, context.scope, results)
 
 

@@ -259,31 +259,43 @@ def legal_contract_query(scope: Scope):
 
 
 def compute(context: MetricContext) -> dict[str, MetricResult]:
-    """Every indicator of the family for one scope."""
+    """Every indicator of the family for one scope (those asked for)."""
     settings = context.settings
+    results: list[MetricResult] = []
     with context.engine.connect() as conn:
         check_territory(conn, context.scope.territory)
-        counts = contract_counts(conn, context.scope)
-        legal = deadline_cells(conn, legal_contract_query(context.scope))
-    results = [
-        # Decisions notified in a month have all reached their deadline (one calendar month,
-        # at most 31 days) 31 days after its end: that month is the committee's mature cohort.
-        replace(
-            publish_deadline_share(WITHIN_LEGAL, settings, legal, "orientation_type", TYPE_LABELS),
-            mature_days=float(LONGEST_MONTH_DAYS),
-        ),
-        publish_within(
-            WITHIN_30, settings, counts, settings.contract_days, "orientation_type", TYPE_LABELS
-        ),
-        publish_mean(
-            MEAN,
-            settings,
-            counts,
-            "orientation_type",
-            TYPE_LABELS,
-            mature_days=settings.contract_days,
-        ),
-    ]
+        if context.wants(WITHIN_LEGAL.id):
+            legal = deadline_cells(conn, legal_contract_query(context.scope))
+            # Decisions notified in a month have all reached their deadline (one calendar
+            # month, at most 31 days) 31 days after its end: the committee's mature cohort.
+            results.append(
+                replace(
+                    publish_deadline_share(
+                        WITHIN_LEGAL, settings, legal, "orientation_type", TYPE_LABELS
+                    ),
+                    mature_days=float(LONGEST_MONTH_DAYS),
+                )
+            )
+        if context.wants(WITHIN_30.id, MEAN.id):
+            counts = contract_counts(conn, context.scope)
+            results += [
+                publish_within(
+                    WITHIN_30,
+                    settings,
+                    counts,
+                    settings.contract_days,
+                    "orientation_type",
+                    TYPE_LABELS,
+                ),
+                publish_mean(
+                    MEAN,
+                    settings,
+                    counts,
+                    "orientation_type",
+                    TYPE_LABELS,
+                    mature_days=settings.contract_days,
+                ),
+            ]
     return {result.id: result for result in results}
 
 

@@ -129,17 +129,22 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     settings = context.settings
     with context.engine.connect() as conn:
         check_territory(conn, context.scope.territory)
-        entrants = entrants_result(conn, context)
-        convocation = convocation_counts(conn, context.scope)
-        appointment = first_appointment_counts(conn, context.scope)
-    results = [
-        entrants,
-        publish_within(CONVOCATION_WITHIN, settings, convocation, settings.convocation_days),
-        publish_median(
-            CONVOCATION_MEDIAN, settings, convocation, mature_days=settings.convocation_days
-        ),
-        publish_median(FIRST_APPOINTMENT_MEDIAN, settings, appointment),
-    ]
+        results = []
+        if context.wants(ENTRANTS.id):
+            results.append(entrants_result(conn, context))
+        if context.wants(CONVOCATION_WITHIN.id, CONVOCATION_MEDIAN.id):
+            convocation = convocation_counts(conn, context.scope)
+            results += [
+                publish_within(
+                    CONVOCATION_WITHIN, settings, convocation, settings.convocation_days
+                ),
+                publish_median(
+                    CONVOCATION_MEDIAN, settings, convocation, mature_days=settings.convocation_days
+                ),
+            ]
+        if context.wants(FIRST_APPOINTMENT_MEDIAN.id):
+            appointment = first_appointment_counts(conn, context.scope)
+            results.append(publish_median(FIRST_APPOINTMENT_MEDIAN, settings, appointment))
     return {result.id: result for result in results}
 
 

@@ -443,25 +443,32 @@ def _stock_results(conn: Connection, context: MetricContext) -> list[MetricResul
 
 
 def compute(context: MetricContext) -> dict[str, MetricResult]:
-    """Every indicator of the family for one scope."""
+    """Every indicator of the family for one scope (those asked for)."""
     settings = context.settings
+    scope = context.scope
+    results: list[MetricResult] = []
     with context.engine.connect() as conn:
-        check_territory(conn, context.scope.territory)
-        counts = orientation_counts(conn, context.scope)
-        legal = legal_orientation_counts(conn, context.scope)
-        requested = request_counts(conn, context.scope)
-        three_months = _three_months_results(conn, context)
-        shares = _share_results(conn, context)
-    results = [
-        publish_within(WITHIN_LEGAL, settings, legal, settings.orientation_legal_days),
-        publish_within(WITHIN_45, settings, counts, settings.orientation_days),
-        publish_within(WITHIN_30, settings, counts, settings.orientation_short_days),
-        publish_median(MEDIAN, settings, counts, mature_days=settings.orientation_legal_days),
-        publish_mean(MEAN, settings, counts, mature_days=settings.orientation_legal_days),
-        publish_mean(MEAN_FROM_REQUEST, settings, requested),
-        three_months,
-        *shares,
-    ]
+        check_territory(conn, scope.territory)
+        if context.wants(WITHIN_LEGAL.id):
+            legal = legal_orientation_counts(conn, scope)
+            results.append(
+                publish_within(WITHIN_LEGAL, settings, legal, settings.orientation_legal_days)
+            )
+        if context.wants(WITHIN_45.id, WITHIN_30.id, MEDIAN.id, MEAN.id):
+            counts = orientation_counts(conn, scope)
+            legal_days = settings.orientation_legal_days
+            results += [
+                publish_within(WITHIN_45, settings, counts, settings.orientation_days),
+                publish_within(WITHIN_30, settings, counts, settings.orientation_short_days),
+                publish_median(MEDIAN, settings, counts, mature_days=legal_days),
+                publish_mean(MEAN, settings, counts, mature_days=legal_days),
+            ]
+        if context.wants(MEAN_FROM_REQUEST.id):
+            results.append(publish_mean(MEAN_FROM_REQUEST, settings, request_counts(conn, scope)))
+        if context.wants(WITHIN_3_MONTHS.id):
+            results.append(_three_months_results(conn, context))
+        if context.wants(*(spec.id for spec in SHARES.values())):
+            results += _share_results(conn, context)
     return {result.id: result for result in results}
 
 

@@ -53,11 +53,18 @@ def placeholders(template: str) -> list[str]:
 
 @dataclass(frozen=True)
 class MetricContext:
-    """What a family needs to compute: the database, the thresholds and the scope."""
+    """What a family needs to compute: the database, the thresholds and the scope; ``only``
+    names the indicators the caller shows (None: all), so that a family may skip the queries
+    of the others (a page computes only what it shows)."""
 
     engine: Engine
     settings: Settings
     scope: Scope
+    only: frozenset[str] | None = None
+
+    def wants(self, *ids: str) -> bool:
+        """Whether any of these indicators is asked for."""
+        return self.only is None or any(i in self.only for i in ids)
 
 
 @dataclass(frozen=True)

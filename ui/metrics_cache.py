@@ -79,17 +79,42 @@ def render_version(engine: Engine) -> str:
     return version
 
 
+@st.cache_data(show_spinner=False, max_entries=4096)
+def _computed(
+    database_url: str,
+    fingerprint: str,
+    family_name: str,
+    scope: Scope,
+    asked: frozenset[str] | None,
+    version: str,
+    _context: AppContext,
+) -> dict[str, MetricResult]:
+    """A family's own results for one scope (before mature cohorts and local targets): the
+    unit shared between the periods, mature months and as-of dates that need it."""
+    family = next(f for f in catalog.families() if f.name == family_name)
+    return family.compute(MetricContext(_context.engine, _context.settings, scope, asked))
+
+
 @st.cache_data(show_spinner=False, max_entries=2048)
 def _family_results(
     database_url: str,
     fingerprint: str,
     family_name: str,
     scope: Scope,
+    asked: frozenset[str] | None,
     version: str,
     _context: AppContext,
 ) -> dict[str, MetricResult]:
     family = next(f for f in catalog.families() if f.name == family_name)
-    return catalog.compute_family(family, MetricContext(_context.engine, _context.settings, scope))
+
+    def compute(at: Scope) -> dict[str, MetricResult]:
+        scope_key = family_scope(family, at)
+        return _computed(
+            database_url, fingerprint, family_name, scope_key, asked, version, _context
+        )
+
+    context = MetricContext(_context.engine, _context.settings, scope, asked)
+    return catalog.compute_family(family, context, compute)
 
 
 def family_scope(family: Family, scope: Scope) -> Scope:
@@ -100,6 +125,18 @@ def family_scope(family: Family, scope: Scope) -> Scope:
     if not family.as_of_only:
         return scope
     return replace(scope, start=scope.as_of, end=scope.as_of)
+
+
+def asked_of(family: Family, wanted: Iterable[str] | None) -> frozenset[str] | None:
+    """The indicators of ``family`` among ``wanted``, or None when that is all of them (or
+    the family declares templated ids): None keeps one cache entry for every page."""
+    if wanted is None:
+        return None
+    declared = {spec.id for spec in family.indicators}
+    if any("<" in i for i in declared):
+        return None
+    asked = declared & set(wanted)
+    return None if asked == declared else frozenset(asked)
 
 
 def _declares(family: Family, ids: Iterable[str]) -> bool:
@@ -116,8 +153,8 @@ def metric_results(
 ) -> Computed:
     """Registered families' results for ``scope``, from the cache when possible.
 
-    ``only`` (indicator ids) limits the work to the families that declare them, for pages that
-    compute many scopes (twelve weeks of trend) but need a few indicators.
+    ``only`` (indicator ids) limits the work to the families that declare them, and within a
+    family to the queries of those indicators: a page computes only what it shows.
     """
     version = version or current_version(context)
     fingerprint = settings_fingerprint(context)
@@ -132,7 +169,8 @@ def metric_results(
                     context.settings.database_url,
                     fingerprint,
                     family.name,
-                    family_scope(family, scope),
+                    scope,
+                    asked_of(family, wanted),
                     version,
                     context,
                 )
