@@ -103,6 +103,7 @@ ROADMAP_KPIS = (
     "roadmap_steps_total",
     "roadmap_done_rate",
     "roadmap_late_steps",
+    "roadmap_blocked_steps",
     "roadmap_due_next_14d",
 )
 WEEK_KPIS = (
