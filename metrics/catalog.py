@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
+from data_access.thematiques import category_label
 from metrics import (
     accompaniment,
     activity,
@@ -20,6 +21,7 @@ from metrics import (
     contracts,
     convocation,
     coverage,
+    displays,
     orientation,
     roadmap,
 )
@@ -28,7 +30,7 @@ from metrics.exceptions import MetricError, UnknownMetricError
 from metrics.population import BREAKDOWN_FIELDS, check_territory
 from metrics.results import MatureCohort, MetricResult
 from metrics.scope import Scope
-from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext
+from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext, placeholders
 from metrics.survival import DelayCurve
 from settings import Settings
 
@@ -71,6 +73,29 @@ def spec_for(metric_id: str) -> IndicatorSpec:
     raise UnknownMetricError(f"Indicateur inconnu : « {metric_id} ».")
 
 
+def label_of(metric_id: str, settings: Settings) -> str:
+    """The French label of an indicator under the settings (« sous 10 jours » when the
+    convocation delay is 10 days); a ``<category>`` indicator adds its category's name; the id
+    itself when the catalogue does not know it. The one label every page, CSV and slide uses."""
+    try:
+        spec = spec_for(metric_id)
+    except UnknownMetricError:
+        return metric_id
+    label = spec.label_for(settings)
+    if not spec.is_pattern:
+        return label
+    category = metric_id[len(spec.id.split("<", 1)[0]) :]
+    return f"{label} — {category_label(category)}"
+
+
+def definition_of(metric_id: str, settings: Settings) -> str:
+    """The French definition of an indicator under the settings ("" when unknown)."""
+    try:
+        return spec_for(metric_id).definition_for(settings)
+    except UnknownMetricError:
+        return ""
+
+
 def validate() -> list[str]:
     """Every problem of the registry at once (duplicate ids, missing French texts…)."""
     problems: list[str] = []
@@ -89,6 +114,20 @@ def validate() -> list[str]:
     problems.extend(
         f"{name}: famille en double" for name in sorted(set(names)) if names.count(name) > 1
     )
+    problems.extend(_check_displays())
+    return problems
+
+
+def _check_displays() -> list[str]:
+    """Every indicator id a page, the committee or the deck names (``metrics.displays``)
+    exists in the catalogue: a renamed or mistyped id fails here, not as a missing card."""
+    problems = []
+    for place, ids in displays.DISPLAYS.items():
+        for metric_id in ids:
+            try:
+                spec_for(metric_id)
+            except UnknownMetricError:
+                problems.append(f"{place}: indicateur inconnu « {metric_id} »")
     return problems
 
 
@@ -100,7 +139,7 @@ def _check_spec(spec: IndicatorSpec) -> list[str]:
     if spec.target is None and spec.target_source is not None:
         problems.append(f"{spec.id}: source de cible sans cible")
     if spec.target is not None:
-        target = spec.target_for(Settings(_env_file=None))  # type: ignore[call-arg]
+        target = spec.target_for(Settings(_env_file=None))
         if not isinstance(target, int | float):
             problems.append(f"{spec.id}: la cible n'est pas un nombre")
         elif spec.unit == "ratio" and not 0 <= target <= 1:
@@ -109,6 +148,12 @@ def _check_spec(spec: IndicatorSpec) -> list[str]:
         problems.append(f"{spec.id}: ventilation en double")
     if spec.label.strip() and not spec.label[0].isupper():
         problems.append(f"{spec.id}: le libellé doit commencer par une majuscule")
+    for name in ("label", "definition", "formula"):
+        problems.extend(
+            f"{spec.id}: {name} cite un paramètre inconnu « {{{setting}}} »"
+            for setting in placeholders(getattr(spec, name))
+            if setting not in Settings.model_fields
+        )
     return problems
 
 

@@ -66,18 +66,20 @@ MONTH_RULE_TEXT = (
 
 WITHIN_30 = IndicatorSpec(
     id="contract_within_30d_rate",
-    label="Part des orientés ayant signé un contrat sous 30 jours",
+    label="Part des orientés ayant signé un contrat sous {contract_days} jours",
     definition=(
         "Parmi les personnes dont la première décision d'orientation est datée dans la "
         "période, part estimée ayant signé un contrat d'engagement (CER, PPAE, PACEA, CEJ) "
-        "dans les 30 jours qui suivent. Les personnes sans contrat à la date d'observation (ou "
+        "dans les {contract_days} jours qui suivent. Les personnes sans contrat à la date "
+        "d'observation (ou "
         "sorties avant) sont censurées (Kaplan–Meier). Délai suivi par le département, pas le "
         "délai légal (un mois calendaire depuis la notification : "
         "« contract_within_legal_delay_rate »)."
     ),
     formula=(
-        "1 − S(30), S estimée par Kaplan–Meier sur le délai orientation → premier contrat ; "
-        "non estimable tant qu'aucune personne n'a été suivie 30 jours"
+        "1 − S({contract_days}), S estimée par Kaplan–Meier sur le délai orientation → premier "
+        "contrat ; "
+        "non estimable tant qu'aucune personne n'a été suivie {contract_days} jours"
     ),
     unit="ratio",
     breakdowns=("cohort_month", "utas", "orientation_type"),

@@ -39,15 +39,16 @@ ENTRANTS = IndicatorSpec(
 )
 CONVOCATION_WITHIN = IndicatorSpec(
     id="convocation_within_15d_rate",
-    label="Part des entrants convoqués sous 15 jours",
+    label="Part des entrants convoqués sous {convocation_days} jours",
     definition=(
         "Part estimée des entrants de la période ayant reçu une première invitation ou "
-        "convocation dans les 15 jours suivant leur entrée. Les personnes pas encore "
+        "convocation dans les {convocation_days} jours suivant leur entrée. Les personnes pas "
+        "encore "
         "convoquées à la date d'observation (ou sorties avant) sont censurées (Kaplan–Meier)."
     ),
     formula=(
-        "1 − S(15), S estimée par Kaplan–Meier sur le délai T0 → premier envoi ; "
-        "non estimable tant qu'aucune personne n'a été suivie 15 jours"
+        "1 − S({convocation_days}), S estimée par Kaplan–Meier sur le délai T0 → premier envoi ; "
+        "non estimable tant qu'aucune personne n'a été suivie {convocation_days} jours"
     ),
     unit="ratio",
     target=lambda s: 1.0,

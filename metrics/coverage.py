@@ -60,7 +60,6 @@ from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope, Territory
 from metrics.spec import Family, IndicatorSpec, MetricContext
 from metrics.sql import date_value
-from settings import Settings
 
 CATEGORY_LABELS: dict[str, str] = CATEGORIES
 IN_PERSON = "en-presentiel"
@@ -583,15 +582,14 @@ class CommuneCoverage:
         return self.has_need and not self.covered
 
 
-def commune_coverage(
-    engine: Engine, settings: Settings, scope: Scope, category: str
-) -> list[CommuneCoverage]:
+def commune_coverage(context: MetricContext, category: str) -> list[CommuneCoverage]:
     """Every commune of the scope with its coverage for one category (for the map).
 
     The coverage of a commune is a property of the offer, not of persons, so it is shown for
     every commune; the number of persons in need is masked below the secrecy threshold, and
     beyond it where the UTAS and EPCI totals would give a masked count away.
     """
+    engine, settings, scope = context.engine, context.settings, context.scope
     covered = covered_communes(scope.as_of).subquery("covered")
     needs = (
         select(Person.commune_code.label("commune"), func.count(distinct(Person.id)).label("n"))
@@ -698,14 +696,13 @@ class CoverageCell:
     suppressed: bool
 
 
-def coverage_matrix(
-    engine: Engine, settings: Settings, scope: Scope, level: str
-) -> list[CoverageCell]:
+def coverage_matrix(context: MetricContext, level: str) -> list[CoverageCell]:
     """Coverage rate per territory (UTAS or EPCI) and category, secrecy applied.
 
     The table is published with the département's totals, so secondary suppression runs on
     the persons in need (the rates' denominators) over the whole table.
     """
+    engine, settings, scope = context.engine, context.settings, context.scope
     if level not in LEVELS:
         raise ValueError(level)
     cells = need_cells(engine, scope)
@@ -759,14 +756,13 @@ class ServiceLine:
 
 
 def services_for(
-    engine: Engine,
-    settings: Settings,
-    scope: Scope,
+    context: MetricContext,
     category: str,
     level: str | None = None,
     code: str | None = None,
 ) -> list[ServiceLine]:
     """Active services of a category covering at least one commune of a territory."""
+    engine, scope = context.engine, context.scope
     condition: ColumnElement[bool] = commune_in_scope_territory(scope)
     if level and code:
         condition = and_(condition, commune_in_territory(Territory(level, code)))

@@ -184,32 +184,3 @@ def ratio_row(key: str, label: str, numerator: float, denominator: float) -> Bre
     return BreakdownRow(
         key, label, share(numerator, denominator), float(numerator), float(denominator)
     )
-
-
-# --- data quality ------------------------------------------------------------------------
-
-
-def events_before_entry(conn: Connection, scope: Scope) -> dict[str, int]:
-    """Events dated before the person's entry (T0), for persons in the scope's territory and
-    payer: data errors the metrics ignore, counted here for the data-quality page."""
-    persons = person_conditions(scope)
-    tables = {
-        "invitations": (INVITATIONS, INVITATIONS.c.person_id, INVITATIONS.c.sent_date),
-        "appointments": (APPOINTMENTS, APPOINTMENTS.c.person_id, APPOINTMENTS.c.date),
-        "orientations": (ORIENTATIONS, ORIENTATIONS.c.person_id, ORIENTATIONS.c.decision_date),
-        "contracts": (CONTRACTS, CONTRACTS.c.person_id, CONTRACTS.c.signed_date),
-        "accompaniments": (
-            ACCOMPANIMENTS,
-            ACCOMPANIMENTS.c.person_id,
-            ACCOMPANIMENTS.c.start_date,
-        ),
-    }
-    counts = {}
-    for name, (table, person_column, date_column) in tables.items():
-        query = (
-            select(func.count())
-            .select_from(table.join(P, P.c.id == person_column))
-            .where(*persons, date_column < P.c.entry_date)
-        )
-        counts[name] = int(conn.execute(query).scalar_one())
-    return counts

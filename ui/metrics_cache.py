@@ -190,24 +190,30 @@ def _call(
     _function: Callable[..., Any],
     _context: AppContext,
 ) -> Any:
-    return _function(_context.engine, _context.settings, *args)
+    scope, *rest = args
+    return _function(MetricContext(_context.engine, _context.settings, scope), *rest)
 
 
 def cached_call(
-    context: AppContext, function: Callable[..., Any], *args: Any, version: str | None = None
+    context: AppContext,
+    function: Callable[..., Any],
+    scope: Scope,
+    *args: Any,
+    version: str | None = None,
 ) -> Any:
-    """Call ``function(engine, settings, *args)`` once per data version and arguments.
+    """Call ``function(MetricContext(engine, settings, scope), *args)`` once per data version
+    and arguments: every metric function takes a MetricContext first.
 
-    For metric helpers beyond the families (delay curves, series, roadmap summaries); the
-    arguments must be hashable values such as a Scope or dates. The cache knows the function
-    by its module and qualified name (the function itself is not hashed).
+    For metric helpers beyond the families (delay curves, coverage listings); the arguments
+    must be hashable values such as a category or a level. The cache knows the function by its
+    module and qualified name (the function itself is not hashed).
     """
     return _call(
         f"{function.__module__}.{function.__qualname__}",
         context.settings.database_url,
         settings_fingerprint(context),
         version or current_version(context),
-        tuple(args),
+        (scope, *args),
         function,
         context,
     )

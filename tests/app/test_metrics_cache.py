@@ -83,8 +83,8 @@ def test_cached_call_takes_a_plain_function_once_per_version(sqlite_db):
     context = AppContext(settings=sqlite_db.settings, engine=sqlite_db.engine)
     calls: list[tuple] = []
 
-    def helper(engine, settings, scope, word):  # type: ignore[no-untyped-def]
-        calls.append((scope, word))
+    def helper(metric_context, word):  # type: ignore[no-untyped-def]
+        calls.append((metric_context.scope, word))
         return len(calls)
 
     st.cache_data.clear()
