@@ -19,7 +19,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, Select, and_, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -252,7 +252,9 @@ def _conflict_message(current: HighlightView) -> str:
     )
 
 
-def _views_query(written_before: dt.datetime | None = None):  # type: ignore[no-untyped-def]
+def _views_query(
+    written_before: dt.datetime | None = None,
+) -> Select[Highlight, HighlightVersion]:
     """Each comment with its latest version written before ``written_before`` (or ever)."""
     latest = select(
         HighlightVersion.highlight_id, func.max(HighlightVersion.version).label("version")
@@ -274,7 +276,7 @@ def _views_query(written_before: dt.datetime | None = None):  # type: ignore[no-
     )
 
 
-def _view(row, version) -> HighlightView:  # type: ignore[no-untyped-def]
+def _view(row: Highlight, version: HighlightVersion) -> HighlightView:
     return HighlightView(
         id=row.id,
         metric_id=row.metric_id,
@@ -294,7 +296,7 @@ def _current(session: Session, highlight_id: int) -> HighlightView:
     found = session.execute(_views_query().where(Highlight.id == highlight_id)).first()
     if found is None:
         raise HighlightError(f"Aucun commentaire n° {highlight_id}.")
-    return _view(*found)
+    return _view(found[0], found[1])
 
 
 def read_highlight(engine: Engine, highlight_id: int) -> HighlightView:
@@ -313,21 +315,22 @@ def highlights_as_of(
 ) -> list[HighlightView]:
     """The comments shown for the period ``start``–``end`` at ``as_of``, oldest first.
 
-    A comment belongs to a period when the end of the period it was written for falls in it;
-    each shows its latest text written by the end of ``as_of``, and a comment withdrawn by
-    then is left out. ``metric_ids`` keeps only those indicators (``None`` in it: the
-    committee-wide comments)."""
+    A comment shows on every period that overlaps the one it was written for (written on the
+    committee page, it shows on the month and week pages inside the committee's period, not
+    on the next committee's); each shows its latest text written by the end of ``as_of``,
+    and a comment withdrawn by then is left out. ``metric_ids`` keeps only those indicators
+    (``None`` in it: the committee-wide comments)."""
     query = _views_query(_end_of(as_of)).where(
-        Highlight.period_end >= start, Highlight.period_end <= end
+        Highlight.period_start <= end, Highlight.period_end >= start
     )
     if metric_ids is not None:
         ids = [m for m in metric_ids if m is not None]
         conditions = [Highlight.metric_id.in_(ids)] if ids else []
         if None in metric_ids:
             conditions.append(Highlight.metric_id.is_(None))
-        query = query.where(or_(*conditions)) if conditions else query.where(False)
+        query = query.where(or_(*conditions)) if conditions else query.where(false())
     with Session(engine) as session:
-        views = [_view(*row) for row in session.execute(query).all()]
+        views = [_view(row[0], row[1]) for row in session.execute(query).all()]
     return [v for v in views if not v.withdrawn]
 
 

@@ -3,12 +3,13 @@ since the launch, roadmap by axis, partner offer and companies, and the deck dow
 
 import streamlit as st
 
-from charts.committee import committee_charts, gather_committee, headline_rows
+from charts.committee import HEADLINE, committee_charts, gather_committee, headline_rows, label_of
 from charts.deck import deck_and_snapshot
 from formatting import NO_DATA, format_date
 from ui.auth import audited_download
 from ui.chart_block import chart_block
 from ui.context import get_context
+from ui.highlights import highlight_editor, highlights_for, show_notes
 from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table, steps_table
@@ -88,6 +89,12 @@ if rows:
     )
 else:
     st.info(NO_DATA)
+
+st.header("Faits marquants")
+notes = highlights_for(context, data.scope)
+if not show_notes(notes, label_of):
+    st.caption("Aucun fait marquant écrit pour la période du comité.")
+highlight_editor(context, data.scope, (None, *HEADLINE), notes, label_of, key="comite")
 
 st.header("Graphiques du comité")
 for desc in committee_charts(data):

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from ui.context import get_context
-from ui.indicators import indicator_cards
+from ui.highlights import highlight_editor, highlights_for
+from ui.indicators import indicator_cards, label_of
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
 from ui.thematic import breakdown_tabs, curve_block, results_bars
@@ -46,7 +47,9 @@ st.title("Orientation")
 st.caption(scope_caption())
 computed = metric_results(context, scope)
 show_failures(computed)
-indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope))
+notes = highlights_for(context, scope, KPIS)
+indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope), notes=notes)
+highlight_editor(context, scope, KPIS, notes, label_of, key="orientation")
 
 st.header("Délai légal d'orientation")
 st.caption(

@@ -12,6 +12,7 @@ from formatting import format_date
 from metrics.roadmap import is_late
 from ui.chart_block import chart_block
 from ui.context import get_context
+from ui.highlights import highlight_editor, highlights_for, show_notes
 from ui.indicators import (
     indicator_cards,
     is_off_target,
@@ -70,7 +71,10 @@ st.caption(
     "jours (nommée sous chaque chiffre) ; la mesure, à ce jour, sur les entrants de la "
     "période est donnée à côté quand elle existe."
 )
-indicator_cards(HEADLINE, computed, threshold, previous=previous)
+notes = highlights_for(context, scope, (None, *HEADLINE))
+indicator_cards(HEADLINE, computed, threshold, previous=previous, notes=notes)
+show_notes({None: notes[None]} if None in notes else {}, label_of)
+highlight_editor(context, scope, (None, *HEADLINE), notes, label_of, key="vue_ensemble")
 
 st.header("Alertes")
 off_target = [

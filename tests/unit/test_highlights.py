@@ -111,8 +111,14 @@ def test_comments_belong_to_the_period_they_were_written_for(db):
     _add(db, "Comité de juin.")
     shown = highlights_as_of(db.engine, JUNE, start=MAY, end=JUNE)
     assert [h.text for h in shown] == ["Comité de juin."]
-    # a period that contains the end of the committee's period shows it (the month of June)
-    assert [h.text for h in highlights_as_of(db.engine, JUNE, start=JUNE.replace(day=1), end=JUNE)]
+    # a page showing a period inside the committee's (the month of May) shows it too
+    may = highlights_as_of(db.engine, JUNE, start=MAY, end=dt.date(2024, 5, 31))
+    assert [h.text for h in may] == ["Comité de juin."]
+    # the next committee's period does not
+    assert (
+        highlights_as_of(db.engine, JUNE, start=dt.date(2024, 7, 1), end=JUNE.replace(month=8))
+        == []
+    )
 
 
 def test_filter_by_indicator_and_order(db):
