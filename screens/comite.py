@@ -3,9 +3,12 @@ since the launch, roadmap by axis, partner offer and companies, and the deck dow
 
 import streamlit as st
 
-from charts.committee import HEADLINE, committee_charts, gather_committee, headline_rows, label_of
-from charts.deck import deck_and_snapshot
+from charts.committee import committee_charts, headline_rows
 from formatting import NO_DATA, format_date
+from metrics.committee import HEADLINE, gather_committee
+from metrics.results import MetricResult
+from metrics.scope import Scope
+from reports.deck import deck_and_snapshot
 from ui.auth import audited_download
 from ui.chart_block import chart_block
 from ui.context import get_context
@@ -20,7 +23,7 @@ version = current_version(context)
 failures: dict[str, str] = {}
 
 
-def compute(scope, ids):  # type: ignore[no-untyped-def]
+def compute(scope: Scope, ids: tuple[str, ...] | None) -> dict[str, MetricResult]:
     """The page's cached results (the deck uses the same ones)."""
     computed = metric_results(context, scope, version, only=ids)
     failures.update(computed.failures)
@@ -92,9 +95,9 @@ else:
 
 st.header("Faits marquants")
 notes = highlights_for(context, data.scope)
-if not show_notes(notes, label_of):
+if not show_notes(notes):
     st.caption("Aucun fait marquant écrit pour la période du comité.")
-highlight_editor(context, data.scope, (None, *HEADLINE), notes, label_of, key="comite")
+highlight_editor(context, data.scope, (None, *HEADLINE), notes, key="comite")
 
 st.header("Graphiques du comité")
 for desc in committee_charts(data):

@@ -2,28 +2,14 @@
 
 import streamlit as st
 
+from metrics.displays import CONTRACT_BREAKDOWNS as BREAKDOWNS
+from metrics.displays import CONTRACT_KPIS as KPIS
 from ui.context import get_context
 from ui.highlights import highlight_editor, highlights_for
-from ui.indicators import indicator_cards, label_of
+from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
 from ui.thematic import breakdown_tabs, curve_block
-
-KPIS = (
-    "contract_within_legal_delay_rate",
-    "contract_within_30d_rate",
-    "contract_mean_days",
-    "contracts_signed",
-    "activity_15h_rate",
-    "caseload_median",
-)
-BREAKDOWNS = (
-    "contract_within_legal_delay_rate",
-    "contract_within_30d_rate",
-    "contract_mean_days",
-    "activity_15h_rate",
-    "caseload_median",
-)
 
 context = get_context()
 scope = scope_bar(context)
@@ -35,7 +21,7 @@ computed = metric_results(context, scope)
 show_failures(computed)
 notes = highlights_for(context, scope, KPIS)
 indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope), notes=notes)
-highlight_editor(context, scope, KPIS, notes, label_of, key="contrats")
+highlight_editor(context, scope, KPIS, notes, key="contrats")
 
 st.header("Délai entre l'orientation et le contrat")
 st.caption(

@@ -3,15 +3,15 @@
 import streamlit as st
 
 from charts.builders import breakdown_chart, breakdowns_trend
+from metrics.catalog import label_of
+from metrics.displays import COMPANY_ACTIONS as ACTIONS
+from metrics.displays import COMPANY_KPIS as KPIS
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.highlights import highlight_editor, highlights_for
-from ui.indicators import indicator_cards, label_of
+from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
-
-KPIS = ("companies_engaged", "immersions", "job_offers", "hires", "mentoring")
-ACTIONS = ("immersions", "job_offers", "hires", "mentoring")
 
 context = get_context()
 scope = scope_bar(context)
@@ -29,7 +29,7 @@ computed = metric_results(context, scope, only=KPIS)
 show_failures(computed)
 notes = highlights_for(context, scope, KPIS)
 indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope), notes=notes)
-highlight_editor(context, scope, KPIS, notes, label_of, key="entreprises")
+highlight_editor(context, scope, KPIS, notes, key="entreprises")
 
 engaged = computed.get("companies_engaged")
 if engaged is not None:
@@ -43,11 +43,11 @@ if engaged is not None:
             as_of=scope.as_of,
             threshold=threshold,
             kind="line",
-            series_name=label_of("companies_engaged"),
+            series_name=label_of("companies_engaged", context.settings),
         )
     )
 
-present = {label_of(i): r for i in ACTIONS if (r := computed.get(i)) is not None}
+present = {label_of(i, context.settings): r for i in ACTIONS if (r := computed.get(i)) is not None}
 if present:
     st.header("Actions des entreprises, par mois")
     chart_block(

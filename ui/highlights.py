@@ -10,7 +10,7 @@ role has become ``lecture`` writes nothing, and is recorded in the audit log wit
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -28,9 +28,10 @@ from data_access.highlights import (
     withdraw_highlight,
 )
 from formatting import format_date, format_datetime
+from metrics.catalog import label_of
 from metrics.scope import Scope
 from ui.auth import audit, can_edit_roadmap, require_role
-from ui.context import AppContext
+from ui.context import AppContext, current_settings
 from ui.forms import clear, name_input, remember_name
 from ui.plain_text import escape_markdown
 
@@ -60,7 +61,12 @@ def show_note(item: HighlightView, container: Any = None, *, label: str | None =
     box.caption(escape_markdown(item.signature))
 
 
-def show_notes(notes: Notes, labels: Callable[[str], str], *, committee_first: bool = True) -> bool:
+def label(metric_id: str | None) -> str:
+    """The subject of a comment: the indicator's one label, or the committee as a whole."""
+    return COMMITTEE_WIDE if metric_id is None else label_of(metric_id, current_settings())
+
+
+def show_notes(notes: Notes, *, committee_first: bool = True) -> bool:
     """Every comment of ``notes``, committee-wide ones first, each under its indicator's
     name; False when there is none."""
     keys = sorted(notes, key=lambda k: (k is not None, k or "")) if committee_first else notes
@@ -68,19 +74,15 @@ def show_notes(notes: Notes, labels: Callable[[str], str], *, committee_first: b
     for metric_id in keys:
         for item in notes[metric_id]:
             with st.container(border=True):
-                show_note(item, label=COMMITTEE_WIDE if metric_id is None else labels(metric_id))
+                show_note(item, label=label(metric_id))
             shown = True
     return shown
 
 
-def _option_label(metric_id: str | None, labels: Callable[[str], str]) -> str:
-    return COMMITTEE_WIDE if metric_id is None else labels(metric_id)
-
-
-def _excerpt(item: HighlightView, labels: Callable[[str], str]) -> str:
+def _excerpt(item: HighlightView) -> str:
     text = item.text.replace("\n", " ")
     short = text if len(text) <= 60 else text[:59] + "…"
-    return f"n° {item.id} — {_option_label(item.metric_id, labels)} : {short}"
+    return f"n° {item.id} — {label(item.metric_id)} : {short}"
 
 
 def highlight_editor(
@@ -88,7 +90,6 @@ def highlight_editor(
     scope: Scope,
     targets: Sequence[str | None],
     notes: Notes,
-    labels: Callable[[str], str],
     *,
     key: str,
     today: dt.date | None = None,
@@ -112,17 +113,16 @@ def highlight_editor(
                 f"Les données sont affichées au {format_date(scope.as_of)} : un commentaire "
                 "écrit aujourd'hui n'apparaît qu'à partir de la date d'aujourd'hui."
             )
-        _new_form(context, scope, targets, labels, key=key, flash_key=flash_key)
+        _new_form(context, scope, targets, key=key, flash_key=flash_key)
         items = [item for group in notes.values() for item in group]
         if items:
-            _edit_form(context, items, labels, key=key, flash_key=flash_key)
+            _edit_form(context, items, key=key, flash_key=flash_key)
 
 
 def _new_form(
     context: AppContext,
     scope: Scope,
     targets: Sequence[str | None],
-    labels: Callable[[str], str],
     *,
     key: str,
     flash_key: str,
@@ -132,7 +132,7 @@ def _new_form(
         target = st.selectbox(
             "Sujet",
             list(targets),
-            format_func=lambda m: _option_label(m, labels),
+            format_func=label,
             key=keys["target"],
         )
         text = st.text_area("Fait marquant", max_chars=MAX_LENGTH, key=keys["text"])
@@ -163,7 +163,6 @@ def _new_form(
 def _edit_form(
     context: AppContext,
     items: list[HighlightView],
-    labels: Callable[[str], str],
     *,
     key: str,
     flash_key: str,
@@ -172,7 +171,7 @@ def _edit_form(
     chosen = st.selectbox(
         "Fait marquant à modifier ou retirer",
         list(by_id),
-        format_func=lambda i: _excerpt(by_id[i], labels),
+        format_func=lambda i: _excerpt(by_id[i]),
         key=f"{key}_hl_pick",
     )
     item = by_id[chosen]
