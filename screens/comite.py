@@ -12,7 +12,7 @@ from reports.deck import deck_and_snapshot
 from ui.auth import audited_download
 from ui.chart_block import chart_block
 from ui.context import get_context
-from ui.highlights import highlight_editor, highlights_for, show_notes
+from ui.highlights import by_subject, highlight_editor, show_notes
 from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table, steps_table
@@ -94,7 +94,7 @@ else:
     st.info(NO_DATA)
 
 st.header("Faits marquants")
-notes = highlights_for(context, data.scope)
+notes = by_subject(data.highlights)  # gathered with the figures, as the deck's
 if not show_notes(notes):
     st.caption("Aucun fait marquant écrit pour la période du comité.")
 highlight_editor(context, data.scope, (None, *HEADLINE), notes, key="comite")

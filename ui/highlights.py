@@ -43,11 +43,17 @@ def highlights_for(
 ) -> dict[str | None, list[HighlightView]]:
     """The comments of the scope's period as of its date, by indicator (None: committee-wide)."""
     wanted = tuple(metric_ids) if metric_ids is not None else None
-    found = highlights_as_of(
-        context.engine, scope.as_of, start=scope.start, end=scope.end, metric_ids=wanted
+    return by_subject(
+        highlights_as_of(
+            context.engine, scope.as_of, start=scope.start, end=scope.end, metric_ids=wanted
+        )
     )
+
+
+def by_subject(items: Sequence[HighlightView]) -> dict[str | None, list[HighlightView]]:
+    """Comments grouped by indicator (None: committee-wide), each group oldest first."""
     grouped: dict[str | None, list[HighlightView]] = {}
-    for item in found:
+    for item in items:
         grouped.setdefault(item.metric_id, []).append(item)
     return grouped
 
