@@ -122,6 +122,7 @@ def highlight_editor(
         _new_form(context, scope, targets, key=key, flash_key=flash_key)
         items = [item for group in notes.values() for item in group]
         if items:
+            st.divider()
             _edit_form(context, items, key=key, flash_key=flash_key)
 
 
