@@ -147,13 +147,28 @@ def add_highlight(
 ) -> HighlightView:
     """Record a new comment on ``metric_id`` (None: the committee as a whole) for a period.
 
-    The indicator id is checked for its form only: the interfaces offer catalogue ids."""
+    The same comment sent twice (same subject, period, author and text, not withdrawn) is
+    recorded once: a second click returns the first. The indicator id is checked for its form
+    only: the interfaces offer catalogue ids."""
     if metric_id is not None and not _METRIC_ID.match(metric_id):
         raise HighlightError("Indicateur inconnu : choisissez-le dans la liste.")
     if period_start > period_end:
         raise HighlightError("La période du commentaire finit avant de commencer.")
     value, author, moment = _checked_text(text), _checked_author(user), _now(now)
     with session_scope(engine) as session:
+        same = session.execute(
+            _views_query().where(
+                Highlight.metric_id.is_(None)
+                if metric_id is None
+                else Highlight.metric_id == metric_id,
+                Highlight.period_start == period_start,
+                Highlight.period_end == period_end,
+                Highlight.created_by == author,
+            )
+        ).all()
+        for found, version in same:  # a second click sends the same comment again
+            if version.text == value and not version.withdrawn:
+                return _view(found, version)
         row = Highlight(
             metric_id=metric_id,
             period_start=period_start,

@@ -194,3 +194,14 @@ def test_invalid_indicator_id_and_period_are_refused(db):
         _add(db, "x", period_start=JUNE, period_end=MAY)
     with pytest.raises(HighlightError, match="nom"):
         _add(db, "x", user="  ")
+
+
+def test_the_same_comment_sent_twice_is_recorded_once(db):
+    first = _add(db, "Deux clics.", "entrants", day=3)
+    second = _add(db, " Deux clics. ", "entrants", day=3)
+    assert second.id == first.id
+    assert len(highlights_as_of(db.engine, JUNE, start=MAY, end=JUNE)) == 1
+    # another subject, or the same text after a withdrawal, is a new comment
+    assert _add(db, "Deux clics.", "hires", day=3).id != first.id
+    withdraw_highlight(db.engine, first.id, user="A", expected_version=1, now=_at(4))
+    assert _add(db, "Deux clics.", "entrants", day=5).id != first.id
