@@ -419,6 +419,76 @@ def meetings_add(
     click.echo(f"Réunion n° {meeting_id} enregistrée : {day.isoformat()} — {title.strip()}.")
 
 
+@cli.group("comments", help="Faits marquants des chefs de projet : ajouter, lister (à une date).")
+def comments_group() -> None:
+    """« Faits marquants » (thin wrappers over data_access.highlights)."""
+
+
+def _comment_period(start: str | None, end: str | None, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """The period given, or the committee's: from the day after the last committee (or two
+    months back) to the as-of date, as on the « Comité de suivi » page."""
+    from data_access.snapshots import last_committee_date
+    from metrics.committee import two_months_before
+
+    to = _parse_date(end, "--to") or as_of
+    begin = _parse_date(start, "--from")
+    if begin is None:
+        last = last_committee_date(_engine(), to)
+        begin = (last if last is not None else two_months_before(to)) + dt.timedelta(days=1)
+    return begin, to
+
+
+@comments_group.command("add", help="Ajoute un fait marquant (sur un indicateur avec --indicator).")
+@click.argument("text")
+@click.option("--indicator", default=None, help="Id de l'indicateur ; sans : le comité entier.")
+@click.option("--from", "start", default=None, help="Début de la période (AAAA-MM-JJ).")
+@click.option("--to", "end", default=None, help="Fin de la période (AAAA-MM-JJ ; aujourd'hui).")
+@click.option("--user", default=None, help="Auteur (par défaut : l'utilisateur).")
+def comments_add(
+    text: str, indicator: str | None, start: str | None, end: str | None, user: str | None
+) -> None:
+    """Record a comment for a period (by default the current committee's)."""
+    from data_access.highlights import HighlightError, add_highlight
+    from metrics import catalog
+    from metrics.exceptions import UnknownMetricError
+
+    if indicator is not None:
+        try:
+            catalog.spec_for(indicator)
+        except UnknownMetricError:
+            raise HighlightError(
+                f"Indicateur inconnu « {indicator} » : voir « pilotage metrics »."
+            ) from None
+    begin, to = _comment_period(start, end, dt.date.today())
+    saved = add_highlight(
+        _engine(), text, metric_id=indicator, period_start=begin, period_end=to, user=_user(user)
+    )
+    subject = f"{indicator}, ligne de commande" if indicator else "comité, ligne de commande"
+    _audit(user, "edit", f"fait marquant n° {saved.id} ajouté ({subject})")
+    click.echo(f"Fait marquant n° {saved.id} enregistré ({saved.period_text}).")
+
+
+@comments_group.command("list", help="Liste les faits marquants d'une période, tels qu'à une date.")
+@click.option("--from", "start", default=None, help="Début de la période (AAAA-MM-JJ).")
+@click.option("--to", "end", default=None, help="Fin de la période (AAAA-MM-JJ).")
+@click.option("--as-of", "as_of", default=None, help="Tels qu'écrits à cette date (AAAA-MM-JJ).")
+def comments_list(start: str | None, end: str | None, as_of: str | None) -> None:
+    """Print each comment shown for the period: id, subject, text, who and when."""
+    from data_access.highlights import COMMITTEE_WIDE, highlights_as_of
+    from metrics import catalog
+
+    day = _parse_date(as_of, "--as-of") or dt.date.today()
+    begin, to = _comment_period(start, end, day)
+    for item in highlights_as_of(_engine(), day, start=begin, end=to):
+        subject = (
+            COMMITTEE_WIDE
+            if item.metric_id is None
+            else catalog.label_of(item.metric_id, _settings())
+        )
+        text = item.text.replace("\n", " ")
+        click.echo(f"{item.id}\t{subject}\t{text}\t{item.signature}")
+
+
 @cli.group("import", help="Imports de données (lot CSV, annulation) ; tous validés avant écriture.")
 def import_group() -> None:
     """Every import command: validated first, written in one transaction, undoable."""

@@ -12,7 +12,7 @@ stores the figures as a snapshot so the next committee compares with what was pr
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar, cast
 
 from pptx import Presentation as new_presentation
@@ -28,6 +28,16 @@ from pptx.util import Emu, Inches, Pt
 
 from charts.builders import rounding_of
 from charts.committee import committee_charts, headline_rows
+from charts.deck_highlights import SLIDE_TITLE as HIGHLIGHTS_TITLE
+from charts.deck_highlights import (
+    Comment,
+    box_height,
+    comment_box,
+    fill_slide,
+    place,
+    slide_pages,
+    speaker_notes,
+)
 from charts.description import DEMO_NOTE, ROUNDING_NOTE, ChartDescription
 from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
 from formatting import NO_DATA, format_date, format_rate
@@ -278,8 +288,14 @@ def _masked_names(desc: ChartDescription) -> list[str]:
     ]
 
 
-def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
+def _chart_slide(
+    prs: Presentation,
+    desc: ChartDescription,
+    comments: Sequence[Comment] = (),
+    label: Callable[[str], str] = str,
+) -> None:
     slide = _add_title(prs, desc.title)
+    speaker_notes(slide, comments, label)
     if not desc.has_data:
         _message(slide, NO_DATA)
         _footnote(slide, desc.footnote)
@@ -292,7 +308,10 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
     if target:
         notes.insert(0, target + ".")
     footnote = " ".join(notes)
-    top = Inches(1.25)
+    top = Emu(Inches(1.25))
+    if comments:  # the lead's words above the chart, which gives up their height
+        comment_box(slide, comments, label, left=MARGIN, top=top, width=CONTENT_WIDTH)
+        top = Emu(top + box_height(comments, label))
     height = Emu(SLIDE_HEIGHT - top - footnote_height(footnote) - Inches(0.25))
     # python-pptx annotates add_chart as taking a ChartData and returning the Chart; it takes
     # any chart data (XY included) and returns the graphic frame holding the chart (its own
@@ -446,14 +465,36 @@ def _actions_slides(prs: Presentation, data: CommitteeData) -> None:
         )
 
 
+def _highlight_slides(prs: Presentation, data: CommitteeData, comments: Sequence[Comment]) -> None:
+    """« Faits marquants »: the committee-wide comments and those whose indicator has no
+    chart slide, in full on the slide and again in its speaker notes."""
+    pages = slide_pages(comments, data.label)
+    for number, page in enumerate(pages):
+        slide = _add_title(prs, HIGHLIGHTS_TITLE + (" (suite)" if number else ""))
+        note = (
+            "Écrits par les chefs de projet, tels qu'enregistrés au "
+            f"{format_date(data.scope.as_of)}. {_scope_note(data)}"
+        )
+        top = Inches(1.3)
+        height = Emu(SLIDE_HEIGHT - top - footnote_height(note) - Inches(0.3))
+        fill_slide(
+            slide, page, data.label, left=MARGIN, top=top, width=CONTENT_WIDTH, height=height
+        )
+        speaker_notes(slide, page, data.label)
+        _footnote(slide, note)
+
+
 def build_deck(data: CommitteeData) -> bytes:
     """The committee deck as .pptx bytes."""
     prs = new_presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     _title_slide(prs, data)
     _headline_slide(prs, data)
-    for desc in committee_charts(data):
-        _chart_slide(prs, desc)
+    charts = committee_charts(data)
+    on_charts, rest = place(data.highlights, charts, data.label)
+    _highlight_slides(prs, data, rest)
+    for desc in charts:
+        _chart_slide(prs, desc, on_charts.get(desc.key, ()), data.label)
     _map_slide(prs, data)
     _roadmap_slide(prs, data)
     _late_slides(prs, data)

@@ -573,6 +573,45 @@ class GovernanceChange(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class Highlight(Base):
+    """A « fait marquant »: a project lead's short comment on one indicator (``metric_id``) or
+    on the committee as a whole (NULL), for the period it was written for.
+
+    The text itself lives in ``highlight_versions``: an edit adds a version and a withdrawal
+    adds a withdrawn version, so a deck rebuilt later for an earlier as-of date shows what was
+    written by then, and nothing written is ever lost.
+    """
+
+    __tablename__ = "highlights"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric_id: Mapped[str | None] = mapped_column(String(80), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(120))
+
+
+class HighlightVersion(Base):
+    """One version of a highlight's text: who wrote it and when, or who withdrew it.
+
+    ``(highlight_id, version)`` is unique: two people saving over the same version cannot
+    both succeed (the second gets a conflict, never a silent overwrite)."""
+
+    __tablename__ = "highlight_versions"
+    __table_args__ = (UniqueConstraint("highlight_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    highlight_id: Mapped[int] = mapped_column(
+        ForeignKey("highlights.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    written_by: Mapped[str] = mapped_column(String(120))
+
+
 # --- imports, snapshots, metadata --------------------------------------------------------
 
 

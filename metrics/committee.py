@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from data_access.exceptions import ReferenceDataError
 from data_access.governance import ActionView, list_actions, open_actions
+from data_access.highlights import HighlightView, highlights_as_of
 from data_access.inventory import is_demo_database
 from data_access.roadmap import StepView, steps_at
 from data_access.snapshots import DeckScope, Snapshot, last_committee_date, latest_snapshot
@@ -93,6 +94,8 @@ class CommitteeData:
     map_error: str | None = None
     territory_label: str = "tout le département"
     demo: bool = False
+    # « faits marquants » of the period, as written by the as-of date (oldest first)
+    highlights: list[HighlightView] = field(default_factory=list)
 
     def label(self, metric_id: str) -> str:
         """The French label of an indicator under the committee's settings (« sous 10 jours »
@@ -245,6 +248,7 @@ def gather_committee(
         map_error=map_error,
         territory_label=territory_label(engine, territory),
         demo=is_demo_database(engine),
+        highlights=highlights_as_of(engine, scope.as_of, start=scope.start, end=scope.end),
     )
 
 

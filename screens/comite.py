@@ -5,13 +5,14 @@ import streamlit as st
 
 from charts.committee import committee_charts, headline_rows
 from formatting import NO_DATA, format_date
-from metrics.committee import gather_committee
+from metrics.committee import HEADLINE, gather_committee
 from metrics.results import MetricResult
 from metrics.scope import Scope
 from reports.deck import deck_and_snapshot
 from ui.auth import audited_download
 from ui.chart_block import chart_block
 from ui.context import get_context
+from ui.highlights import by_subject, highlight_editor, show_notes
 from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table, steps_table
@@ -91,6 +92,12 @@ if rows:
     )
 else:
     st.info(NO_DATA)
+
+st.header("Faits marquants")
+notes = by_subject(data.highlights)  # gathered with the figures, as the deck's
+if not show_notes(notes):
+    st.caption("Aucun fait marquant écrit pour la période du comité.")
+highlight_editor(context, data.scope, (None, *HEADLINE), notes, key="comite")
 
 st.header("Graphiques du comité")
 for desc in committee_charts(data):

@@ -5,6 +5,7 @@ import streamlit as st
 from metrics.displays import CONVOCATION_BREAKDOWNS as BREAKDOWNS
 from metrics.displays import CONVOCATION_KPIS as KPIS
 from ui.context import get_context
+from ui.highlights import highlight_editor, highlights_for
 from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
@@ -19,7 +20,9 @@ st.caption(scope_caption())
 computed = metric_results(context, scope, only=(*KPIS, *BREAKDOWNS))
 show_failures(computed)
 previous = previous_results(context, scope, only=KPIS)
-indicator_cards(KPIS, computed, threshold, previous=previous)
+notes = highlights_for(context, scope, KPIS)
+indicator_cards(KPIS, computed, threshold, previous=previous, notes=notes)
+highlight_editor(context, scope, KPIS, notes, key="convocation")
 
 st.header("Délai entre l'entrée et la première convocation")
 curve_block(

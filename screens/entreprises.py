@@ -8,6 +8,7 @@ from metrics.displays import COMPANY_ACTIONS as ACTIONS
 from metrics.displays import COMPANY_KPIS as KPIS
 from ui.chart_block import chart_block
 from ui.context import get_context
+from ui.highlights import highlight_editor, highlights_for
 from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
@@ -26,7 +27,9 @@ st.markdown(
 )
 computed = metric_results(context, scope, only=KPIS)
 show_failures(computed)
-indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope))
+notes = highlights_for(context, scope, KPIS)
+indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope), notes=notes)
+highlight_editor(context, scope, KPIS, notes, key="entreprises")
 
 engaged = computed.get("companies_engaged")
 if engaged is not None:

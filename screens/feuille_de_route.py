@@ -32,6 +32,7 @@ from ui.auth import audit, can_edit_roadmap, require_role
 from ui.chart_block import chart_block, figure_block
 from ui.context import get_context
 from ui.forms import clear, name_input, remember_name, remembered_choice, seed
+from ui.highlights import highlights_for
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.plain_text import escape_markdown
@@ -59,7 +60,9 @@ st.caption(f"Périmètre conservé pour les autres pages : {scope_caption()}")
 version = current_version(context)
 computed = metric_results(context, scope, version, only=ROADMAP_IDS)
 show_failures(computed)
-indicator_cards(ROADMAP_IDS, computed, threshold)
+notes = highlights_for(context, scope, ROADMAP_IDS)
+indicator_cards(ROADMAP_IDS, computed, threshold, notes=notes)
+# written from « Vue d'ensemble » or « Comité de suivi »: this page's forms edit steps
 
 steps = steps_at(context.engine, as_of)
 if not steps:

@@ -7,6 +7,7 @@ from metrics.displays import ORIENTATION_KPIS as KPIS
 from metrics.displays import ORIENTATION_SHARES as SHARES
 from metrics.displays import ORIENTATION_STOCK as STOCK
 from ui.context import get_context
+from ui.highlights import highlight_editor, highlights_for
 from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
@@ -21,7 +22,9 @@ st.caption(scope_caption())
 computed = metric_results(context, scope, only=(*KPIS, *BREAKDOWNS, *STOCK))
 show_failures(computed)
 previous = previous_results(context, scope, only=KPIS)
-indicator_cards(KPIS, computed, threshold, previous=previous)
+notes = highlights_for(context, scope, KPIS)
+indicator_cards(KPIS, computed, threshold, previous=previous, notes=notes)
+highlight_editor(context, scope, KPIS, notes, key="orientation")
 
 st.header("Délai légal d'orientation")
 st.caption(

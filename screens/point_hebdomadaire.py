@@ -22,6 +22,7 @@ from metrics.roadmap import is_due_soon, is_late
 from ui.auth import audited_download, can_edit_roadmap
 from ui.chart_block import chart_block
 from ui.context import get_context
+from ui.highlights import highlight_editor, highlights_for, show_notes
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.plain_text import plain_cells
@@ -89,9 +90,17 @@ previous = metric_results(context, week.previous(), version)
 show_failures(computed)
 
 st.header("La semaine")
+notes = highlights_for(context, week, (None, *WEEK_IDS))
 indicator_cards(
-    WEEK_IDS, computed, threshold, previous=previous, previous_name="la semaine d'avant"
+    WEEK_IDS,
+    computed,
+    threshold,
+    previous=previous,
+    previous_name="la semaine d'avant",
+    notes=notes,
 )
+show_notes({None: notes[None]} if None in notes else {})
+highlight_editor(context, week, (None, *WEEK_IDS), notes, key="hebdo")
 
 st.header(f"Tendance sur {WEEKS} semaines")
 st.caption(

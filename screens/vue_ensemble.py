@@ -15,6 +15,7 @@ from metrics.displays import OVERVIEW_HEADLINE as HEADLINE
 from metrics.roadmap import is_late
 from ui.chart_block import chart_block
 from ui.context import get_context
+from ui.highlights import highlight_editor, highlights_for, show_notes
 from ui.indicators import (
     indicator_cards,
     is_off_target,
@@ -51,7 +52,10 @@ st.caption(
     "jours (nommée sous chaque chiffre) ; la mesure, à ce jour, sur les entrants de la "
     "période est donnée à côté quand elle existe."
 )
-indicator_cards(HEADLINE, computed, threshold, previous=previous)
+notes = highlights_for(context, scope, (None, *HEADLINE))
+indicator_cards(HEADLINE, computed, threshold, previous=previous, notes=notes)
+show_notes({None: notes[None]} if None in notes else {})
+highlight_editor(context, scope, (None, *HEADLINE), notes, key="vue_ensemble")
 
 st.header("Alertes")
 off_target = [

@@ -7,7 +7,7 @@ Changes are shown in points for rates, in days for delays.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
@@ -21,12 +21,14 @@ from charts.texts import (  # noqa: F401 (re-exported for the pages)
     target_text,
     value_text,
 )
+from data_access.highlights import HighlightView
 from formatting import NO_DATA
 from metrics import catalog
 from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
 from metrics.spec import IndicatorSpec
 from ui.context import current_settings
+from ui.highlights import show_note
 from ui.metrics_cache import Computed
 
 MISSING_MARK = "—"
@@ -90,8 +92,11 @@ def indicator_cards(
     previous: Computed | None = None,
     columns: int = 4,
     previous_name: str = "la période précédente de même durée",
+    notes: Mapping[str | None, Sequence[HighlightView]] | None = None,
 ) -> None:
-    """One ``st.metric`` per indicator, in rows of ``columns``; absent families are skipped."""
+    """One ``st.metric`` per indicator, in rows of ``columns``; absent families are skipped.
+
+    ``notes``: the « faits marquants » of each indicator, shown under its figure."""
     shown = [i for i in ids if spec_or_none(i) is not None or computed.get(i) is not None]
     if not shown:
         st.info(NO_DATA)
@@ -101,6 +106,8 @@ def indicator_cards(
         for cell, metric_id in zip(cells, shown[start : start + columns], strict=False):
             with cell.container(border=True):
                 _card(metric_id, computed.get(metric_id), previous, threshold, previous_name)
+                for item in (notes or {}).get(metric_id, ()):
+                    show_note(item)
 
 
 def _card(
