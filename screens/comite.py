@@ -11,6 +11,7 @@ from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
+from ui.summary import summary_block
 from ui.tables import actions_table, steps_table
 
 context = get_context()
@@ -65,6 +66,15 @@ st.download_button(
     key="deck-download",
     help="Diapositives 16:9 aux graphiques natifs modifiables ; les chiffres présentés sont "
     "conservés pour comparaison au prochain comité.",
+)
+
+st.header("Météo des objectifs")
+summary_block(
+    context,
+    data.scope,
+    data.current,
+    caption=f"Objectifs de la feuille de route au {format_date(data.scope.as_of)} : état, "
+    "valeur, cible et douze derniers mois",
 )
 
 st.header("Indicateurs clés")

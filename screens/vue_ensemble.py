@@ -21,6 +21,7 @@ from ui.indicators import (
 )
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
+from ui.summary import summary_block
 from ui.tables import steps_table
 
 HEADLINE = (
@@ -56,6 +57,15 @@ computed = metric_results(context, scope)
 before = previous_period(scope)
 previous = previous_results(context, scope)
 show_failures(computed)
+
+st.header("Météo des objectifs")
+summary_block(
+    context,
+    scope,
+    computed.results,
+    caption=f"Objectifs de la feuille de route au {format_date(scope.as_of)} : état, valeur, "
+    "cible et douze derniers mois",
+)
 
 st.header("Indicateurs clés")
 st.caption(
