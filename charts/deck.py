@@ -4,13 +4,13 @@ Slides: title (département, period, committee date), headline indicators, one s
 of ``committee_charts`` drawn as a native PowerPoint chart from the same description as the
 page (so partners can restyle or re-use it), the roadmap status by axis, the late steps,
 decisions and open actions. Masked values are blank points and named in the slide's footnote;
-they never appear as numbers. ``export_deck`` also stores the figures as a snapshot so the next
-committee compares with what was presented.
+they never appear as numbers. This module only draws what it is handed (``CommitteeData``
+gathered by ``metrics/committee.py``); ``reports/deck.py`` gathers, calls :func:`build_deck` and
+stores the figures as a snapshot so the next committee compares with what was presented.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Sequence
 
@@ -20,25 +20,14 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
-from sqlalchemy import Engine
 
 from charts.builders import rounding_of
-from charts.committee import (
-    CommitteeData,
-    category_label,
-    committee_charts,
-    deck_scope,
-    gather_committee,
-    headline_rows,
-    snapshot_figures,
-)
+from charts.committee import committee_charts, headline_rows
 from charts.description import DEMO_NOTE, ROUNDING_NOTE, ChartDescription
 from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
-from data_access.exceptions import DataAccessError
-from data_access.snapshots import save_snapshot
 from formatting import NO_DATA, format_date, format_rate
-from metrics.scope import Territory
-from settings import Settings
+from metrics.committee import CommitteeData
+from metrics.coverage import category_label
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
@@ -309,23 +298,26 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
 
 def _map_slide(prs: Presentation, data: CommitteeData) -> None:
     """The coverage map as an image: PowerPoint has no native chart type for a map."""
-    if data.map_category is None or not data.map_communes or data.map_boundaries is None:
+    if data.map_category is None or not data.map_communes:
         return
-    from charts.coverage_map import coverage_map, load_geojson
+    from charts.coverage_map import coverage_map
     from charts.images import ImageExportUnavailable, figure_image
 
     label = category_label(data.map_category)
     slide = _add_title(prs, f"Offre partenaire : couverture « {label} » par commune")
+    if data.map_geojson is None:  # the outlines file was unusable: say why on the slide
+        _message(slide, data.map_error or NO_DATA)
+        return
     try:
         figure = coverage_map(
             data.map_communes,
-            load_geojson(data.map_boundaries),
+            data.map_geojson,
             data.map_category,
             data.scope.as_of,
             data.threshold,
         )
         image = figure_image(figure, "png")
-    except (ImageExportUnavailable, DataAccessError) as exc:
+    except ImageExportUnavailable as exc:
         _message(slide, str(exc))
         return
     top = Inches(1.2)
@@ -450,43 +442,3 @@ def build_deck(data: CommitteeData) -> bytes:
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
-
-
-def deck_and_snapshot(engine: Engine, data: CommitteeData) -> bytes:
-    """Build the deck and store its figures as the committee's snapshot."""
-    content = build_deck(data)
-    save_snapshot(
-        engine,
-        committee_date=data.committee_date,
-        period_from=data.scope.start,
-        period_to=data.scope.end,
-        as_of=data.scope.as_of,
-        figures=snapshot_figures(data),
-        scope=deck_scope(data.scope.territory, data.scope.payer),
-    )
-    return content
-
-
-def export_deck(
-    engine: Engine,
-    settings: Settings,
-    *,
-    period_from: dt.date,
-    period_to: dt.date,
-    as_of: dt.date | None = None,
-    committee_date: dt.date | None = None,
-    territory: Territory | None = None,
-    payer: str | None = None,
-) -> bytes:
-    """Gather, build and snapshot the deck of one committee (the CLI's entry point)."""
-    data = gather_committee(
-        engine,
-        settings,
-        committee_date or period_to,
-        period_from=period_from,
-        period_to=period_to,
-        as_of=as_of,
-        territory=territory,
-        payer=payer,
-    )
-    return deck_and_snapshot(engine, data)

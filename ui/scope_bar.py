@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from charts.committee import LAUNCH_DATE, deck_scope, two_months_before
 from data_access.snapshots import last_committee_date
 from data_access.territories import list_territories
 from formatting import format_date
+from metrics.committee import LAUNCH_DATE, deck_scope, two_months_before
 from metrics.scope import Scope, Territory
 from ui.context import AppContext
 
