@@ -94,6 +94,12 @@ def previous_period(scope: Scope) -> Scope | None:
     return None if previous.start < LAUNCH_DATE else previous
 
 
+def year_before_period(scope: Scope) -> Scope | None:
+    """The same period one year earlier, or None when it would start before the launch."""
+    before = scope.year_before()
+    return None if before.start < LAUNCH_DATE else before
+
+
 def label_of(metric_id: str) -> str:
     """The French label of an indicator (its id if the catalogue does not know it)."""
     try:
@@ -127,6 +133,9 @@ class CommitteeData:
     map_error: str | None = None
     territory_label: str = "tout le département"
     demo: bool = False
+    # the same period one year earlier (None before the launch) and its figures
+    year_before_scope: Scope | None = None
+    year_before: dict[str, MetricResult] = field(default_factory=dict)
 
     @property
     def scope_text(self) -> str:
@@ -163,6 +172,16 @@ class CommitteeData:
             return "sans comparaison (la période précédente serait antérieure au lancement)"
         return (
             f"du {format_date(self.previous_scope.start)} au {format_date(self.previous_scope.end)}"
+        )
+
+    @property
+    def year_before_text(self) -> str:
+        """« du 1er mai 2023 au 30 juin 2023 », or why there is no comparison."""
+        if self.year_before_scope is None:
+            return "sans comparaison (un an plus tôt, le dispositif n'était pas lancé)"
+        return (
+            f"du {format_date(self.year_before_scope.start)} au "
+            f"{format_date(self.year_before_scope.end)}"
         )
 
     @property
@@ -253,6 +272,7 @@ def gather_committee(
     map_communes = _map_communes(engine, settings, scope, map_category)
     map_geojson, map_error = _outlines(settings) if map_communes else (None, None)
     before = previous_period(scope)
+    year_before = year_before_period(scope)
     return CommitteeData(
         departement_name=settings.departement_name,
         committee_date=committee_date,
@@ -273,6 +293,8 @@ def gather_committee(
         map_error=map_error,
         territory_label=territory_label(engine, territory),
         demo=is_demo_database(engine),
+        year_before_scope=year_before,
+        year_before=compute(year_before, PREVIOUS_IDS) if year_before is not None else {},
     )
 
 

@@ -47,7 +47,8 @@ previous = (
 st.caption(
     f"Comité du {format_date(data.committee_date)} (date d'observation du périmètre) — période "
     f"{data.period_text}, {previous}. Comparée à la période précédente de même durée, "
-    f"{data.previous_text}. * Parts et délais « sous X jours » : dernière cohorte mensuelle "
+    f"{data.previous_text}, et à la même période un an plus tôt, {data.year_before_text}. "
+    "* Parts et délais « sous X jours » : dernière cohorte mensuelle "
     "suivie X jours, son mois entre parenthèses."
     + (f" {data.legal_note}" if data.legal_note else "")
 )
@@ -90,8 +91,10 @@ if rows:
         {
             "Indicateur": [r.label for r in rows],
             "Période précédente": [r.previous for r in rows],
+            "Un an plus tôt": [r.year_before for r in rows],
             "Période du comité": [r.current for r in rows],
             "Évolution": [r.change for r in rows],
+            "Évolution sur un an": [r.year_change for r in rows],
             presented: [r.presented for r in rows],
             "Cible": [r.target for r in rows],
         },

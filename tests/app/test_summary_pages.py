@@ -9,6 +9,7 @@ import html
 import re
 
 from charts.summary import LEVEL_LABELS, LEVEL_SYMBOLS, summary_rows
+from charts.texts import delta_text, value_text
 from formatting import secret_label
 from metrics import catalog
 from metrics.scope import Scope, Territory
@@ -89,3 +90,40 @@ def test_committee_page_shows_the_summary(demo_db):
     assert any(h.value == "Météo des objectifs" for h in app.header)
     want = _expected(demo_db, Scope.build(dt.date(2024, 5, 1), DEMO_AS_OF))
     assert [cells[2] for cells in summary_table(app)] == [row.value for row in want]
+
+
+def test_committee_table_compares_with_the_period_before_and_a_year_before(demo_db):
+    app = visit(open_app(au_jour="2024-06-30"), "comite.py")
+    table = next(t for t in app.table if "Un an plus tôt" in t.value.columns)
+    columns = list(table.value.columns)
+    assert columns[:5] == [
+        "Indicateur",
+        "Période précédente",
+        "Un an plus tôt",
+        "Période du comité",
+        "Évolution",
+    ]
+    assert "Évolution sur un an" in columns
+    year_before = Scope.build(dt.date(2023, 5, 1), dt.date(2023, 6, 30))
+    results = catalog.compute_all(MetricContext(demo_db.engine, demo_db.settings, year_before))
+    row = table.value[table.value["Indicateur"] == "Entrants soumis aux droits et devoirs"]
+    assert row["Un an plus tôt"].iloc[0] == value_text(results["entrants"], 11)
+    assert any("un an plus tôt, du 1er mai 2023 au 30 juin 2023" in c.value for c in app.caption)
+
+
+def test_overview_compares_with_the_same_period_a_year_earlier_on_demand(demo_db):
+    app = visit(open_app(au_jour=DEMO_AS_OF.isoformat(), periode="mois"), "vue_ensemble.py")
+    assert any("période précédente de même durée" in c.value for c in app.caption)
+    app.radio(key="comparaison").set_value("un_an").run()
+    assert not app.exception
+    assert any(
+        "la même période un an plus tôt (du 1er juin 2023 au 30 juin 2023" in c.value
+        for c in app.caption
+    )
+    entrants = next(m for m in app.metric if m.label == "Entrants soumis aux droits et devoirs")
+    year_before = Scope.build(dt.date(2023, 6, 1), dt.date(2023, 6, 30))
+    now = Scope.build(dt.date(2024, 6, 1), DEMO_AS_OF)
+    then = catalog.compute_all(MetricContext(demo_db.engine, demo_db.settings, year_before))
+    current = catalog.compute_all(MetricContext(demo_db.engine, demo_db.settings, now))
+    want = delta_text(current["entrants"], then["entrants"])
+    assert entrants.delta == want.replace("−", "-")
