@@ -17,8 +17,8 @@ from ui.metrics_cache import cached_call, current_version
 def method_text(context: AppContext) -> str:
     """How the levels are set, in French, with the settings' values."""
     settings = context.settings
-    green = format_rate(settings.summary_green_gap).replace(" %", "")
-    orange = format_rate(settings.summary_orange_gap).replace(" %", "")
+    green = format_rate(settings.summary_green_gap, 0).replace(" %", "")
+    orange = format_rate(settings.summary_orange_gap, 0).replace(" %", "")
     return (
         f"Au vert : à moins de {green} points de la cible (taux) ou de {green} % de la cible "
         f"(effectif) ; à surveiller : jusqu'à {orange} points (ou {orange} %) ; hors cible "
