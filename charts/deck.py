@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
@@ -432,6 +432,7 @@ def build_deck(data: CommitteeData) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     _title_slide(prs, data)
+    _summary_slide(prs, data)
     _headline_slide(prs, data)
     for desc in committee_charts(data):
         _chart_slide(prs, desc)
@@ -442,3 +443,109 @@ def build_deck(data: CommitteeData) -> bytes:
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
+
+
+# --- the one-glance summary (« météo ») -----------------------------------------------------
+
+SUMMARY_TITLE = "Météo des objectifs"
+_SUMMARY_WIDTHS = (2.2, 5.3, 1.9, 1.2, 1.733)  # inches: État, Objectif, Valeur, Cible, 12 mois
+_SUMMARY_ROW = Inches(0.56)
+_SUMMARY_HEADER = Inches(0.4)
+
+
+def _sparkline(slide, points, unit: str, left: Emu, top: Emu, width: Emu, height: Emu) -> None:  # type: ignore[no-untyped-def]
+    """Twelve months as a small native line chart (no axis, no legend); masked months are
+    gaps."""
+    from charts.summary import spark_range
+
+    bounds = spark_range(points)
+    if bounds is None:
+        return
+    chart_data = CategoryChartData(number_format=_NUMBER_FORMATS.get(unit, "General"))
+    chart_data.categories = [p.month.strftime("%m/%Y") for p in points]
+    chart_data.add_series("Douze derniers mois", [p.value for p in points])
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, chart_data).chart
+    chart.has_legend = False
+    chart.has_title = False
+    chart.category_axis.visible = False
+    chart.value_axis.visible = False
+    chart.value_axis.has_major_gridlines = False
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = bounds
+    series = chart.plots[0].series[0]
+    series.smooth = False
+    series.format.line.color.rgb = _rgb(GREY_TEXT)
+    series.format.line.width = Pt(1.75)
+    series.marker.style = XL_MARKER_STYLE.NONE
+
+
+def _summary_slide(prs: Presentation, data: CommitteeData) -> None:
+    """The first content slide: one line per objective, its state in a word and a symbol
+    (never a colour alone), value, target and twelve months."""
+    from charts.summary import (
+        HEADER,
+        LEVEL_COLORS,
+        headline,
+        method_text,
+        summary_rows,
+    )
+
+    slide = _add_title(prs, SUMMARY_TITLE)
+    rows = summary_rows(data.summary, data.threshold)
+    note = f"{headline(rows)} " + (
+        method_text(data.summary_gaps) + " " if data.summary_gaps else ""
+    )
+    _footnote(slide, f"{note}Source : base opérationnelle. {_scope_note(data)}")
+    if not rows:
+        _message(slide, NO_DATA)
+        return
+    top = Inches(1.2)
+    width = SLIDE_WIDTH - 2 * MARGIN
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(HEADER), MARGIN, top, width, _SUMMARY_HEADER + _SUMMARY_ROW * len(rows)
+    )
+    table = shape.table
+    total = sum(_SUMMARY_WIDTHS)
+    for index, share in enumerate(_SUMMARY_WIDTHS):
+        table.columns[index].width = Emu(int(width * share / total))
+    table.rows[0].height = _SUMMARY_HEADER
+    for col, text in enumerate(HEADER):
+        cell = table.cell(0, col)
+        cell.text = text
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = _rgb(BLEU_FRANCE)
+        font = cell.text_frame.paragraphs[0].runs[0].font
+        font.size, font.bold, font.color.rgb = Pt(13), True, _rgb("#FFFFFF")
+    for r, row in enumerate(rows, start=1):
+        table.rows[r].height = _SUMMARY_ROW
+        texts = [f"{row.symbol} {row.level_label}", row.label, row.value, row.target, ""]
+        for col, text in enumerate(texts):
+            cell = table.cell(r, col)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _rgb("#FFFFFF" if r % 2 else "#F6F6F6")
+            cell.text = text
+            if not text:
+                continue
+            font = cell.text_frame.paragraphs[0].runs[0].font
+            font.size, font.color.rgb = Pt(13), _rgb(GREY_TEXT)
+            if col == 0:
+                font.bold, font.color.rgb = True, _rgb(LEVEL_COLORS[row.level])
+            if col == 2:
+                font.bold = True
+        if row.detail:
+            paragraph = table.cell(r, 1).text_frame.add_paragraph()
+            run = paragraph.add_run()
+            run.text = row.detail
+            run.font.size, run.font.color.rgb = Pt(10), _rgb(GREY_MID)
+    left = MARGIN + sum((table.columns[i].width for i in range(4)), Emu(0))
+    column = table.columns[4].width
+    for r, row in enumerate(rows):
+        y = top + _SUMMARY_HEADER + _SUMMARY_ROW * r
+        _sparkline(
+            slide,
+            row.points,
+            row.unit,
+            Emu(left + Inches(0.05)),
+            Emu(y + Inches(0.04)),
+            Emu(column - Inches(0.1)),
+            Emu(_SUMMARY_ROW - Inches(0.08)),
+        )

@@ -21,7 +21,7 @@ from babel.dates import format_date as babel_date
 from charts.texts import format_unit
 from charts.theme import GREY_LIGHT, GREY_MID, GREY_TEXT
 from formatting import NO_DATA, format_rate, secret_label
-from metrics.summary import MonthPoint, SummaryLine
+from metrics.summary import Gaps, MonthPoint, SummaryLine
 
 LEVEL_LABELS = {
     "vert": "Au vert",
@@ -277,3 +277,28 @@ def summary_html(rows: Sequence[SummaryRow], caption: str, *, with_trends: bool 
         f"{html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
+
+
+def method_text(gaps: Gaps) -> str:
+    """How the levels are set, in French, with the settings' values."""
+    green = format_rate(gaps.green, 0).replace(" %", "")
+    orange = format_rate(gaps.orange, 0).replace(" %", "")
+    return (
+        f"Au vert : à moins de {green} points de la cible (taux) ou de {green} % de la cible "
+        f"(effectif) ; à surveiller : jusqu'à {orange} points (ou {orange} %) ; hors cible "
+        f"au-delà. Étapes en retard : aucune au vert, jusqu'à {gaps.late_steps_orange} à "
+        "surveiller. Parts « sous X jours » : dernière cohorte mensuelle suivie X jours. Douze "
+        "derniers mois : par mois d'entrée pour les délais, situation à chaque fin de mois "
+        "pour les autres objectifs."
+    )
+
+
+def spark_range(points: Sequence[MonthPoint]) -> tuple[float, float] | None:
+    """The vertical range of a sparkline (the same rule as ``spark_coordinates``)."""
+    values = [p.value for p in points if p.value is not None]
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    span = max(high - low, 0.10 if all(0 <= v <= 1 for v in values) else max(1.0, 0.1 * high))
+    middle = (low + high) / 2
+    return middle - span / 2, middle + span / 2

@@ -34,6 +34,7 @@ from metrics.results import MetricResult
 from metrics.roadmap import is_late
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
+from metrics.summary import Gaps, History, SummaryLine, engine_history, summary_lines
 from settings import Settings
 
 LAUNCH_DATE = dt.date(2023, 2, 17)
@@ -136,6 +137,9 @@ class CommitteeData:
     # the same period one year earlier (None before the launch) and its figures
     year_before_scope: Scope | None = None
     year_before: dict[str, MetricResult] = field(default_factory=dict)
+    # the one-glance summary of the roadmap's objectives (« météo »), with twelve months each
+    summary: list[SummaryLine] = field(default_factory=list)
+    summary_gaps: Gaps | None = None
 
     @property
     def scope_text(self) -> str:
@@ -244,9 +248,13 @@ def gather_committee(
     territory: Territory | None = None,
     payer: str | None = None,
     compute: Compute | None = None,
+    history: History | None = None,
 ) -> CommitteeData:
-    """Compute the committee's figures: period, previous period, since launch, roadmap."""
+    """Compute the committee's figures: period, previous period, since launch, roadmap.
+
+    ``history`` gives the summary's twelve months (the page passes its cached one)."""
     compute = compute or _compute_all(engine, settings)
+    history = history or engine_history(engine, settings)
     same_scope = deck_scope(territory, payer)
     previous_committee = last_committee_date(engine, committee_date, same_scope)
     scope = committee_scope(
@@ -295,6 +303,8 @@ def gather_committee(
         demo=is_demo_database(engine),
         year_before_scope=year_before,
         year_before=compute(year_before, PREVIOUS_IDS) if year_before is not None else {},
+        summary=summary_lines(settings, scope, current, history),
+        summary_gaps=Gaps.of(settings),
     )
 
 

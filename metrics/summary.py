@@ -102,6 +102,23 @@ class SummaryLine:
     category: str | None = None  # coverage: the need measured
 
 
+@dataclass(frozen=True)
+class Gaps:
+    """The settings that separate the levels, for the texts that explain them."""
+
+    green: float
+    orange: float
+    late_steps_orange: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Gaps:
+        return cls(
+            settings.summary_green_gap,
+            settings.summary_orange_gap,
+            settings.summary_late_steps_orange,
+        )
+
+
 def shown(value: float, unit: str) -> float:
     """The value as written on screen (a rate to 0,1 point, a delay to the tenth of a day, a
     count to the unit), so that a level agrees with the figure a reader sees."""

@@ -12,7 +12,7 @@ from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
-from ui.summary import summary_block
+from ui.summary import cached_history, summary_block
 from ui.tables import actions_table, steps_table
 
 context = get_context()
@@ -35,6 +35,7 @@ data = gather_committee(
     territory=chosen.territory,
     payer=chosen.payer,
     compute=compute,
+    history=cached_history(context, version),
 )
 
 st.title("Comité de suivi")
@@ -77,6 +78,7 @@ summary_block(
     data.current,
     caption=f"Objectifs de la feuille de route au {format_date(data.scope.as_of)} : état, "
     "valeur, cible et douze derniers mois",
+    lines=data.summary,
 )
 
 st.header("Indicateurs clés")

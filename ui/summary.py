@@ -3,53 +3,56 @@ soon as they are computed (cached per as-of date and data version, shared by the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
-from charts.summary import headline, summary_html, summary_rows
-from formatting import format_rate
+from charts.summary import headline, method_text, summary_html, summary_rows
 from metrics.results import MetricResult
 from metrics.scope import Scope
-from metrics.summary import MonthPoint, summary_lines
+from metrics.summary import Gaps, History, MonthPoint, SummaryLine, summary_lines
 from ui.context import AppContext
 from ui.metrics_cache import cached_call, current_version
 
 
-def method_text(context: AppContext) -> str:
-    """How the levels are set, in French, with the settings' values."""
-    settings = context.settings
-    green = format_rate(settings.summary_green_gap, 0).replace(" %", "")
-    orange = format_rate(settings.summary_orange_gap, 0).replace(" %", "")
-    return (
-        f"Au vert : à moins de {green} points de la cible (taux) ou de {green} % de la cible "
-        f"(effectif) ; à surveiller : jusqu'à {orange} points (ou {orange} %) ; hors cible "
-        f"au-delà. Étapes en retard : aucune au vert, jusqu'à "
-        f"{settings.summary_late_steps_orange} à surveiller. Parts « sous X jours » : dernière "
-        "cohorte mensuelle suivie X jours. Douze derniers mois : par mois d'entrée pour les "
-        "délais, situation à chaque fin de mois pour les autres objectifs."
-    )
-
-
-def summary_block(
-    context: AppContext, scope: Scope, results: dict[str, MetricResult], *, caption: str
-) -> None:
-    """The summary table of ``scope``: one line per objective of the roadmap."""
-    settings = context.settings
-    threshold = settings.secrecy_threshold
-    lines = summary_lines(settings, scope, results)
-    rows = summary_rows(lines, threshold)
-    st.markdown(f"**{headline(rows)}**")
-    if not rows:
-        return
-    table = st.empty()
-    table.html(summary_html(rows, caption, with_trends=False))
-    version = current_version(context)
+def cached_history(context: AppContext, version: str | None = None) -> History:
+    """Twelve months of an objective, cached per scope and data version."""
+    version = version or current_version(context)
 
     def history(at: Scope, metric_id: str, kind: str) -> tuple[MonthPoint, ...]:
         return cached_call(
             context, "metrics.summary:month_history", at, metric_id, kind, version=version
         )
 
-    with st.spinner("Calcul des douze derniers mois…"):
-        lines = summary_lines(settings, scope, results, history)
-    table.html(summary_html(summary_rows(lines, threshold), caption))
-    st.caption(method_text(context))
+    return history
+
+
+def summary_block(
+    context: AppContext,
+    scope: Scope,
+    results: dict[str, MetricResult],
+    *,
+    caption: str,
+    lines: Sequence[SummaryLine] | None = None,
+) -> None:
+    """The summary table of ``scope``: one line per objective of the roadmap (``lines`` when
+    they are computed already, with their months, as on the committee page)."""
+    threshold = context.settings.secrecy_threshold
+    if lines is None:
+        quick = summary_lines(context.settings, scope, results)
+        rows = summary_rows(quick, threshold)
+        st.markdown(f"**{headline(rows)}**")
+        if not rows:
+            return
+        table = st.empty()
+        table.html(summary_html(rows, caption, with_trends=False))
+        with st.spinner("Calcul des douze derniers mois…"):
+            lines = summary_lines(context.settings, scope, results, cached_history(context))
+        table.html(summary_html(summary_rows(lines, threshold), caption))
+    else:
+        rows = summary_rows(lines, threshold)
+        st.markdown(f"**{headline(rows)}**")
+        if not rows:
+            return
+        st.html(summary_html(rows, caption))
+    st.caption(method_text(Gaps.of(context.settings)))
