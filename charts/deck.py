@@ -24,7 +24,7 @@ from pptx.util import Emu, Inches, Pt
 from charts.builders import rounding_of
 from charts.committee import committee_charts, headline_rows
 from charts.description import DEMO_NOTE, ROUNDING_NOTE, ChartDescription
-from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
+from charts.theme import BLEU_FRANCE, EXPORT_HEIGHT, EXPORT_WIDTH, GREY_MID, GREY_TEXT, PALETTE
 from formatting import NO_DATA, format_date, format_rate
 from metrics.committee import CommitteeData
 from metrics.coverage import category_label
@@ -434,6 +434,7 @@ def build_deck(data: CommitteeData) -> bytes:
     _title_slide(prs, data)
     _summary_slide(prs, data)
     _headline_slide(prs, data)
+    _territories_slide(prs, data)
     for desc in committee_charts(data):
         _chart_slide(prs, desc)
     _map_slide(prs, data)
@@ -549,3 +550,35 @@ def _summary_slide(prs: Presentation, data: CommitteeData) -> None:
             Emu(column - Inches(0.1)),
             Emu(_SUMMARY_ROW - Inches(0.08)),
         )
+
+
+TERRITORIES_TITLE = "Territoires côte à côte : chaque UTAS face aux cibles"
+
+
+def _territories_slide(prs: Presentation, data: CommitteeData) -> None:
+    """Each UTAS ranked against each target, as the page draws it (a picture: PowerPoint has
+    no native chart of several ranked panels); its sentence in the speaker notes."""
+    if not data.territories:
+        return
+    from charts.images import ImageExportUnavailable, figure_image
+    from charts.territories import territories_figure, territories_summary
+
+    slide = _add_title(prs, TERRITORIES_TITLE)
+    summary = territories_summary(data.territories, data.threshold)
+    slide.notes_slide.notes_text_frame.text = summary
+    _footnote(
+        slide,
+        "Chaque UTAS classée de la meilleure à la moins bonne ; masquées (secret statistique) "
+        f"en dernier, sans valeur. Source : base opérationnelle. {_scope_note(data)}",
+    )
+    figure = territories_figure(data.territories, "utas", data.scope.as_of, data.threshold)
+    figure.update_layout(title={"text": ""}, margin={"t": 60})
+    try:
+        image = figure_image(figure, "png")
+    except ImageExportUnavailable as exc:
+        _message(slide, str(exc))
+        return
+    top = Inches(1.15)
+    height = SLIDE_HEIGHT - top - footnote_height("x") - Inches(0.2)
+    width = Emu(int(height * EXPORT_WIDTH / EXPORT_HEIGHT))
+    slide.shapes.add_picture(io.BytesIO(image), (SLIDE_WIDTH - width) // 2, top, height=height)

@@ -35,6 +35,7 @@ from metrics.roadmap import is_late
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
 from metrics.summary import Gaps, History, SummaryLine, engine_history, summary_lines
+from metrics.territories import TerritoryRanking, territory_rankings
 from settings import Settings
 
 LAUNCH_DATE = dt.date(2023, 2, 17)
@@ -140,6 +141,8 @@ class CommitteeData:
     # the one-glance summary of the roadmap's objectives (« météo »), with twelve months each
     summary: list[SummaryLine] = field(default_factory=list)
     summary_gaps: Gaps | None = None
+    # each UTAS ranked against the target of each territorial objective
+    territories: list[TerritoryRanking] = field(default_factory=list)
 
     @property
     def scope_text(self) -> str:
@@ -305,6 +308,7 @@ def gather_committee(
         year_before=compute(year_before, PREVIOUS_IDS) if year_before is not None else {},
         summary=summary_lines(settings, scope, current, history),
         summary_gaps=Gaps.of(settings),
+        territories=territory_rankings(settings, scope, current),
     )
 
 

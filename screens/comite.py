@@ -14,6 +14,7 @@ from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
 from ui.summary import cached_history, summary_block
 from ui.tables import actions_table, steps_table
+from ui.territories import territories_block
 
 context = get_context()
 chosen = scope_bar(context)
@@ -79,6 +80,16 @@ summary_block(
     caption=f"Objectifs de la feuille de route au {format_date(data.scope.as_of)} : état, "
     "valeur, cible et douze derniers mois",
     lines=data.summary,
+)
+
+st.header("Territoires côte à côte")
+territories_block(
+    context,
+    data.scope,
+    data.current,
+    lambda scope, ids: compute(scope, ids),
+    utas=data.territories,
+    scope_text=data.scope_text,
 )
 
 st.header("Indicateurs clés")

@@ -84,3 +84,33 @@ def test_masked_objectives_read_secret_on_the_slide(demo_copy):
     for index in masked:
         assert table.cell(index, 2).text == secret_label(11)
         assert table.cell(index, 0).text.endswith("Secret statistique")
+
+
+def test_territories_slide_follows_the_key_figures(demo_copy):
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from charts import images
+    from charts.deck import TERRITORIES_TITLE
+    from charts.territories import territories_summary
+
+    content = export_deck(demo_copy.engine, demo_copy.settings, period_from=FROM, period_to=TO)
+    prs = Presentation(io.BytesIO(content))
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    assert titles.index(TERRITORIES_TITLE) == titles.index("Indicateurs clés") + 1 or (
+        titles.index(TERRITORIES_TITLE) > titles.index("Indicateurs clés")
+    )
+    slide = _slide(prs, TERRITORIES_TITLE)
+    data = gather_committee(demo_copy.engine, demo_copy.settings, TO, period_from=FROM)
+    assert slide.notes_slide.notes_text_frame.text == territories_summary(data.territories, 11)
+    if images.chromium_path() is not None:
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+    for shape in slide.shapes:
+        assert _inside(shape), shape.name
+
+
+def test_year_on_year_figures_in_the_committee_data(demo_copy):
+    data = gather_committee(demo_copy.engine, demo_copy.settings, TO, period_from=FROM)
+    assert data.year_before_scope is not None
+    assert data.year_before_scope.start == dt.date(2023, 5, 1)
+    assert "entrants" in data.year_before

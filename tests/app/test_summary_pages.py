@@ -127,3 +127,14 @@ def test_overview_compares_with_the_same_period_a_year_earlier_on_demand(demo_db
     current = catalog.compute_all(MetricContext(demo_db.engine, demo_db.settings, now))
     want = delta_text(current["entrants"], then["entrants"])
     assert entrants.delta == want.replace("−", "-")
+
+
+def test_committee_page_ranks_the_utas_and_the_epci_on_demand(demo_db):
+    app = visit(open_app(au_jour="2024-06-30"), "comite.py")
+    assert any(h.value == "Territoires côte à côte" for h in app.header)
+    titles = [e.proto.body for e in app.get("html") if "pilotage-chart-title" in e.proto.body]
+    assert any("chaque UTAS face aux cibles" in t for t in titles)
+    app.radio(key="territoires-niveau").set_value("epci").run()
+    assert not app.exception
+    titles = [e.proto.body for e in app.get("html") if "pilotage-chart-title" in e.proto.body]
+    assert any("chaque EPCI face aux cibles" in t for t in titles)
