@@ -571,8 +571,10 @@ def _territories_slide(prs: Presentation, data: CommitteeData) -> None:
         "Chaque UTAS classée de la meilleure à la moins bonne ; masquées (secret statistique) "
         f"en dernier, sans valeur. Source : base opérationnelle. {_scope_note(data)}",
     )
-    figure = territories_figure(data.territories, "utas", data.scope.as_of, data.threshold)
-    figure.update_layout(title={"text": ""}, margin={"t": 60})
+    figure = territories_figure(
+        data.territories, "utas", data.scope.as_of, data.threshold, columns=3
+    )
+    figure.update_layout(title={"text": ""}, margin={"t": 70})
     try:
         image = figure_image(figure, "png")
     except ImageExportUnavailable as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -71,16 +72,21 @@ def territories_figure(
     threshold: int,
     *,
     scope_text: str | None = None,
+    columns: int = 2,
 ) -> go.Figure:
-    """One panel per objective, three panels a row: sized for a 16:9 slide and the page."""
-    columns = 3
+    """One panel per objective, ``columns`` panels a row (two on a page, three on a 16:9
+    slide)."""
     count = max(1, len(rankings))
     rows = math.ceil(count / columns)
     fig = make_subplots(
         rows=rows,
         cols=columns,
         # objective on one line, target on the next: the panels are a third of the width
-        subplot_titles=[plain(ranking_title(r)).replace(" — ", "<br>") for r in rankings],
+        subplot_titles=[
+            "<br>".join(textwrap.wrap(plain(ranking_title(r).split(" — ")[0]), 34))
+            + (f"<br>cible {format_unit(r.target, r.unit)}" if r.target is not None else "")
+            for r in rankings
+        ],
         horizontal_spacing=0.17 if level == "utas" else 0.27,
         vertical_spacing=0.22 if rows > 1 else 0.1,
     )
@@ -147,8 +153,9 @@ def territories_figure(
                 x=target, line_dash="dash", line_color=TARGET_COLOR, line_width=2, row=row, col=col
             )
     notes = [
-        f"Source : base opérationnelle, données au {format_date(as_of)}. Trait rouge "
-        "pointillé : la cible. ● au vert, ◆ à surveiller, ✖ hors cible.",
+        (f"{plain(scope_text)}. " if scope_text else "")
+        + f"Source : base opérationnelle, données au {format_date(as_of)}.",
+        "Trait rouge pointillé : la cible. ● au vert, ◆ à surveiller, ✖ hors cible.",
     ]
     second = []
     if any(v.suppressed for r in rankings for v in r.values):
@@ -161,18 +168,13 @@ def territories_figure(
     fig.update_layout(
         template=register_template(),
         title={
-            "text": f"<b>{title}</b>"
-            + (
-                f"<br><span style='font-size:13px;color:{GREY_MID}'>{plain(scope_text)}</span>"
-                if scope_text
-                else ""
-            ),
+            "text": f"<b>{title}</b>",
             "y": 0.97,
             "yref": "container",
             "yanchor": "top",
         },
-        height=EXPORT_HEIGHT if rows <= 2 else EXPORT_HEIGHT * rows // 2,
-        margin={"t": 120, "b": 45 + 17 * len(notes), "l": 10, "r": 45},
+        height=EXPORT_HEIGHT if rows <= 2 else 300 * rows + 60,
+        margin={"t": 130, "b": 45 + 17 * len(notes), "l": 10, "r": 45},
         showlegend=False,
     )
     fig.add_annotation(

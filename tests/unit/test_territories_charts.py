@@ -47,6 +47,9 @@ def test_figure_ranks_marks_the_target_and_hides_masked_values():
     texts = " ".join(a.text for a in figure.layout.annotations)
     assert "< 11 (secret statistique)" in texts
     assert "Convocation sous 15 jours<br>cible 100,0 %" in texts
+    assert figure.layout.title.text == (
+        "<b>Territoires côte à côte : chaque UTAS face aux cibles</b>"
+    )
 
 
 def test_table_and_sentence_never_give_a_masked_value():
