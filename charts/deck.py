@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import TypeVar, cast
 
-from pptx import Presentation
-from pptx.chart.data import CategoryChartData, XyChartData
+from pptx import Presentation as new_presentation
+from pptx.chart.chart import Chart
+from pptx.chart.data import CategoryChartData, ChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.text import PP_ALIGN
+from pptx.presentation import Presentation
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from charts.builders import rounding_of
@@ -28,10 +33,13 @@ from charts.theme import BLEU_FRANCE, EXPORT_HEIGHT, EXPORT_WIDTH, GREY_MID, GRE
 from formatting import NO_DATA, format_date, format_rate
 from metrics.committee import CommitteeData
 from metrics.coverage import category_label
+from metrics.summary import MonthPoint
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
 MARGIN = Inches(0.5)
+# Length arithmetic gives plain ints: shapes take a Length, hence the Emu(...) around sums.
+CONTENT_WIDTH = Emu(SLIDE_WIDTH - 2 * MARGIN)
 ROWS_PER_TABLE_SLIDE = 10
 _TITLE_ONLY = 5
 _TITLE = 0
@@ -62,7 +70,7 @@ def _title_slide(prs: Presentation, data: CommitteeData) -> None:
             run.font.size = Pt(20)
 
 
-def _add_title(prs: Presentation, title: str):  # type: ignore[no-untyped-def]
+def _add_title(prs: Presentation, title: str) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY])
     shape = slide.shapes.title
     shape.text = title
@@ -92,10 +100,10 @@ def footnote_height(text: str) -> Emu:
     return Emu(int(Inches(0.2) * lines + Inches(0.15)))
 
 
-def _footnote(slide, text: str) -> None:  # type: ignore[no-untyped-def]
+def _footnote(slide: Slide, text: str) -> None:
     height = footnote_height(text)
     box = slide.shapes.add_textbox(
-        MARGIN, SLIDE_HEIGHT - height - Inches(0.1), SLIDE_WIDTH - 2 * MARGIN, height
+        MARGIN, Emu(SLIDE_HEIGHT - height - Inches(0.1)), CONTENT_WIDTH, height
     )
     box.text_frame.word_wrap = True
     run = box.text_frame.paragraphs[0].add_run()
@@ -104,12 +112,15 @@ def _footnote(slide, text: str) -> None:  # type: ignore[no-untyped-def]
     run.font.color.rgb = _rgb(GREY_MID)
 
 
-def _table(slide, header: Sequence[str], rows: Sequence[Sequence[str]], widths=None) -> None:  # type: ignore[no-untyped-def]
+def _table(
+    slide: Slide,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float] | None = None,
+) -> None:
     top = Inches(1.3)
-    height = Inches(0.4) * (len(rows) + 1)
-    shape = slide.shapes.add_table(
-        len(rows) + 1, len(header), MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, height
-    )
+    height = Emu(Inches(0.4) * (len(rows) + 1))
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, CONTENT_WIDTH, height)
     table = shape.table
     if widths:
         total = sum(widths)
@@ -176,8 +187,8 @@ def _rounding_note(data: CommitteeData) -> str:
     return f" {ROUNDING_NOTE.format(base=base)}" if base and base > 1 else ""
 
 
-def _message(slide, text: str) -> None:  # type: ignore[no-untyped-def]
-    box = slide.shapes.add_textbox(MARGIN, Inches(3), SLIDE_WIDTH - 2 * MARGIN, Inches(1))
+def _message(slide: Slide, text: str) -> None:
+    box = slide.shapes.add_textbox(MARGIN, Inches(3), CONTENT_WIDTH, Inches(1))
     run = box.text_frame.paragraphs[0].add_run()
     run.text = text
     run.font.size = Pt(24)
@@ -225,7 +236,7 @@ def _chart_type(desc: ChartDescription) -> XL_CHART_TYPE:
     }[desc.kind]
 
 
-def _style_chart(chart, desc: ChartDescription) -> None:  # type: ignore[no-untyped-def]
+def _style_chart(chart: Chart, desc: ChartDescription) -> None:
     chart.has_title = False
     chart.font.size = Pt(12)
     chart.has_legend = len(desc.series) > 1
@@ -283,14 +294,20 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
         notes.insert(0, target + ".")
     footnote = " ".join(notes)
     top = Inches(1.25)
-    height = SLIDE_HEIGHT - top - footnote_height(footnote) - Inches(0.25)
-    frame = slide.shapes.add_chart(
-        _chart_type(desc),
-        MARGIN,
-        top,
-        SLIDE_WIDTH - 2 * MARGIN,
-        height,
-        native_chart_data(desc),
+    height = Emu(SLIDE_HEIGHT - top - footnote_height(footnote) - Inches(0.25))
+    # python-pptx annotates add_chart as taking a ChartData and returning the Chart; it takes
+    # any chart data (XY included) and returns the graphic frame holding the chart (its own
+    # docstring says so), hence the two casts.
+    frame = cast(
+        GraphicFrame,
+        slide.shapes.add_chart(
+            _chart_type(desc),
+            MARGIN,
+            top,
+            CONTENT_WIDTH,
+            height,
+            cast(ChartData, native_chart_data(desc)),
+        ),
     )
     _style_chart(frame.chart, desc)
     _footnote(slide, footnote)
@@ -321,7 +338,7 @@ def _map_slide(prs: Presentation, data: CommitteeData) -> None:
         _message(slide, str(exc))
         return
     top = Inches(1.2)
-    height = SLIDE_HEIGHT - top - Inches(0.9)
+    height = Emu(SLIDE_HEIGHT - top - Inches(0.9))
     slide.shapes.add_picture(io.BytesIO(image), MARGIN, top, height=height)
     _footnote(
         slide,
@@ -370,7 +387,10 @@ def _int(value: float | None) -> str:
     return "—" if value is None else f"{int(value)}"
 
 
-def _chunks(items: list, size: int) -> list[list]:
+_Item = TypeVar("_Item")
+
+
+def _chunks(items: list[_Item], size: int) -> list[list[_Item]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
@@ -429,7 +449,7 @@ def _actions_slides(prs: Presentation, data: CommitteeData) -> None:
 
 def build_deck(data: CommitteeData) -> bytes:
     """The committee deck as .pptx bytes."""
-    prs = Presentation()
+    prs = new_presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     _title_slide(prs, data)
     _summary_slide(prs, data)
@@ -454,7 +474,15 @@ _SUMMARY_ROW = Inches(0.56)
 _SUMMARY_HEADER = Inches(0.4)
 
 
-def _sparkline(slide, points, unit: str, left: Emu, top: Emu, width: Emu, height: Emu) -> None:  # type: ignore[no-untyped-def]
+def _sparkline(
+    slide: Slide,
+    points: Sequence[MonthPoint],
+    unit: str,
+    left: Emu,
+    top: Emu,
+    width: Emu,
+    height: Emu,
+) -> None:
     """Twelve months as a small native line chart (no axis, no legend); masked months are
     gaps."""
     from charts.summary import spark_range
@@ -465,7 +493,14 @@ def _sparkline(slide, points, unit: str, left: Emu, top: Emu, width: Emu, height
     chart_data = CategoryChartData(number_format=_NUMBER_FORMATS.get(unit, "General"))
     chart_data.categories = [p.month.strftime("%m/%Y") for p in points]
     chart_data.add_series("Douze derniers mois", [p.value for p in points])
-    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE, left, top, width, height, chart_data).chart
+    # the same casts as ``_chart_slide``: add_chart returns the frame holding the chart
+    frame = cast(
+        GraphicFrame,
+        slide.shapes.add_chart(
+            XL_CHART_TYPE.LINE, left, top, width, height, cast(ChartData, chart_data)
+        ),
+    )
+    chart = frame.chart
     chart.has_legend = False
     chart.has_title = False
     chart.category_axis.visible = False
@@ -500,9 +535,14 @@ def _summary_slide(prs: Presentation, data: CommitteeData) -> None:
         _message(slide, NO_DATA)
         return
     top = Inches(1.2)
-    width = SLIDE_WIDTH - 2 * MARGIN
+    width = Emu(SLIDE_WIDTH - 2 * MARGIN)
     shape = slide.shapes.add_table(
-        len(rows) + 1, len(HEADER), MARGIN, top, width, _SUMMARY_HEADER + _SUMMARY_ROW * len(rows)
+        len(rows) + 1,
+        len(HEADER),
+        MARGIN,
+        top,
+        width,
+        Emu(_SUMMARY_HEADER + _SUMMARY_ROW * len(rows)),
     )
     table = shape.table
     total = sum(_SUMMARY_WIDTHS)
@@ -565,7 +605,9 @@ def _territories_slide(prs: Presentation, data: CommitteeData) -> None:
 
     slide = _add_title(prs, TERRITORIES_TITLE)
     summary = territories_summary(data.territories, data.threshold)
-    slide.notes_slide.notes_text_frame.text = summary
+    notes = slide.notes_slide.notes_text_frame
+    if notes is not None:
+        notes.text = summary
     _footnote(
         slide,
         "Chaque UTAS classée de la meilleure à la moins bonne ; masquées (secret statistique) "
@@ -581,6 +623,6 @@ def _territories_slide(prs: Presentation, data: CommitteeData) -> None:
         _message(slide, str(exc))
         return
     top = Inches(1.15)
-    height = SLIDE_HEIGHT - top - footnote_height("x") - Inches(0.2)
+    height = Emu(SLIDE_HEIGHT - top - footnote_height("x") - Inches(0.2))
     width = Emu(int(height * EXPORT_WIDTH / EXPORT_HEIGHT))
-    slide.shapes.add_picture(io.BytesIO(image), (SLIDE_WIDTH - width) // 2, top, height=height)
+    slide.shapes.add_picture(io.BytesIO(image), Emu((SLIDE_WIDTH - width) // 2), top, height=height)

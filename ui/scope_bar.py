@@ -240,12 +240,12 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     territory = ""
     territory_label = None
     if level != "departement":
-        options = dict(territories.get(level, []))
+        options: dict[str, str] = dict(territories.get(level, []))
         if st.session_state.get("scope_territory") not in options:
             st.session_state["scope_territory"] = next(iter(options), None)
         territory = (
             bar.selectbox(
-                LEVELS[level], list(options), format_func=options.get, key="scope_territory"
+                LEVELS[level], list(options), format_func=options.__getitem__, key="scope_territory"
             )
             or ""
         )

@@ -284,3 +284,13 @@ def test_native_charts_write_numbers_the_french_way(demo_copy):
     chart = _chart(prs, "Taux clés : période du comité et période précédente")
     assert chart.value_axis.tick_labels.number_format == "[$-40C]0.0\\ %"
     assert chart.plots[0].data_labels.number_format == "[$-40C]0.0\\ %"
+
+
+def test_an_unusable_outlines_file_is_said_on_the_map_slide(demo_copy, tmp_path):
+    """The outlines are read while gathering; the deck still says why the map is missing."""
+    bad = tmp_path / "communes.geojson"
+    bad.write_text("{pas du json", encoding="utf-8")
+    settings = demo_copy.settings.model_copy(update={"communes_geojson_file": bad})
+    prs = _open(export_deck(demo_copy.engine, settings, period_from=FROM, period_to=TO))
+    title = next(t for t in _titles(prs) if t.startswith("Offre partenaire : couverture « "))
+    assert "Contours des communes illisibles (communes.geojson)" in _slide_text(prs, title)

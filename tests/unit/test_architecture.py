@@ -97,7 +97,6 @@ def test_no_streamlit_pages_directory_beside_the_entry_point():
 TOP_LEVEL_PACKAGES = ("data_access", "metrics", "charts", "reports", "ui", "screens")
 
 
-@pytest.mark.xfail(strict=True, reason="roadmap timeline, weekly export import data_access")
 def test_charts_never_import_data_access():
     """A chart is drawn from results, never from the database: whatever charts/ needs comes
     from metrics/ (figures) or from its caller (paths, snapshots)."""
