@@ -50,7 +50,10 @@ class Objective:
 
 
 OBJECTIVES: tuple[Objective, ...] = (
-    Objective("convocation", "Convocation sous 15 jours", "convocation_within_15d_rate", "cohort"),
+    # « {days} »: the convocation delay of the settings (the id keeps its 15 for good)
+    Objective(
+        "convocation", "Convocation sous {days} jours", "convocation_within_15d_rate", "cohort"
+    ),
     Objective(
         "orientation",
         "Orientation dans le délai légal (six semaines)",
@@ -335,7 +338,7 @@ def _line(
     value = None if result.suppressed else result.value
     return SummaryLine(
         key=objective.key,
-        label=objective.label,
+        label=objective.label.format(days=settings.convocation_days),
         metric_id=metric_id,
         unit=result.unit,
         value=value,

@@ -195,3 +195,29 @@ def test_masked_figures_stay_masked_in_the_summary(db):
     assert convocation.level == "secret"
     assert all(p.value is None for p in convocation.history)
     assert lines["stock"].level == "secret"
+
+
+def test_every_objective_names_an_indicator_of_the_catalogue():
+    from metrics import catalog
+    from metrics.summary import COMPANIONS, COVERAGE_PREFIX, OBJECTIVES
+
+    for objective in OBJECTIVES:
+        metric_id = objective.metric_id
+        if metric_id == COVERAGE_PREFIX:
+            metric_id += "mobilite"
+        assert catalog.spec_for(metric_id).unit in ("ratio", "count")
+    for metric_id in COMPANIONS.values():
+        catalog.spec_for(metric_id)
+
+
+def test_convocation_objective_follows_the_setting():
+    settings = Settings(_env_file=None, convocation_days=10)  # type: ignore[call-arg]
+    results = {
+        "convocation_within_15d_rate": MetricResult(
+            "convocation_within_15d_rate", 0.9, "ratio", target=1.0
+        )
+    }
+    scope = Scope.build(D(2024, 5, 1), D(2024, 6, 30))
+    (line,) = summary_lines(settings, scope, results)
+    assert line.label == "Convocation sous 10 jours"
+    assert line.level == "orange"  # 10 points under 100 %
