@@ -469,7 +469,9 @@ def build_deck(data: CommitteeData) -> bytes:
 # --- the one-glance summary (« météo ») -----------------------------------------------------
 
 SUMMARY_TITLE = "Météo des objectifs"
-_SUMMARY_WIDTHS = (2.2, 5.3, 1.9, 1.2, 1.733)  # inches: État, Objectif, Valeur, Cible, 12 mois
+# inches: État, Objectif, Valeur, Cible, 12 mois (wide enough for « Douze derniers mois » on
+# one line: a header on two lines would push the rows under their sparklines)
+_SUMMARY_WIDTHS = (2.1, 4.9, 1.9, 1.1, 2.333)
 _SUMMARY_ROW = Inches(0.56)
 _SUMMARY_HEADER = Inches(0.4)
 
@@ -506,7 +508,9 @@ def _sparkline(
     chart.category_axis.visible = False
     chart.value_axis.visible = False
     chart.value_axis.has_major_gridlines = False
-    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = bounds
+    low, high = bounds
+    margin = (high - low) * 0.15  # the line never touches the row's borders
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = low - margin, high + margin
     series = chart.plots[0].series[0]
     series.smooth = False
     series.format.line.color.rgb = _rgb(GREY_TEXT)
@@ -585,10 +589,10 @@ def _summary_slide(prs: Presentation, data: CommitteeData) -> None:
             slide,
             row.points,
             row.unit,
-            Emu(left + Inches(0.05)),
-            Emu(y + Inches(0.04)),
-            Emu(column - Inches(0.1)),
-            Emu(_SUMMARY_ROW - Inches(0.08)),
+            Emu(left + Inches(0.08)),
+            Emu(y + Inches(0.06)),
+            Emu(column - Inches(0.16)),
+            Emu(_SUMMARY_ROW - Inches(0.12)),
         )
 
 
