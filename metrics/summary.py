@@ -246,13 +246,11 @@ _QUICK: dict[str, Callable[[Connection, MetricContext], list[MetricResult]]] = {
 }
 
 
-def month_history(
-    engine: Engine, settings: Settings, scope: Scope, metric_id: str, kind: str
-) -> tuple[MonthPoint, ...]:
-    """Twelve months of an objective, as known at the scope's as-of date (``scope`` from
-    ``history_scope``). Each point passes through secrecy on its own: a masked month is a
+def month_history(context: MetricContext, metric_id: str, kind: str) -> tuple[MonthPoint, ...]:
+    """Twelve months of an objective, as known at the scope's as-of date (the context's scope
+    from ``history_scope``). Each point passes through secrecy on its own: a masked month is a
     masked point, never a value."""
-    context = MetricContext(engine, settings, scope)
+    scope = context.scope
     if kind == "cohort":
         whole = _raw(context, metric_id)
         rows = {row.key: row for row in whole.breakdowns.get("cohort_month", ())} if whole else {}
@@ -315,7 +313,9 @@ def summary_lines(
 
 def engine_history(engine: Engine, settings: Settings) -> History:
     """``month_history`` without cache (the CLI, the deck built outside a page, the tests)."""
-    return lambda scope, metric_id, kind: month_history(engine, settings, scope, metric_id, kind)
+    return lambda scope, metric_id, kind: month_history(
+        MetricContext(engine, settings, scope), metric_id, kind
+    )
 
 
 def _line(
