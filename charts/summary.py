@@ -241,11 +241,14 @@ def sparkline_img(points: Sequence[MonthPoint], description: str, colour: str) -
 _CELL = "padding:6px 10px;border-bottom:1px solid #DDDDDD;vertical-align:middle;text-align:left"
 
 
-def summary_html(rows: Sequence[SummaryRow], caption: str, *, with_trends: bool = True) -> str:
+def summary_html(
+    rows: Sequence[SummaryRow], caption: str, *, with_trends: bool = True, lead: str | None = None
+) -> str:
     """The summary as an HTML table (a real table: headers, caption, text alternatives).
 
     ``with_trends=False`` writes « calcul en cours… » in the last column: the page shows the
-    figures at once and the twelve months when they are computed."""
+    figures at once and the twelve months when they are computed. ``lead``: the five-second
+    reading above the table (« 8 objectifs : 2 au vert, 6 hors cible. »)."""
     head = "".join(f'<th scope="col" style="{_CELL}">{h}</th>' for h in HEADER)
     body = []
     for row in rows:
@@ -271,8 +274,9 @@ def summary_html(rows: Sequence[SummaryRow], caption: str, *, with_trends: bool 
             f'<td style="{_CELL}">{trend}</td>'
             "</tr>"
         )
+    intro = f'<p style="font-weight:700;margin:0 0 8px">{html.escape(lead)}</p>' if lead else ""
     return (
-        '<table class="pilotage-meteo" style="border-collapse:collapse;width:100%">'
+        intro + '<table class="pilotage-meteo" style="border-collapse:collapse;width:100%">'
         f'<caption style="caption-side:top;text-align:left;color:{GREY_MID};padding:4px 0">'
         f"{html.escape(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -41,18 +41,19 @@ def summary_block(
     if lines is None:
         quick = summary_lines(context.settings, scope, results)
         rows = summary_rows(quick, threshold)
-        st.markdown(f"**{headline(rows)}**")
         if not rows:
+            st.info(headline(rows))
             return
         table = st.empty()
-        table.html(summary_html(rows, caption, with_trends=False))
+        table.html(summary_html(rows, caption, with_trends=False, lead=headline(rows)))
         with st.spinner("Calcul des douze derniers mois…"):
             lines = summary_lines(context.settings, scope, results, cached_history(context))
-        table.html(summary_html(summary_rows(lines, threshold), caption))
+        rows = summary_rows(lines, threshold)
+        table.html(summary_html(rows, caption, lead=headline(rows)))
     else:
         rows = summary_rows(lines, threshold)
-        st.markdown(f"**{headline(rows)}**")
         if not rows:
+            st.info(headline(rows))
             return
-        st.html(summary_html(rows, caption))
+        st.html(summary_html(rows, caption, lead=headline(rows)))
     st.caption(method_text(Gaps.of(context.settings)))
