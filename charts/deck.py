@@ -20,7 +20,7 @@ from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData, ChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.presentation import Presentation
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
@@ -565,6 +565,7 @@ def _summary_slide(prs: Presentation, data: CommitteeData) -> None:
         texts = [f"{row.symbol} {row.level_label}", row.label, row.value, row.target, ""]
         for col, text in enumerate(texts):
             cell = table.cell(r, col)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE  # level with the row's sparkline
             cell.fill.solid()
             cell.fill.fore_color.rgb = _rgb("#FFFFFF" if r % 2 else "#F6F6F6")
             cell.text = text
