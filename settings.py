@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -50,6 +50,11 @@ _FIELD_LABELS_FR = {
     "orientation_short_days": "délai court d'orientation (jours)",
     "contract_days": "délai cible de contractualisation (jours)",
     "activity_hours_min": "heures d'activité hebdomadaires minimales",
+    "summary_green_gap": "écart à la cible du niveau vert de la météo",
+    "summary_orange_gap": "écart à la cible du niveau orange de la météo",
+    "summary_late_steps_orange": "étapes en retard tolérées au niveau orange de la météo",
+    "summary_coverage_target": "cible de couverture du besoin le plus fréquent",
+    "summary_companies_target": "cible d'entreprises engagées",
     "pseudonymisation_key": "clé de pseudonymisation",
     "utas_file": "fichier de correspondance communes → UTAS",
     "communes_file": "fichier des communes",
@@ -133,6 +138,40 @@ class Settings(BaseSettings):
     )
     activity_hours_min: float = Field(
         default=15.0, ge=0, description="Heures d'activité hebdomadaires visées (minimum)."
+    )
+    summary_green_gap: float = Field(
+        default=0.05,
+        ge=0,
+        le=1,
+        description="Météo des objectifs : écart à la cible encore affiché en vert (0,05 : "
+        "5 points pour un taux, 5 % de la cible pour un effectif).",
+    )
+    summary_orange_gap: float = Field(
+        default=0.15,
+        ge=0,
+        le=1,
+        description="Météo des objectifs : écart à la cible au-delà duquel l'objectif passe au "
+        "rouge (0,15 : 15 points pour un taux, 15 % de la cible pour un effectif) ; entre les "
+        "deux écarts, orange.",
+    )
+    summary_late_steps_orange: int = Field(
+        default=3,
+        ge=0,
+        description="Météo des objectifs : nombre d'étapes de la feuille de route en retard "
+        "encore affiché en orange (aucune : vert ; au-delà : rouge).",
+    )
+    summary_coverage_target: float = Field(
+        default=0.9,
+        ge=0,
+        le=1,
+        description="Météo des objectifs : part visée des personnes ayant le besoin le plus "
+        "fréquent qui habitent une commune couverte par l'offre partenaire.",
+    )
+    summary_companies_target: int = Field(
+        default=50,
+        ge=0,
+        description="Météo des objectifs : nombre visé d'entreprises engagées (« les "
+        "entreprises s'engagent »), en cumul.",
     )
     pseudonymisation_key: str = Field(
         default=DEFAULT_PSEUDONYMISATION_KEY,
@@ -262,6 +301,15 @@ class Settings(BaseSettings):
             raise ValueError("n'est pas une URL de base de données valide") from exc
         return value
 
+    @model_validator(mode="after")
+    def _check_summary_gaps(self) -> Settings:
+        if self.summary_orange_gap < self.summary_green_gap:
+            raise ValueError(
+                "l'écart du niveau orange de la météo (PILOTAGE_SUMMARY_ORANGE_GAP) doit être "
+                "au moins celui du niveau vert (PILOTAGE_SUMMARY_GREEN_GAP)"
+            )
+        return self
+
     @field_validator("orientation_type_map")
     @classmethod
     def _check_orientation_type_map(cls, value: str) -> str:
@@ -314,7 +362,10 @@ def describe_validation_error(error: ValidationError) -> str:
     """Turn pydantic's error list into one French line naming each bad setting."""
     parts = []
     for item in error.errors():
-        name = str(item["loc"][0]) if item["loc"] else "?"
+        if not item["loc"]:  # a rule between settings names them itself
+            parts.append(_translate(item))
+            continue
+        name = str(item["loc"][0])
         label = _FIELD_LABELS_FR.get(name, name)
         parts.append(f"{label} (PILOTAGE_{name.upper()}) : {_translate(item)}")
     return "Configuration invalide : " + " ; ".join(parts) + "."

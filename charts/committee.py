@@ -59,6 +59,8 @@ class HeadlineRow:
     change: str
     presented: str
     target: str
+    year_before: str = "—"  # the same period one year earlier
+    year_change: str = "—"
 
 
 def presented_text(data: CommitteeData, metric_id: str) -> str:
@@ -83,6 +85,7 @@ def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
         if current is None:
             continue
         previous = data.previous.get(metric_id)
+        year_before = data.year_before.get(metric_id)
         label = data.label(metric_id)
         if current.mature is not None:
             label = f"{label} *"
@@ -95,6 +98,8 @@ def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
                 change=reported_delta(current, previous) or "—",
                 presented=presented_text(data, metric_id),
                 target=(target_text(current.reported) or "—").removeprefix("Cible : "),
+                year_before=reported_text(year_before, data.threshold) if year_before else "—",
+                year_change=reported_delta(current, year_before) or "—",
             )
         )
     return rows

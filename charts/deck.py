@@ -19,8 +19,8 @@ from pptx import Presentation as new_presentation
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData, ChartData, XyChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.presentation import Presentation
 from pptx.shapes.graphfrm import GraphicFrame
 from pptx.slide import Slide
@@ -39,10 +39,11 @@ from charts.deck_highlights import (
     speaker_notes,
 )
 from charts.description import DEMO_NOTE, ROUNDING_NOTE, ChartDescription
-from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
+from charts.theme import BLEU_FRANCE, EXPORT_HEIGHT, EXPORT_WIDTH, GREY_MID, GREY_TEXT, PALETTE
 from formatting import NO_DATA, format_date, format_rate
 from metrics.committee import CommitteeData
 from metrics.coverage import category_label
+from metrics.summary import MonthPoint
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
@@ -489,7 +490,9 @@ def build_deck(data: CommitteeData) -> bytes:
     prs = new_presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     _title_slide(prs, data)
+    _summary_slide(prs, data)
     _headline_slide(prs, data)
+    _territories_slide(prs, data)
     charts = committee_charts(data)
     on_charts, rest = place(data.highlights, charts, data.label)
     _highlight_slides(prs, data, rest)
@@ -502,3 +505,170 @@ def build_deck(data: CommitteeData) -> bytes:
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
+
+
+# --- the one-glance summary (« météo ») -----------------------------------------------------
+
+SUMMARY_TITLE = "Météo des objectifs"
+# inches: État, Objectif, Valeur, Cible, 12 mois (wide enough for « Douze derniers mois » on
+# one line: a header on two lines would push the rows under their sparklines)
+_SUMMARY_WIDTHS = (2.1, 4.9, 1.9, 1.1, 2.333)
+_SUMMARY_ROW = Inches(0.56)
+_SUMMARY_HEADER = Inches(0.4)
+
+
+def _sparkline(
+    slide: Slide,
+    points: Sequence[MonthPoint],
+    unit: str,
+    left: Emu,
+    top: Emu,
+    width: Emu,
+    height: Emu,
+) -> None:
+    """Twelve months as a small native line chart (no axis, no legend); masked months are
+    gaps."""
+    from charts.summary import spark_range
+
+    bounds = spark_range(points)
+    if bounds is None:
+        return
+    chart_data = CategoryChartData(number_format=_NUMBER_FORMATS.get(unit, "General"))
+    chart_data.categories = [p.month.strftime("%m/%Y") for p in points]
+    chart_data.add_series("Douze derniers mois", [p.value for p in points])
+    # the same casts as ``_chart_slide``: add_chart returns the frame holding the chart
+    frame = cast(
+        GraphicFrame,
+        slide.shapes.add_chart(
+            XL_CHART_TYPE.LINE, left, top, width, height, cast(ChartData, chart_data)
+        ),
+    )
+    chart = frame.chart
+    chart.has_legend = False
+    chart.has_title = False
+    chart.category_axis.visible = False
+    chart.value_axis.visible = False
+    chart.value_axis.has_major_gridlines = False
+    low, high = bounds
+    margin = (high - low) * 0.15  # the line never touches the row's borders
+    chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = low - margin, high + margin
+    series = chart.plots[0].series[0]
+    series.smooth = False
+    series.format.line.color.rgb = _rgb(GREY_TEXT)
+    series.format.line.width = Pt(1.75)
+    series.marker.style = XL_MARKER_STYLE.NONE
+
+
+def _summary_slide(prs: Presentation, data: CommitteeData) -> None:
+    """The first content slide: one line per objective, its state in a word and a symbol
+    (never a colour alone), value, target and twelve months."""
+    from charts.summary import (
+        HEADER,
+        LEVEL_COLORS,
+        headline,
+        method_text,
+        summary_rows,
+    )
+
+    slide = _add_title(prs, SUMMARY_TITLE)
+    rows = summary_rows(data.summary, data.threshold)
+    note = f"{headline(rows)} " + (
+        method_text(data.summary_gaps) + " " if data.summary_gaps else ""
+    )
+    _footnote(slide, f"{note}Source : base opérationnelle. {_scope_note(data)}")
+    if not rows:
+        _message(slide, NO_DATA)
+        return
+    top = Inches(1.2)
+    width = Emu(SLIDE_WIDTH - 2 * MARGIN)
+    shape = slide.shapes.add_table(
+        len(rows) + 1,
+        len(HEADER),
+        MARGIN,
+        top,
+        width,
+        Emu(_SUMMARY_HEADER + _SUMMARY_ROW * len(rows)),
+    )
+    table = shape.table
+    total = sum(_SUMMARY_WIDTHS)
+    for index, share in enumerate(_SUMMARY_WIDTHS):
+        table.columns[index].width = Emu(int(width * share / total))
+    table.rows[0].height = _SUMMARY_HEADER
+    for col, text in enumerate(HEADER):
+        cell = table.cell(0, col)
+        cell.text = text
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = _rgb(BLEU_FRANCE)
+        font = cell.text_frame.paragraphs[0].runs[0].font
+        font.size, font.bold, font.color.rgb = Pt(13), True, _rgb("#FFFFFF")
+    for r, row in enumerate(rows, start=1):
+        table.rows[r].height = _SUMMARY_ROW
+        texts = [f"{row.symbol} {row.level_label}", row.label, row.value, row.target, ""]
+        for col, text in enumerate(texts):
+            cell = table.cell(r, col)
+            cell.vertical_anchor = MSO_ANCHOR.MIDDLE  # level with the row's sparkline
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _rgb("#FFFFFF" if r % 2 else "#F6F6F6")
+            cell.text = text
+            if not text:
+                continue
+            font = cell.text_frame.paragraphs[0].runs[0].font
+            font.size, font.color.rgb = Pt(13), _rgb(GREY_TEXT)
+            if col == 0:
+                font.bold, font.color.rgb = True, _rgb(LEVEL_COLORS[row.level])
+            if col == 2:
+                font.bold = True
+        if row.detail:
+            paragraph = table.cell(r, 1).text_frame.add_paragraph()
+            run = paragraph.add_run()
+            run.text = row.detail
+            run.font.size, run.font.color.rgb = Pt(10), _rgb(GREY_MID)
+    left = MARGIN + sum((table.columns[i].width for i in range(4)), Emu(0))
+    column = table.columns[4].width
+    for r, row in enumerate(rows):
+        y = top + _SUMMARY_HEADER + _SUMMARY_ROW * r
+        _sparkline(
+            slide,
+            row.points,
+            row.unit,
+            Emu(left + Inches(0.08)),
+            Emu(y + Inches(0.06)),
+            Emu(column - Inches(0.16)),
+            Emu(_SUMMARY_ROW - Inches(0.12)),
+        )
+
+
+TERRITORIES_TITLE = "Territoires côte à côte : chaque UTAS face aux cibles"
+
+
+def _territories_slide(prs: Presentation, data: CommitteeData) -> None:
+    """Each UTAS ranked against each target, as the page draws it (a picture: PowerPoint has
+    no native chart of several ranked panels); its sentence in the speaker notes."""
+    if not data.territories:
+        return
+    from charts.images import ImageExportUnavailable, figure_image
+    from charts.territories import territories_figure, territories_summary
+
+    slide = _add_title(prs, TERRITORIES_TITLE)
+    summary = territories_summary(data.territories, data.threshold)
+    notes = slide.notes_slide.notes_text_frame
+    if notes is not None:
+        notes.text = summary
+    _footnote(
+        slide,
+        "Chaque UTAS classée de la meilleure à la moins bonne ; masquées (secret statistique) "
+        f"en dernier, sans valeur. Source : base opérationnelle. {_scope_note(data)}",
+    )
+    figure = territories_figure(
+        data.territories, "utas", data.scope.as_of, data.threshold, columns=3
+    )
+    figure.update_layout(title={"text": ""}, margin={"t": 70})
+    try:
+        image = figure_image(figure, "png")
+    except ImageExportUnavailable as exc:
+        _message(slide, str(exc))
+        return
+    top = Inches(1.15)
+    height = Emu(SLIDE_HEIGHT - top - footnote_height("x") - Inches(0.2))
+    width = Emu(int(height * EXPORT_WIDTH / EXPORT_HEIGHT))
+    slide.shapes.add_picture(io.BytesIO(image), Emu((SLIDE_WIDTH - width) // 2), top, height=height)

@@ -37,6 +37,8 @@ from metrics.results import MetricResult
 from metrics.roadmap import is_late
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
+from metrics.summary import Gaps, History, SummaryLine, engine_history, summary_lines
+from metrics.territories import TerritoryRanking, territory_rankings
 from settings import Settings
 
 LAUNCH_DATE = dt.date(2023, 2, 17)
@@ -68,6 +70,12 @@ def previous_period(scope: Scope) -> Scope | None:
     return None if previous.start < LAUNCH_DATE else previous
 
 
+def year_before_period(scope: Scope) -> Scope | None:
+    """The same period one year earlier, or None when it would start before the launch."""
+    before = scope.year_before()
+    return None if before.start < LAUNCH_DATE else before
+
+
 @dataclass(frozen=True)
 class CommitteeData:
     """Everything the committee page and deck show, computed once."""
@@ -96,6 +104,14 @@ class CommitteeData:
     demo: bool = False
     # « faits marquants » of the period, as written by the as-of date (oldest first)
     highlights: list[HighlightView] = field(default_factory=list)
+    # the same period one year earlier (None before the launch) and its figures
+    year_before_scope: Scope | None = None
+    year_before: dict[str, MetricResult] = field(default_factory=dict)
+    # the one-glance summary of the roadmap's objectives (« météo »), with twelve months each
+    summary: list[SummaryLine] = field(default_factory=list)
+    summary_gaps: Gaps | None = None
+    # each UTAS ranked against the target of each territorial objective
+    territories: list[TerritoryRanking] = field(default_factory=list)
 
     def label(self, metric_id: str) -> str:
         """The French label of an indicator under the committee's settings (« sous 10 jours »
@@ -137,6 +153,16 @@ class CommitteeData:
             return "sans comparaison (la période précédente serait antérieure au lancement)"
         return (
             f"du {format_date(self.previous_scope.start)} au {format_date(self.previous_scope.end)}"
+        )
+
+    @property
+    def year_before_text(self) -> str:
+        """« du 1er mai 2023 au 30 juin 2023 », or why there is no comparison."""
+        if self.year_before_scope is None:
+            return "sans comparaison (un an plus tôt, le dispositif n'était pas lancé)"
+        return (
+            f"du {format_date(self.year_before_scope.start)} au "
+            f"{format_date(self.year_before_scope.end)}"
         )
 
     @property
@@ -199,9 +225,13 @@ def gather_committee(
     territory: Territory | None = None,
     payer: str | None = None,
     compute: Compute | None = None,
+    history: History | None = None,
 ) -> CommitteeData:
-    """Compute the committee's figures: period, previous period, since launch, roadmap."""
+    """Compute the committee's figures: period, previous period, since launch, roadmap.
+
+    ``history`` gives the summary's twelve months (the page passes its cached one)."""
     compute = compute or _compute_all(engine, settings)
+    history = history or engine_history(engine, settings)
     same_scope = deck_scope(territory, payer)
     previous_committee = last_committee_date(engine, committee_date, same_scope)
     scope = committee_scope(
@@ -227,6 +257,7 @@ def gather_committee(
     map_communes = _map_communes(engine, settings, scope, map_category)
     map_geojson, map_error = _outlines(settings) if map_communes else (None, None)
     before = previous_period(scope)
+    year_before = year_before_period(scope)
     return CommitteeData(
         departement_name=settings.departement_name,
         committee_date=committee_date,
@@ -249,6 +280,11 @@ def gather_committee(
         territory_label=territory_label(engine, territory),
         demo=is_demo_database(engine),
         highlights=highlights_as_of(engine, scope.as_of, start=scope.start, end=scope.end),
+        year_before_scope=year_before,
+        year_before=compute(year_before, PREVIOUS_IDS) if year_before is not None else {},
+        summary=summary_lines(settings, scope, current, history),
+        summary_gaps=Gaps.of(settings),
+        territories=territory_rankings(settings, scope, current),
     )
 
 

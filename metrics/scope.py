@@ -91,6 +91,21 @@ class Scope:
         length = dt.timedelta(days=self.days)
         return replace(self, start=self.start - length, end=new_end, as_of=new_end)
 
+    def year_before(self) -> Scope:
+        """The same period one year earlier, seen as long after its end as this one.
+
+        Seasons (summer, the new year) weigh on entries and delays: a period read against the
+        same weeks a year before says whether things improve, which the period just before
+        cannot. 29 February becomes 28 February; a date on the last day of its month becomes
+        the last day of that month a year earlier (February 2025 compares with the whole
+        February 2024)."""
+        return replace(
+            self,
+            start=_year_earlier(self.start, month_end=False),
+            end=_year_earlier(self.end),
+            as_of=_year_earlier(self.as_of),
+        )
+
     def to_dict(self) -> dict[str, str | None]:
         """JSON-friendly form (ISO dates), as printed by ``pilotage metrics --json``."""
         return {
@@ -101,3 +116,16 @@ class Scope:
             "territory_level": self.territory.level if self.territory else None,
             "payer": self.payer,
         }
+
+
+def _year_earlier(day: dt.date, *, month_end: bool = True) -> dt.date:
+    """The same day one year earlier (28 February for 29 February); with ``month_end``, the
+    last day of a month stays the last day of its month."""
+    if month_end and (day + dt.timedelta(days=1)).day == 1:
+        first = day.replace(day=1)
+        return (first.replace(year=first.year - 1) + dt.timedelta(days=32)).replace(
+            day=1
+        ) - dt.timedelta(days=1)
+    if day.month == 2 and day.day == 29:
+        return day.replace(year=day.year - 1, day=28)
+    return day.replace(year=day.year - 1)

@@ -15,7 +15,9 @@ from ui.context import get_context
 from ui.highlights import by_subject, highlight_editor, show_notes
 from ui.metrics_cache import current_version, metric_results
 from ui.scope_bar import scope_bar
+from ui.summary import cached_history, summary_block
 from ui.tables import actions_table, steps_table
+from ui.territories import territories_block
 
 context = get_context()
 chosen = scope_bar(context)
@@ -37,6 +39,7 @@ data = gather_committee(
     territory=chosen.territory,
     payer=chosen.payer,
     compute=compute,
+    history=cached_history(context, version),
 )
 
 st.title("Comité de suivi")
@@ -49,7 +52,8 @@ previous = (
 st.caption(
     f"Comité du {format_date(data.committee_date)} (date d'observation du périmètre) — période "
     f"{data.period_text}, {previous}. Comparée à la période précédente de même durée, "
-    f"{data.previous_text}. * Parts et délais « sous X jours » : dernière cohorte mensuelle "
+    f"{data.previous_text}, et à la même période un an plus tôt, {data.year_before_text}. "
+    "* Parts et délais « sous X jours » : dernière cohorte mensuelle "
     "suivie X jours, son mois entre parenthèses."
     + (f" {data.legal_note}" if data.legal_note else "")
 )
@@ -71,6 +75,26 @@ st.download_button(
     "conservés pour comparaison au prochain comité.",
 )
 
+st.header("Météo des objectifs")
+summary_block(
+    context,
+    data.scope,
+    data.current,
+    caption=f"Objectifs de la feuille de route au {format_date(data.scope.as_of)} : état, "
+    "valeur, cible et douze derniers mois",
+    lines=data.summary,
+)
+
+st.header("Territoires côte à côte")
+territories_block(
+    context,
+    data.scope,
+    data.current,
+    lambda scope, ids: compute(scope, ids),
+    utas=data.territories,
+    scope_text=data.scope_text,
+)
+
 st.header("Indicateurs clés")
 rows = headline_rows(data)
 presented = (
@@ -83,8 +107,10 @@ if rows:
         {
             "Indicateur": [r.label for r in rows],
             "Période précédente": [r.previous for r in rows],
+            "Un an plus tôt": [r.year_before for r in rows],
             "Période du comité": [r.current for r in rows],
             "Évolution": [r.change for r in rows],
+            "Évolution sur un an": [r.year_change for r in rows],
             presented: [r.presented for r in rows],
             "Cible": [r.target for r in rows],
         },

@@ -9,11 +9,11 @@ from charts.texts import cohort_label, cohort_note, value_text
 from data_access.roadmap import steps_at
 from formatting import format_date
 from metrics.catalog import label_of
-from metrics.committee import LAUNCH_DATE, previous_period
 from metrics.displays import OVERVIEW_COMPARED_RATES as COMPARED_RATES
 from metrics.displays import OVERVIEW_HEADLINE as HEADLINE
 from metrics.roadmap import is_late
 from ui.chart_block import chart_block
+from ui.comparison import comparison_choice
 from ui.context import get_context
 from ui.highlights import highlight_editor, highlights_for, show_notes
 from ui.indicators import (
@@ -22,8 +22,9 @@ from ui.indicators import (
     spec_or_none,
     target_text,
 )
-from ui.metrics_cache import metric_results, previous_results, show_failures
+from ui.metrics_cache import metric_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
+from ui.summary import summary_block
 from ui.tables import steps_table
 
 context = get_context()
@@ -35,25 +36,30 @@ st.title("Vue d'ensemble")
 st.caption(scope_caption())
 
 computed = metric_results(context, scope)
-before = previous_period(scope)
-previous = previous_results(context, scope)
 show_failures(computed)
 
-st.header("Indicateurs clés")
-st.caption(
-    f"Évolution par rapport à la période précédente de même durée (du "
-    f"{format_date(before.start)} au {format_date(before.end)})."
-    if before is not None
-    else "Sans comparaison : la période précédente de même durée serait antérieure au "
-    f"lancement ({format_date(LAUNCH_DATE)})."
+st.header("Météo des objectifs")
+summary_block(
+    context,
+    scope,
+    computed.results,
+    caption=f"Objectifs de la feuille de route au {format_date(scope.as_of)} : état, valeur, "
+    "cible et douze derniers mois",
 )
+
+st.header("Indicateurs clés")
+comparison = comparison_choice(context, scope)
+previous = comparison.results
+st.caption(comparison.caption)
 st.caption(
     "Parts et délais « sous X jours » : mesurés sur la dernière cohorte mensuelle suivie X "
     "jours (nommée sous chaque chiffre) ; la mesure, à ce jour, sur les entrants de la "
     "période est donnée à côté quand elle existe."
 )
 notes = highlights_for(context, scope, (None, *HEADLINE))
-indicator_cards(HEADLINE, computed, threshold, previous=previous, notes=notes)
+indicator_cards(
+    HEADLINE, computed, threshold, previous=previous, previous_name=comparison.name, notes=notes
+)
 show_notes({None: notes[None]} if None in notes else {})
 highlight_editor(context, scope, (None, *HEADLINE), notes, key="vue_ensemble")
 
@@ -86,7 +92,7 @@ if computed.get("roadmap_late_steps") is not None:
 
 rates = [i for i in COMPARED_RATES if computed.get(i) is not None]
 if rates:
-    st.header("Taux clés : période et période précédente")
+    st.header(f"Taux clés : période et {comparison.short_name.lower()}")
     chart_block(
         replace(
             comparison_chart(
@@ -94,10 +100,10 @@ if rates:
                 [computed.results[i].reported for i in rates],
                 [r.reported if previous and (r := previous.get(i)) else None for i in rates],
                 key="vue-ensemble-taux",
-                title="Taux clés, période choisie et période précédente",
+                title=f"Taux clés, période choisie et {comparison.short_name.lower()}",
                 unit="ratio",
                 current_name="Période choisie",
-                previous_name="Période précédente",
+                previous_name=comparison.short_name,
                 as_of=scope.as_of,
                 threshold=threshold,
             ),

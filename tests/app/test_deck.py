@@ -67,7 +67,8 @@ def test_deck_slides_and_native_series_equal_metric_values(demo_copy):
     assert (prs.slide_width, prs.slide_height) == (Inches(13.333), Inches(7.5))
     titles = _titles(prs)
     assert titles[0] == "Comité de suivi RSA — Creuse"
-    assert titles[1] == "Indicateurs clés"
+    assert titles[1] == "Météo des objectifs"  # the first content slide
+    assert titles[2] == "Indicateurs clés"
     for expected in (
         "Taux clés : période du comité et période précédente",
         "Depuis le lancement : délais tenus, par mois d'entrée",
