@@ -297,4 +297,4 @@ shown = [
 ]
 st.caption(f"{len(shown)} étape(s) sur {len(steps)}.")
 if shown:
-    steps_table(shown)
+    steps_table(shown, as_of)

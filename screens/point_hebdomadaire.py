@@ -14,7 +14,7 @@ from data_access.roadmap import STATUS_LABELS, steps_at
 from data_access.weekly_point import since_last_weekly_point
 from formatting import format_date, format_datetime, format_day_month
 from metrics import catalog
-from metrics.roadmap import is_due_soon, is_late
+from metrics.roadmap import days_late, is_due_soon, is_late
 from ui.auth import audited_download, can_edit_roadmap
 from ui.chart_block import chart_block
 from ui.context import get_context
@@ -154,11 +154,11 @@ if not counts and not rates:
 
 st.header("Feuille de route : étapes en retard ou à échéance sous 14 jours")
 steps = steps_at(context.engine, as_of)
-late = [s for s in steps if is_late(s, as_of)]
+late = sorted((s for s in steps if is_late(s, as_of)), key=lambda s: -days_late(s, as_of))
 soon = [s for s in steps if is_due_soon(s, as_of)]
 if late:
     st.markdown(f"**En retard ({len(late)})**")
-    steps_table(late)
+    steps_table(late, as_of)
 if soon:
     st.markdown(f"**À échéance dans les 14 jours ({len(soon)})**")
     steps_table(soon)
