@@ -285,6 +285,7 @@ chosen_owners = f_owner.multiselect(
     "Responsable",
     list(institution_names(institutions_for(context.settings))),
     key="fdr_filter_owner",
+    placeholder="Tous",
 )
 only_late = f_late.checkbox("En retard seulement", key="fdr_filter_late")
 shown = [

@@ -245,6 +245,27 @@ def test_plotly_toolbar_is_off():
     assert PLOTLY_CONFIG["displayModeBar"] is False
 
 
+def test_plotly_speaks_french():
+    """Every text plotly.js may draw comes in French with the chart (config ``locales``)."""
+    assert PLOTLY_CONFIG["locale"] == "fr"
+    french = PLOTLY_CONFIG["locales"]["fr"]  # type: ignore[index]
+    words = french["dictionary"]
+    assert words["Download plot as a png"] == "Télécharger le graphique en PNG"
+    assert words["Zoom"] == "Zoom"
+    assert words["Reset axes"] == "Réinitialiser les axes"
+    assert words["Double-click to zoom back out"].startswith("Double-cliquer")
+    assert french["format"]["months"][5] == "juin"
+
+
+def test_breakdown_titles_and_export_names_are_french():
+    from ui.chart_block import export_stem
+    from ui.thematic import lower_first
+
+    assert lower_first("Par UTAS") == "par UTAS"
+    assert lower_first("Par type d'orientation") == "par type d'orientation"
+    assert export_stem(_desc()) == "convocation-sous-15-jours-par-utas_2024-06-30"
+
+
 def test_page_script_survives_the_html_sanitiser():
     """Streamlit's sanitiser drops a script whose text holds « <tag » or « </ »."""
     script = page_script().split('<script id="pilotage-a11y">', 1)[1].rsplit("</script>", 1)[0]
