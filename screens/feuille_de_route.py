@@ -12,7 +12,12 @@ import datetime as dt
 import streamlit as st
 
 from charts.builders import breakdown_chart
-from charts.roadmap_timeline import roadmap_timeline, timeline_summary, timeline_table
+from charts.roadmap_timeline import (
+    roadmap_timeline,
+    timeline_summary,
+    timeline_table,
+    year_range,
+)
 from data_access.exceptions import DataAccessError
 from data_access.governance import last_meeting
 from data_access.institutions import institution_names, institutions_for
@@ -211,6 +216,11 @@ figure_block(
     table=timeline_table(steps, as_of),
     summary=timeline_summary(steps, as_of),
 )
+if year_range([s.due_date for s in steps if s.due_date], as_of) is not None:
+    st.caption(
+        f"Le calendrier montre l'année {as_of.year} : double-cliquez dessus pour voir toutes les "
+        "échéances, faites glisser pour choisir une période."
+    )
 undated = [s for s in steps if s.due_date is None]
 if undated:
     st.caption(
