@@ -147,7 +147,7 @@ def _date_axis(title: str, dates: Sequence[dt.date]) -> dict[str, object]:
     }
 
 
-NAME_CHARS = 48  # of a step's wording beside its id; the whole wording is in the hover
+NAME_CHARS = 36  # of a step's wording beside its id; the whole wording is in the hover
 AXIS_ROW = "axe::"  # key of the row naming an axis (never a step id)
 
 

@@ -282,7 +282,7 @@ if committee is not None:
 # --- table with filters --------------------------------------------------------------------
 st.header("Toutes les étapes")
 axes = list(dict.fromkeys(s.axis for s in steps))
-f_axis, f_status, f_owner, f_late = st.columns([3, 3, 3, 2])
+f_axis, f_status, f_owner = st.columns(3)
 chosen_axes = f_axis.multiselect("Axe", axes, key="fdr_filter_axis", placeholder="Tous")
 chosen_status = f_status.multiselect(
     "Statut",
@@ -297,7 +297,8 @@ chosen_owners = f_owner.multiselect(
     key="fdr_filter_owner",
     placeholder="Tous",
 )
-only_late = f_late.checkbox("En retard seulement", key="fdr_filter_late")
+# under the filters: in a narrow fourth column its label ended in « seulem… » at 1280 px
+only_late = st.checkbox("En retard seulement", key="fdr_filter_late")
 shown = [
     s
     for s in steps

@@ -40,13 +40,14 @@ PAGE_TEXTS = """() => {
   return texts;
 }"""
 
-# Texts cut by their box: card titles and values, buttons, tabs; chart texts (legend, ticks,
-# axis titles, annotations) drawn outside the chart's own drawing.
+# Texts cut by their box: card titles and values, buttons, tabs, widget labels; chart texts
+# (legend, ticks, axis titles, annotations, values on bars) drawn outside the chart's drawing.
 CUT_TEXTS = """() => {
   const cut = [];
   const visible = (e) => e.checkVisibility({visibilityProperty: true});
   const boxes = document.querySelectorAll(
-    '[data-testid="stMetricLabel"], [data-testid="stMetricValue"], button, [role="tab"]');
+    '[data-testid="stMetricLabel"], [data-testid="stMetricValue"], button, [role="tab"],'
+    + '[data-testid="stWidgetLabel"], [data-testid="stCheckbox"] label');
   for (const e of boxes) {
     if (!visible(e) || !e.textContent.trim()) { continue; }
     for (const inner of [e, ...e.querySelectorAll('p, div, span')]) {
@@ -62,7 +63,8 @@ CUT_TEXTS = """() => {
     if (!svg || !visible(chart)) { continue; }
     const frame = svg.getBoundingClientRect();
     const texts = chart.querySelectorAll(
-      '.legendtext, .xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .annotation-text');
+      '.legendtext, .xtick text, .ytick text, .g-xtitle text, .g-ytitle text, .annotation-text,'
+      + ' .bartext');
     for (const t of texts) {
       const r = t.getBoundingClientRect();
       if (!t.textContent.trim() || r.width === 0) { continue; }

@@ -283,3 +283,9 @@ def test_summary_of_two_periods_reads_each_category_before_and_after():
         "Période précédente → période choisie : Aubusson 80,0 % → 82,0 % ; Boussac 50,0 % → "
         "40,0 %. 2 valeur(s) masquée(s) par le secret statistique."
     )
+
+
+def test_horizontal_bars_leave_room_for_their_values():
+    """« 100,0 % » written after the longest bar fits in the right margin."""
+    figure = to_figure(_desc(series=(Series("Taux", (1.0, 0.55, 0.2)),)))
+    assert figure.layout.margin.r >= 20 + 8 * len("100,0 %")
