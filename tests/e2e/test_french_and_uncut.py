@@ -46,8 +46,7 @@ CUT_TEXTS = """() => {
   const cut = [];
   const visible = (e) => e.checkVisibility({visibilityProperty: true});
   const boxes = document.querySelectorAll(
-    '[data-testid="stMetricLabel"], [data-testid="stMetricValue"], button, [role="tab"],'
-    + '[data-testid="stWidgetLabel"], [data-testid="stCheckbox"] label');
+    '[data-testid="stMetricLabel"], [data-testid="stMetricValue"], button, [role="tab"]');
   for (const e of boxes) {
     if (!visible(e) || !e.textContent.trim()) { continue; }
     for (const inner of [e, ...e.querySelectorAll('p, div, span')]) {
@@ -56,6 +55,15 @@ CUT_TEXTS = """() => {
         cut.push(`boîte : ${e.textContent.trim().slice(0, 60)}`);
         break;
       }
+    }
+  }
+  // widget labels: only an ellipsis is a cut (their boxes hold a help icon beside the text)
+  const labels = document.querySelectorAll(
+    '[data-testid="stWidgetLabel"] *, [data-testid="stCheckbox"] label *');
+  for (const e of labels) {
+    const style = getComputedStyle(e);
+    if (visible(e) && style.textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1) {
+      cut.push(`libellé : ${e.textContent.trim().slice(0, 60)}`);
     }
   }
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
