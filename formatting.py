@@ -68,6 +68,11 @@ def format_datetime(value: dt.datetime | None) -> str:
     return f"{_day(value)} {rest}"
 
 
+def format_days_late(days: int) -> str:
+    """« en retard de 12 jours », « en retard de 1 jour »: how late a step or an action is."""
+    return f"en retard de {format_decimal(days, locale=LOCALE)} jour{'s' if days > 1 else ''}"
+
+
 def secret_label(threshold: int) -> str:
     """The text shown in place of a masked value."""
     return f"< {threshold} (secret statistique)"

@@ -13,8 +13,9 @@ are drawn as filled polygons, so nothing is downloaded at run time.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -22,6 +23,7 @@ import plotly.graph_objects as go
 from charts.theme import (
     BLEU_FRANCE,
     GREY_MID,
+    GREY_TEXT,
     ROUGE_MARIANNE,
     WHITE,
     colorscale_at,
@@ -47,6 +49,8 @@ STATUS_PATTERNS: dict[str, dict[str, object]] = {
     "no_need": {"shape": ".", "bgcolor": WHITE, "fgcolor": GREY_MID, "size": 6, "solidity": 0.2},
 }
 OUTLINE = GREY_MID
+UTAS_BORDER = GREY_TEXT  # 17.9:1 on white: the UTAS read over every fill
+UTAS_BORDER_LABEL = "Limite d'UTAS"
 HEATMAP_SCALE: list[list[float | str]] = [[0, ROUGE_MARIANNE], [0.5, "#F6F6F6"], [1, BLEU_FRANCE]]
 
 
@@ -80,6 +84,138 @@ def _outlines(geojson: dict[str, Any]) -> dict[str, list[list[list[float]]]]:
         feature["properties"]["code_insee"]: _rings(feature["geometry"])
         for feature in geojson.get("features", [])
     }
+
+
+Point = tuple[float, float]
+
+
+def _inside(point: Point, ring: list[list[float]]) -> bool:
+    """Ray casting: is the point inside the ring?"""
+    x, y = point
+    inside = False
+    for a, b in itertools.pairwise(ring):
+        if (a[1] > y) != (b[1] > y) and x < a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]):
+            inside = not inside
+    return inside
+
+
+# How far beside an edge its other side is looked for, in degrees (about 40 m, 150 m, 400 m):
+# nearest first, further where two outlines leave a sliver between them.
+PROBES = (0.0004, 0.0015, 0.004)
+GRID = 0.05  # degrees: squares of the index that finds the commune at a point
+
+
+def _other_side(
+    commune_at: Callable[[Point], str | None],
+    middle: Point,
+    normal: Point,
+    code: str,
+    utas_of: dict[str, str | None],
+) -> bool:
+    """Whether the edge at ``middle`` of commune ``code`` is a border: on its outer side lies
+    a commune of another UTAS, or none at any of the ``PROBES`` distances."""
+    for direction in (1, -1):
+        first = (
+            middle[0] + direction * PROBES[0] * normal[0],
+            middle[1] + direction * PROBES[0] * normal[1],
+        )
+        if commune_at(first) == code:
+            continue  # the commune's own side
+        for distance in PROBES:
+            point = (
+                middle[0] + direction * distance * normal[0],
+                middle[1] + direction * distance * normal[1],
+            )
+            found = commune_at(point)
+            if found is not None and found != code:
+                return utas_of[found] != utas_of[code]
+        return True
+    return False
+
+
+def _utas_borders(
+    communes: Sequence[CommuneCoverage], outlines: dict[str, list[list[list[float]]]]
+) -> tuple[list[float | None], list[float | None]]:
+    """The lines between UTAS, and around the communes shown.
+
+    Neighbouring communes mostly share their edges' points: an edge drawn twice by communes of
+    one UTAS is inside it, by two UTAS a border. Where the outlines do not share points, the
+    other side of the edge is looked up: a point just beside its middle, in a commune of
+    another UTAS or in none, makes it a border.
+    """
+    utas_of = {c.code: c.utas for c in communes if outlines.get(c.code)}
+    owners: dict[tuple[Point, Point], list[str]] = {}
+    for code in utas_of:
+        for ring in outlines[code]:
+            for a, b in itertools.pairwise(ring):
+                start, end = (a[0], a[1]), (b[0], b[1])
+                if start != end:
+                    owners.setdefault((start, end) if start <= end else (end, start), []).append(
+                        code
+                    )
+    boxes = {
+        code: (
+            min(p[0] for ring in outlines[code] for p in ring),
+            min(p[1] for ring in outlines[code] for p in ring),
+            max(p[0] for ring in outlines[code] for p in ring),
+            max(p[1] for ring in outlines[code] for p in ring),
+        )
+        for code in utas_of
+    }
+
+    grid: dict[tuple[int, int], list[str]] = {}  # communes by square of GRID degrees
+    for code, (x0, y0, x1, y1) in boxes.items():
+        for gx in range(math.floor(x0 / GRID), math.floor(x1 / GRID) + 1):
+            for gy in range(math.floor(y0 / GRID), math.floor(y1 / GRID) + 1):
+                grid.setdefault((gx, gy), []).append(code)
+
+    def commune_at(point: Point) -> str | None:
+        for code in grid.get((math.floor(point[0] / GRID), math.floor(point[1] / GRID)), ()):
+            x0, y0, x1, y1 = boxes[code]
+            near = x0 <= point[0] <= x1 and y0 <= point[1] <= y1
+            if near and any(_inside(point, ring) for ring in outlines[code]):
+                return code
+        return None
+
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for (start, end), codes in owners.items():
+        if len(codes) > 1:
+            border = len({utas_of[c] for c in codes}) > 1
+        else:
+            length = math.hypot(end[0] - start[0], end[1] - start[1])
+            normal = ((start[1] - end[1]) / length, (end[0] - start[0]) / length)
+            middle = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
+            border = _other_side(commune_at, middle, normal, codes[0], utas_of)
+        if border:
+            xs += [start[0], end[0], None]
+            ys += [start[1], end[1], None]
+    return xs, ys
+
+
+def _utas_names(
+    communes: Sequence[CommuneCoverage], outlines: dict[str, list[list[list[float]]]]
+) -> list[dict[str, Any]]:
+    """Each UTAS's name at the middle of its communes' centres."""
+    centres: dict[str, list[Point]] = {}
+    for commune in communes:
+        rings = outlines.get(commune.code, [])
+        if commune.utas and rings:
+            centres.setdefault(commune.utas, []).append(_centre(rings))
+    return [
+        {
+            "x": sum(p[0] for p in points) / len(points),
+            "y": sum(p[1] for p in points) / len(points),
+            "xref": "x",
+            "yref": "y",
+            "text": f"<b>{utas}</b>",
+            "showarrow": False,
+            "font": {"size": 14, "color": GREY_TEXT},
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "borderpad": 2,
+        }
+        for utas, points in sorted(centres.items())
+    ]
 
 
 def coverage_map(
@@ -127,6 +263,18 @@ def coverage_map(
                 hoverinfo="skip",
             )
         )
+    border_x, border_y = _utas_borders(communes, outlines)
+    if border_x:
+        fig.add_trace(
+            go.Scatter(
+                x=border_x,
+                y=border_y,
+                mode="lines",
+                line={"color": UTAS_BORDER, "width": 2.2},
+                name=UTAS_BORDER_LABEL,
+                hoverinfo="skip",
+            )
+        )
     centres = [(c, outlines.get(c.code, [])) for c in communes]
     centres = [(c, rings) for c, rings in centres if rings]
     fig.add_trace(
@@ -168,6 +316,7 @@ def coverage_map(
         margin={"l": 0, "r": 0, "t": 50, "b": 60},
         legend={"orientation": "h", "y": -0.02, "x": 0},
         annotations=[
+            *_utas_names(communes, outlines),
             {
                 "text": f"Source : base opérationnelle, services actifs au {format_date(as_of)}.",
                 "showarrow": False,
@@ -177,7 +326,7 @@ def coverage_map(
                 "y": -0.1,
                 "xanchor": "left",
                 "font": {"size": 11},
-            }
+            },
         ],
     )
     return fig

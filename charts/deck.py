@@ -11,13 +11,16 @@ stores the figures as a snapshot so the next committee compares with what was pr
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import math
 from collections.abc import Callable, Sequence
-from typing import TypeVar, cast
+from typing import cast
 
 from pptx import Presentation as new_presentation
 from pptx.chart.chart import Chart
 from pptx.chart.data import CategoryChartData, ChartData, XyChartData
+from pptx.chart.datalabel import DataLabel
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
@@ -40,9 +43,10 @@ from charts.deck_highlights import (
 )
 from charts.description import DEMO_NOTE, ROUNDING_NOTE, ChartDescription
 from charts.theme import BLEU_FRANCE, EXPORT_HEIGHT, EXPORT_WIDTH, GREY_MID, GREY_TEXT, PALETTE
-from formatting import NO_DATA, format_date, format_rate
+from formatting import NO_DATA, format_date, format_days_late, format_rate
 from metrics.committee import CommitteeData
 from metrics.coverage import category_label
+from metrics.roadmap import days_late
 from metrics.summary import MonthPoint
 
 SLIDE_WIDTH = Inches(13.333)
@@ -50,7 +54,6 @@ SLIDE_HEIGHT = Inches(7.5)
 MARGIN = Inches(0.5)
 # Length arithmetic gives plain ints: shapes take a Length, hence the Emu(...) around sums.
 CONTENT_WIDTH = Emu(SLIDE_WIDTH - 2 * MARGIN)
-ROWS_PER_TABLE_SLIDE = 10
 _TITLE_ONLY = 5
 _TITLE = 0
 # French number formats for the native charts: the LCID prefix [$-40C] makes LibreOffice (and
@@ -78,6 +81,15 @@ def _title_slide(prs: Presentation, data: CommitteeData) -> None:
     for paragraph in subtitle.text_frame.paragraphs:  # four lines must fit the placeholder
         for run in paragraph.runs:
             run.font.size = Pt(20)
+    # The default layout places both for a 4:3 slide (10 inches wide): centre them on 16:9.
+    for shape, top, height in (
+        (slide.shapes.title, Inches(1.6), Inches(1.8)),
+        (subtitle, Inches(3.6), Inches(2.6)),
+    ):
+        shape.left, shape.width = Inches(1), Emu(SLIDE_WIDTH - Inches(2))
+        shape.top, shape.height = top, height
+        for paragraph in shape.text_frame.paragraphs:
+            paragraph.alignment = PP_ALIGN.CENTER
 
 
 def _add_title(prs: Presentation, title: str) -> Slide:
@@ -101,25 +113,101 @@ def _scope_note(data: CommitteeData) -> str:
     )
 
 
-FOOTNOTE_CHARS_PER_LINE = 170  # 11 pt over the slide's width
+# Room for text, measured the way the renderer without the template's Calibri draws it:
+# LibreOffice falls back on DejaVu Sans, whose characters are about 0.56 em wide on average
+# (Calibri's are narrower, so PowerPoint only gets more room). Lines are 1.2 em apart; a cell
+# or a text box keeps 0.1 inch left and right, 0.05 inch above and below (python-pptx's
+# defaults).
+CHAR_EM = 0.56
+LINE_EM = 1.2
+INSET_X = Inches(0.2)
+INSET_Y = Inches(0.1)
+FOOTNOTE_PT = 11
+FOOTNOTE_BOTTOM = Inches(0.1)
+TABLE_TOP = Inches(1.3)
+TABLE_GAP = Inches(0.15)  # between a table and the footnote under it
+BODY_PT = 12
+HEADER_PT = 13
+
+
+def text_lines(text: str, width: int, size_pt: float) -> int:
+    """How many lines ``text`` takes in a box ``width`` EMU wide at ``size_pt`` (words wrap
+    whole; a word longer than the line is broken)."""
+    per_line = max(1, int((width - INSET_X) / 12700 / (size_pt * CHAR_EM)))
+    lines = 0
+    for paragraph in text.split("\n"):
+        count, used = 1, 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) <= per_line:
+                used += 1 + len(word)
+                continue
+            if used:
+                count += 1
+            used = len(word)
+            while used > per_line:
+                count, used = count + 1, used - per_line
+        lines += count
+    return lines
+
+
+def text_height(lines: int, size_pt: float) -> Emu:
+    """The height of ``lines`` lines at ``size_pt``, insets included."""
+    return Emu(int(lines * size_pt * LINE_EM * 12700 + INSET_Y))
 
 
 def footnote_height(text: str) -> Emu:
-    """The room a footnote needs at the foot of a slide (its lines, estimated)."""
-    lines = max(2, -(-len(text) // FOOTNOTE_CHARS_PER_LINE))
-    return Emu(int(Inches(0.2) * lines + Inches(0.15)))
+    """The room a footnote needs at the foot of a slide."""
+    return text_height(max(2, text_lines(text, CONTENT_WIDTH, FOOTNOTE_PT)), FOOTNOTE_PT)
+
+
+def footnote_top(text: str) -> Emu:
+    """Where the footnote starts: what is above must end there."""
+    return Emu(SLIDE_HEIGHT - footnote_height(text) - FOOTNOTE_BOTTOM)
 
 
 def _footnote(slide: Slide, text: str) -> None:
     height = footnote_height(text)
-    box = slide.shapes.add_textbox(
-        MARGIN, Emu(SLIDE_HEIGHT - height - Inches(0.1)), CONTENT_WIDTH, height
-    )
+    box = slide.shapes.add_textbox(MARGIN, footnote_top(text), CONTENT_WIDTH, height)
     box.text_frame.word_wrap = True
     run = box.text_frame.paragraphs[0].add_run()
     run.text = text
     run.font.size = Pt(11)
     run.font.color.rgb = _rgb(GREY_MID)
+
+
+def _column_widths(count: int, widths: Sequence[float] | None) -> list[Emu]:
+    shares = list(widths) if widths else [1.0] * count
+    return [Emu(int(CONTENT_WIDTH * share / sum(shares))) for share in shares]
+
+
+def row_height(texts: Sequence[str], widths: Sequence[int], size_pt: float) -> Emu:
+    """A table row as tall as its longest cell once wrapped (at least one line)."""
+    lines = max(
+        (text_lines(text, width, size_pt) for text, width in zip(texts, widths, strict=True)),
+        default=1,
+    )
+    return text_height(max(1, lines), size_pt)
+
+
+def table_pages(
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float] | None,
+    bottom: int,
+) -> list[list[Sequence[str]]]:
+    """The rows cut into slides: each slide's table, header included, ends above ``bottom``."""
+    columns = _column_widths(len(header), widths)
+    room = bottom - TABLE_TOP - row_height(header, columns, HEADER_PT)
+    pages: list[list[Sequence[str]]] = [[]]
+    used = 0
+    for row in rows:
+        height = row_height(row, columns, BODY_PT)
+        if pages[-1] and used + height > room:
+            pages.append([])
+            used = 0
+        pages[-1].append(row)
+        used += height
+    return pages
 
 
 def _table(
@@ -128,14 +216,19 @@ def _table(
     rows: Sequence[Sequence[str]],
     widths: Sequence[float] | None = None,
 ) -> None:
-    top = Inches(1.3)
-    height = Emu(Inches(0.4) * (len(rows) + 1))
-    shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, CONTENT_WIDTH, height)
+    """A table whose rows are as tall as their wrapped text (``table_pages`` made it fit)."""
+    columns = _column_widths(len(header), widths)
+    heights = [row_height(header, columns, HEADER_PT)] + [
+        row_height(row, columns, BODY_PT) for row in rows
+    ]
+    shape = slide.shapes.add_table(
+        len(rows) + 1, len(header), MARGIN, TABLE_TOP, CONTENT_WIDTH, Emu(sum(heights))
+    )
     table = shape.table
-    if widths:
-        total = sum(widths)
-        for index, width in enumerate(widths):
-            table.columns[index].width = Emu(int((SLIDE_WIDTH - 2 * MARGIN) * width / total))
+    for index, width in enumerate(columns):
+        table.columns[index].width = width
+    for index, height in enumerate(heights):
+        table.rows[index].height = height
     for col, text in enumerate(header):
         cell = table.cell(0, col)
         cell.text = text
@@ -146,49 +239,64 @@ def _table(
     for r, row in enumerate(rows, start=1):
         for col, text in enumerate(row):
             cell = table.cell(r, col)
-            cell.text = text
+            cell.text = text or "—"  # an empty cell would keep the template's 18 pt line
             font = cell.text_frame.paragraphs[0].runs[0].font
             font.size, font.color.rgb = Pt(12), _rgb(GREY_TEXT)
 
 
-HEADLINE_ROWS_PER_SLIDE = 8
+def _table_slides(
+    prs: Presentation,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    footnote: str,
+    empty: str,
+    *,
+    numbered: bool = True,
+) -> None:
+    """A table on as many slides as its wrapped rows need, each above its footnote: titled
+    « Titre (1/2) », « Titre (2/2) », or « Titre », « Titre (suite) » when not ``numbered``."""
+    pages = table_pages(header, rows, widths, footnote_top(footnote) - TABLE_GAP)
+    for number, chunk in enumerate(pages, start=1):
+        if len(pages) == 1:
+            suffix = ""
+        elif numbered:
+            suffix = f" ({number}/{len(pages)})"
+        else:
+            suffix = " (suite)" if number > 1 else ""
+        slide = _add_title(prs, title + suffix)
+        if chunk:
+            _table(slide, header, chunk, widths)
+        else:
+            _message(slide, empty)
+        _footnote(slide, footnote)
 
 
 def _headline_slide(prs: Presentation, data: CommitteeData) -> None:
-    """The headline table, on as many slides as its rows need (long labels wrap)."""
-    rows = headline_rows(data)
+    """The headline table, on as many slides as its rows need once long labels wrap."""
     presented = (
         f"Présenté le {format_date(data.presented.committee_date)}"
         if data.presented
         else "Présenté au dernier comité"
     )
-    pages = _chunks(rows, HEADLINE_ROWS_PER_SLIDE)
-    for number, chunk in enumerate(pages):
-        slide = _add_title(prs, "Indicateurs clés" + (" (suite)" if number else ""))
-        if not chunk:
-            _message(slide, NO_DATA)
-        else:
-            _table(
-                slide,
-                [
-                    "Indicateur",
-                    "Période précédente",
-                    "Période du comité",
-                    "Évolution",
-                    presented,
-                    "Cible",
-                ],
-                [[r.label, r.previous, r.current, r.change, r.presented, r.target] for r in chunk],
-                widths=[4.2, 1.8, 1.8, 1.3, 1.8, 2.6],
-            )
-        _footnote(
-            slide,
-            f"Période du comité {data.period_text} ; période précédente {data.previous_text}. "
-            "* Dernière cohorte mensuelle suivie X jours (son mois entre parenthèses). Source : "
-            f"base opérationnelle. {_scope_note(data)}"
-            + _rounding_note(data)
-            + (f" {data.legal_note}" if data.legal_note else ""),
-        )
+    _table_slides(
+        prs,
+        "Indicateurs clés",
+        ["Indicateur", "Période précédente", "Période du comité", "Évolution", presented, "Cible"],
+        [
+            [r.label, r.previous, r.current, r.change, r.presented, r.target]
+            for r in headline_rows(data)
+        ],
+        [4.2, 1.8, 1.8, 1.3, 1.8, 2.6],
+        f"Période du comité {data.period_text} ; période précédente {data.previous_text}. "
+        "* Dernière cohorte mensuelle suivie X jours (son mois entre parenthèses). Source : "
+        f"base opérationnelle. {_scope_note(data)}"
+        + _rounding_note(data)
+        + (f" {data.legal_note}" if data.legal_note else ""),
+        NO_DATA,
+        numbered=False,
+    )
 
 
 def _rounding_note(data: CommitteeData) -> str:
@@ -246,7 +354,32 @@ def _chart_type(desc: ChartDescription) -> XL_CHART_TYPE:
     }[desc.kind]
 
 
-def _style_chart(chart: Chart, desc: ChartDescription) -> None:
+LABEL_PT = 11
+
+
+def label_step(desc: ChartDescription, width: int, height: int) -> int:
+    """Every how many bars a value is written so that labels never overlap: 1 (every bar)
+    until the bars get narrower (columns) or thinner (horizontal bars) than their labels, as
+    with many months side by side."""
+    bars = max(1, len(desc.categories) * len(desc.series))
+    if desc.kind == "hbar":  # labels stacked: one line of text per bar
+        room, need = height * 0.8 / bars, LABEL_PT * LINE_EM * 12700
+    else:  # labels side by side: the widest one per bar
+        values = [v for serie in desc.series for v in serie.values if v is not None]
+        widest = max((len(desc.format_value(v)) for v in values), default=4)
+        room, need = width * 0.85 / bars, (widest + 2) * LABEL_PT * CHAR_EM * 12700
+    return max(1, math.ceil(need / room))
+
+
+def _hide_label(label: DataLabel) -> None:
+    """No value written on this bar (its neighbours carry theirs; the axis gives the scale)."""
+    d_lbl = label._get_or_add_dLbl()
+    for child in d_lbl.iterchildren():
+        if child.tag.endswith("}showVal"):
+            child.set("val", "0")
+
+
+def _style_chart(chart: Chart, desc: ChartDescription, width: int, height: int) -> None:
     chart.has_title = False
     chart.font.size = Pt(12)
     chart.has_legend = len(desc.series) > 1
@@ -267,7 +400,18 @@ def _style_chart(chart: Chart, desc: ChartDescription) -> None:
         plot.has_data_labels = True
         plot.data_labels.number_format = _NUMBER_FORMATS[desc.unit]
         plot.data_labels.number_format_is_linked = False
-        plot.data_labels.font.size = Pt(11)
+        plot.data_labels.font.size = Pt(LABEL_PT)
+        step = label_step(desc, width, height)
+        for series in plot.series if step > 1 else ():
+            # a series with labels of its own no longer reads the plot's: say them again
+            labels = series.data_labels
+            labels.show_value = True
+            labels.number_format = _NUMBER_FORMATS[desc.unit]
+            labels.number_format_is_linked = False
+            labels.font.size = Pt(LABEL_PT)
+            for index in range(len(desc.categories)):
+                if index % step:
+                    _hide_label(series.points[index].data_label)
         if desc.kind == "hbar":
             chart.category_axis.reverse_order = True
     value_axis = chart.value_axis
@@ -280,6 +424,9 @@ def _style_chart(chart: Chart, desc: ChartDescription) -> None:
         value_axis.maximum_scale = 1
 
 
+MASKED_NAMED = 6  # masked points named in a footnote; beyond, counted
+
+
 def _masked_names(desc: ChartDescription) -> list[str]:
     return [
         f"{serie.name} — {desc.categories[i]}" if len(desc.series) > 1 else str(desc.categories[i])
@@ -287,6 +434,18 @@ def _masked_names(desc: ChartDescription) -> list[str]:
         for i in range(len(serie.values))
         if serie.masked(i)
     ]
+
+
+def masked_note(desc: ChartDescription) -> str | None:
+    """« Non diffusés (secret statistique) : … » naming the first masked points and counting
+    the others, so that a long monthly series does not leave the chart no room."""
+    masked = _masked_names(desc)
+    if not masked:
+        return None
+    named = ", ".join(masked[:MASKED_NAMED])
+    more = len(masked) - MASKED_NAMED
+    rest = f" et {more} autre{'s' if more > 1 else ''} (tableau de la page)" if more > 0 else ""
+    return f"Non diffusés (secret statistique) : {named}{rest}."
 
 
 def _chart_slide(
@@ -302,9 +461,9 @@ def _chart_slide(
         _footnote(slide, desc.footnote)
         return
     notes = [desc.footnote]
-    masked = _masked_names(desc)
+    masked = masked_note(desc)
     if masked:
-        notes.append("Non diffusés (secret statistique) : " + ", ".join(masked) + ".")
+        notes.append(masked)
     target = desc.target_text()
     if target:
         notes.insert(0, target + ".")
@@ -313,7 +472,7 @@ def _chart_slide(
     if comments:  # the lead's words above the chart, which gives up their height
         comment_box(slide, comments, label, left=MARGIN, top=top, width=CONTENT_WIDTH)
         top = Emu(top + box_height(comments, label))
-    height = Emu(SLIDE_HEIGHT - top - footnote_height(footnote) - Inches(0.25))
+    height = Emu(footnote_top(footnote) - top - TABLE_GAP)
     # python-pptx annotates add_chart as taking a ChartData and returning the Chart; it takes
     # any chart data (XY included) and returns the graphic frame holding the chart (its own
     # docstring says so), hence the two casts.
@@ -328,7 +487,7 @@ def _chart_slide(
             cast(ChartData, native_chart_data(desc)),
         ),
     )
-    _style_chart(frame.chart, desc)
+    _style_chart(frame.chart, desc, CONTENT_WIDTH, height)
     _footnote(slide, footnote)
 
 
@@ -344,6 +503,16 @@ def _map_slide(prs: Presentation, data: CommitteeData) -> None:
     if data.map_geojson is None:  # the outlines file was unusable: say why on the slide
         _message(slide, data.map_error or NO_DATA)
         return
+    footnote = (
+        "Besoin le moins couvert sur la période ; traits épais : limites des UTAS. Carte insérée "
+        "en image (pas de graphique PowerPoint natif pour une carte). Source : base "
+        f"opérationnelle, services actifs au {format_date(data.scope.as_of)}. {_scope_note(data)}"
+    )
+    top = Inches(1.2)
+    height = Emu(footnote_top(footnote) - top - TABLE_GAP)
+    # drawn at the size of its box (96 pixels an inch, twice as fine), so that it fills the
+    # slide and its legend and names keep their size instead of shrinking with the picture
+    pixels = (int(CONTENT_WIDTH / 9525), int(height / 9525))
     try:
         figure = coverage_map(
             data.map_communes,
@@ -351,19 +520,30 @@ def _map_slide(prs: Presentation, data: CommitteeData) -> None:
             data.map_category,
             data.scope.as_of,
             data.threshold,
+            height=pixels[1],
         )
-        image = figure_image(figure, "png")
+        figure.update_layout(
+            title={"text": ""},
+            margin={"l": 0, "r": 0, "t": 10, "b": 10},
+            legend={
+                "orientation": "v",
+                "x": 1,
+                "xanchor": "right",
+                "y": 0.5,
+                "yanchor": "middle",
+                "font": {"size": 16},
+            },
+        )
+        # the UTAS names only: the source is in the footnote (``update_layout`` would merge
+        # a shorter list into the old one item by item)
+        figure.layout.annotations = [a for a in figure.layout.annotations if a.xref == "x"]
+        figure.update_xaxes(domain=[0, 0.7])  # the legend in the room on the right
+        image = figure_image(figure, "png", width=pixels[0], height=pixels[1])
     except ImageExportUnavailable as exc:
         _message(slide, str(exc))
         return
-    top = Inches(1.2)
-    height = Emu(SLIDE_HEIGHT - top - Inches(0.9))
-    slide.shapes.add_picture(io.BytesIO(image), MARGIN, top, height=height)
-    _footnote(
-        slide,
-        f"Besoin le moins couvert sur la période. Carte insérée en image (pas de graphique "
-        f"PowerPoint natif pour une carte). Source : base opérationnelle. {_scope_note(data)}",
-    )
+    slide.shapes.add_picture(io.BytesIO(image), MARGIN, top, CONTENT_WIDTH, height)
+    _footnote(slide, footnote)
 
 
 def _roadmap_slide(prs: Presentation, data: CommitteeData) -> None:
@@ -372,7 +552,6 @@ def _roadmap_slide(prs: Presentation, data: CommitteeData) -> None:
     late = data.current.get("roadmap_late_steps")
     if done is None:
         return
-    slide = _add_title(prs, "Feuille de route : avancement par axe")
     totals = {row.key: row for row in (total.breakdowns.get("axis", ()) if total else ())}
     lates = {row.key: row for row in (late.breakdowns.get("axis", ()) if late else ())}
     rows = []
@@ -386,19 +565,15 @@ def _roadmap_slide(prs: Presentation, data: CommitteeData) -> None:
                 format_rate(row.value, digits=0),
             ]
         )
-    if rows:
-        _table(
-            slide,
-            ["Axe", "Étapes", "Réalisées", "En retard", "Part réalisée"],
-            rows,
-            widths=[6, 1.5, 1.5, 1.5, 1.8],
-        )
-    else:
-        _message(slide, NO_DATA)
-    _footnote(
-        slide,
+    _table_slides(
+        prs,
+        "Feuille de route : avancement par axe",
+        ["Axe", "Étapes", "Réalisées", "En retard", "Part réalisée"],
+        rows,
+        [6, 1.5, 1.5, 1.5, 1.8],
         f"Statuts au {format_date(data.scope.as_of)} ; part réalisée = étapes faites ÷ étapes "
         f"non abandonnées. {_scope_note(data)}",
+        NO_DATA,
     )
 
 
@@ -406,64 +581,64 @@ def _int(value: float | None) -> str:
     return "—" if value is None else f"{int(value)}"
 
 
-_Item = TypeVar("_Item")
-
-
-def _chunks(items: list[_Item], size: int) -> list[list[_Item]]:
-    return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+def _due(day: dt.date | None, label: str | None) -> str:
+    """The due date with its year (« 31 mars 2024 »), else the roadmap's own words."""
+    return format_date(day) if day else (label or "—")
 
 
 def _late_slides(prs: Presentation, data: CommitteeData) -> None:
-    late = data.late_steps
-    pages = _chunks(late, ROWS_PER_TABLE_SLIDE)
-    for number, chunk in enumerate(pages, start=1):
-        suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
-        slide = _add_title(prs, f"Étapes en retard{suffix}")
-        _footnote(slide, f"Statuts au {format_date(data.scope.as_of)}. {_scope_note(data)}")
-        if not chunk:
-            _message(slide, "Aucune étape en retard.")
-            continue
-        _table(
-            slide,
-            ["Id", "Axe", "Étape", "Échéance", "Responsables", "Statut"],
+    """Late steps, the latest first, each with its days late at the as-of date."""
+    as_of = data.scope.as_of
+    late = sorted(data.late_steps, key=lambda s: (-days_late(s, as_of), s.position))
+    _table_slides(
+        prs,
+        "Étapes en retard",
+        ["Id", "Axe", "Étape", "Échéance", "Retard", "Responsables", "Statut"],
+        [
             [
-                [
-                    s.step_id,
-                    s.axis,
-                    s.step,
-                    s.due_label or format_date(s.due_date),
-                    ", ".join(s.owners),
-                    s.status_label,
-                ]
-                for s in chunk
-            ],
-            widths=[0.9, 2.2, 5.0, 1.8, 1.6, 1.3],
-        )
+                s.step_id,
+                s.axis,
+                s.step,
+                _due(s.due_date, s.due_label),
+                format_days_late(days_late(s, as_of)),
+                ", ".join(s.owners),
+                s.status_label,
+            ]
+            for s in late
+        ],
+        [0.8, 1.8, 4.1, 1.6, 1.9, 1.7, 1.2],
+        f"Statuts au {format_date(as_of)} ; retard compté de l'échéance à cette date. "
+        f"{_scope_note(data)}",
+        "Aucune étape en retard.",
+    )
 
 
 def _actions_slides(prs: Presentation, data: CommitteeData) -> None:
+    """Decisions, then open actions; an overdue action says by how many days."""
+    as_of = data.scope.as_of
     items = [("Décision", a) for a in data.decisions] + [("Action", a) for a in data.actions]
-    pages = _chunks(items, ROWS_PER_TABLE_SLIDE)
-    for number, chunk in enumerate(pages, start=1):
-        suffix = f" ({number}/{len(pages)})" if len(pages) > 1 else ""
-        slide = _add_title(prs, f"Décisions et actions ouvertes{suffix}")
-        _footnote(
-            slide,
-            f"Décisions et actions enregistrées au {format_date(data.scope.as_of)}, actions "
-            f"ouvertes à cette date. {_scope_note(data)}",
-        )
-        if not chunk:
-            _message(slide, "Aucune décision ni action ouverte.")
-            continue
-        _table(
-            slide,
-            ["Type", "Libellé", "Responsable", "Échéance", "Étape"],
+    _table_slides(
+        prs,
+        "Décisions et actions ouvertes",
+        ["Type", "Libellé", "Responsable", "Échéance", "Retard", "Étape"],
+        [
             [
-                [kind, a.text, a.owner_label, format_date(a.due_date), a.step_id or "—"]
-                for kind, a in chunk
-            ],
-            widths=[1.2, 6.4, 2.2, 1.8, 0.9],
-        )
+                kind,
+                a.text,
+                a.owner_label,
+                format_date(a.due_date),
+                format_days_late(a.days_late(as_of))
+                if kind == "Action" and a.is_late(as_of)
+                else "",
+                a.step_id or "—",
+            ]
+            for kind, a in items
+        ],
+        [1.2, 5.4, 2.0, 1.7, 1.7, 0.9],
+        f"Décisions et actions enregistrées au {format_date(as_of)}, actions ouvertes à cette "
+        f"date ; retard compté de l'échéance à cette date. {_scope_note(data)}",
+        "Aucune décision ni action ouverte.",
+    )
 
 
 def _highlight_slides(prs: Presentation, data: CommitteeData, comments: Sequence[Comment]) -> None:
@@ -477,7 +652,7 @@ def _highlight_slides(prs: Presentation, data: CommitteeData, comments: Sequence
             f"{format_date(data.scope.as_of)}. {_scope_note(data)}"
         )
         top = Inches(1.3)
-        height = Emu(SLIDE_HEIGHT - top - footnote_height(note) - Inches(0.3))
+        height = Emu(footnote_top(note) - top - TABLE_GAP)
         fill_slide(
             slide, page, data.label, left=MARGIN, top=top, width=CONTENT_WIDTH, height=height
         )

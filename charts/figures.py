@@ -139,6 +139,21 @@ def _top_margin(desc: ChartDescription, *, show_title: bool = True) -> int:
 FOOTNOTE_LINE_PX = 17  # one 12 px footnote line with its leading
 
 
+LABEL_CHAR_PX = 8  # width of a character of the value labels written beside the bars
+
+
+def _right_margin(desc: ChartDescription) -> int:
+    """Room on the right for the value written at the end of the longest horizontal bar
+    (« 100,0 % » was cut at the chart's edge in a half-width column)."""
+    if desc.kind != "hbar":
+        return 30
+    widest = max(
+        (len(desc.format_value(v)) for serie in desc.series for v in serie.values if v is not None),
+        default=1,
+    )
+    return 20 + LABEL_CHAR_PX * widest
+
+
 def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = True) -> go.Figure:
     """The plotly figure of a description, with the project template.
 
@@ -194,7 +209,8 @@ def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = T
         },
         margin={
             "t": _top_margin(desc, show_title=show_title)
-            + (22 if desc.scope_text and show_title else 0)
+            + (22 if desc.scope_text and show_title else 0),
+            "r": _right_margin(desc),
         },
         xaxis=xaxis,
         yaxis=yaxis,

@@ -58,8 +58,11 @@ def _ensure_server(path: str) -> None:
     _server_started = True
 
 
-def figure_image(fig: go.Figure, fmt: str) -> bytes:
-    """The figure as PNG or SVG bytes, at the export size, with the screen's template."""
+def figure_image(
+    fig: go.Figure, fmt: str, *, width: int = EXPORT_WIDTH, height: int = EXPORT_HEIGHT
+) -> bytes:
+    """The figure as PNG or SVG bytes, at the export size (or the size of the box it goes
+    in, such as a slide's), with the screen's template."""
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"format d'image inconnu : {fmt}")
     reason = unavailable_reason()
@@ -69,8 +72,8 @@ def figure_image(fig: go.Figure, fmt: str) -> bytes:
 
     opts = {
         "format": fmt,
-        "width": EXPORT_WIDTH,
-        "height": EXPORT_HEIGHT,
+        "width": width,
+        "height": height,
         "scale": 2 if fmt == "png" else 1,
     }
     with _lock:

@@ -25,7 +25,7 @@ from charts.theme import (
     ROUGE_MARIANNE,
     register_template,
 )
-from formatting import format_date
+from formatting import format_date, format_days_late
 
 STATUS_COLORS: dict[str, str] = {
     "a_faire": GREY_MID,
@@ -66,8 +66,9 @@ def _hover(step: StepRow, as_of: dt.date) -> str:
     ]
     if step.done_date:
         lines.append(f"Fait le {format_date(step.done_date)}")
-    if _is_late(step, as_of):
-        lines.append("<b>En retard</b>")
+    if _is_late(step, as_of) and step.due_date is not None:
+        late = format_days_late((as_of - step.due_date).days)
+        lines.append(f"<b>{late[0].upper()}{late[1:]}</b>")
     return "<br>".join(lines)
 
 
@@ -118,6 +119,20 @@ def month_ticks(first: dt.date, last: dt.date) -> tuple[list[dt.date], list[str]
     return ticks, [babel_format_date(t, "MMM y", locale="fr_FR") for t in ticks]
 
 
+def year_ticks(first: dt.date, last: dt.date, year: int) -> tuple[list[dt.date], list[str]]:
+    """Every month of ``year``, every quarter before and after it, in French: the axis reads
+    well zoomed on the year and zoomed out alike."""
+    ticks: list[dt.date] = []
+    day = dt.date(first.year, first.month, 1)
+    if day < first:
+        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    while day <= last:
+        if day.year == year or (day.month - 1) % 3 == 0:
+            ticks.append(day)
+        day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return ticks, [babel_format_date(t, "MMM y", locale="fr_FR") for t in ticks]
+
+
 def _date_axis(title: str, dates: Sequence[dt.date]) -> dict[str, object]:
     if not dates:
         return {"title": {"text": title}}
@@ -132,15 +147,42 @@ def _date_axis(title: str, dates: Sequence[dt.date]) -> dict[str, object]:
     }
 
 
-def roadmap_timeline(steps: Sequence[StepRow], as_of: dt.date, *, today_label: str) -> go.Figure:
-    """Dated steps at their due date, one line each, grouped by axis, coloured by status.
+NAME_CHARS = 36  # of a step's wording beside its id; the whole wording is in the hover
+AXIS_ROW = "axe::"  # key of the row naming an axis (never a step id)
 
-    Lines follow the roadmap order; each axis is a shaded band named on the left. Late steps
-    (open, due before ``as_of``) get a red outline; undated steps are left out (the page lists
-    them in its table).
+
+def step_label(step: StepRow) -> str:
+    """« DO-03 · Étudier l'accès dans les flux des DSP… »: the id and the start of the step."""
+    name = " ".join(step.step.split())
+    if len(name) > NAME_CHARS:
+        name = name[: NAME_CHARS - 1].rstrip() + "…"
+    return f"{plain(step.step_id)} · {plain(name)}"
+
+
+def year_range(dates: Sequence[dt.date], as_of: dt.date) -> list[dt.date] | None:
+    """The as-of date's year (with a margin), when a step falls due in it."""
+    first, last = dt.date(as_of.year, 1, 1), dt.date(as_of.year, 12, 31)
+    if not any(first <= day <= last for day in dates):
+        return None
+    return [first - dt.timedelta(days=10), last + dt.timedelta(days=10)]
+
+
+def roadmap_timeline(steps: Sequence[StepRow], as_of: dt.date, *, today_label: str) -> go.Figure:
+    """Dated steps at their due date, one line each named by its id and wording, grouped under
+    a line naming their axis, coloured by status; zoomed on the as-of date's year (a double
+    click shows every year).
+
+    Late steps (open, due before ``as_of``) get a red outline and their days late in the
+    hover; undated steps are left out (the page lists them in its table).
     """
     dated = [s for s in steps if s.due_date is not None]
-    order = [s.step_id for s in dated]
+    groups: dict[str, list[StepRow]] = {}
+    for step in dated:
+        groups.setdefault(step.axis, []).append(step)
+    rows: list[tuple[str, str]] = []
+    for axis, members in groups.items():
+        rows.append((AXIS_ROW + axis, f"<b>{plain(axis)}</b>"))
+        rows += [(s.step_id, step_label(s)) for s in members]
     fig = go.Figure()
     for status in STEP_STATUSES:
         members = [s for s in dated if s.status == status]
@@ -168,37 +210,41 @@ def roadmap_timeline(steps: Sequence[StepRow], as_of: dt.date, *, today_label: s
                 hoverinfo="text",
             )
         )
-    _axis_bands(fig, dated)
+    _axis_bands(fig, [key for key, _ in rows])
     _today_line(fig, as_of, today_label)
+    dates = [s.due_date for s in dated if s.due_date] + [as_of]
+    xaxis = _date_axis("Échéance", dates)
+    zoom = year_range(dates[:-1], as_of)  # a year with a step due in it
+    if zoom is not None:
+        first, last = min(dates), max(dates)
+        ticks, labels = year_ticks(first, last, as_of.year)
+        xaxis.update(tickvals=ticks, ticktext=labels, range=zoom)
     fig.update_layout(
         template=register_template(),
         title={"text": "<b>Feuille de route : échéances des étapes par axe</b>"},
-        height=max(360, 160 + ROW_HEIGHT * len(dated)),
-        xaxis=_date_axis("Échéance", [s.due_date for s in dated if s.due_date] + [as_of]),
+        height=max(360, 160 + ROW_HEIGHT * len(rows)),
+        xaxis=xaxis,
         yaxis={
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": order,
+            "categoryarray": [key for key, _ in rows],
             "tickmode": "array",
-            "tickvals": order,
-            "ticktext": [plain(step_id) for step_id in order],
+            "tickvals": [key for key, _ in rows],
+            "ticktext": [text for _, text in rows],
             "tickfont": {"size": 12},
             "autorange": "reversed",
             "title": None,
         },
-        margin={"l": 230},
         showlegend=True,
     )
     return fig
 
 
-def _axis_bands(fig: go.Figure, dated: Sequence[StepRow]) -> None:
-    """A light band behind each axis's lines, with the axis name left of the step ids."""
-    groups: dict[str, list[int]] = {}
-    for index, step in enumerate(dated):
-        groups.setdefault(step.axis, []).append(index)
-    for number, (axis, rows) in enumerate(groups.items()):
-        low, high = min(rows) - 0.5, max(rows) + 0.5
+def _axis_bands(fig: go.Figure, keys: Sequence[str]) -> None:
+    """A light band behind every other axis: its name's line and its steps' lines."""
+    starts = [index for index, key in enumerate(keys) if key.startswith(AXIS_ROW)]
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(keys)
         if number % 2 == 0:
             fig.add_shape(
                 type="rect",
@@ -206,23 +252,12 @@ def _axis_bands(fig: go.Figure, dated: Sequence[StepRow]) -> None:
                 x0=0,
                 x1=1,
                 yref="y",
-                y0=low,
-                y1=high,
+                y0=start - 0.5,
+                y1=end - 0.5,
                 fillcolor=GREY_BACKGROUND,
                 line={"width": 0},
                 layer="below",
             )
-        fig.add_annotation(
-            xref="paper",
-            x=0,
-            xshift=-60,
-            yref="y",
-            y=(low + high) / 2,
-            text=f"<b>{plain(axis)}</b>",
-            showarrow=False,
-            xanchor="right",
-            font={"size": 12, "color": GREY_MID},
-        )
 
 
 def timeline_table(

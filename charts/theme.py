@@ -65,9 +65,116 @@ STATUS_COLORS = {
 }
 MIN_GRAPHIC_CONTRAST = 3.0  # WCAG 1.4.11, graphical objects
 MIN_TEXT_CONTRAST = 4.5  # WCAG 1.4.3, text
-# Plotly's own toolbar is not shown: its buttons have English names, add eight tab stops per
-# chart, and the page's own PNG, SVG and CSV buttons cover what it offered.
-PLOTLY_CONFIG: dict[str, object] = {"displayModeBar": False, "displaylogo": False, "locale": "fr"}
+# plotly.js speaks English unless given a dictionary: the French of every text it may draw
+# (toolbar, « Double-click to zoom back out », hover labels of some traces), and the French
+# names of days and months of date axes. Passed with the chart (``locales`` in the config),
+# since nothing registers a plotly.js locale in the page.
+PLOTLY_FRENCH: dict[str, object] = {
+    "dictionary": {
+        "Autoscale": "Échelle automatique",
+        "Box Select": "Sélection rectangulaire",
+        "Click to enter Colorscale title": "Cliquer pour saisir le titre de l'échelle",
+        "Click to enter Plot title": "Cliquer pour saisir le titre du graphique",
+        "Click to enter X axis title": "Cliquer pour saisir le titre de l'axe horizontal",
+        "Click to enter Y axis title": "Cliquer pour saisir le titre de l'axe vertical",
+        "Compare data on hover": "Comparer les données au survol",
+        "Double-click on legend to isolate one trace": (
+            "Double-cliquer sur la légende pour isoler une série"
+        ),
+        "Double-click to zoom back out": "Double-cliquer pour revenir à la vue d'ensemble",
+        "Download plot": "Télécharger le graphique",
+        "Download plot as a png": "Télécharger le graphique en PNG",
+        "Draw circle": "Tracer un cercle",
+        "Draw closed freeform": "Tracer une forme fermée",
+        "Draw line": "Tracer une ligne",
+        "Draw open freeform": "Tracer une forme ouverte",
+        "Draw rectangle": "Tracer un rectangle",
+        "Erase active shape": "Effacer la forme active",
+        "Lasso Select": "Sélection au lasso",
+        "Pan": "Déplacer",
+        "Produced with Plotly.js": "Réalisé avec Plotly.js",
+        "Reset": "Réinitialiser",
+        "Reset axes": "Réinitialiser les axes",
+        "Reset view": "Réinitialiser la vue",
+        "Show closest data on hover": "Afficher la donnée la plus proche au survol",
+        "Snapshot succeeded": "Image enregistrée",
+        "Sorry, there was a problem downloading your snapshot!": (
+            "Le téléchargement de l'image a échoué."
+        ),
+        "Taking snapshot - this may take a few seconds": (
+            "Création de l'image : quelques secondes…"
+        ),
+        "Toggle Spike Lines": "Afficher ou masquer les lignes de repère",
+        "Toggle show closest data on hover": (
+            "Afficher ou masquer la donnée la plus proche au survol"
+        ),
+        "Zoom": "Zoom",
+        "Zoom in": "Zoom avant",
+        "Zoom out": "Zoom arrière",
+        "close": "clôture",
+        "high": "haut",
+        "incoming flow count": "flux entrants",
+        "kde": "densité",
+        "lower fence": "borne basse",
+        "low": "bas",
+        "max": "max.",
+        "mean": "moyenne",
+        "median": "médiane",
+        "min": "min.",
+        "new text": "nouveau texte",
+        "open": "ouverture",
+        "outgoing flow count": "flux sortants",
+        "q1": "1er quartile",
+        "q3": "3e quartile",
+        "source:": "source :",
+        "target:": "cible :",
+        "trace": "série",
+        "upper fence": "borne haute",
+    },
+    "format": {
+        "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        "months": [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        "shortMonths": [
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ],
+        "date": "%d/%m/%Y",
+        "decimal": ",",
+        "thousands": "\u202f",
+    },
+}
+# Plotly's own toolbar is not shown: it would add eight tab stops per chart, and the page's own
+# PNG, SVG and CSV buttons cover what it offered. Were it shown, it would speak French.
+PLOTLY_CONFIG: dict[str, object] = {
+    "displayModeBar": False,
+    "displaylogo": False,
+    "locale": "fr",
+    "locales": {"fr": PLOTLY_FRENCH},
+}
 FONT_FAMILY = "Marianne, Arial, 'DejaVu Sans', sans-serif"
 TEMPLATE_NAME = "pilotage"
 EXPORT_WIDTH = 1100

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from charts.csv_export import table_csv
 from charts.rows import ActionRow, DigestRow, StepRow
-from formatting import format_date
+from formatting import format_date, format_days_late
 
 CSV_HEADER = [
     "Type",
@@ -69,7 +69,7 @@ def late_items_csv(
 
 
 def _late_text(days: int) -> str:
-    return f"{days} jour{'s' if days > 1 else ''} de retard"
+    return format_days_late(days)
 
 
 def email_summary(

@@ -87,6 +87,11 @@ def is_late(step: StepView, as_of: dt.date) -> bool:
     return is_open(step) and step.due_date is not None and step.due_date < as_of
 
 
+def days_late(step: StepView, as_of: dt.date) -> int:
+    """Days between the due date and ``as_of`` for a late step, else 0."""
+    return (as_of - step.due_date).days if is_late(step, as_of) and step.due_date else 0
+
+
 def is_due_soon(step: StepView, as_of: dt.date, days: int = DUE_SOON_DAYS) -> bool:
     """Open and due in (as_of, as_of + days]."""
     return (

@@ -131,12 +131,12 @@ for desc in committee_charts(data):
 
 st.header("Feuille de route : étapes en retard")
 if data.late_steps:
-    steps_table(data.late_steps)
+    steps_table(data.late_steps, data.scope.as_of)
 else:
     st.success("Aucune étape en retard.")
 
 st.header("Décisions et actions ouvertes")
 if data.decisions or data.actions:
-    actions_table([*data.decisions, *data.actions])
+    actions_table([*data.decisions, *data.actions], data.scope.as_of)
 else:
     st.info("Aucune décision ni action ouverte.")

@@ -12,7 +12,12 @@ import datetime as dt
 import streamlit as st
 
 from charts.builders import breakdown_chart
-from charts.roadmap_timeline import roadmap_timeline, timeline_summary, timeline_table
+from charts.roadmap_timeline import (
+    roadmap_timeline,
+    timeline_summary,
+    timeline_table,
+    year_range,
+)
 from data_access.exceptions import DataAccessError
 from data_access.governance import last_meeting
 from data_access.institutions import institution_names, institutions_for
@@ -209,6 +214,11 @@ figure_block(
     table=timeline_table(steps, as_of),
     summary=timeline_summary(steps, as_of),
 )
+if year_range([s.due_date for s in steps if s.due_date], as_of) is not None:
+    st.caption(
+        f"Le calendrier montre l'année {as_of.year} : double-cliquez dessus pour voir toutes les "
+        "échéances, faites glisser pour choisir une période."
+    )
 undated = [s for s in steps if s.due_date is None]
 if undated:
     st.caption(
@@ -270,7 +280,7 @@ if committee is not None:
 # --- table with filters --------------------------------------------------------------------
 st.header("Toutes les étapes")
 axes = list(dict.fromkeys(s.axis for s in steps))
-f_axis, f_status, f_owner, f_late = st.columns([3, 3, 3, 2])
+f_axis, f_status, f_owner = st.columns(3)
 chosen_axes = f_axis.multiselect("Axe", axes, key="fdr_filter_axis", placeholder="Tous")
 chosen_status = f_status.multiselect(
     "Statut",
@@ -283,8 +293,10 @@ chosen_owners = f_owner.multiselect(
     "Responsable",
     list(institution_names(institutions_for(context.settings))),
     key="fdr_filter_owner",
+    placeholder="Tous",
 )
-only_late = f_late.checkbox("En retard seulement", key="fdr_filter_late")
+# under the filters: in a narrow fourth column its label ended in « seulem… » at 1280 px
+only_late = st.checkbox("En retard seulement", key="fdr_filter_late")
 shown = [
     s
     for s in steps
@@ -295,4 +307,4 @@ shown = [
 ]
 st.caption(f"{len(shown)} étape(s) sur {len(steps)}.")
 if shown:
-    steps_table(shown)
+    steps_table(shown, as_of)

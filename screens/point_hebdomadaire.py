@@ -18,7 +18,7 @@ from metrics.catalog import label_of
 from metrics.displays import WEEK_KPIS as WEEK_IDS
 from metrics.displays import WEEK_TREND_COUNTS as TREND_COUNTS
 from metrics.displays import WEEK_TREND_RATES as TREND_RATES
-from metrics.roadmap import is_due_soon, is_late
+from metrics.roadmap import days_late, is_due_soon, is_late
 from ui.auth import audited_download, can_edit_roadmap
 from ui.chart_block import chart_block
 from ui.context import get_context
@@ -152,11 +152,11 @@ if not counts and not rates:
 
 st.header("Feuille de route : étapes en retard ou à échéance sous 14 jours")
 steps = steps_at(context.engine, as_of)
-late = [s for s in steps if is_late(s, as_of)]
+late = sorted((s for s in steps if is_late(s, as_of)), key=lambda s: -days_late(s, as_of))
 soon = [s for s in steps if is_due_soon(s, as_of)]
 if late:
     st.markdown(f"**En retard ({len(late)})**")
-    steps_table(late)
+    steps_table(late, as_of)
 if soon:
     st.markdown(f"**À échéance dans les 14 jours ({len(soon)})**")
     steps_table(soon)

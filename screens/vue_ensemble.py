@@ -86,7 +86,7 @@ if computed.get("roadmap_late_steps") is not None:
     late = [s for s in steps_at(context.engine, scope.as_of) if is_late(s, scope.as_of)]
     if late:
         st.warning(f"**{len(late)} étape(s) de la feuille de route en retard**")
-        steps_table(late)
+        steps_table(late, scope.as_of)
     else:
         st.success("Aucune étape de la feuille de route en retard.")
 

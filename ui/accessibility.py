@@ -85,6 +85,14 @@ ENGLISH_PREFIXES: dict[str, str] = {
     "year, ": "année, ",
 }
 
+# English texts with a number in them, as JavaScript regular expressions and their French:
+# the file uploader's « 100MB per file » (the limit set by server.maxUploadSize).
+ENGLISH_PATTERNS: dict[str, str] = {
+    r"^(\d+(?:\.\d+)?)\s?MB per file$": "$1 Mo par fichier",
+    r"^(\d+(?:\.\d+)?)\s?KB per file$": "$1 Ko par fichier",
+    r"^(\d+(?:\.\d+)?)\s?GB per file$": "$1 Go par fichier",
+}
+
 CSS = f"""
 <style>
 /* Visible focus on every control (Streamlit's sidebar links had a grey of about 1.1:1). */
@@ -131,6 +139,9 @@ SCRIPT = """
   window.__pilotageA11y = true;
   const LABELS = __LABELS__;
   const PREFIXES = __PREFIXES__;
+  const PATTERNS = Object.entries(__PATTERNS__).map(
+    ([source, frenchText]) => [new RegExp(source), frenchText]
+  );
   const ATTRS = ["aria-label", "title", "placeholder"];
 
   const french = (value) => {
@@ -139,6 +150,9 @@ SCRIPT = """
     if (Object.prototype.hasOwnProperty.call(LABELS, trimmed)) { return LABELS[trimmed]; }
     for (const [english, frenchPrefix] of Object.entries(PREFIXES)) {
       if (trimmed.startsWith(english)) { return frenchPrefix + trimmed.slice(english.length); }
+    }
+    for (const [pattern, frenchText] of PATTERNS) {
+      if (pattern.test(trimmed)) { return trimmed.replace(pattern, frenchText); }
     }
     return null;
   };
@@ -257,8 +271,10 @@ SCRIPT = """
 
 def page_script() -> str:
     """The page script with its dictionaries filled in."""
-    return SCRIPT.replace("__LABELS__", json.dumps(ENGLISH_LABELS, ensure_ascii=False)).replace(
-        "__PREFIXES__", json.dumps(ENGLISH_PREFIXES, ensure_ascii=False)
+    return (
+        SCRIPT.replace("__LABELS__", json.dumps(ENGLISH_LABELS, ensure_ascii=False))
+        .replace("__PREFIXES__", json.dumps(ENGLISH_PREFIXES, ensure_ascii=False))
+        .replace("__PATTERNS__", json.dumps(ENGLISH_PATTERNS, ensure_ascii=False))
     )
 
 

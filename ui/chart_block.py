@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from charts.csv_export import chart_csv, table_csv
-from charts.description import ChartDescription
+from charts.description import ChartDescription, slugify
 from charts.figures import to_figure
 from charts.images import figure_image, unavailable_reason
 from charts.summaries import chart_summary
@@ -65,8 +65,10 @@ def export_buttons(
     csv_data = (
         audited_download(csv, f"graphique « {file_stem} » (CSV)") if csv is not None else None
     )
-    columns = st.columns([1, 1, 1, 4])
-    columns[0].download_button(
+    # a row that wraps, each button as wide as its label: in a half-width column, three equal
+    # columns cut « PNG » and « SVG » at 1280 px
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
         "PNG",
         data=png,
         file_name=f"{file_stem}.png",
@@ -77,7 +79,7 @@ def export_buttons(
         icon=":material/image:",
         help=reason or "Image PNG du graphique, telle qu'à l'écran.",
     )
-    columns[1].download_button(
+    row.download_button(
         "SVG",
         data=svg,
         file_name=f"{file_stem}.svg",
@@ -89,7 +91,7 @@ def export_buttons(
         help=reason or "Image vectorielle SVG, pour un document ou une affiche.",
     )
     if csv_data is not None:
-        columns[2].download_button(
+        row.download_button(
             "CSV",
             data=csv_data,
             file_name=f"{file_stem}.csv",
@@ -202,6 +204,12 @@ def with_scope(desc: ChartDescription, scope_text: str | None = None) -> ChartDe
     )
 
 
+def export_stem(desc: ChartDescription) -> str:
+    """The exported files' name, in French from the chart's title, with the as-of date
+    (« convocation-sous-15-jours-par-utas_2024-06-30 »), not the indicator's English id."""
+    return f"{slugify(desc.title)[:80].rstrip('-')}_{desc.as_of.isoformat()}"
+
+
 def chart_block(
     desc: ChartDescription,
     *,
@@ -231,7 +239,7 @@ def chart_block(
     st.caption(escape_markdown(desc.source_note))
     export_buttons(
         desc.key,
-        f"{desc.key}_{desc.as_of.isoformat()}",
+        export_stem(desc),
         _image_callback(desc, "png"),
         _image_callback(desc, "svg"),
         chart_csv(desc),

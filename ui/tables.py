@@ -3,8 +3,8 @@
 Static tables (``st.table``) wrap long step texts instead of cutting them, which matters when
 a committee reads them on a projector; their cells are Markdown, so every text goes through
 ``plain_cells`` (steps and actions are typed by people or imported). Every table names the step
-id (DO-03…), since actions and discussions refer to steps by it; overdue actions are
-highlighted with their days late.
+id (DO-03…), since actions and discussions refer to steps by it; overdue actions and late steps
+are highlighted with their days late.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import streamlit as st
 from charts.csv_export import columns_csv
 from data_access.governance import ActionView
 from data_access.roadmap import StepView
-from formatting import format_date
+from formatting import format_date, format_days_late
+from metrics.roadmap import days_late, is_late
 from ui.auth import audited_download
 from ui.plain_text import plain_cells
 
@@ -52,28 +53,44 @@ def data_table(
     )
 
 
-def steps_table(steps: Sequence[StepView]) -> None:
-    """Id, axis, step, due date, owners and status of roadmap steps."""
-    frame = pd.DataFrame(
-        plain_cells(
-            {
-                "Id": [s.step_id for s in steps],
-                "Axe": [s.axis for s in steps],
-                "Étape": [s.step for s in steps],
-                "Échéance": [s.due_label or format_date(s.due_date) for s in steps],
-                "Date": [format_date(s.due_date) for s in steps],
-                "Responsables": [", ".join(s.owners) for s in steps],
-                "Statut": [s.status_label for s in steps],
-            }
-        )
-    )
-    st.table(frame.style.set_properties(subset=["Id"], **NO_WRAP), hide_index=True)
+def _highlighted(frame: pd.DataFrame, late: Sequence[bool], no_wrap: str) -> Any:
+    """The frame styled: late rows on a light red background, ``no_wrap`` column kept whole."""
+    return frame.style.apply(
+        lambda row: [LATE_BACKGROUND if late[row.name] else ""] * len(row), axis=1
+    ).set_properties(subset=[no_wrap], **NO_WRAP)
+
+
+def steps_table(steps: Sequence[StepView], as_of: dt.date | None = None) -> None:
+    """Id, axis, step, due date, owners and status of roadmap steps; with ``as_of``, late ones
+    are highlighted and say how many days late they are (« en retard de 12 jours »)."""
+    columns: dict[str, list[Any]] = {
+        "Id": [s.step_id for s in steps],
+        "Axe": [s.axis for s in steps],
+        "Étape": [s.step for s in steps],
+        "Échéance": [s.due_label or format_date(s.due_date) for s in steps],
+        "Date": [format_date(s.due_date) for s in steps],
+        "Responsables": [", ".join(s.owners) for s in steps],
+        "Statut": [s.status_label for s in steps],
+    }
+    if as_of is not None:
+        columns["Retard"] = [step_late_text(s, as_of) for s in steps]
+    frame = pd.DataFrame(plain_cells(columns))
+    if as_of is None:
+        st.table(frame.style.set_properties(subset=["Id"], **NO_WRAP), hide_index=True)
+        return
+    st.table(_highlighted(frame, [is_late(s, as_of) for s in steps], "Id"), hide_index=True)
+
+
+def step_late_text(step: StepView, as_of: dt.date) -> str:
+    """« en retard de 12 jours » for a late step, else empty."""
+    days = days_late(step, as_of)
+    return format_days_late(days) if days else ""
 
 
 def late_text(action: ActionView, as_of: dt.date) -> str:
-    """« 12 j de retard » for an overdue action, else empty."""
+    """« en retard de 12 jours » for an overdue action, else empty."""
     days = action.days_late(as_of)
-    return f"{days} j de retard" if days else ""
+    return format_days_late(days) if days else ""
 
 
 def actions_table(actions: Sequence[ActionView], as_of: dt.date | None = None) -> None:
@@ -94,8 +111,4 @@ def actions_table(actions: Sequence[ActionView], as_of: dt.date | None = None) -
         st.table(frame.style.set_properties(subset=["Étape"], **NO_WRAP), hide_index=True)
         return
     frame.insert(5, "Retard", [late_text(a, as_of) for a in actions])
-    late = [a.is_late(as_of) for a in actions]
-    styled = frame.style.apply(
-        lambda row: [LATE_BACKGROUND if late[row.name] else ""] * len(row), axis=1
-    ).set_properties(subset=["Étape"], **NO_WRAP)
-    st.table(styled, hide_index=True)
+    st.table(_highlighted(frame, [a.is_late(as_of) for a in actions], "Étape"), hide_index=True)

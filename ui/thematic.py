@@ -27,6 +27,11 @@ MAX_COHORT_CURVES = 6
 CURVE_GROUPS = {"": "Ensemble", "utas": "Par UTAS", "cohort_month": "Par cohorte mensuelle"}
 
 
+def lower_first(text: str) -> str:
+    """« Par UTAS » → « par UTAS »: only the first letter, acronyms keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
 def breakdown_kind(name: str) -> str:
     """UTAS and other long labels read best as horizontal bars; cohorts as columns."""
     return "hbar" if name in ("utas", "axis", "epci", "commune") else "bar"
@@ -66,7 +71,7 @@ def breakdown_tabs(
                 breakdown_chart(
                     result,
                     name,
-                    title=f"{label} — {BREAKDOWN_LABELS.get(name, name).lower()}",
+                    title=f"{label} — {lower_first(BREAKDOWN_LABELS.get(name, name))}",
                     x_title=BREAKDOWN_AXES.get(name, "Catégorie"),
                     as_of=scope.as_of,
                     threshold=threshold,

@@ -214,3 +214,27 @@ def test_weekly_point_shows_what_changed_and_the_email_exports(page_db):
     (summary,) = [c.value for c in app.code]
     assert summary.startswith("Point hebdomadaire RSA — Creuse — 5 mai 2023\n")
     assert "- DO-01 " in summary
+
+
+def _table_cells(app: AppTest) -> list[str]:
+    return [str(v).replace("\\", "") for t in app.table for v in t.value.to_numpy().ravel()]
+
+
+def test_late_steps_say_how_many_days_late(page_db):
+    """On 5 May 2023 every open step due before is late by its own number of days: the weekly
+    point, the roadmap, the committee and the overview pages say it in the step's row."""
+    from data_access.roadmap import steps_at
+    from metrics.roadmap import is_late
+
+    as_of = dt.date(2023, 5, 5)
+    late = [s for s in steps_at(page_db.engine, as_of) if is_late(s, as_of)]
+    assert late
+    expected = {f"en retard de {(as_of - s.due_date).days} jours" for s in late if s.due_date}
+    for name in ("point_hebdomadaire.py", "feuille_de_route.py", "comite.py", "vue_ensemble.py"):
+        app = AppTest.from_file(str(ROOT / "screens" / name), default_timeout=TIMEOUT)
+        app.session_state["auth_role"] = "chef_de_projet"
+        app.query_params["au_jour"] = as_of.isoformat()
+        app.run()
+        assert not app.exception
+        cells = set(_table_cells(app))
+        assert expected <= cells, (name, expected - cells)

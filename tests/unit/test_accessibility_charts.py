@@ -244,6 +244,27 @@ def test_plotly_toolbar_is_off():
     assert PLOTLY_CONFIG["displayModeBar"] is False
 
 
+def test_plotly_speaks_french():
+    """Every text plotly.js may draw comes in French with the chart (config ``locales``)."""
+    assert PLOTLY_CONFIG["locale"] == "fr"
+    french = PLOTLY_CONFIG["locales"]["fr"]  # type: ignore[index]
+    words = french["dictionary"]
+    assert words["Download plot as a png"] == "Télécharger le graphique en PNG"
+    assert words["Zoom"] == "Zoom"
+    assert words["Reset axes"] == "Réinitialiser les axes"
+    assert words["Double-click to zoom back out"].startswith("Double-cliquer")
+    assert french["format"]["months"][5] == "juin"
+
+
+def test_breakdown_titles_and_export_names_are_french():
+    from ui.chart_block import export_stem
+    from ui.thematic import lower_first
+
+    assert lower_first("Par UTAS") == "par UTAS"
+    assert lower_first("Par type d'orientation") == "par type d'orientation"
+    assert export_stem(_desc()) == "convocation-sous-15-jours-par-utas_2024-06-30"
+
+
 def test_page_script_survives_the_html_sanitiser():
     """Streamlit's sanitiser drops a script whose text holds « <tag » or « </ »."""
     script = page_script().split('<script id="pilotage-a11y">', 1)[1].rsplit("</script>", 1)[0]
@@ -262,3 +283,9 @@ def test_summary_of_two_periods_reads_each_category_before_and_after():
         "Période précédente → période choisie : Aubusson 80,0 % → 82,0 % ; Boussac 50,0 % → "
         "40,0 %. 2 valeur(s) masquée(s) par le secret statistique."
     )
+
+
+def test_horizontal_bars_leave_room_for_their_values():
+    """« 100,0 % » written after the longest bar fits in the right margin."""
+    figure = to_figure(_desc(series=(Series("Taux", (1.0, 0.55, 0.2)),)))
+    assert figure.layout.margin.r >= 20 + 8 * len("100,0 %")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from charts.coverage_map import (
     STATUSES,
+    UTAS_BORDER_LABEL,
     commune_status,
     coverage_heatmap,
     coverage_map,
@@ -55,7 +57,7 @@ def test_map_uses_no_geo_subplot_and_keeps_secrecy() -> None:
     # Plain scatter polygons: a geo subplot would fetch a world topojson from a CDN.
     assert {trace.type for trace in figure.data} == {"scatter"}
     legend = [t.name for t in figure.data if t.showlegend is not False]
-    assert legend == [label for label, _ in STATUSES.values()]
+    assert legend == [label for label, _ in STATUSES.values()] + [UTAS_BORDER_LABEL]
     hover = next(t for t in figure.data if t.showlegend is False).customdata
     assert [row[3] for row in hover] == ["15", "12", secret_label(11), "0"]
     header, rows = map_table(COMMUNES, 11)
@@ -89,3 +91,46 @@ def test_boundaries_follow_the_setting_and_a_bad_file_is_a_french_error(tmp_path
     assert boundaries_file(settings) == bad
     with pytest.raises(ReferenceDataError, match="Contours des communes illisibles"):
         load_geojson(bad)
+
+
+def test_map_draws_utas_borders_and_names() -> None:
+    """Every commune of Creuse in its UTAS: the thick line runs between UTAS, never between two
+    communes of one UTAS; each UTAS is named once."""
+    import csv
+    from dataclasses import replace
+
+    from data_access.territories import DEFAULT_COMMUNES
+
+    with open(DEFAULT_COMMUNES, encoding="utf-8") as handle:
+        utas_of = {row["code_insee"]: row["utas"] for row in csv.DictReader(handle)}
+    everyone = [
+        replace(commune(code, False, False, 0, False), utas=utas) for code, utas in utas_of.items()
+    ]
+    geojson = load_geojson(GEOJSON_FILE)
+    figure = coverage_map(everyone, geojson, "mobilite", AS_OF, 11)
+    (border,) = [t for t in figure.data if t.name == UTAS_BORDER_LABEL]
+    points = list(zip(border.x, border.y, strict=True))
+    drawn = {frozenset(points[i : i + 2]) for i in range(0, len(points), 3)}
+
+    owners: dict[frozenset, set[str]] = {}
+    for feature in geojson["features"]:
+        geometry = feature["geometry"]
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
+        for polygon in polygons:
+            ring = polygon[0]
+            for a, b in itertools.pairwise(ring):
+                edge = frozenset([tuple(a), tuple(b)])
+                owners.setdefault(edge, set()).add(feature["properties"]["code_insee"])
+    inside = [
+        e
+        for e, codes in owners.items()
+        if len({utas_of[c] for c in codes}) == 1 and len(codes) == 2
+    ]
+    between = [e for e, codes in owners.items() if len({utas_of[c] for c in codes}) == 2]
+    assert inside and between
+    assert not set(inside) & drawn
+    assert set(between) <= drawn
+    names = [a.text for a in figure.layout.annotations if a.xref == "x"]
+    assert sorted(names) == sorted(f"<b>{u}</b>" for u in set(utas_of.values()))

@@ -36,3 +36,11 @@ def test_no_layer_formats_dates_or_percentages_by_hand():
 def test_whole_percent():
     assert format_rate(0.5, digits=0) == format_rate(0.5, digits=0).replace(",", "")
     assert format_rate(0.5, digits=0).startswith("50") and format_rate(None, digits=0) == "—"
+
+
+def test_days_late_reads_as_a_sentence():
+    from formatting import format_days_late
+
+    assert format_days_late(12) == "en retard de 12 jours"
+    assert format_days_late(1) == "en retard de 1 jour"
+    assert format_days_late(1234) == "en retard de 1\u202f234 jours"

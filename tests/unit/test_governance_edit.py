@@ -261,8 +261,8 @@ def test_email_exports(seeded):
     assert lines[2] == "Action ouverte;A-1;'=Relancer;CD — Marie;10/05/2023;2;ouverte;DO-03"
     summary = email_summary("Creuse", as_of, late_steps, actions)
     assert summary.startswith("Point hebdomadaire RSA — Creuse — 12 mai 2023\n")
-    assert "- DO-01 " in summary and "32 jours de retard, à faire" in summary
+    assert "- DO-01 " in summary and "en retard de 32 jours, à faire" in summary
     assert (
-        "- =Relancer [étape DO-03] (CD — Marie) : échéance 10 mai 2023, 2 jours de retard"
+        "- =Relancer [étape DO-03] (CD — Marie) : échéance 10 mai 2023, en retard de 2 jours"
         in summary
     )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from charts.roadmap_timeline import (
+    NAME_CHARS,
     calendar_table,
     governance_calendar,
     month_ticks,
@@ -60,9 +62,9 @@ def test_timeline_traces_late_outline_and_today_line():
     # A-2 is due 10 April, open on 20 April: late, so outlined in red.
     assert list(traces["À faire"].marker.line.color) == ["#E1000F"]
     assert list(traces["En cours"].marker.line.color) == ["white"]
-    assert list(fig.layout.yaxis.categoryarray) == ["A-1", "A-2", "B-1"]  # undated left out
+    # undated left out; each axis named on a line of its own above its steps
+    assert list(fig.layout.yaxis.categoryarray) == ["axe::Axe A", "A-1", "A-2", "axe::Axe B", "B-1"]
     assert any(a.text == "Aujourd'hui" for a in fig.layout.annotations)
-    assert {a.text for a in fig.layout.annotations} >= {"<b>Axe A</b>", "<b>Axe B</b>"}
     line = next(s for s in fig.layout.shapes if s.type == "line")
     assert line.x0 == D(2023, 4, 20)
 
@@ -99,3 +101,32 @@ def test_calendar_meetings_and_milestones():
     _header, rows = calendar_table(meetings, STEPS)
     assert rows[0][:3] == ["2023-04-14", "Comité de suivi", "Comité n° 2"]
     assert rows[2][1] == "Jalons de la feuille de route" and len(rows) == 5
+
+
+def test_timeline_names_steps_zooms_on_the_year_and_counts_days_late():
+    """Names beside ids, the as-of year on screen (months), every year a double click away
+    (quarters), and a late step's hover says by how many days."""
+    steps = [
+        *STEPS,
+        _step("C-1", "Axe C", D(2024, 5, 15)),
+        replace(_step("C-2", "Axe C", D(2025, 9, 30)), step="Un libellé " + "très " * 20 + "long"),
+    ]
+    fig = roadmap_timeline(steps, D(2024, 3, 1), today_label="Au 1er mars 2024")
+    texts = list(fig.layout.yaxis.ticktext)
+    assert texts[:3] == ["<b>Axe A</b>", "A-1 · Texte A-1", "A-2 · Texte A-2"]
+    assert texts[-1].startswith("C-2 · Un libellé très") and texts[-1].endswith("…")
+    assert len(texts[-1]) <= len("C-2 · ") + NAME_CHARS
+    assert list(fig.layout.xaxis.range) == [D(2023, 12, 22), D(2025, 1, 10)]
+    ticks = list(fig.layout.xaxis.tickvals)
+    assert [t for t in ticks if t.year == 2024] == [D(2024, m, 1) for m in range(1, 13)]
+    assert [t for t in ticks if t.year == 2023] == [D(2023, 4, 1), D(2023, 7, 1), D(2023, 10, 1)]
+    assert "janv. 2024" in fig.layout.xaxis.ticktext
+    late = next(t for t in fig.data if t.name == "À faire")
+    hover = dict(zip(late.y, late.hovertext, strict=True))
+    assert "<b>En retard de 326 jours</b>" in hover["A-2"]  # due 10 April 2023
+    assert "En retard" not in hover["C-1"]
+
+
+def test_timeline_without_a_step_in_the_year_shows_them_all():
+    fig = roadmap_timeline(STEPS, D(2026, 1, 5), today_label="Aujourd'hui")
+    assert fig.layout.xaxis.range[0] < D(2023, 3, 31)
