@@ -667,10 +667,10 @@ def build_deck(data: CommitteeData) -> bytes:
     _title_slide(prs, data)
     _summary_slide(prs, data)
     _headline_slide(prs, data)
-    _territories_slide(prs, data)
     charts = committee_charts(data)
     on_charts, rest = place(data.highlights, charts, data.label)
     _highlight_slides(prs, data, rest)
+    _territories_slide(prs, data)
     for desc in charts:
         _chart_slide(prs, desc, on_charts.get(desc.key, ()), data.label)
     _map_slide(prs, data)
