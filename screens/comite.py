@@ -6,10 +6,12 @@ import streamlit as st
 from charts.committee import committee_charts, gather_committee, headline_rows
 from charts.deck import deck_and_snapshot
 from formatting import NO_DATA, format_date
+from reports.pdf_report import build_report
 from ui.auth import audited_download
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.metrics_cache import current_version, metric_results
+from ui.report_button import report_button
 from ui.scope_bar import scope_bar
 from ui.tables import actions_table, steps_table
 
@@ -65,6 +67,13 @@ st.download_button(
     key="deck-download",
     help="Diapositives 16:9 aux graphiques natifs modifiables ; les chiffres présentés sont "
     "conservés pour comparaison au prochain comité.",
+)
+report_button(
+    lambda: build_report(data),
+    data.committee_date,
+    key="report-download",
+    help="Rapport A4 à imprimer : indicateurs clés, graphiques avec leurs données, étapes en "
+    "retard, décisions et actions ; périmètre, source et numéro sur chaque page.",
 )
 
 st.header("Indicateurs clés")

@@ -15,12 +15,14 @@ from data_access.weekly_point import since_last_weekly_point
 from formatting import format_date, format_datetime, format_day_month
 from metrics import catalog
 from metrics.roadmap import is_due_soon, is_late
+from reports.pdf_report import committee_report
 from ui.auth import audited_download, can_edit_roadmap
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.indicators import indicator_cards, label_of
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.plain_text import plain_cells
+from ui.report_button import report_button
 from ui.scope_bar import scope_bar, scope_caption, scope_text_for
 from ui.tables import actions_table, steps_table
 
@@ -56,6 +58,15 @@ st.caption(
     "(la période choisie dans le périmètre ne s'applique pas ; territoire et payeur, si)."
 )
 st.caption(f"{scope_text_for(week)} · périmètre choisi : {scope_caption()}")
+report_button(
+    lambda: committee_report(
+        context.engine, context.settings, as_of, territory=chosen.territory, payer=chosen.payer
+    ),
+    as_of,
+    key="hebdo_report",
+    help="Le rapport A4 du comité en préparation (période depuis le dernier comité, à la date "
+    "d'observation), le même que sur la page « Comité de suivi ».",
+)
 
 # --- since the last weekly point -------------------------------------------------------------
 digest = since_last_weekly_point(context.engine, as_of)
