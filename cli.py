@@ -819,8 +819,8 @@ def export_deck_command(scope: Scope, committee_date: str | None, output: Path) 
 
     from babel.numbers import format_decimal
 
-    from charts.deck import export_deck
     from formatting import format_int
+    from reports.deck import export_deck
 
     started = time.perf_counter()
     content = export_deck(

@@ -57,8 +57,8 @@ def median(values: list[float]) -> float:
 
 
 def committee_scope_of(engine):  # type: ignore[no-untyped-def]
-    from charts.committee import committee_scope, deck_scope
     from data_access.snapshots import last_committee_date
+    from metrics.committee import committee_scope, deck_scope
 
     previous = last_committee_date(engine, COMMITTEE_DATE, deck_scope(None, None))
     return committee_scope(COMMITTEE_DATE, previous)
@@ -69,8 +69,8 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
 
     from bench import app_pages, headline
     from bench.signed_in import sign_in_admin
-    from charts.committee import gather_committee
     from data_access.db import make_engine
+    from metrics.committee import gather_committee
     from settings import get_settings
     from ui.context import AppContext
     from ui.metrics_cache import current_version, metric_results

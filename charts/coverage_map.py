@@ -6,17 +6,15 @@ Why apart from ``builders``: these two are not bar or line charts, so they do no
 so the page can offer the same CSV export as every chart.
 
 The map needs no tiles and no network: the communes' own boundaries (GeoJSON from the
-reference data) are drawn as filled polygons, so nothing is downloaded at run time.
+reference data, read by ``data_access.territories.load_geojson`` and handed in by the caller)
+are drawn as filled polygons, so nothing is downloaded at run time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -30,11 +28,8 @@ from charts.theme import (
     readable_text_color,
     register_template,
 )
-from data_access.exceptions import ReferenceDataError
-from data_access.territories import GEOJSON_FILE
 from formatting import format_date, format_int, format_rate, secret_label
 from metrics.coverage import CommuneCoverage, CoverageCell, category_label
-from settings import Settings
 
 # Status of a commune for one category, in legend order, with its colour. The fill pattern is
 # the second cue (solid, hatched, dotted), so the statuses read in grey scale; every commune is
@@ -53,28 +48,6 @@ STATUS_PATTERNS: dict[str, dict[str, object]] = {
 }
 OUTLINE = GREY_MID
 HEATMAP_SCALE: list[list[float | str]] = [[0, ROUGE_MARIANNE], [0.5, "#F6F6F6"], [1, BLEU_FRANCE]]
-
-
-@lru_cache(maxsize=4)
-def load_geojson(path: Path) -> dict[str, Any]:
-    """The communes' boundaries (read once per file and process); French error if unusable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReferenceDataError(
-            f"Contours des communes illisibles ({path.name}) : {type(exc).__name__}. "
-            "Vérifiez PILOTAGE_COMMUNES_GEOJSON_FILE."
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
-        raise ReferenceDataError(
-            f"Contours des communes ({path.name}) : une FeatureCollection GeoJSON est attendue."
-        )
-    return data
-
-
-def boundaries_file(settings: Settings) -> Path:
-    """The GeoJSON of the département's communes: the setting, else the Creuse file."""
-    return settings.communes_geojson_file or GEOJSON_FILE
 
 
 def commune_status(commune: CommuneCoverage) -> str:

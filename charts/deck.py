@@ -4,45 +4,41 @@ Slides: title (département, period, committee date), headline indicators, one s
 of ``committee_charts`` drawn as a native PowerPoint chart from the same description as the
 page (so partners can restyle or re-use it), the roadmap status by axis, the late steps,
 decisions and open actions. Masked values are blank points and named in the slide's footnote;
-they never appear as numbers. ``export_deck`` also stores the figures as a snapshot so the next
-committee compares with what was presented.
+they never appear as numbers. This module only draws what it is handed (``CommitteeData``
+gathered by ``metrics/committee.py``); ``reports/deck.py`` gathers, calls :func:`build_deck` and
+stores the figures as a snapshot so the next committee compares with what was presented.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import TypeVar, cast
 
-from pptx import Presentation
-from pptx.chart.data import CategoryChartData, XyChartData
+from pptx import Presentation as new_presentation
+from pptx.chart.chart import Chart
+from pptx.chart.data import CategoryChartData, ChartData, XyChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import PP_ALIGN
+from pptx.presentation import Presentation
+from pptx.shapes.graphfrm import GraphicFrame
+from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
-from sqlalchemy import Engine
 
 from charts.builders import rounding_of
-from charts.committee import (
-    CommitteeData,
-    category_label,
-    committee_charts,
-    deck_scope,
-    gather_committee,
-    headline_rows,
-    snapshot_figures,
-)
+from charts.committee import committee_charts, headline_rows
 from charts.description import DEMO_NOTE, ROUNDING_NOTE, ChartDescription
 from charts.theme import BLEU_FRANCE, GREY_MID, GREY_TEXT, PALETTE
-from data_access.exceptions import DataAccessError
-from data_access.snapshots import save_snapshot
 from formatting import NO_DATA, format_date, format_rate
-from metrics.scope import Territory
-from settings import Settings
+from metrics.committee import CommitteeData
+from metrics.coverage import category_label
 
 SLIDE_WIDTH = Inches(13.333)
 SLIDE_HEIGHT = Inches(7.5)
 MARGIN = Inches(0.5)
+# Length arithmetic gives plain ints: shapes take a Length, hence the Emu(...) around sums.
+CONTENT_WIDTH = Emu(SLIDE_WIDTH - 2 * MARGIN)
 ROWS_PER_TABLE_SLIDE = 10
 _TITLE_ONLY = 5
 _TITLE = 0
@@ -73,7 +69,7 @@ def _title_slide(prs: Presentation, data: CommitteeData) -> None:
             run.font.size = Pt(20)
 
 
-def _add_title(prs: Presentation, title: str):  # type: ignore[no-untyped-def]
+def _add_title(prs: Presentation, title: str) -> Slide:
     slide = prs.slides.add_slide(prs.slide_layouts[_TITLE_ONLY])
     shape = slide.shapes.title
     shape.text = title
@@ -103,10 +99,10 @@ def footnote_height(text: str) -> Emu:
     return Emu(int(Inches(0.2) * lines + Inches(0.15)))
 
 
-def _footnote(slide, text: str) -> None:  # type: ignore[no-untyped-def]
+def _footnote(slide: Slide, text: str) -> None:
     height = footnote_height(text)
     box = slide.shapes.add_textbox(
-        MARGIN, SLIDE_HEIGHT - height - Inches(0.1), SLIDE_WIDTH - 2 * MARGIN, height
+        MARGIN, Emu(SLIDE_HEIGHT - height - Inches(0.1)), CONTENT_WIDTH, height
     )
     box.text_frame.word_wrap = True
     run = box.text_frame.paragraphs[0].add_run()
@@ -115,12 +111,15 @@ def _footnote(slide, text: str) -> None:  # type: ignore[no-untyped-def]
     run.font.color.rgb = _rgb(GREY_MID)
 
 
-def _table(slide, header: Sequence[str], rows: Sequence[Sequence[str]], widths=None) -> None:  # type: ignore[no-untyped-def]
+def _table(
+    slide: Slide,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float] | None = None,
+) -> None:
     top = Inches(1.3)
-    height = Inches(0.4) * (len(rows) + 1)
-    shape = slide.shapes.add_table(
-        len(rows) + 1, len(header), MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, height
-    )
+    height = Emu(Inches(0.4) * (len(rows) + 1))
+    shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, CONTENT_WIDTH, height)
     table = shape.table
     if widths:
         total = sum(widths)
@@ -187,8 +186,8 @@ def _rounding_note(data: CommitteeData) -> str:
     return f" {ROUNDING_NOTE.format(base=base)}" if base and base > 1 else ""
 
 
-def _message(slide, text: str) -> None:  # type: ignore[no-untyped-def]
-    box = slide.shapes.add_textbox(MARGIN, Inches(3), SLIDE_WIDTH - 2 * MARGIN, Inches(1))
+def _message(slide: Slide, text: str) -> None:
+    box = slide.shapes.add_textbox(MARGIN, Inches(3), CONTENT_WIDTH, Inches(1))
     run = box.text_frame.paragraphs[0].add_run()
     run.text = text
     run.font.size = Pt(24)
@@ -236,7 +235,7 @@ def _chart_type(desc: ChartDescription) -> XL_CHART_TYPE:
     }[desc.kind]
 
 
-def _style_chart(chart, desc: ChartDescription) -> None:  # type: ignore[no-untyped-def]
+def _style_chart(chart: Chart, desc: ChartDescription) -> None:
     chart.has_title = False
     chart.font.size = Pt(12)
     chart.has_legend = len(desc.series) > 1
@@ -294,14 +293,20 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
         notes.insert(0, target + ".")
     footnote = " ".join(notes)
     top = Inches(1.25)
-    height = SLIDE_HEIGHT - top - footnote_height(footnote) - Inches(0.25)
-    frame = slide.shapes.add_chart(
-        _chart_type(desc),
-        MARGIN,
-        top,
-        SLIDE_WIDTH - 2 * MARGIN,
-        height,
-        native_chart_data(desc),
+    height = Emu(SLIDE_HEIGHT - top - footnote_height(footnote) - Inches(0.25))
+    # python-pptx annotates add_chart as taking a ChartData and returning the Chart; it takes
+    # any chart data (XY included) and returns the graphic frame holding the chart (its own
+    # docstring says so), hence the two casts.
+    frame = cast(
+        GraphicFrame,
+        slide.shapes.add_chart(
+            _chart_type(desc),
+            MARGIN,
+            top,
+            CONTENT_WIDTH,
+            height,
+            cast(ChartData, native_chart_data(desc)),
+        ),
     )
     _style_chart(frame.chart, desc)
     _footnote(slide, footnote)
@@ -309,27 +314,30 @@ def _chart_slide(prs: Presentation, desc: ChartDescription) -> None:
 
 def _map_slide(prs: Presentation, data: CommitteeData) -> None:
     """The coverage map as an image: PowerPoint has no native chart type for a map."""
-    if data.map_category is None or not data.map_communes or data.map_boundaries is None:
+    if data.map_category is None or not data.map_communes:
         return
-    from charts.coverage_map import coverage_map, load_geojson
+    from charts.coverage_map import coverage_map
     from charts.images import ImageExportUnavailable, figure_image
 
     label = category_label(data.map_category)
     slide = _add_title(prs, f"Offre partenaire : couverture « {label} » par commune")
+    if data.map_geojson is None:  # the outlines file was unusable: say why on the slide
+        _message(slide, data.map_error or NO_DATA)
+        return
     try:
         figure = coverage_map(
             data.map_communes,
-            load_geojson(data.map_boundaries),
+            data.map_geojson,
             data.map_category,
             data.scope.as_of,
             data.threshold,
         )
         image = figure_image(figure, "png")
-    except (ImageExportUnavailable, DataAccessError) as exc:
+    except ImageExportUnavailable as exc:
         _message(slide, str(exc))
         return
     top = Inches(1.2)
-    height = SLIDE_HEIGHT - top - Inches(0.9)
+    height = Emu(SLIDE_HEIGHT - top - Inches(0.9))
     slide.shapes.add_picture(io.BytesIO(image), MARGIN, top, height=height)
     _footnote(
         slide,
@@ -378,7 +386,10 @@ def _int(value: float | None) -> str:
     return "—" if value is None else f"{int(value)}"
 
 
-def _chunks(items: list, size: int) -> list[list]:
+_Item = TypeVar("_Item")
+
+
+def _chunks(items: list[_Item], size: int) -> list[list[_Item]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [[]]
 
 
@@ -437,7 +448,7 @@ def _actions_slides(prs: Presentation, data: CommitteeData) -> None:
 
 def build_deck(data: CommitteeData) -> bytes:
     """The committee deck as .pptx bytes."""
-    prs = Presentation()
+    prs = new_presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     _title_slide(prs, data)
     _headline_slide(prs, data)
@@ -450,43 +461,3 @@ def build_deck(data: CommitteeData) -> bytes:
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
-
-
-def deck_and_snapshot(engine: Engine, data: CommitteeData) -> bytes:
-    """Build the deck and store its figures as the committee's snapshot."""
-    content = build_deck(data)
-    save_snapshot(
-        engine,
-        committee_date=data.committee_date,
-        period_from=data.scope.start,
-        period_to=data.scope.end,
-        as_of=data.scope.as_of,
-        figures=snapshot_figures(data),
-        scope=deck_scope(data.scope.territory, data.scope.payer),
-    )
-    return content
-
-
-def export_deck(
-    engine: Engine,
-    settings: Settings,
-    *,
-    period_from: dt.date,
-    period_to: dt.date,
-    as_of: dt.date | None = None,
-    committee_date: dt.date | None = None,
-    territory: Territory | None = None,
-    payer: str | None = None,
-) -> bytes:
-    """Gather, build and snapshot the deck of one committee (the CLI's entry point)."""
-    data = gather_committee(
-        engine,
-        settings,
-        committee_date or period_to,
-        period_from=period_from,
-        period_to=period_to,
-        as_of=as_of,
-        territory=territory,
-        payer=payer,
-    )
-    return deck_and_snapshot(engine, data)

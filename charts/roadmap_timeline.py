@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from babel.dates import format_date as babel_format_date
 
 from charts.plain import plain
+from charts.rows import CLOSED_STATUSES, MEETING_KINDS, STEP_STATUSES, MeetingRow, StepRow
 from charts.theme import (
     BLEU_FRANCE,
     GREY_BACKGROUND,
@@ -24,8 +25,6 @@ from charts.theme import (
     ROUGE_MARIANNE,
     register_template,
 )
-from data_access.governance import MEETING_KIND_LABELS, MeetingView
-from data_access.roadmap import CLOSED_STATUSES, STATUS_LABELS, StepView
 from formatting import format_date
 
 STATUS_COLORS: dict[str, str] = {
@@ -52,15 +51,13 @@ MILESTONES_ROW = "Jalons de la feuille de route"
 ROW_HEIGHT = 22
 
 
-def _is_late(step: StepView, as_of: dt.date) -> bool:
+def _is_late(step: StepRow, as_of: dt.date) -> bool:
     return (
-        step.status not in ("fait", "abandonne")
-        and step.due_date is not None
-        and step.due_date < as_of
+        step.status not in CLOSED_STATUSES and step.due_date is not None and step.due_date < as_of
     )
 
 
-def _hover(step: StepView, as_of: dt.date) -> str:
+def _hover(step: StepRow, as_of: dt.date) -> str:
     lines = [
         f"<b>{plain(step.step_id)}</b> — {step.status_label}",
         plain(step.step),
@@ -135,7 +132,7 @@ def _date_axis(title: str, dates: Sequence[dt.date]) -> dict[str, object]:
     }
 
 
-def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: str) -> go.Figure:
+def roadmap_timeline(steps: Sequence[StepRow], as_of: dt.date, *, today_label: str) -> go.Figure:
     """Dated steps at their due date, one line each, grouped by axis, coloured by status.
 
     Lines follow the roadmap order; each axis is a shaded band named on the left. Late steps
@@ -145,10 +142,11 @@ def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: 
     dated = [s for s in steps if s.due_date is not None]
     order = [s.step_id for s in dated]
     fig = go.Figure()
-    for status, label in STATUS_LABELS.items():
+    for status in STEP_STATUSES:
         members = [s for s in dated if s.status == status]
         if not members:
             continue
+        label = members[0].status_label
         fig.add_trace(
             go.Scatter(
                 x=[s.due_date for s in members],
@@ -194,7 +192,7 @@ def roadmap_timeline(steps: Sequence[StepView], as_of: dt.date, *, today_label: 
     return fig
 
 
-def _axis_bands(fig: go.Figure, dated: Sequence[StepView]) -> None:
+def _axis_bands(fig: go.Figure, dated: Sequence[StepRow]) -> None:
     """A light band behind each axis's lines, with the axis name left of the step ids."""
     groups: dict[str, list[int]] = {}
     for index, step in enumerate(dated):
@@ -228,7 +226,7 @@ def _axis_bands(fig: go.Figure, dated: Sequence[StepView]) -> None:
 
 
 def timeline_table(
-    steps: Sequence[StepView], as_of: dt.date
+    steps: Sequence[StepRow], as_of: dt.date
 ) -> tuple[list[str], list[list[str | float | None]]]:
     """Header and rows of the timeline, for the CSV export."""
     header = [
@@ -260,18 +258,19 @@ def timeline_table(
 
 
 def governance_calendar(
-    meetings: Sequence[MeetingView],
-    milestones: Sequence[StepView],
+    meetings: Sequence[MeetingRow],
+    milestones: Sequence[StepRow],
     today: dt.date,
     *,
     today_label: str,
 ) -> go.Figure:
     """Meetings by kind and roadmap milestones on one time axis, with a line at ``today``."""
     fig = go.Figure()
-    for kind, label in MEETING_KIND_LABELS.items():
+    for kind in MEETING_KINDS:
         members = [m for m in meetings if m.kind == kind]
         if not members:
             continue
+        label = members[0].kind_label
         fig.add_trace(
             go.Scatter(
                 x=[m.date for m in members],
@@ -322,7 +321,7 @@ def governance_calendar(
 
 
 def calendar_table(
-    meetings: Sequence[MeetingView], milestones: Sequence[StepView]
+    meetings: Sequence[MeetingRow], milestones: Sequence[StepRow]
 ) -> tuple[list[str], list[list[str | float | None]]]:
     """Header and rows of the governance calendar (meetings, then dated milestones)."""
     header = ["Date", "Type", "Intitulé", "Institutions ou responsables", "Statut"]
@@ -344,20 +343,20 @@ def calendar_table(
     return header, rows
 
 
-def _step_list(steps: Sequence[StepView]) -> str:
+def _step_list(steps: Sequence[StepRow]) -> str:
     ids = [s.step_id for s in steps]
     return ", ".join(ids[:6]) + (f" et {len(ids) - 6} autres" if len(ids) > 6 else "")
 
 
-def timeline_summary(steps: Sequence[StepView], as_of: dt.date) -> str:
+def timeline_summary(steps: Sequence[StepRow], as_of: dt.date) -> str:
     """What the roadmap timeline shows: statuses, late steps, the next due date."""
     if not steps:
         return "Aucune étape de feuille de route."
     dated = [s for s in steps if s.due_date is not None]
     counts = [
-        f"{label} {sum(1 for s in steps if s.status == status)}"
-        for status, label in STATUS_LABELS.items()
-        if any(s.status == status for s in steps)
+        f"{members[0].status_label} {len(members)}"
+        for status in STEP_STATUSES
+        if (members := [s for s in steps if s.status == status])
     ]
     late = [s for s in dated if _is_late(s, as_of)]
     text = f"{len(steps)} étapes au {format_date(as_of)} : {', '.join(counts)}."
@@ -380,15 +379,15 @@ def timeline_summary(steps: Sequence[StepView], as_of: dt.date) -> str:
 
 
 def calendar_summary(
-    meetings: Sequence[MeetingView], milestones: Sequence[StepView], today: dt.date
+    meetings: Sequence[MeetingRow], milestones: Sequence[StepRow], today: dt.date
 ) -> str:
     """What the governance calendar shows: meetings by kind, the next one, milestones."""
     if not meetings and not milestones:
         return "Aucune réunion ni échéance enregistrée."
     kinds = [
-        f"{label.lower()} {sum(1 for m in meetings if m.kind == kind)}"
-        for kind, label in MEETING_KIND_LABELS.items()
-        if any(m.kind == kind for m in meetings)
+        f"{members[0].kind_label.lower()} {len(members)}"
+        for kind in MEETING_KINDS
+        if (members := [m for m in meetings if m.kind == kind])
     ]
     text = (
         f"{len(meetings)} réunion(s) : {', '.join(kinds)}."

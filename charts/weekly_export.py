@@ -12,9 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from charts.csv_export import table_csv
-from data_access.governance import ActionView
-from data_access.roadmap import StepView
-from data_access.weekly_point import WeeklyDigest
+from charts.rows import ActionRow, DigestRow, StepRow
 from formatting import format_date
 
 CSV_HEADER = [
@@ -38,7 +36,7 @@ def _late_days(due: dt.date | None, as_of: dt.date) -> int | None:
 
 
 def late_items_csv(
-    late_steps: Sequence[StepView], actions: Sequence[ActionView], as_of: dt.date
+    late_steps: Sequence[StepRow], actions: Sequence[ActionRow], as_of: dt.date
 ) -> bytes:
     """Late steps then open actions, one line each, for a spreadsheet attached to an e-mail."""
     rows: list[list[str | float | None]] = [
@@ -77,9 +75,9 @@ def _late_text(days: int) -> str:
 def email_summary(
     departement: str,
     as_of: dt.date,
-    late_steps: Sequence[StepView],
-    actions: Sequence[ActionView],
-    digest: WeeklyDigest | None = None,
+    late_steps: Sequence[StepRow],
+    actions: Sequence[ActionRow],
+    digest: DigestRow | None = None,
 ) -> str:
     """A plain-text summary ready to paste into an e-mail (French, no table)."""
     lines = [f"Point hebdomadaire RSA — {departement} — {format_date(as_of)}", ""]

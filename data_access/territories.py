@@ -7,8 +7,11 @@ any département can replace the commune → UTAS mapping with ``PILOTAGE_UTAS_F
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
@@ -144,3 +147,27 @@ def list_territories(engine: Engine) -> dict[str, list[tuple[str, str]]]:
         "epci": epcis,
         "commune": [(r.code_insee, f"{r.name} ({r.code_insee})") for r in rows],
     }
+
+
+def boundaries_file(settings: Settings) -> Path:
+    """The GeoJSON of the département's communes: the setting, else the Creuse file."""
+    return settings.communes_geojson_file or GEOJSON_FILE
+
+
+@lru_cache(maxsize=4)
+def load_geojson(path: Path) -> dict[str, Any]:
+    """The communes' boundaries (read once per file and process); French error if unusable.
+
+    Read here rather than by the map: charts draw what their caller hands them."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReferenceDataError(
+            f"Contours des communes illisibles ({path.name}) : {type(exc).__name__}. "
+            "Vérifiez PILOTAGE_COMMUNES_GEOJSON_FILE."
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("features"), list):
+        raise ReferenceDataError(
+            f"Contours des communes ({path.name}) : une FeatureCollection GeoJSON est attendue."
+        )
+    return data

@@ -48,12 +48,13 @@ from reportlab.platypus import (
 from sqlalchemy import Engine
 
 from charts.builders import rounding_of
-from charts.committee import CommitteeData, committee_charts, gather_committee, headline_rows
+from charts.committee import committee_charts, headline_rows
 from charts.description import DEMO_NOTE, ROUNDING_NOTE, SOURCE, ChartDescription
 from charts.summaries import chart_summary
 from charts.theme import BLEU_FRANCE, EXPORT_HEIGHT, EXPORT_WIDTH, GREY_LINE, GREY_MID, GREY_TEXT
 from formatting import NO_DATA, format_date, format_int, secret_label
 from metrics import catalog
+from metrics.committee import CommitteeData, gather_committee
 from metrics.exceptions import UnknownMetricError
 from metrics.scope import Territory
 from settings import Settings

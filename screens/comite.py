@@ -3,9 +3,10 @@ since the launch, roadmap by axis, partner offer and companies, and the deck dow
 
 import streamlit as st
 
-from charts.committee import committee_charts, gather_committee, headline_rows
-from charts.deck import deck_and_snapshot
+from charts.committee import committee_charts, headline_rows
 from formatting import NO_DATA, format_date
+from metrics.committee import gather_committee
+from reports.deck import deck_and_snapshot
 from reports.pdf_report import build_report
 from ui.auth import audited_download
 from ui.chart_block import chart_block

@@ -3,16 +3,15 @@
 import streamlit as st
 
 from charts.coverage_map import (
-    boundaries_file,
     coverage_heatmap,
     coverage_map,
     heatmap_summary,
     heatmap_table,
-    load_geojson,
     map_summary,
     map_table,
 )
 from data_access.exceptions import ReferenceDataError
+from data_access.territories import boundaries_file, load_geojson
 from formatting import NO_DATA, format_date, format_int, secret_label
 from metrics.coverage import categories_from_results, category_label
 from ui.chart_block import figure_block

@@ -5,10 +5,10 @@ from dataclasses import replace
 import streamlit as st
 
 from charts.builders import comparison_chart
-from charts.committee import LAUNCH_DATE, previous_period
 from charts.texts import cohort_label, cohort_note, value_text
 from data_access.roadmap import steps_at
 from formatting import format_date
+from metrics.committee import LAUNCH_DATE, previous_period
 from metrics.roadmap import is_late
 from ui.chart_block import chart_block
 from ui.context import get_context

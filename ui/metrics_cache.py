@@ -142,7 +142,7 @@ def show_failures(computed: Computed) -> None:
 def previous_results(context: AppContext, scope: Scope) -> Computed | None:
     """Results of the period of the same length just before, or None when it would begin
     before the launch (then cards show no change rather than a change against nothing)."""
-    from charts.committee import previous_period
+    from metrics.committee import previous_period
 
     before = previous_period(scope)
     return metric_results(context, before) if before is not None else None

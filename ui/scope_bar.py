@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from charts.committee import LAUNCH_DATE, deck_scope, two_months_before
 from data_access.snapshots import last_committee_date
 from data_access.territories import list_territories
 from formatting import format_date
+from metrics.committee import LAUNCH_DATE, deck_scope, two_months_before
 from metrics.scope import Scope, Territory
 from ui.context import AppContext
 
@@ -240,12 +240,12 @@ def scope_bar(context: AppContext, *, today: dt.date | None = None) -> Scope:
     territory = ""
     territory_label = None
     if level != "departement":
-        options = dict(territories.get(level, []))
+        options: dict[str, str] = dict(territories.get(level, []))
         if st.session_state.get("scope_territory") not in options:
             st.session_state["scope_territory"] = next(iter(options), None)
         territory = (
             bar.selectbox(
-                LEVELS[level], list(options), format_func=options.get, key="scope_territory"
+                LEVELS[level], list(options), format_func=options.__getitem__, key="scope_territory"
             )
             or ""
         )

@@ -13,14 +13,15 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 
 from charts import images
-from charts.committee import COMPARED_RATES, committee_charts, gather_committee, headline_rows
-from charts.deck import export_deck
+from charts.committee import committee_charts, headline_rows
 from cli import main
 from data_access.snapshots import last_committee_date, list_snapshots
 from formatting import secret_label
 from metrics import catalog
+from metrics.committee import COMPARED_RATES, gather_committee
 from metrics.scope import Scope, Territory
 from metrics.spec import MetricContext
+from reports.deck import deck_and_snapshot, export_deck, snapshot_figures
 
 FROM, TO = dt.date(2024, 5, 1), dt.date(2024, 6, 30)
 
@@ -195,6 +196,40 @@ def test_cli_export_deck_writes_the_file(demo_copy, tmp_path, capsys):
     assert _titles(_open(output.read_bytes()))[0] == "Comité de suivi RSA — Creuse"
 
 
+def test_cli_export_deck_keeps_one_snapshot_of_the_figures_it_drew(demo_copy, tmp_path):
+    main(
+        [
+            "export",
+            "deck",
+            "--from",
+            "2024-05-01",
+            "--to",
+            "2024-06-30",
+            "--output",
+            str(tmp_path / "d.pptx"),
+        ]
+    )
+    snapshots = list_snapshots(demo_copy.engine)
+    stored = [(s.committee_date, s.period_from, s.period_to) for s in snapshots]
+    assert stored == [(TO, FROM, TO)]
+    data = gather_committee(demo_copy.engine, demo_copy.settings, TO, period_from=FROM)
+    assert snapshots[0].figures == snapshot_figures(data)
+
+
+def test_the_page_s_deck_is_drawn_from_its_figures_and_keeps_one_snapshot(demo_copy):
+    """The committee page gathers once (with its cached results) and hands the same figures to
+    reports/deck.py: the deck and the stored snapshot are those of the page."""
+    data = gather_committee(demo_copy.engine, demo_copy.settings, TO, period_from=FROM)
+    prs = _open(deck_and_snapshot(demo_copy.engine, data))
+    assert _titles(prs)[0] == "Comité de suivi RSA — Creuse"
+    table = {row[0]: row for row in _table(prs, "Indicateurs clés")}
+    for row in headline_rows(data):
+        assert table[row.label][2] == row.current
+    snapshots = list_snapshots(demo_copy.engine)
+    assert [s.committee_date for s in snapshots] == [TO]
+    assert snapshots[0].figures == snapshot_figures(data)
+
+
 def test_cli_export_deck_bad_date_is_one_french_line(demo_copy, tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["export", "deck", "--from", "01/05/2024", "--to", "2024-06-30", "--output", "x"])
@@ -248,3 +283,13 @@ def test_native_charts_write_numbers_the_french_way(demo_copy):
     chart = _chart(prs, "Taux clés : période du comité et période précédente")
     assert chart.value_axis.tick_labels.number_format == "[$-40C]0.0\\ %"
     assert chart.plots[0].data_labels.number_format == "[$-40C]0.0\\ %"
+
+
+def test_an_unusable_outlines_file_is_said_on_the_map_slide(demo_copy, tmp_path):
+    """The outlines are read while gathering; the deck still says why the map is missing."""
+    bad = tmp_path / "communes.geojson"
+    bad.write_text("{pas du json", encoding="utf-8")
+    settings = demo_copy.settings.model_copy(update={"communes_geojson_file": bad})
+    prs = _open(export_deck(demo_copy.engine, settings, period_from=FROM, period_to=TO))
+    title = next(t for t in _titles(prs) if t.startswith("Offre partenaire : couverture « "))
+    assert "Contours des communes illisibles (communes.geojson)" in _slide_text(prs, title)

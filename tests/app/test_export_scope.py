@@ -9,10 +9,11 @@ import io
 
 from pptx import Presentation
 
-from charts.committee import committee_charts, gather_committee
+from charts.committee import committee_charts
 from charts.csv_export import chart_csv
 from charts.deck import build_deck
 from charts.figures import to_figure
+from metrics.committee import gather_committee
 from metrics.scope import Territory
 
 FROM, TO = dt.date(2024, 5, 1), dt.date(2024, 6, 30)

@@ -21,12 +21,13 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from charts import images
-from charts.committee import CommitteeData, committee_charts, gather_committee, headline_rows
+from charts.committee import committee_charts, headline_rows
 from charts.summaries import chart_summary
 from cli import main
 from data_access.audit import list_audit
 from data_access.db import make_engine
 from formatting import secret_label
+from metrics.committee import CommitteeData, gather_committee
 from metrics.scope import Territory
 from reports.pdf_report import (
     FOOTER_HEIGHT,

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from charts.committee import committee_scope, two_months_before
 from data_access.db import session_scope
 from data_access.governance import create_meeting
 from data_access.snapshots import (
@@ -15,6 +14,7 @@ from data_access.snapshots import (
     latest_snapshot,
     save_snapshot,
 )
+from metrics.committee import committee_scope, two_months_before
 from ui.auth import ADMINS, ALL_ROLES, EDITORS
 from ui.navigation import PageEntry, pages_for_role
 from ui.scope_bar import (

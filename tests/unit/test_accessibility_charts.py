@@ -17,7 +17,6 @@ from charts.coverage_map import (
     coverage_map,
     heatmap_label_color,
     heatmap_summary,
-    load_geojson,
     map_summary,
 )
 from charts.description import ChartDescription, Series
@@ -36,7 +35,7 @@ from charts.theme import (
     contrast_ratio,
     readable_text_color,
 )
-from data_access.territories import GEOJSON_FILE
+from data_access.territories import GEOJSON_FILE, load_geojson
 from metrics.coverage import CommuneCoverage, CoverageCell
 from ui.accessibility import page_script
 

@@ -94,10 +94,9 @@ def test_no_streamlit_pages_directory_beside_the_entry_point():
     assert any((ROOT / "screens").glob("*.py"))
 
 
-TOP_LEVEL_PACKAGES = ("data_access", "metrics", "charts", "ui", "screens")
+TOP_LEVEL_PACKAGES = ("data_access", "metrics", "charts", "reports", "ui", "screens")
 
 
-@pytest.mark.xfail(strict=True, reason="committee gathering still in charts/committee.py")
 def test_charts_never_import_data_access():
     """A chart is drawn from results, never from the database: whatever charts/ needs comes
     from metrics/ (figures) or from its caller (paths, snapshots)."""
@@ -107,6 +106,72 @@ def test_charts_never_import_data_access():
         if "data_access" in _imports(path)
     }
     assert offenders == {}
+
+
+def _offenders(package: str, forbidden: set[str]) -> dict[str, list[str]]:
+    found = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & forbidden)
+        for path in (ROOT / package).rglob("*.py")
+    }
+    return {k: v for k, v in found.items() if v}
+
+
+def test_reports_never_import_streamlit_or_the_pages():
+    """A document is built alike from the command line and from a page: reports/ sits below
+    ui/ and screens/ and may not depend on Streamlit."""
+    assert _offenders("reports", {"streamlit", "ui", "screens"}) == {}
+
+
+def test_charts_never_import_reports():
+    """charts/ draws what reports/ assembles: the arrow runs from reports/ down to charts/."""
+    assert _offenders("charts", {"reports"}) == {}
+
+
+@pytest.mark.parametrize("layer", LOWER_LAYERS)
+def test_lower_layers_never_import_reports(layer):
+    assert _offenders(layer, {"reports"}) == {}
+
+
+def _module_imports(path: Path) -> set[str]:
+    """Full dotted names of the modules a file imports (``charts.deck``, not ``charts``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _product_files() -> list[Path]:
+    return [
+        path
+        for path in ROOT.rglob("*.py")
+        if not {"tests", ".venv", "migrations", "bench"} & set(path.relative_to(ROOT).parts)
+    ]
+
+
+def test_one_way_to_a_deck_through_reports():
+    """The command line and the committee page build the deck through reports/deck.py (gather,
+    draw, keep the snapshot), so that both hand out the same deck and store its figures once;
+    nothing else draws a deck or writes a snapshot."""
+    drawers = sorted(
+        str(path.relative_to(ROOT))
+        for path in _product_files()
+        if "charts.deck" in _module_imports(path)
+    )
+    writers = sorted(
+        str(path.relative_to(ROOT))
+        for path in _product_files()
+        if "save_snapshot" in path.read_text(encoding="utf-8")
+        and path.relative_to(ROOT).parts[0] != "data_access"
+    )
+    assert drawers == ["reports/deck.py"]
+    assert writers == ["reports/deck.py"]
+    for caller in ("cli.py", "screens/comite.py"):
+        assert "reports.deck" in _module_imports(ROOT / caller), caller
 
 
 def _package_graph() -> dict[str, set[str]]:

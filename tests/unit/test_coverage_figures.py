@@ -10,10 +10,9 @@ from charts.coverage_map import (
     coverage_heatmap,
     coverage_map,
     heatmap_table,
-    load_geojson,
     map_table,
 )
-from data_access.territories import GEOJSON_FILE
+from data_access.territories import GEOJSON_FILE, load_geojson
 from formatting import secret_label
 from metrics.coverage import CommuneCoverage, CoverageCell
 
@@ -79,8 +78,8 @@ def test_heatmap_marks_secret_cells() -> None:
 def test_boundaries_follow_the_setting_and_a_bad_file_is_a_french_error(tmp_path) -> None:
     import pytest
 
-    from charts.coverage_map import boundaries_file
     from data_access.exceptions import ReferenceDataError
+    from data_access.territories import boundaries_file
     from tests.conftest import make_settings
 
     assert boundaries_file(make_settings("sqlite://")) == GEOJSON_FILE

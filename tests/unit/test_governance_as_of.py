@@ -9,7 +9,6 @@ import io
 
 from pptx import Presentation
 
-from charts.committee import gather_committee
 from charts.deck import build_deck
 from data_access.db import session_scope
 from data_access.demo import generate_demo
@@ -20,6 +19,7 @@ from data_access.governance import (
     open_actions,
     set_action_status,
 )
+from metrics.committee import gather_committee
 
 D = dt.date
 JUNE_COMMITTEE = D(2024, 6, 28)

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from charts.committee import LAUNCH_DATE, previous_period
 from charts.texts import is_no_change
 from metrics import catalog
+from metrics.committee import LAUNCH_DATE, previous_period
 from metrics.scope import Scope
 from metrics.spec import MetricContext
 from tests.conftest import make_settings

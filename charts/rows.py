@@ -1,0 +1,99 @@
+"""The roadmap and governance rows the charts read, described by their shape.
+
+Charts never import ``data_access``: a step, a meeting or an action reaches them from their
+caller (a page, the command line, ``reports/``). These protocols name the fields the drawing
+reads, so mypy checks that what the caller hands over (today the views of
+``data_access.roadmap`` and ``data_access.governance``) has them, without the charts depending
+on where the rows come from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Protocol
+
+# The roadmap statuses in legend order (the keys of data_access.roadmap.STATUS_LABELS; a test
+# keeps the two equal) and those that close a step.
+STEP_STATUSES = ("a_faire", "en_cours", "fait", "bloque", "abandonne")
+CLOSED_STATUSES = ("fait", "abandonne")
+# The meeting kinds in legend order (the keys of data_access.governance.MEETING_KIND_LABELS).
+MEETING_KINDS = ("point_hebdomadaire", "comite_de_suivi", "groupe_de_travail")
+
+
+class StepRow(Protocol):
+    """One roadmap step as drawn on the timeline and listed in the exports."""
+
+    @property
+    def step_id(self) -> str: ...
+    @property
+    def axis(self) -> str: ...
+    @property
+    def step(self) -> str: ...
+    @property
+    def due_label(self) -> str | None: ...
+    @property
+    def due_date(self) -> dt.date | None: ...
+    @property
+    def owners(self) -> Sequence[str]: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def status_label(self) -> str: ...
+    @property
+    def done_date(self) -> dt.date | None: ...
+    @property
+    def position(self) -> int: ...
+
+
+class MeetingRow(Protocol):
+    """One meeting on the governance calendar."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def kind_label(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def institutions(self) -> Sequence[str]: ...
+
+
+class ActionRow(Protocol):
+    """One decision or action in the weekly exports."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def owner(self) -> str | None: ...
+    @property
+    def owner_person(self) -> str | None: ...
+    @property
+    def owner_label(self) -> str: ...
+    @property
+    def due_date(self) -> dt.date | None: ...
+    @property
+    def status_label(self) -> str: ...
+    @property
+    def step_id(self) -> str | None: ...
+    def is_late(self, as_of: dt.date) -> bool: ...
+    def days_late(self, as_of: dt.date) -> int: ...
+
+
+class DigestRow(Protocol):
+    """What moved since the last weekly point: only its date and counts are written."""
+
+    @property
+    def since(self) -> dt.date: ...
+    @property
+    def steps_moved(self) -> Sequence[object]: ...
+    @property
+    def decisions(self) -> Sequence[object]: ...
+    @property
+    def actions_created(self) -> Sequence[object]: ...
+    @property
+    def actions_closed(self) -> Sequence[object]: ...
