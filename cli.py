@@ -639,10 +639,11 @@ def quality(as_json: bool, as_of: str | None) -> None:
     import json
 
     from metrics.quality import describe_report, quality_report
+    from metrics.scope import Scope
+    from metrics.spec import MetricContext
 
-    report = quality_report(
-        _engine(), _settings().secrecy_threshold, as_of=_parse_date(as_of, "--as-of")
-    )
+    day = _parse_date(as_of, "--as-of") or dt.date.today()
+    report = quality_report(MetricContext(_engine(), _settings(), Scope.build(day, day)))
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
         return
@@ -761,7 +762,6 @@ def metrics_command(scope: Scope, as_json: bool) -> None:
 def _metrics_table(report: dict, threshold: int) -> list[str]:
     """The report as a French table: label, value, target and status of each indicator."""
     from formatting import format_date, format_days, format_int, format_rate, secret_label
-    from metrics.report import label_of
 
     formats = {"ratio": format_rate, "days": format_days, "count": format_int}
     statuses = {
@@ -774,7 +774,7 @@ def _metrics_table(report: dict, threshold: int) -> list[str]:
     scope = report["scope"]
     dates = {key: format_date(dt.date.fromisoformat(scope[key])) for key in ("from", "to", "as_of")}
     lines = [f"Indicateurs du {dates['from']} au {dates['to']} (observés au {dates['as_of']})"]
-    for metric_id, item in report["metrics"].items():
+    for item in report["metrics"].values():
         fmt = formats.get(item["unit"], format_int)
         value = secret_label(threshold) if item["suppressed"] else fmt(item["value"])
         target = f"cible {fmt(item['target'])}" if item.get("target") is not None else ""
@@ -783,7 +783,7 @@ def _metrics_table(report: dict, threshold: int) -> list[str]:
             target += ", référence nationale DREES" + (f" {year}" if year else "")
         status = statuses.get(item.get("status", ""), "")
         extra = " ; ".join(part for part in (target, status) if part)
-        lines.append(f"{label_of(metric_id)} : {value}" + (f" ({extra})" if extra else ""))
+        lines.append(f"{item['label']} : {value}" + (f" ({extra})" if extra else ""))
         mature = item.get("mature_cohort")
         if mature:
             shown = secret_label(threshold) if mature["suppressed"] else fmt(mature["value"])

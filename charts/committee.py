@@ -28,12 +28,11 @@ from metrics.committee import (
     LAUNCH_DATE,
     LAUNCH_TRENDS,
     CommitteeData,
-    label_of,
 )
 from metrics.coverage import category_label
+from metrics.displays import COMMITTEE_COMPANIES as COMPANY_IDS
 from metrics.results import MetricResult
 
-COMPANY_IDS = ("companies_engaged", "immersions", "job_offers", "hires", "mentoring")
 ORIENTATION_TYPES = {
     "orientation_share_pro": "Professionnelle",
     "orientation_share_socio_pro": "Socio-professionnelle",
@@ -84,7 +83,7 @@ def headline_rows(data: CommitteeData) -> list[HeadlineRow]:
         if current is None:
             continue
         previous = data.previous.get(metric_id)
-        label = label_of(metric_id)
+        label = data.label(metric_id)
         if current.mature is not None:
             label = f"{label} *"
         rows.append(
@@ -142,9 +141,9 @@ def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
     charts: list[ChartDescription] = []
     rates = _present(data.current, COMPARED_RATES)
     if rates:
-        note = cohort_note({i: data.current[i] for i in rates}, {i: label_of(i) for i in rates})
+        note = cohort_note({i: data.current[i] for i in rates}, {i: data.label(i) for i in rates})
         chart = comparison_chart(
-            [label_of(i) for i in rates],
+            [data.label(i) for i in rates],
             [data.current[i].reported for i in rates],
             [r.reported if (r := data.previous.get(i)) else None for i in rates],
             key="comite-taux-cles",
@@ -157,7 +156,7 @@ def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
         )
         charts.append(replace(chart, note=note))
     trends = {
-        label_of(i): mature_months_only(data.launch[i])
+        data.label(i): mature_months_only(data.launch[i])
         for i in _present(data.launch, LAUNCH_TRENDS)
     }
     if trends:
@@ -185,7 +184,10 @@ def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
             )
         )
     for metric_id, title in (
-        ("convocation_within_15d_rate", "Convocation sous 15 jours, par UTAS"),
+        (
+            "convocation_within_15d_rate",
+            f"Convocation sous {data.settings.convocation_days} jours, par UTAS",
+        ),
         (
             "orientation_within_legal_delay_rate",
             "Orientation dans le délai légal (six semaines), par UTAS",
@@ -203,7 +205,7 @@ def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
                     as_of=as_of,
                     threshold=threshold,
                     kind="hbar",
-                    series_name=label_of(metric_id),
+                    series_name=data.label(metric_id),
                 )
             )
     for mapping, key, title in (
@@ -258,7 +260,7 @@ def _committee_charts(data: CommitteeData) -> list[ChartDescription]:
     if companies:
         charts.append(
             trend_chart(
-                [label_of(i) for i in companies],
+                [data.label(i) for i in companies],
                 {"Période du comité": [data.current[i] for i in companies]},
                 key="comite-entreprises",
                 title="Mobilisation des entreprises sur la période",

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import CursorResult, Engine, Update, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_access.db import session_scope
@@ -290,6 +291,12 @@ def _meeting_row(session: Session, meeting_id: int) -> Meeting:
     return row
 
 
+def _updated(session: Session, statement: Update) -> CursorResult[Any]:
+    """Run an UPDATE; its rowcount tells whether a concurrent edit got there first (the
+    version no longer matched). ``Session.execute`` is typed for any statement, hence the cast."""
+    return cast(CursorResult[Any], session.execute(statement))
+
+
 def _action_row(session: Session, action_id: int) -> MeetingAction:
     row = session.execute(
         select(MeetingAction)
@@ -388,11 +395,12 @@ def update_meeting(
     if after == before:
         return _meeting_view(row)
     version = row.version if expected_version is None else expected_version
-    result = session.execute(
+    result = _updated(
+        session,
         update(Meeting)
         .where(Meeting.id == meeting_id, Meeting.version == version)
         .values(date=date, version=Meeting.version + 1, **values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
     if result.rowcount != 1:
         current = _meeting_view(_meeting_row(session, meeting_id))
@@ -569,11 +577,12 @@ def update_action(
     if after == before:
         return read_action_in(session, action_id)
     version = row.version if expected_version is None else expected_version
-    result = session.execute(
+    result = _updated(
+        session,
         update(MeetingAction)
         .where(MeetingAction.id == action_id, MeetingAction.version == version)
         .values(version=MeetingAction.version + 1, closed_on=_closed_on(row, values, now), **values)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False),
     )
     if result.rowcount != 1:
         current = read_action_in(session, action_id)
@@ -654,7 +663,7 @@ def delete_action(
     _log(session, "action", action_id, "delete", user, _now(now), before, None)
 
 
-def _actions_query():  # type: ignore[no-untyped-def]
+def _actions_query():
     return (
         select(MeetingAction, Meeting.date, Meeting.kind, RoadmapStep.status)
         .outerjoin(Meeting, Meeting.id == MeetingAction.meeting_id)
@@ -662,7 +671,7 @@ def _actions_query():  # type: ignore[no-untyped-def]
     )
 
 
-def _action_view(a: MeetingAction, meeting_date, meeting_kind, step_status) -> ActionView:  # type: ignore[no-untyped-def]
+def _action_view(a: MeetingAction, meeting_date, meeting_kind, step_status) -> ActionView:
     return ActionView(
         id=a.id,
         meeting_id=a.meeting_id,

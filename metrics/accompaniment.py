@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from metrics.cohort import (
+from metrics.population import (
     ACCOMPANIMENTS,
     P,
     check_territory,
@@ -30,14 +30,18 @@ from metrics.sql import date_value, month_bucket
 
 ACTIVITY = IndicatorSpec(
     id="activity_15h_rate",
-    label="Part des personnes accompagnées avec au moins 15 h d'activité par semaine",
+    label=(
+        "Part des personnes accompagnées avec au moins {activity_hours_min} h d'activité par "
+        "semaine"
+    ),
     definition=(
         "Parmi les personnes soumises aux droits et devoirs présentes à la date d'observation "
         "(sans sortie à cette date ou avant) et ayant un accompagnement en cours, part dont "
         "les heures d'activité hebdomadaires prévues (maximum sur leurs accompagnements en "
-        "cours) atteignent 15 heures. Des heures non renseignées comptent comme non atteintes."
+        "cours) atteignent {activity_hours_min} heures. Des heures non renseignées comptent comme "
+        "non atteintes."
     ),
-    formula="personnes accompagnées avec heures ≥ 15 ÷ personnes accompagnées",
+    formula="personnes accompagnées avec heures ≥ {activity_hours_min} ÷ personnes accompagnées",
     unit="ratio",
     target=lambda s: 1.0,
     target_source="Loi plein emploi",

@@ -16,7 +16,8 @@ from sqlalchemy import Connection, case, func, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import FromClause
 
-from metrics.cohort import (
+from metrics.orientation import TYPE_LABELS
+from metrics.population import (
     APPOINTMENTS,
     CONTRACTS,
     INVITATIONS,
@@ -29,7 +30,6 @@ from metrics.cohort import (
     persons_with_utas,
     utas_key,
 )
-from metrics.orientation import TYPE_LABELS
 from metrics.privacy import publish
 from metrics.results import MetricResult
 from metrics.spec import Family, IndicatorSpec, MetricContext

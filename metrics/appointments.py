@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from sqlalchemy import Connection, func, select
 
-from metrics.cohort import (
+from metrics.population import (
     APPOINTMENTS,
     P,
     check_territory,

@@ -1,45 +1,56 @@
 """The registry of every indicator: id, French label, definition, formula, unit, target.
 
-Family modules are listed in ``FAMILY_MODULES`` and imported on first use. ``validate`` checks
-the whole registry and reports every problem at once; a test keeps it empty.
+Every family module is imported here and its ``FAMILY`` listed in ``FAMILIES`` (page order).
+``validate`` checks the whole registry and reports every problem at once; a test keeps it
+empty.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 from dataclasses import replace
-from functools import cache
 
-from metrics.cohort import BREAKDOWN_FIELDS, check_territory
-from metrics.cohort import delay_curves as delay_curves_from
+from data_access.thematiques import category_label
+from metrics import (
+    accompaniment,
+    activity,
+    appointments,
+    companies,
+    contracts,
+    convocation,
+    coverage,
+    displays,
+    orientation,
+    roadmap,
+)
+from metrics.delays import delay_curves as delay_curves_from
 from metrics.exceptions import MetricError, UnknownMetricError
+from metrics.population import BREAKDOWN_FIELDS, check_territory
 from metrics.results import MatureCohort, MetricResult
 from metrics.scope import Scope
-from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext
+from metrics.spec import TARGET_SOURCES, Family, IndicatorSpec, MetricContext, placeholders
 from metrics.survival import DelayCurve
 from settings import Settings
 
 UNITS = ("ratio", "days", "count")
 
-FAMILY_MODULES: tuple[str, ...] = (
-    "metrics.convocation",
-    "metrics.appointments",
-    "metrics.orientation",
-    "metrics.contracts",
-    "metrics.accompaniment",
-    "metrics.activity",
-    "metrics.roadmap",
-    "metrics.coverage",
-    "metrics.companies",
+FAMILIES: tuple[Family, ...] = (
+    convocation.FAMILY,
+    appointments.FAMILY,
+    orientation.FAMILY,
+    contracts.FAMILY,
+    accompaniment.FAMILY,
+    activity.FAMILY,
+    roadmap.FAMILY,
+    coverage.FAMILY,
+    companies.FAMILY,
 )
 
 
-@cache
 def families() -> tuple[Family, ...]:
-    """Every family, in the order of ``FAMILY_MODULES``."""
-    return tuple(importlib.import_module(name).FAMILY for name in FAMILY_MODULES)
+    """Every family, in the order of ``FAMILIES``."""
+    return FAMILIES
 
 
 def indicators() -> tuple[IndicatorSpec, ...]:
@@ -60,6 +71,29 @@ def spec_for(metric_id: str) -> IndicatorSpec:
     raise UnknownMetricError(f"Indicateur inconnu : « {metric_id} ».")
 
 
+def label_of(metric_id: str, settings: Settings) -> str:
+    """The French label of an indicator under the settings (« sous 10 jours » when the
+    convocation delay is 10 days); a ``<category>`` indicator adds its category's name; the id
+    itself when the catalogue does not know it. The one label every page, CSV and slide uses."""
+    try:
+        spec = spec_for(metric_id)
+    except UnknownMetricError:
+        return metric_id
+    label = spec.label_for(settings)
+    if not spec.is_pattern:
+        return label
+    category = metric_id[len(spec.id.split("<", 1)[0]) :]
+    return f"{label} — {category_label(category)}"
+
+
+def definition_of(metric_id: str, settings: Settings) -> str:
+    """The French definition of an indicator under the settings ("" when unknown)."""
+    try:
+        return spec_for(metric_id).definition_for(settings)
+    except UnknownMetricError:
+        return ""
+
+
 def validate() -> list[str]:
     """Every problem of the registry at once (duplicate ids, missing French texts…)."""
     problems: list[str] = []
@@ -78,6 +112,20 @@ def validate() -> list[str]:
     problems.extend(
         f"{name}: famille en double" for name in sorted(set(names)) if names.count(name) > 1
     )
+    problems.extend(_check_displays())
+    return problems
+
+
+def _check_displays() -> list[str]:
+    """Every indicator id a page, the committee or the deck names (``metrics.displays``)
+    exists in the catalogue: a renamed or mistyped id fails here, not as a missing card."""
+    problems = []
+    for place, ids in displays.DISPLAYS.items():
+        for metric_id in ids:
+            try:
+                spec_for(metric_id)
+            except UnknownMetricError:
+                problems.append(f"{place}: indicateur inconnu « {metric_id} »")
     return problems
 
 
@@ -89,7 +137,7 @@ def _check_spec(spec: IndicatorSpec) -> list[str]:
     if spec.target is None and spec.target_source is not None:
         problems.append(f"{spec.id}: source de cible sans cible")
     if spec.target is not None:
-        target = spec.target_for(Settings(_env_file=None))  # type: ignore[call-arg]
+        target = spec.target_for(Settings(_env_file=None))
         if not isinstance(target, int | float):
             problems.append(f"{spec.id}: la cible n'est pas un nombre")
         elif spec.unit == "ratio" and not 0 <= target <= 1:
@@ -98,6 +146,12 @@ def _check_spec(spec: IndicatorSpec) -> list[str]:
         problems.append(f"{spec.id}: ventilation en double")
     if spec.label.strip() and not spec.label[0].isupper():
         problems.append(f"{spec.id}: le libellé doit commencer par une majuscule")
+    for name in ("label", "definition", "formula"):
+        problems.extend(
+            f"{spec.id}: {name} cite un paramètre inconnu « {{{setting}}} »"
+            for setting in placeholders(getattr(spec, name))
+            if setting not in Settings.model_fields
+        )
     return problems
 
 
@@ -120,7 +174,7 @@ def with_mature(
     """Attach its mature cohort to every « within X days » result of a family (and to the
     median and mean delays published beside it, so that they describe the same persons).
 
-    Generic: any indicator published by ``cohort.publish_within`` carries its X
+    Generic: any indicator published by ``delays.publish_within`` carries its X
     (``mature_days``), so a new one gets its mature cohort without code here."""
     computed: dict[Scope, dict[str, MetricResult]] = {}
     attached = dict(results)
@@ -206,18 +260,14 @@ def compute_one(context: MetricContext, metric_id: str) -> MetricResult:
 
 def delay_metric_ids() -> tuple[str, ...]:
     """Ids of the delay indicators that have a Kaplan–Meier curve."""
-    return tuple(
-        metric_id
-        for name in FAMILY_MODULES
-        for metric_id in getattr(importlib.import_module(name), "CURVES", {})
-    )
+    return tuple(metric_id for family in families() for metric_id in family.curves)
 
 
 def delay_curves(context: MetricContext, metric_id: str, by: str | None = None) -> list[DelayCurve]:
     """Cumulative Kaplan–Meier curves (share reached by day t) behind a delay indicator, for
     the whole cohort or by ``cohort_month`` / ``utas``; small groups come back masked."""
-    for name in FAMILY_MODULES:
-        query = getattr(importlib.import_module(name), "CURVES", {}).get(metric_id)
+    for family in families():
+        query = family.curves.get(metric_id)
         if query is not None:
             with context.engine.connect() as conn:
                 check_territory(conn, context.scope.territory)

@@ -29,7 +29,9 @@ from formatting import format_date
 from metrics import catalog
 from metrics.contracts import ENGAGEMENT_START
 from metrics.coverage import CommuneCoverage, commune_coverage
-from metrics.exceptions import UnknownMetricError
+from metrics.displays import COMMITTEE_COMPARED_RATES as COMPARED_RATES
+from metrics.displays import COMMITTEE_HEADLINE as HEADLINE
+from metrics.displays import COMMITTEE_LAUNCH_TRENDS as LAUNCH_TRENDS
 from metrics.results import MetricResult
 from metrics.roadmap import is_late
 from metrics.scope import Scope, Territory
@@ -37,35 +39,6 @@ from metrics.spec import MetricContext
 from settings import Settings
 
 LAUNCH_DATE = dt.date(2023, 2, 17)
-HEADLINE = (
-    "entrants",
-    "convocation_within_15d_rate",
-    "convocation_median_days",
-    "no_show_rate",
-    "orientation_within_legal_delay_rate",
-    "orientation_median_days",
-    "stock_orientation_rate",
-    "contract_within_legal_delay_rate",
-    "activity_15h_rate",
-    "caseload_median",
-    "roadmap_done_rate",
-    "roadmap_late_steps",
-    "companies_engaged",
-    "immersions",
-    "hires",
-)
-COMPARED_RATES = (
-    "convocation_within_15d_rate",
-    "orientation_within_legal_delay_rate",
-    "contract_within_legal_delay_rate",
-    "activity_15h_rate",
-    "no_show_rate",
-)
-LAUNCH_TRENDS = (
-    "convocation_within_15d_rate",
-    "orientation_within_legal_delay_rate",
-    "contract_within_legal_delay_rate",
-)
 COVERAGE_PREFIX = "coverage_rate_"
 
 # compute(scope, ids): results for the scope; ``ids`` (when given) names the indicators needed,
@@ -94,14 +67,6 @@ def previous_period(scope: Scope) -> Scope | None:
     return None if previous.start < LAUNCH_DATE else previous
 
 
-def label_of(metric_id: str) -> str:
-    """The French label of an indicator (its id if the catalogue does not know it)."""
-    try:
-        return catalog.spec_for(metric_id).label
-    except UnknownMetricError:
-        return metric_id
-
-
 @dataclass(frozen=True)
 class CommitteeData:
     """Everything the committee page and deck show, computed once."""
@@ -119,6 +84,7 @@ class CommitteeData:
     decisions: list[ActionView]
     actions: list[ActionView]
     threshold: int
+    settings: Settings
     failures: dict[str, str] = field(default_factory=dict)
     map_category: str | None = None
     map_communes: list[CommuneCoverage] = field(default_factory=list)
@@ -127,6 +93,11 @@ class CommitteeData:
     map_error: str | None = None
     territory_label: str = "tout le département"
     demo: bool = False
+
+    def label(self, metric_id: str) -> str:
+        """The French label of an indicator under the committee's settings (« sous 10 jours »
+        when the convocation delay is set to 10 days)."""
+        return catalog.label_of(metric_id, self.settings)
 
     @property
     def scope_text(self) -> str:
@@ -267,6 +238,7 @@ def gather_committee(
         decisions=decisions,
         actions=open_actions(engine, scope.as_of),
         threshold=settings.secrecy_threshold,
+        settings=settings,
         map_category=map_category,
         map_communes=map_communes,
         map_geojson=map_geojson,
@@ -309,4 +281,4 @@ def _map_communes(
     """Communes with their coverage of ``category``, for the deck's map (empty if none)."""
     if category is None:
         return []
-    return commune_coverage(engine, settings, scope, category)
+    return commune_coverage(MetricContext(engine, settings, scope), category)

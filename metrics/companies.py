@@ -18,7 +18,7 @@ import datetime as dt
 from sqlalchemy import Engine, func, select
 
 from data_access.schema import CompanyAction
-from metrics.cohort import month_label
+from metrics.population import month_label
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope
@@ -89,9 +89,9 @@ def months_of(scope: Scope) -> list[str]:
 
 def monthly_sums(engine: Engine, scope: Scope) -> dict[str, dict[str, int]]:
     """Sum of ``count`` per action kind and month of the period (one grouped query)."""
-    month = month_bucket(CompanyAction.date)
+    month = month_bucket(CompanyAction.date).label("month")
     query = (
-        select(CompanyAction.action, month, func.sum(CompanyAction.count))
+        select(CompanyAction.action, month, func.sum(CompanyAction.count).label("total"))
         .where(
             CompanyAction.date >= date_value(scope.start),
             CompanyAction.date <= date_value(scope.end),
@@ -100,8 +100,8 @@ def monthly_sums(engine: Engine, scope: Scope) -> dict[str, dict[str, int]]:
     )
     sums: dict[str, dict[str, int]] = {}
     with engine.connect() as conn:
-        for action, key, total in conn.execute(query):
-            sums.setdefault(action, {})[key] = int(total or 0)
+        for row in conn.execute(query):
+            sums.setdefault(row.action, {})[row.month] = int(row.total or 0)
     return sums
 
 
@@ -113,10 +113,10 @@ def first_engagements(engine: Engine, until: dt.date) -> dict[str, int]:
         .group_by(CompanyAction.company_key)
         .subquery("first")
     )
-    month = month_bucket(first.c.first_date)
-    query = select(month, func.count()).group_by(month)
+    month = month_bucket(first.c.first_date).label("month")
+    query = select(month, func.count().label("companies")).group_by(month)
     with engine.connect() as conn:
-        return {key: int(n) for key, n in conn.execute(query)}
+        return {row.month: int(row.companies) for row in conn.execute(query)}
 
 
 def engaged_series(engine: Engine, scope: Scope) -> tuple[int, list[BreakdownRow]]:

@@ -15,29 +15,31 @@ from dataclasses import replace
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from metrics.cohort import (
+from metrics.deadlines import deadline_cells, publish_deadline_share
+from metrics.delays import (
+    delay_counts,
+    first_orientation,
+    publish_mean,
+    publish_within,
+)
+from metrics.orientation import TYPE_LABELS
+from metrics.population import (
     CONTRACTS,
     ORIENTATIONS,
     C,
-    DelayCounts,
     P,
     check_territory,
     cohort_last_day,
-    delay_counts,
-    first_orientation,
     observation_end,
     person_conditions,
     persons_with_utas,
-    publish_mean,
-    publish_within,
     utas_key,
 )
-from metrics.deadlines import deadline_cells, publish_deadline_share
-from metrics.orientation import TYPE_LABELS
 from metrics.results import MetricResult
 from metrics.scope import Scope
-from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.spec import CurveQuery, Family, IndicatorSpec, MetricContext
 from metrics.sql import add_months, date_value, month_bucket
+from metrics.survival import DelayCounts
 
 # The contrat d'engagement replaces the earlier contracts from this day (loi n° 2023-1196 pour
 # le plein emploi, décret n° 2024-1244); a CER, PPAE, PACEA or CEJ signed before still counts.
@@ -63,18 +65,20 @@ MONTH_RULE_TEXT = (
 
 WITHIN_30 = IndicatorSpec(
     id="contract_within_30d_rate",
-    label="Part des orientés ayant signé un contrat sous 30 jours",
+    label="Part des orientés ayant signé un contrat sous {contract_days} jours",
     definition=(
         "Parmi les personnes dont la première décision d'orientation est datée dans la "
         "période, part estimée ayant signé un contrat d'engagement (CER, PPAE, PACEA, CEJ) "
-        "dans les 30 jours qui suivent. Les personnes sans contrat à la date d'observation (ou "
+        "dans les {contract_days} jours qui suivent. Les personnes sans contrat à la date "
+        "d'observation (ou "
         "sorties avant) sont censurées (Kaplan–Meier). Délai suivi par le département, pas le "
         "délai légal (un mois calendaire depuis la notification : "
         "« contract_within_legal_delay_rate »)."
     ),
     formula=(
-        "1 − S(30), S estimée par Kaplan–Meier sur le délai orientation → premier contrat ; "
-        "non estimable tant qu'aucune personne n'a été suivie 30 jours"
+        "1 − S({contract_days}), S estimée par Kaplan–Meier sur le délai orientation → premier "
+        "contrat ; "
+        "non estimable tant qu'aucune personne n'a été suivie {contract_days} jours"
     ),
     unit="ratio",
     breakdowns=("cohort_month", "utas", "orientation_type"),
@@ -309,11 +313,13 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     return {result.id: result for result in results}
 
 
-CURVES = {WITHIN_30.id: contract_counts, MEAN.id: contract_counts}
+# The counting query behind each delay indicator that has a Kaplan–Meier curve.
+CURVES: dict[str, CurveQuery] = {WITHIN_30.id: contract_counts, MEAN.id: contract_counts}
 
 FAMILY = Family(
     name="contracts",
     label="Contractualisation",
     indicators=(WITHIN_LEGAL, WITHIN_30, MEAN),
     compute=compute,
+    curves=CURVES,
 )

@@ -8,25 +8,23 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from metrics.cohort import (
+from metrics.delays import entry_delay_counts, publish_median, publish_within
+from metrics.population import (
     APPOINTMENTS,
     INVITATIONS,
-    DelayCounts,
     P,
     check_territory,
     cohort_conditions,
     count_rows,
-    entry_delay_counts,
     persons_with_utas,
-    publish_median,
-    publish_within,
     utas_key,
 )
 from metrics.privacy import publish
 from metrics.results import MetricResult
 from metrics.scope import Scope
-from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.spec import CurveQuery, Family, IndicatorSpec, MetricContext
 from metrics.sql import month_bucket
+from metrics.survival import DelayCounts
 
 PAYER_LABELS = {"caf": "CAF", "msa": "MSA", "": "Payeur non renseigné"}
 
@@ -43,15 +41,16 @@ ENTRANTS = IndicatorSpec(
 )
 CONVOCATION_WITHIN = IndicatorSpec(
     id="convocation_within_15d_rate",
-    label="Part des entrants convoqués sous 15 jours",
+    label="Part des entrants convoqués sous {convocation_days} jours",
     definition=(
         "Part estimée des entrants de la période ayant reçu une première invitation ou "
-        "convocation dans les 15 jours suivant leur entrée. Les personnes pas encore "
+        "convocation dans les {convocation_days} jours suivant leur entrée. Les personnes pas "
+        "encore "
         "convoquées à la date d'observation (ou sorties avant) sont censurées (Kaplan–Meier)."
     ),
     formula=(
-        "1 − S(15), S estimée par Kaplan–Meier sur le délai T0 → premier envoi ; "
-        "non estimable tant qu'aucune personne n'a été suivie 15 jours"
+        "1 − S({convocation_days}), S estimée par Kaplan–Meier sur le délai T0 → premier envoi ; "
+        "non estimable tant qu'aucune personne n'a été suivie {convocation_days} jours"
     ),
     unit="ratio",
     target=lambda s: 1.0,
@@ -156,7 +155,8 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     return {result.id: result for result in results}
 
 
-CURVES = {
+# The counting query behind each delay indicator that has a Kaplan–Meier curve.
+CURVES: dict[str, CurveQuery] = {
     CONVOCATION_WITHIN.id: convocation_counts,
     CONVOCATION_MEDIAN.id: convocation_counts,
     FIRST_APPOINTMENT_MEDIAN.id: first_appointment_counts,
@@ -167,4 +167,5 @@ FAMILY = Family(
     label="Entrées et convocation",
     indicators=(ENTRANTS, CONVOCATION_WITHIN, CONVOCATION_MEDIAN, FIRST_APPOINTMENT_MEDIAN),
     compute=compute,
+    curves=CURVES,
 )

@@ -54,13 +54,12 @@ from data_access.schema import (
 )
 from data_access.thematiques import CATEGORIES
 from data_access.thematiques import category_label as category_label
-from metrics.cohort import check_territory, commune_in_territory, present_at, share
+from metrics.population import check_territory, commune_in_territory, present_at, share
 from metrics.privacy import is_secret, publish, round_count, secondary_line, suppress_table
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope, Territory
 from metrics.spec import Family, IndicatorSpec, MetricContext
 from metrics.sql import date_value
-from settings import Settings
 
 CATEGORY_LABELS: dict[str, str] = CATEGORIES
 IN_PERSON = "en-presentiel"
@@ -111,7 +110,7 @@ def mode_key() -> ColumnElement[str]:
     )
 
 
-def territory_condition(scope: Scope) -> ColumnElement[bool]:
+def commune_in_scope_territory(scope: Scope) -> ColumnElement[bool]:
     """The ``communes`` row lies in the scope's territory (true without territory)."""
     return true() if scope.territory is None else commune_in_territory(scope.territory)
 
@@ -278,7 +277,7 @@ def offer_counts(engine: Engine, scope: Scope) -> list[OfferCount]:
         .join(ServiceZone, zone_holds_commune())
         .join(PartnerService, PartnerService.id == ServiceZone.service_pk)
         .join(ServiceThematique, ServiceThematique.service_pk == PartnerService.id)
-        .where(service_active(scope.as_of), territory_condition(scope))
+        .where(service_active(scope.as_of), commune_in_scope_territory(scope))
         .distinct()
         .subquery("reached")
     )
@@ -582,15 +581,14 @@ class CommuneCoverage:
         return self.has_need and not self.covered
 
 
-def commune_coverage(
-    engine: Engine, settings: Settings, scope: Scope, category: str
-) -> list[CommuneCoverage]:
+def commune_coverage(context: MetricContext, category: str) -> list[CommuneCoverage]:
     """Every commune of the scope with its coverage for one category (for the map).
 
     The coverage of a commune is a property of the offer, not of persons, so it is shown for
     every commune; the number of persons in need is masked below the secrecy threshold, and
     beyond it where the UTAS and EPCI totals would give a masked count away.
     """
+    engine, settings, scope = context.engine, context.settings, context.scope
     covered = covered_communes(scope.as_of).subquery("covered")
     needs = (
         select(Person.commune_code.label("commune"), func.count(distinct(Person.id)).label("n"))
@@ -621,7 +619,7 @@ def commune_coverage(
             and_(covered.c.commune == Commune.code_insee, covered.c.category == category),
         )
         .outerjoin(needs, needs.c.commune == Commune.code_insee)
-        .where(territory_condition(scope))
+        .where(commune_in_scope_territory(scope))
         .order_by(Commune.name)
     )
     with engine.connect() as conn:
@@ -697,14 +695,13 @@ class CoverageCell:
     suppressed: bool
 
 
-def coverage_matrix(
-    engine: Engine, settings: Settings, scope: Scope, level: str
-) -> list[CoverageCell]:
+def coverage_matrix(context: MetricContext, level: str) -> list[CoverageCell]:
     """Coverage rate per territory (UTAS or EPCI) and category, secrecy applied.
 
     The table is published with the département's totals, so secondary suppression runs on
     the persons in need (the rates' denominators) over the whole table.
     """
+    engine, settings, scope = context.engine, context.settings, context.scope
     if level not in LEVELS:
         raise ValueError(level)
     cells = need_cells(engine, scope)
@@ -758,15 +755,14 @@ class ServiceLine:
 
 
 def services_for(
-    engine: Engine,
-    settings: Settings,
-    scope: Scope,
+    context: MetricContext,
     category: str,
     level: str | None = None,
     code: str | None = None,
 ) -> list[ServiceLine]:
     """Active services of a category covering at least one commune of a territory."""
-    condition: ColumnElement[bool] = territory_condition(scope)
+    engine, scope = context.engine, context.scope
+    condition: ColumnElement[bool] = commune_in_scope_territory(scope)
     if level and code:
         condition = and_(condition, commune_in_territory(Territory(level, code)))
     query = (

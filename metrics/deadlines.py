@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Select
 
-from metrics.cohort import label_for, ratio_row
+from metrics.population import label_for, ratio_row
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.spec import IndicatorSpec

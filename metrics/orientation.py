@@ -10,39 +10,42 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Connection, Row, and_, case, exists, func, literal, or_, select
 
 from data_access.schema import ORIENTATION_TYPES, UNKNOWN_ORIENTATION_TYPE
-from metrics.cohort import (
+from metrics.deadlines import deadline_cells, publish_deadline_share
+from metrics.delays import (
+    delay_counts,
+    entry_delay_counts,
+    first_event,
+    publish_mean,
+    publish_median,
+    publish_within,
+)
+from metrics.population import (
     ORIENTATIONS,
     C,
-    DelayCounts,
     P,
     check_territory,
     cohort_conditions,
     cohort_last_day,
-    delay_counts,
-    entry_delay_counts,
-    first_event,
     label_for,
     observation_end,
     person_conditions,
     persons_with_utas,
     present_at,
-    publish_mean,
-    publish_median,
-    publish_within,
     ratio_row,
     utas_key,
 )
-from metrics.deadlines import deadline_cells, publish_deadline_share
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.scope import Scope
-from metrics.spec import Family, IndicatorSpec, MetricContext
+from metrics.spec import CurveQuery, Family, IndicatorSpec, MetricContext
 from metrics.sql import add_months, date_value, month_bucket
+from metrics.survival import DelayCounts
 
 TYPE_LABELS = {
     "pro": "Professionnelle",
@@ -83,14 +86,16 @@ _KM_NOTE = (
 
 WITHIN_45 = IndicatorSpec(
     id="orientation_within_45d_rate",
-    label="Part des entrants orientés sous 45 jours",
-    definition="Part estimée des entrants de la période orientés dans les 45 jours suivant "
+    label="Part des entrants orientés sous {orientation_days} jours",
+    definition="Part estimée des entrants de la période orientés dans les {orientation_days} "
+    "jours suivant "
     "leur entrée. Gardé pour la continuité des séries publiées depuis l'origine du tableau "
     "de bord : ce n'est pas le délai légal (six semaines depuis la réception de "
     "l'information, voir « orientation_within_legal_delay_rate »). " + _KM_NOTE,
     formula=(
-        "1 − S(45), S estimée par Kaplan–Meier sur le délai T0 → première décision ; "
-        "non estimable tant qu'aucune personne n'a été suivie 45 jours"
+        "1 − S({orientation_days}), S estimée par Kaplan–Meier sur le délai T0 → première "
+        "décision ; "
+        "non estimable tant qu'aucune personne n'a été suivie {orientation_days} jours"
     ),
     unit="ratio",
     breakdowns=("cohort_month", "utas"),
@@ -100,7 +105,8 @@ WITHIN_LEGAL = IndicatorSpec(
     label="Part des bénéficiaires orientés dans le délai légal (six semaines)",
     definition=(
         "Part estimée des bénéficiaires dont le délai légal d'orientation a commencé dans la "
-        "période et qui ont reçu une décision d'orientation dans les six semaines (42 jours, "
+        "période et qui ont reçu une décision d'orientation dans le délai légal "
+        "({orientation_legal_days} jours, "
         "paramètre PILOTAGE_ORIENTATION_LEGAL_DAYS). Le délai court de la réception par le "
         "département de l'information relative à l'ouverture du droit, ou à son transfert "
         "dans le département : un transfert ouvre un nouveau délai, et seule une décision "
@@ -108,10 +114,11 @@ WITHIN_LEGAL = IndicatorSpec(
         "des données »). " + ORIENTATION_ARTICLE + " " + _KM_NOTE
     ),
     formula=(
-        "1 − S(42), S estimée par Kaplan–Meier sur le délai entre la réception de "
+        "1 − S({orientation_legal_days}), S estimée par Kaplan–Meier sur le délai entre la "
+        "réception de "
         "l'information (transfert, sinon ouverture du droit, sinon entrée) et la première "
         "décision d'orientation qui la suit ; non estimable tant qu'aucune personne n'a été "
-        "suivie 42 jours"
+        "suivie {orientation_legal_days} jours"
     ),
     unit="ratio",
     target=lambda s: 1.0,
@@ -120,12 +127,14 @@ WITHIN_LEGAL = IndicatorSpec(
 )
 WITHIN_30 = IndicatorSpec(
     id="orientation_within_30d_rate",
-    label="Part des entrants orientés sous 30 jours",
-    definition="Part estimée des entrants de la période orientés dans les 30 jours suivant "
+    label="Part des entrants orientés sous {orientation_short_days} jours",
+    definition="Part estimée des entrants de la période orientés dans les "
+    "{orientation_short_days} jours suivant "
     "leur entrée. " + _KM_NOTE,
     formula=(
-        "1 − S(30), S estimée par Kaplan–Meier sur le délai T0 → première décision ; "
-        "non estimable tant qu'aucune personne n'a été suivie 30 jours"
+        "1 − S({orientation_short_days}), S estimée par Kaplan–Meier sur le délai T0 → première "
+        "décision ; "
+        "non estimable tant qu'aucune personne n'a été suivie {orientation_short_days} jours"
     ),
     unit="ratio",
     breakdowns=("cohort_month", "utas"),
@@ -456,7 +465,7 @@ def _stock_results(conn: Connection, context: MetricContext) -> list[MetricResul
     def hit(row) -> bool:
         return bool(row.oriented)
 
-    def result(spec: IndicatorSpec, kept: list, with_band: bool) -> MetricResult:
+    def result(spec: IndicatorSpec, kept: Sequence[Row[Any]], with_band: bool) -> MetricResult:
         count = sum(int(row.n) for row in kept if hit(row))
         total = sum(int(row.n) for row in kept)
         breakdowns = {
@@ -510,7 +519,8 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     return {result.id: result for result in results}
 
 
-CURVES = {
+# The counting query behind each delay indicator that has a Kaplan–Meier curve.
+CURVES: dict[str, CurveQuery] = {
     WITHIN_LEGAL.id: legal_orientation_counts,
     WITHIN_45.id: orientation_counts,
     WITHIN_30.id: orientation_counts,
@@ -535,4 +545,5 @@ FAMILY = Family(
         *STOCK_BANDS.values(),
     ),
     compute=compute,
+    curves=CURVES,
 )

@@ -42,6 +42,7 @@ from data_access.schema import (
     PersonKeyLink,
 )
 from metrics.privacy import is_secret, secondary_line
+from metrics.spec import MetricContext
 from metrics.sql import days_between
 
 FRESHNESS_DAYS = 7
@@ -608,16 +609,15 @@ def stale_sources(
     return tuple(f for f in freshness(engine, as_of, threshold_days) if f.stale)
 
 
-def quality_report(
-    engine: Engine,
-    threshold: int,
-    as_of: dt.date | None = None,
-    threshold_days: int = FRESHNESS_DAYS,
-) -> QualityReport:
+def quality_report(context: MetricContext, threshold_days: int = FRESHNESS_DAYS) -> QualityReport:
     """Every check: completeness per source, inconsistencies, freshness, all by UTAS.
 
-    ``threshold`` is the secrecy threshold (``settings.secrecy_threshold``).
+    The checks read the whole database (every person, whatever the scope's period, territory
+    or payer: a data error is one wherever it sits); the scope gives the as-of date at which
+    the freshness of the imports is measured, the settings the secrecy threshold.
     """
+    engine, threshold = context.engine, context.settings.secrecy_threshold
+    as_of = context.scope.as_of
     utas_names = _utas_names(engine)
     checks: list[QualityCheck] = []
     grouped = _grouped_counts(engine, [spec.condition() for spec in COMPLETENESS], True)
@@ -650,7 +650,7 @@ def quality_report(
                 )
             )
     return QualityReport(
-        as_of=as_of or dt.date.today(),
+        as_of=as_of,
         threshold_days=threshold_days,
         checks=tuple(checks),
         freshness=freshness(engine, as_of, threshold_days),

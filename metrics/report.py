@@ -14,10 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from data_access.db import check_connection, describe_connection_error, has_schema
 from data_access.exceptions import DatabaseUnavailableError
-from data_access.thematiques import category_label
 from metrics import catalog
-from metrics.cohort import check_territory
 from metrics.exceptions import MetricError
+from metrics.population import check_territory
 from metrics.scope import Scope
 from metrics.spec import MetricContext
 from settings import Settings
@@ -27,7 +26,8 @@ def metrics_report(
     engine: Engine, settings: Settings, scope: Scope, with_breakdowns: bool = False
 ) -> dict[str, Any]:
     """``{"scope": {...}, "metrics": {id: {value, numerator, denominator, unit, suppressed,
-    target, status}}}`` for every indicator of every registered family."""
+    target, status, label, definition}}}`` for every indicator of every registered family
+    (label and definition in French, under these settings: « sous 10 jours »…)."""
     check_connection(engine)
     if not has_schema(engine):
         raise MetricError("La base ne contient pas encore de tables : lancez « pilotage init-db ».")
@@ -40,7 +40,12 @@ def metrics_report(
     return {
         "scope": scope.to_dict(),
         "metrics": {
-            metric_id: {**result.to_json(with_breakdowns), **target_reference(metric_id)}
+            metric_id: {
+                **result.to_json(with_breakdowns),
+                "label": catalog.label_of(metric_id, settings),
+                "definition": catalog.definition_of(metric_id, settings),
+                **target_reference(metric_id),
+            }
             for metric_id, result in results.items()
         },
     }
@@ -57,15 +62,3 @@ def target_reference(metric_id: str) -> dict[str, Any]:
     if spec.target is None:
         return {}
     return {"target_source": spec.target_source, "target_year": spec.reference_year}
-
-
-def label_of(metric_id: str) -> str:
-    """The French label of an indicator id (the id itself if the catalogue lacks it)."""
-    try:
-        spec = catalog.spec_for(metric_id)
-    except MetricError:
-        return metric_id
-    if not spec.is_pattern:
-        return spec.label
-    category = metric_id[len(spec.id.split("<", 1)[0]) :]
-    return f"{spec.label} — {category_label(category)}"

@@ -1,4 +1,4 @@
-"""Indicators of the roadmap: steps, share done, late steps, steps due in the next 14 days.
+"""Indicators of the roadmap: steps, share done, late, blocked, steps due in the next 14 days.
 
 The weekly point and the committee review the roadmap line by line; these figures summarise
 it, overall, by axis and by owner party. Statuses are those at the scope's as-of date, replayed
@@ -13,14 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Engine
-
-from data_access.roadmap import CLOSED_STATUSES, StepChange, StepView, changes_between, steps_at
+from data_access.roadmap import CLOSED_STATUSES, StepView, steps_at
 from data_access.schema import PARTIES
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
 from metrics.spec import Family, IndicatorSpec, MetricContext
-from settings import Settings
 
 DUE_SOON_DAYS = 14
 NO_OWNER_LABEL = "Non attribué"
@@ -51,6 +48,17 @@ LATE = IndicatorSpec(
     definition="Étapes dont l'échéance est passée à la date d'observation et qui ne sont ni "
     "faites ni abandonnées.",
     formula="étapes avec échéance < date d'observation et statut ∉ {fait, abandonné}",
+    unit="count",
+    higher_is_better=False,
+    person_based=False,
+    breakdowns=BREAKDOWNS,
+)
+BLOCKED = IndicatorSpec(
+    id="roadmap_blocked_steps",
+    label="Étapes bloquées",
+    definition="Étapes au statut « bloqué » à la date d'observation : celles que le comité doit "
+    "débloquer (décision, arbitrage, moyen manquant), quelle que soit leur échéance.",
+    formula="étapes avec statut = bloqué à la date d'observation",
     unit="count",
     higher_is_better=False,
     person_based=False,
@@ -140,7 +148,7 @@ def _done_and_active(steps: list[StepView]) -> tuple[int, int]:
 def roadmap_results(
     steps: list[StepView], as_of: dt.date, context: MetricContext
 ) -> dict[str, MetricResult]:
-    """The four indicators over steps whose status is the one at ``as_of``."""
+    """The roadmap indicators over steps whose status is the one at ``as_of``."""
     settings = context.settings
 
     def count(spec: IndicatorSpec, keep: Callable[[StepView], bool]) -> MetricResult:
@@ -165,6 +173,7 @@ def roadmap_results(
             breakdowns={by: _rate_rows(steps, by) for by in BREAKDOWNS},
         ),
         LATE.id: count(LATE, lambda s: is_late(s, as_of)),
+        BLOCKED.id: count(BLOCKED, lambda s: s.status == "bloque"),
         DUE_SOON.id: count(DUE_SOON, lambda s: is_due_soon(s, as_of)),
     }
 
@@ -175,24 +184,9 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     return roadmap_results(steps_at(context.engine, as_of), as_of, context)
 
 
-def roadmap_at(engine: Engine, settings: Settings, as_of: dt.date) -> list[StepView]:
-    """Every step with its status at ``as_of`` (``ui.metrics_cache.cached_call`` signature)."""
-    return steps_at(engine, as_of)
-
-
-def roadmap_changes(
-    engine: Engine, settings: Settings, start: dt.date, end: dt.date
-) -> list[StepChange]:
-    """Steps whose status at the end of ``end`` differs from the one at the end of ``start``.
-
-    What the committee reviews as « ce qui a bougé depuis le dernier comité ».
-    """
-    return changes_between(engine, start, end)
-
-
 FAMILY = Family(
     name="roadmap",
     label="Feuille de route",
-    indicators=(TOTAL, DONE_RATE, LATE, DUE_SOON),
+    indicators=(TOTAL, DONE_RATE, LATE, BLOCKED, DUE_SOON),
     compute=compute,
 )

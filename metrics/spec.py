@@ -1,19 +1,22 @@
 """Declarations shared by every indicator family: the spec of an indicator and of a family.
 
 Each family module (``convocation.py``, ``orientation.py``…) declares a module-level
-``FAMILY = Family(...)``; ``catalog.py`` gathers them. A family computes all its indicators in
-one go because they share the same queries (one Kaplan–Meier gives a rate and a median).
+``FAMILY = Family(...)``; ``catalog.py`` imports them into its ``FAMILIES``. A family computes
+all its indicators in one go because they share the same queries (one Kaplan–Meier gives a
+rate and a median).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from metrics.results import MetricResult, Unit
 from metrics.scope import Scope
+from metrics.survival import DelayCounts
 from settings import Settings
 
 TARGET_SOURCES = (
@@ -23,6 +26,29 @@ TARGET_SOURCES = (
     "DREES",
     "Expérimentation",
 )
+
+
+# ``{convocation_days}`` in a label, definition or formula: the value of that setting.
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def setting_text(settings: Settings, name: str) -> str:
+    """A setting as French text: « 15 », « 12,5 » (raises AttributeError for an unknown name)."""
+    value = getattr(settings, name)
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def fill(template: str, settings: Settings) -> str:
+    """The text with each ``{setting}`` replaced by that setting's value, so that a label
+    says « sous 10 jours » when the département sets its convocation delay to 10 days."""
+    return PLACEHOLDER.sub(lambda match: setting_text(settings, match.group(1)), template)
+
+
+def placeholders(template: str) -> list[str]:
+    """The setting names a template refers to."""
+    return PLACEHOLDER.findall(template)
 
 
 @dataclass(frozen=True)
@@ -48,6 +74,10 @@ class IndicatorSpec:
     ``target_departement_only``: the target is defined for the whole département and every
     payer (a referent's caseload is not cut by territory or payer), so a narrower scope
     shows the figure without target or status.
+
+    ``label``, ``definition`` and ``formula`` are templates: a delay or a target that comes
+    from the settings is written ``{convocation_days}`` and read through ``label_for`` (and
+    siblings), never raw, so that every screen, CSV and slide says the configured value.
     """
 
     id: str
@@ -71,19 +101,39 @@ class IndicatorSpec:
         """True when the id is a template such as ``coverage_rate_<category>``."""
         return "<" in self.id
 
+    def label_for(self, settings: Settings) -> str:
+        """The French label under the given settings (delays filled in)."""
+        return fill(self.label, settings)
+
+    def definition_for(self, settings: Settings) -> str:
+        """The French definition under the given settings."""
+        return fill(self.definition, settings)
+
+    def formula_for(self, settings: Settings) -> str:
+        """The formula under the given settings."""
+        return fill(self.formula, settings)
+
     def target_for(self, settings: Settings) -> float | None:
         """The target under the given settings, or None."""
         return self.target(settings) if self.target else None
 
 
+# The aggregated delays behind a delay indicator, for its Kaplan–Meier curve.
+CurveQuery = Callable[[Connection, Scope], DelayCounts]
+
+
 @dataclass(frozen=True)
 class Family:
-    """A group of indicators computed together by one function."""
+    """A group of indicators computed together by one function.
+
+    ``curves`` maps the id of each delay indicator that has a Kaplan–Meier curve to the query
+    counting its delays (the same query ``compute`` publishes the indicator from)."""
 
     name: str
     label: str
     indicators: tuple[IndicatorSpec, ...]
     compute: Callable[[MetricContext], dict[str, MetricResult]]
+    curves: Mapping[str, CurveQuery] = field(default_factory=dict)
 
 
 def status_against_target(

@@ -21,7 +21,7 @@ returns with a GROUP BY, so no person-level table crosses the wire.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -126,3 +126,60 @@ class DelayCurve:
     size: int | None
     suppressed: bool
     points: Sequence[tuple[int, float]]
+
+
+# --- aggregated counts of a delay query --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DelayCell:
+    """Persons of one (month, UTAS, type) group with one (duration, event) outcome."""
+
+    month: str
+    utas: str
+    kind: str
+    duration: int
+    event: bool
+    persons: int
+
+
+@dataclass(frozen=True)
+class DelayCounts:
+    """The aggregated outcome of a delay query; Kaplan–Meier for any slice of it."""
+
+    cells: tuple[DelayCell, ...]
+
+    def curve(self, keep: Callable[[DelayCell], bool] | None = None) -> SurvivalCurve:
+        """Kaplan–Meier over the cells kept (all by default)."""
+        return kaplan_meier(
+            (c.duration, c.event, c.persons) for c in self.cells if keep is None or keep(c)
+        )
+
+    def groups(self, field: str) -> dict[str, DelayCounts]:
+        """The counts split by ``month``, ``utas`` or ``kind``, keys sorted."""
+        split: dict[str, list[DelayCell]] = defaultdict(list)
+        for cell in self.cells:
+            split[getattr(cell, field)].append(cell)
+        return {key: DelayCounts(tuple(split[key])) for key in sorted(split)}
+
+    @property
+    def size(self) -> int:
+        """Persons in the cohort."""
+        return sum(c.persons for c in self.cells)
+
+    def events_within(self, days: float) -> int:
+        """Persons observed reaching the event within ``days`` days."""
+        return sum(c.persons for c in self.cells if c.event and c.duration <= days)
+
+    @property
+    def events(self) -> int:
+        """Persons observed reaching the event."""
+        return sum(c.persons for c in self.cells if c.event)
+
+    def mean_event_delay(self) -> float | None:
+        """Mean delay among persons who reached the event (the DREES definition)."""
+        reached = [c for c in self.cells if c.event]
+        total = sum(c.persons for c in reached)
+        if not total:
+            return None
+        return sum(c.duration * c.persons for c in reached) / total

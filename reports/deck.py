@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from charts.deck import build_deck
 from charts.texts import cohort_label
 from data_access.snapshots import save_snapshot
-from metrics.committee import CommitteeData, Compute, deck_scope, gather_committee, label_of
+from metrics.committee import CommitteeData, Compute, deck_scope, gather_committee
 from metrics.scope import Territory
 from settings import Settings
 
@@ -29,7 +29,7 @@ def snapshot_figures(data: CommitteeData) -> dict[str, Any]:
     for metric_id, whole in data.current.items():
         result = whole.reported  # what the deck shows: the mature cohort's for a share
         figures[metric_id] = {
-            "label": label_of(metric_id),
+            "label": data.label(metric_id),
             "unit": result.unit,
             "value": None if result.suppressed else result.value,
             "suppressed": result.suppressed,

@@ -6,6 +6,8 @@ import streamlit as st
 from charts.committee import committee_charts, headline_rows
 from formatting import NO_DATA, format_date
 from metrics.committee import gather_committee
+from metrics.results import MetricResult
+from metrics.scope import Scope
 from reports.deck import deck_and_snapshot
 from reports.pdf_report import build_report
 from ui.auth import audited_download
@@ -22,7 +24,7 @@ version = current_version(context)
 failures: dict[str, str] = {}
 
 
-def compute(scope, ids):  # type: ignore[no-untyped-def]
+def compute(scope: Scope, ids: tuple[str, ...] | None) -> dict[str, MetricResult]:
     """The page's cached results (the deck uses the same ones)."""
     computed = metric_results(context, scope, version, only=ids)
     failures.update(computed.failures)

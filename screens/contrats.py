@@ -2,27 +2,13 @@
 
 import streamlit as st
 
+from metrics.displays import CONTRACT_BREAKDOWNS as BREAKDOWNS
+from metrics.displays import CONTRACT_KPIS as KPIS
 from ui.context import get_context
 from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
 from ui.thematic import breakdown_tabs, curve_block
-
-KPIS = (
-    "contract_within_legal_delay_rate",
-    "contract_within_30d_rate",
-    "contract_mean_days",
-    "contracts_signed",
-    "activity_15h_rate",
-    "caseload_median",
-)
-BREAKDOWNS = (
-    "contract_within_legal_delay_rate",
-    "contract_within_30d_rate",
-    "contract_mean_days",
-    "activity_15h_rate",
-    "caseload_median",
-)
 
 context = get_context()
 scope = scope_bar(context)

@@ -2,30 +2,13 @@
 
 import streamlit as st
 
+from metrics.displays import CONVOCATION_BREAKDOWNS as BREAKDOWNS
+from metrics.displays import CONVOCATION_KPIS as KPIS
 from ui.context import get_context
 from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
 from ui.thematic import breakdown_tabs, curve_block
-
-KPIS = (
-    "entrants",
-    "convocation_within_15d_rate",
-    "convocation_median_days",
-    "first_appointment_median_days",
-    "invitations_sent",
-    "appointments_held",
-    "no_show_rate",
-    "no_show_rate_after_invitation",
-    "no_show_rate_after_convocation",
-)
-BREAKDOWNS = (
-    "convocation_within_15d_rate",
-    "convocation_median_days",
-    "first_appointment_median_days",
-    "no_show_rate",
-    "entrants",
-)
 
 context = get_context()
 scope = scope_bar(context)

@@ -3,14 +3,14 @@
 import streamlit as st
 
 from charts.builders import breakdown_chart, breakdowns_trend
+from metrics.catalog import label_of
+from metrics.displays import COMPANY_ACTIONS as ACTIONS
+from metrics.displays import COMPANY_KPIS as KPIS
 from ui.chart_block import chart_block
 from ui.context import get_context
-from ui.indicators import indicator_cards, label_of
+from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
-
-KPIS = ("companies_engaged", "immersions", "job_offers", "hires", "mentoring")
-ACTIONS = ("immersions", "job_offers", "hires", "mentoring")
 
 context = get_context()
 scope = scope_bar(context)
@@ -40,11 +40,11 @@ if engaged is not None:
             as_of=scope.as_of,
             threshold=threshold,
             kind="line",
-            series_name=label_of("companies_engaged"),
+            series_name=label_of("companies_engaged", context.settings),
         )
     )
 
-present = {label_of(i): r for i in ACTIONS if (r := computed.get(i)) is not None}
+present = {label_of(i, context.settings): r for i in ACTIONS if (r := computed.get(i)) is not None}
 if present:
     st.header("Actions des entreprises, par mois")
     chart_block(

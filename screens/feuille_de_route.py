@@ -26,6 +26,7 @@ from data_access.roadmap import (
     steps_at,
 )
 from formatting import format_date, format_datetime
+from metrics.displays import ROADMAP_KPIS as ROADMAP_IDS
 from metrics.roadmap import is_late
 from ui.auth import audit, can_edit_roadmap, require_role
 from ui.chart_block import chart_block, figure_block
@@ -37,12 +38,6 @@ from ui.plain_text import escape_markdown
 from ui.scope_bar import scope_bar, scope_caption
 from ui.tables import data_table, steps_table
 
-ROADMAP_IDS = (
-    "roadmap_steps_total",
-    "roadmap_done_rate",
-    "roadmap_late_steps",
-    "roadmap_due_next_14d",
-)
 VERSION_KEY = "fdr_version_seen"
 CONFLICT_KEY = "fdr_conflicts"
 FLASH_KEY = "fdr_flash"

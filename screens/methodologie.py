@@ -108,7 +108,7 @@ st.table(
         "Paramètre": [
             "Convocation après l'entrée",
             "Orientation : délai légal, depuis la réception de l'information",
-            "Orientation : délai de 45 jours depuis l'entrée (continuité des séries)",
+            "Orientation : délai suivi depuis l'entrée (continuité des séries)",
             "Orientation (délai court)",
             "Contrat : délai légal, depuis la notification de l'orientation",
             "Contrat : délai suivi par le département, depuis la première orientation",
@@ -140,14 +140,16 @@ st.markdown(
     "ou, pour une personne arrivée d'un autre département, de l'information de transfert : un "
     "transfert ouvre un nouveau délai et seule une décision prise après lui compte. Sans date "
     "de réception, la date d'entrée la remplace ; la page « Qualité des données » dit pour "
-    "combien de personnes. Le délai de 45 jours depuis l'entrée, suivi depuis l'origine du "
-    "tableau de bord, reste publié pour la continuité des séries ; ce n'est pas le délai légal."
+    f"combien de personnes. Le délai de {settings.orientation_days} jours depuis l'entrée, "
+    "suivi depuis l'origine du tableau de bord, reste publié pour la continuité des séries ; "
+    "ce n'est pas le délai légal."
 )
 st.markdown(f"**Contrat : un mois calendaire.** {CONTRACT_ARTICLE}")
 st.markdown(
     f"{COUNTED_CONTRACTS_TEXT} {MONTH_RULE_TEXT} Sans date de notification, la date de la "
-    "décision la remplace (page « Qualité des données »). Le délai de 30 jours depuis la "
-    "première orientation reste publié comme délai suivi par le département."
+    "décision la remplace (page « Qualité des données »). Le délai de "
+    f"{settings.contract_days} jours depuis la première orientation reste publié comme délai "
+    "suivi par le département."
 )
 st.markdown(
     "Les règles légales s'appliquent depuis le 1er janvier 2025 ; pour une période antérieure, "
@@ -173,7 +175,7 @@ for metric_id, source in DREES_SOURCES.items():
     reference = spec.target_for(settings)
     drees_rows.append(
         {
-            "Indicateur": spec.label,
+            "Indicateur": spec.label_for(settings),
             "Définition DREES": source,
             "Département": value_text(computed.get(metric_id), threshold),
             "Référence nationale": format_unit(reference, spec.unit) if reference else "—",
@@ -197,9 +199,9 @@ for family in families:
         target = spec.target_for(settings)
         rows.append(
             {
-                "Indicateur": f"{spec.label} ({spec.id})",
-                "Définition": spec.definition,
-                "Formule": spec.formula,
+                "Indicateur": f"{spec.label_for(settings)} ({spec.id})",
+                "Définition": spec.definition_for(settings),
+                "Formule": spec.formula_for(settings),
                 "Unité": UNIT_NAMES.get(spec.unit, spec.unit),
                 "Cible": (
                     f"{format_unit(target, spec.unit)} ({spec.target_source}"

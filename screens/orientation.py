@@ -2,41 +2,15 @@
 
 import streamlit as st
 
+from metrics.displays import ORIENTATION_BREAKDOWNS as BREAKDOWNS
+from metrics.displays import ORIENTATION_KPIS as KPIS
+from metrics.displays import ORIENTATION_SHARES as SHARES
+from metrics.displays import ORIENTATION_STOCK as STOCK
 from ui.context import get_context
 from ui.indicators import indicator_cards
 from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
 from ui.thematic import breakdown_tabs, curve_block, results_bars
-
-KPIS = (
-    "orientation_within_legal_delay_rate",
-    "orientation_within_45d_rate",
-    "orientation_within_30d_rate",
-    "orientation_median_days",
-    "orientation_mean_days",
-    "orientation_mean_days_from_request",
-    "orientation_within_3_months_rate",
-    "orientations_decided",
-    "orientation_share_pro",
-    "orientation_share_socio_pro",
-    "orientation_share_social",
-    "stock_orientation_rate",
-)
-SHARES = ("orientation_share_pro", "orientation_share_socio_pro", "orientation_share_social")
-STOCK = (
-    "stock_orientation_rate_lt6m",
-    "stock_orientation_rate_6to12m",
-    "stock_orientation_rate_ge12m",
-    "stock_orientation_rate",
-)
-BREAKDOWNS = (
-    "orientation_within_legal_delay_rate",
-    "orientation_within_45d_rate",
-    "orientation_median_days",
-    "orientation_mean_days",
-    *SHARES,
-    "stock_orientation_rate",
-)
 
 context = get_context()
 scope = scope_bar(context)

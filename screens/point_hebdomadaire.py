@@ -14,36 +14,22 @@ from data_access.roadmap import STATUS_LABELS, steps_at
 from data_access.weekly_point import since_last_weekly_point
 from formatting import format_date, format_datetime, format_day_month
 from metrics import catalog
+from metrics.catalog import label_of
+from metrics.displays import WEEK_KPIS as WEEK_IDS
+from metrics.displays import WEEK_TREND_COUNTS as TREND_COUNTS
+from metrics.displays import WEEK_TREND_RATES as TREND_RATES
 from metrics.roadmap import is_due_soon, is_late
 from reports.pdf_report import committee_report
 from ui.auth import audited_download, can_edit_roadmap
 from ui.chart_block import chart_block
 from ui.context import get_context
-from ui.indicators import indicator_cards, label_of
+from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.plain_text import plain_cells
 from ui.report_button import report_button
 from ui.scope_bar import scope_bar, scope_caption, scope_text_for
 from ui.tables import actions_table, steps_table
 
-WEEK_IDS = (
-    "entrants",
-    "invitations_sent",
-    "convocation_median_days",
-    "convocation_within_15d_rate",
-    "appointments_held",
-    "no_show_rate",
-    "orientations_decided",
-    "contracts_signed",
-)
-TREND_COUNTS = (
-    "entrants",
-    "invitations_sent",
-    "appointments_held",
-    "orientations_decided",
-    "contracts_signed",
-)
-TREND_RATES = ("convocation_within_15d_rate", "no_show_rate")
 WEEKS = 12
 
 context = get_context()
@@ -136,7 +122,7 @@ if counts:
     chart_block(
         trend_chart(
             labels,
-            {label_of(i): [h.get(i) for h in history] for i in counts},
+            {label_of(i, context.settings): [h.get(i) for h in history] for i in counts},
             key="hebdo-activite-12-semaines",
             title=f"Activité par semaine, {WEEKS} dernières semaines",
             unit="count",
@@ -150,9 +136,12 @@ if rates:
     chart_block(
         trend_chart(
             labels,
-            {label_of(i): [h.get(i) for h in history] for i in rates},
+            {label_of(i, context.settings): [h.get(i) for h in history] for i in rates},
             key="hebdo-taux-12-semaines",
-            title=f"Convocation sous 15 jours et absence, {WEEKS} dernières semaines",
+            title=(
+                f"Convocation sous {context.settings.convocation_days} jours et absence, "
+                f"{WEEKS} dernières semaines"
+            ),
             unit="ratio",
             x_title="Semaine",
             as_of=as_of,

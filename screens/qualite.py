@@ -7,6 +7,8 @@ import streamlit as st
 from data_access.db import data_version
 from formatting import format_date, format_datetime, format_int, format_rate
 from metrics.quality import QualityCheck, QualityReport, quality_report
+from metrics.scope import Scope
+from metrics.spec import MetricContext
 from ui.context import get_context
 from ui.scope_bar import keep_scope, kept_as_of
 from ui.tables import data_table
@@ -20,7 +22,8 @@ SECRET = "secret"
 def _report(url: str, version: str, secrecy: int, today: dt.date) -> QualityReport:
     """Cached on the database, its data version and the day: a new import (or a new day, for
     freshness) recomputes at once."""
-    return quality_report(context.engine, secrecy, as_of=today)
+    day = Scope.build(today, today)
+    return quality_report(MetricContext(context.engine, context.settings, day))
 
 
 def _share(cell) -> str:

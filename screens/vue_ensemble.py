@@ -8,14 +8,16 @@ from charts.builders import comparison_chart
 from charts.texts import cohort_label, cohort_note, value_text
 from data_access.roadmap import steps_at
 from formatting import format_date
+from metrics.catalog import label_of
 from metrics.committee import LAUNCH_DATE, previous_period
+from metrics.displays import OVERVIEW_COMPARED_RATES as COMPARED_RATES
+from metrics.displays import OVERVIEW_HEADLINE as HEADLINE
 from metrics.roadmap import is_late
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.indicators import (
     indicator_cards,
     is_off_target,
-    label_of,
     spec_or_none,
     target_text,
 )
@@ -23,31 +25,10 @@ from ui.metrics_cache import metric_results, previous_results, show_failures
 from ui.scope_bar import scope_bar, scope_caption
 from ui.tables import steps_table
 
-HEADLINE = (
-    "entrants",
-    "convocation_within_15d_rate",
-    "orientation_within_legal_delay_rate",
-    "contract_within_legal_delay_rate",
-    "no_show_rate",
-    "stock_orientation_rate",
-    "activity_15h_rate",
-    "caseload_median",
-    "convocation_median_days",
-    "orientation_median_days",
-    "roadmap_done_rate",
-    "roadmap_late_steps",
-)
-COMPARED_RATES = (
-    "convocation_within_15d_rate",
-    "orientation_within_legal_delay_rate",
-    "contract_within_legal_delay_rate",
-    "activity_15h_rate",
-    "no_show_rate",
-)
-
 context = get_context()
 scope = scope_bar(context)
-threshold = context.settings.secrecy_threshold
+settings = context.settings
+threshold = settings.secrecy_threshold
 
 st.title("Vue d'ensemble")
 st.caption(scope_caption())
@@ -82,7 +63,7 @@ if off_target:
     st.error(
         "**Indicateurs hors cible**\n\n"
         + "\n".join(
-            f"- {label_of(i)} : {value_text(computed.results[i].reported, threshold)} "
+            f"- {label_of(i, settings)} : {value_text(computed.results[i].reported, threshold)} "
             f"({target_text(computed.results[i].reported)})"
             + (f", {cohort_label(computed.get(i))}" if cohort_label(computed.get(i)) else "")
             for i in off_target
@@ -105,7 +86,7 @@ if rates:
     chart_block(
         replace(
             comparison_chart(
-                [label_of(i) for i in rates],
+                [label_of(i, settings) for i in rates],
                 [computed.results[i].reported for i in rates],
                 [r.reported if previous and (r := previous.get(i)) else None for i in rates],
                 key="vue-ensemble-taux",
@@ -117,7 +98,8 @@ if rates:
                 threshold=threshold,
             ),
             note=cohort_note(
-                {i: computed.results[i] for i in rates}, {i: label_of(i) for i in rates}
+                {i: computed.results[i] for i in rates},
+                {i: label_of(i, settings) for i in rates},
             ),
         )
     )

@@ -7,6 +7,7 @@ tests read ``PILOTAGE_TEST_POSTGRES_URL`` and skip with a reason when it is unse
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import uuid
@@ -22,6 +23,8 @@ from data_access.db import make_engine, session_scope
 from data_access.migrate import upgrade_to_head
 from data_access.schema import Base
 from data_access.territories import load_territories
+from metrics.scope import Scope
+from metrics.spec import MetricContext
 from settings import Settings
 
 POSTGRES_ENV = "PILOTAGE_TEST_POSTGRES_URL"
@@ -45,6 +48,16 @@ def make_settings(url: str, **overrides: object) -> Settings:
     """
     overrides.setdefault("secrecy_rounding", 1)
     return Settings(_env_file=None, database_url=url, **overrides)  # type: ignore[call-arg]
+
+
+def listing_context(
+    engine: Engine, threshold: int = 11, as_of: dt.date | None = None, **overrides: object
+) -> MetricContext:
+    """The MetricContext of a listing read at one date (quality checks, coverage tables):
+    the engine, settings with this secrecy threshold, a one-day scope at ``as_of``."""
+    day = as_of or dt.date.today()
+    settings = make_settings(str(engine.url), secrecy_threshold=threshold, **overrides)
+    return MetricContext(engine, settings, Scope.build(day, day))
 
 
 def _postgres_unavailable_reason() -> str | None:

@@ -29,6 +29,12 @@ def _settings() -> Settings:
     return load_settings()
 
 
+def current_settings() -> Settings:
+    """The settings of the running app, for helpers drawn inside a page (labels that say the
+    configured delays) once ``get_context`` has checked them."""
+    return _settings()
+
+
 def _prepare_default_database(engine: Engine, settings: Settings) -> None:
     """On the embedded default URL with no schema yet: create it and fill the demo."""
     from data_access.demo.generate import generate_demo

@@ -26,6 +26,7 @@ from metrics import catalog
 from metrics.exceptions import UnknownMetricError
 from metrics.results import MetricResult
 from metrics.spec import IndicatorSpec
+from ui.context import current_settings
 from ui.metrics_cache import Computed
 
 MISSING_MARK = "—"
@@ -61,12 +62,6 @@ def spec_or_none(metric_id: str) -> IndicatorSpec | None:
         return catalog.spec_for(metric_id)
     except UnknownMetricError:
         return None
-
-
-def label_of(metric_id: str) -> str:
-    """The French label of an indicator (its id while the family is missing)."""
-    spec = spec_or_none(metric_id)
-    return spec.label if spec else metric_id
 
 
 def is_off_target(result: MetricResult | None) -> bool:
@@ -122,7 +117,8 @@ def _card(
     result = whole.reported if whole is not None else None
     before = previous.get(metric_id) if previous else None
     delta = reported_delta(whole, before)
-    help_parts = [spec.definition if spec else ""]
+    settings = current_settings()
+    help_parts = [spec.definition_for(settings) if spec else ""]
     if delta:
         help_parts.append(f"Évolution par rapport à {previous_name}.")
     text = NO_DATA if _is_empty_count(result, spec) else value_text(result, threshold)
@@ -136,7 +132,7 @@ def _card(
         and not _is_empty_count(result, spec)
     )
     st.metric(
-        label=label_of(metric_id),
+        label=catalog.label_of(metric_id, settings),
         value=text if has_value else MISSING_MARK,
         # Streamlit points the arrow down only for an ASCII minus.
         delta=delta.replace("−", "-") if delta else None,

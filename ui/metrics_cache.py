@@ -114,21 +114,25 @@ def _call(
 ) -> Any:
     module_name, function_name = target.split(":")
     function: Callable[..., Any] = getattr(importlib.import_module(module_name), function_name)
-    return function(_context.engine, _context.settings, *args)
+    scope, *rest = args
+    return function(MetricContext(_context.engine, _context.settings, scope), *rest)
 
 
-def cached_call(context: AppContext, target: str, *args: Any, version: str | None = None) -> Any:
-    """Call ``module:function(engine, settings, *args)`` once per data version and arguments.
+def cached_call(
+    context: AppContext, target: str, scope: Scope, *args: Any, version: str | None = None
+) -> Any:
+    """Call ``module:function(MetricContext(engine, settings, scope), *args)`` once per data
+    version and arguments: every metric function takes a MetricContext first.
 
-    For metric helpers beyond the families (delay curves, series, roadmap summaries); the
-    arguments must be hashable values such as a Scope or dates.
+    For metric helpers beyond the families (delay curves, coverage listings); the arguments
+    must be hashable values such as a category or a level.
     """
     return _call(
         target,
         context.settings.database_url,
         settings_fingerprint(context),
         version or current_version(context),
-        tuple(args),
+        (scope, *args),
         context,
     )
 

@@ -10,19 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from charts.builders import breakdown_chart, curve_chart, trend_chart
 from formatting import NO_DATA
 from metrics import catalog
+from metrics.catalog import label_of
 from metrics.results import MetricResult
 from metrics.scope import Scope
-from metrics.spec import MetricContext
 from metrics.survival import DelayCurve
-from settings import Settings
 from ui.chart_block import chart_block
-from ui.context import AppContext
-from ui.indicators import BREAKDOWN_AXES, BREAKDOWN_LABELS, label_of
+from ui.context import AppContext, current_settings
+from ui.indicators import BREAKDOWN_AXES, BREAKDOWN_LABELS
 from ui.metrics_cache import Computed, cached_call
 
 MAX_COHORT_CURVES = 6
@@ -46,15 +44,19 @@ def breakdown_tabs(
     if not present:
         st.info(NO_DATA)
         return
+    settings = current_settings()
     metric_id = st.selectbox(
-        "Indicateur à détailler", present, format_func=label_of, key=f"detail-{key}"
+        "Indicateur à détailler",
+        present,
+        format_func=lambda i: label_of(i, settings),
+        key=f"detail-{key}",
     )
     whole = computed.get(metric_id)
     if whole is None:
         return
     # the same figure as the card: the mature cohort's for a share or delay within X days
     result = whole.reported
-    label = label_of(metric_id)
+    label = label_of(metric_id, settings)
     if whole.mature is not None:
         label = f"{label} — {whole.mature.label}"
     names = list(result.breakdowns)
@@ -94,7 +96,7 @@ def results_bars(
         return
     chart_block(
         trend_chart(
-            [(names or {}).get(i, label_of(i)) for i, _ in present],
+            [(names or {}).get(i, label_of(i, current_settings())) for i, _ in present],
             {title: [r for _, r in present]},
             key=key,
             title=title,
@@ -106,13 +108,6 @@ def results_bars(
             note=note,
         )
     )
-
-
-def family_curves(
-    engine: Engine, settings: Settings, metric_id: str, scope: Scope, by: str
-) -> list[DelayCurve]:
-    """Published delay curves of one delay indicator (``by`` = "" for the whole cohort)."""
-    return catalog.delay_curves(MetricContext(engine, settings, scope), metric_id, by or None)
 
 
 def curve_block(
@@ -137,7 +132,7 @@ def curve_block(
         label_visibility="collapsed",
     )
     curves: list[DelayCurve] = cached_call(
-        context, "ui.thematic:family_curves", metric_id, scope, by or ""
+        context, "metrics.catalog:delay_curves", scope, metric_id, by or None
     )
     if by == "cohort_month":
         curves = sorted(curves, key=lambda c: c.key)[-MAX_COHORT_CURVES:]

@@ -57,7 +57,7 @@ def expected(scope: Scope, db) -> dict[str, str]:  # type: ignore[no-untyped-def
     """Label → French text of every indicator computed directly for ``scope``."""
     results = catalog.compute_all(MetricContext(db.engine, db.settings, scope))
     threshold = db.settings.secrecy_threshold
-    labels = {spec.id: spec.label for spec in catalog.indicators()}
+    labels = {spec.id: catalog.label_of(spec.id, db.settings) for spec in catalog.indicators()}
     return {
         labels[i]: (r.mature.reason if r.mature and r.mature.reason else None)
         or value_text(r.reported, threshold)
@@ -174,7 +174,7 @@ def test_small_territory_shows_secrecy_not_numbers(demo_db):
     scope = Scope(dt.date(2024, 6, 24), DEMO_AS_OF, DEMO_AS_OF, Territory("commune", "23096"))
     results = catalog.compute_all(MetricContext(demo_db.engine, demo_db.settings, scope))
     masked = [
-        spec.label
+        catalog.label_of(spec.id, demo_db.settings)
         for spec in catalog.indicators()
         if spec.id in results and results[spec.id].reported.suppressed
     ]

@@ -34,7 +34,9 @@ def test_offer_page_shows_the_coverage_of_the_chosen_category(demo_db):
         results[f"white_zone_communes_{category}"], threshold
     )
     # The demo has real gaps in mobility, listed under the map.
-    communes = coverage.commune_coverage(demo_db.engine, demo_db.settings, scope, category)
+    communes = coverage.commune_coverage(
+        MetricContext(demo_db.engine, demo_db.settings, scope), category
+    )
     white = [c for c in communes if c.white_zone]
     assert white
     listed = app.dataframe[0].value

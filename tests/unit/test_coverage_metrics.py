@@ -225,7 +225,7 @@ def test_service_with_several_thematiques_counts_once_per_category(db) -> None:
     assert modes == {"in_person": 1, "remote_only": 0, "unknown": 0}
     family = {row.key: row.value for row in results["services_famille"].breakdowns["mode"]}
     assert family["remote_only"] == 1
-    listed = coverage.services_for(db.engine, db.settings, SCOPE, "sante")
+    listed = coverage.services_for(MetricContext(db.engine, db.settings, SCOPE), "sante")
     assert [s.service_id for s in listed] == ["S3"]
 
 
@@ -295,7 +295,8 @@ def test_commune_map_and_matrix(db) -> None:
     build_departement(db.engine)
     add_persons(db.engine, "23031", 5, ("mobilite",))
     communes = {
-        c.code: c for c in coverage.commune_coverage(db.engine, db.settings, SCOPE, "mobilite")
+        c.code: c
+        for c in coverage.commune_coverage(MetricContext(db.engine, db.settings, SCOPE), "mobilite")
     }
     assert len(communes) == 255
     assert communes["23096"].covered and communes["23096"].persons_in_need == 15
@@ -305,7 +306,7 @@ def test_commune_map_and_matrix(db) -> None:
     # A commune without anyone in need is not a white zone.
     assert not communes["23002"].white_zone
 
-    matrix = coverage.coverage_matrix(db.engine, db.settings, SCOPE, "utas")
+    matrix = coverage.coverage_matrix(MetricContext(db.engine, db.settings, SCOPE), "utas")
     cells = {(c.territory, c.category): c for c in matrix}
     assert cells[("Guéret", "mobilite")].rate == 1.0
     assert cells[("Boussac", "mobilite")].suppressed
@@ -344,7 +345,7 @@ def test_unknown_territory_is_a_french_error(db) -> None:
 
 def test_person_leaving_on_the_as_of_date_is_not_present(db) -> None:
     # Issue 3: present at as-of = entered on or before it and no exit on or before it, the
-    # rule the orientation stock uses too (metrics.cohort.present_at). Guéret: 12 persons with
+    # rule the orientation stock uses too (metrics.population.present_at). Guéret: 12 persons with
     # a mobilité need still here, 3 more who exit on the as-of date itself (30 June) and 2 who
     # exit the day after (still present). Present with the need: 12 + 2 = 14, not 17.
     add_services(db.engine)
@@ -357,13 +358,15 @@ def test_person_leaving_on_the_as_of_date_is_not_present(db) -> None:
 
 
 def test_services_behind_a_heat_map_cell_use_the_shared_territory_rule(db) -> None:
-    # services_for filters communes with metrics.cohort.commune_in_territory, the rule the
+    # services_for filters communes with metrics.population.commune_in_territory, the rule the
     # person metrics use. Mobilité in EPCI 242300135 (La Souterraine): S5 ended → none; in
     # commune 23096 (Guéret): S1; santé in UTAS Guéret: S3 (département zone).
     build_departement(db.engine)
 
     def ids(category, level, code):
-        listed = coverage.services_for(db.engine, db.settings, SCOPE, category, level, code)
+        listed = coverage.services_for(
+            MetricContext(db.engine, db.settings, SCOPE), category, level, code
+        )
         return [s.service_id for s in listed]
 
     assert ids("mobilite", "epci", "242300135") == []
@@ -375,14 +378,15 @@ def test_map_and_matrix_publish_rounded_counts(db) -> None:
     build_departement(db.engine)
     settings = db.settings.model_copy(update={"secrecy_rounding": 5})
     communes = {
-        c.code: c for c in coverage.commune_coverage(db.engine, settings, SCOPE, "mobilite")
+        c.code: c
+        for c in coverage.commune_coverage(MetricContext(db.engine, settings, SCOPE), "mobilite")
     }
     # 15 and 11 persons in need: both published 15 (rounded up; 11 is not masked).
     assert communes["23096"].persons_in_need == 15
     assert communes["23008"].persons_in_need == 15
     cells = {
         (c.territory, c.category): c
-        for c in coverage.coverage_matrix(db.engine, settings, SCOPE, "utas")
+        for c in coverage.coverage_matrix(MetricContext(db.engine, settings, SCOPE), "utas")
     }
     aubusson = cells[("Aubusson", "mobilite")]
     assert (aubusson.persons_in_need, aubusson.covered) == (15, 0)

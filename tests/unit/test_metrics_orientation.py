@@ -24,9 +24,7 @@ from __future__ import annotations
 import pytest
 
 from metrics import orientation
-from metrics.cohort import events_before_entry
-from metrics.scope import Scope
-from tests.unit.metrics_data import AUBUSSON, Dataset, compute, day, rows_of
+from tests.unit.metrics_data import AUBUSSON, Dataset, compute, rows_of
 
 START, END = "2024-01-01", "2024-06-30"
 
@@ -139,12 +137,3 @@ def test_as_of_in_the_past_changes_the_stock_and_the_flow(db):
     # only on 30 Jun);
     # oriented: P1 P2 P3 P6 S4 = 5.
     assert (stock.numerator, stock.denominator) == (5, 10)
-
-
-def test_events_before_entry_are_counted_for_data_quality(db):
-    _data().save(db.engine)
-    scope = Scope.build(day(START), day(END))
-    with db.engine.connect() as conn:
-        counts = events_before_entry(conn, scope)
-    assert counts["orientations"] == 2  # P3 on 01-05, S5 on 2023-06-15
-    assert counts["invitations"] == 0

@@ -35,6 +35,7 @@ import cli
 from data_access.schema import Appointment, Contract, ImportRun, Invitation, Orientation, Person
 from metrics.quality import freshness, quality_report, stale_sources
 from settings import get_settings
+from tests.conftest import listing_context
 
 D = dt.date
 
@@ -138,7 +139,7 @@ def _build(engine) -> None:
 @pytest.fixture
 def report(db):
     _build(db.engine)
-    return quality_report(db.engine, threshold=11, as_of=D(2024, 3, 25))
+    return quality_report(listing_context(db.engine, 11, D(2024, 3, 25)))
 
 
 def _check(report, check_id, source=None):
@@ -287,7 +288,7 @@ def test_contract_before_its_own_orientation_even_after_others_orientations(db):
                 for pid, _ in rows
             ],
         )
-    report = quality_report(db.engine, threshold=11, as_of=D(2024, 6, 30))
+    report = quality_report(listing_context(db.engine, 11, D(2024, 6, 30)))
     check = _check(report, "contrat_avant_orientation")
     assert (check.total.count, check.total.persons) == (11, 22)
 
@@ -311,7 +312,7 @@ def test_completeness_hides_a_small_complement(db):
     ]
     with db.engine.begin() as conn:
         conn.execute(insert(Person), rows)
-    report = quality_report(db.engine, 11, D(2024, 3, 25))
+    report = quality_report(listing_context(db.engine, 11, D(2024, 3, 25)))
     assert _check(report, "sans_commune").total.suppressed
     commune = _check(report, "commune", "bundle")
     assert commune.total.suppressed and commune.total.count is None
@@ -345,7 +346,7 @@ def test_an_sms_and_an_email_of_one_invitation_are_not_duplicates(db):
     with db.engine.begin() as conn:
         conn.execute(insert(Person), rows)
         conn.execute(insert(Invitation), sends)
-    duplicates = _check(quality_report(db.engine, 11, D(2024, 3, 25)), "doublons")
+    duplicates = _check(quality_report(listing_context(db.engine, 11, D(2024, 3, 25))), "doublons")
     assert (duplicates.total.count, duplicates.total.persons) == (0, 12)
     assert not duplicates.total.suppressed
 
@@ -377,7 +378,7 @@ def test_a_masked_source_cannot_be_recomputed_from_the_other_sources(db):
         )
     with db.engine.begin() as conn:
         conn.execute(insert(Person), rows)
-    report = quality_report(db.engine, 11, D(2024, 3, 25))
+    report = quality_report(listing_context(db.engine, 11, D(2024, 3, 25)))
     sans_commune = _check(report, "sans_commune")
     assert (sans_commune.total.count, sans_commune.total.suppressed) == (28, False)
     rdv = _check(report, "commune", "rdv_insertion")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from metrics.quality import describe_report, quality_report
+from tests.conftest import listing_context
 from tests.unit.metrics_data import Dataset
 
 
@@ -29,7 +30,7 @@ def report(db):
     for _ in range(11):
         data.person("2025-01-10", transfer_in="2025-01-12")
     data.save(db.engine)
-    return quality_report(db.engine, 11)
+    return quality_report(listing_context(db.engine, 11))
 
 
 @pytest.mark.parametrize(

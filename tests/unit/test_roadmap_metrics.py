@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 
 from data_access.db import session_scope
-from data_access.roadmap import set_step_status
+from data_access.roadmap import changes_between, set_step_status, steps_at
 from data_access.roadmap_seed import load_seed_roadmap
 from metrics import catalog
-from metrics.roadmap import roadmap_at, roadmap_changes
 from metrics.scope import Scope
 from metrics.spec import MetricContext
 
@@ -149,10 +148,27 @@ def test_changes_since_last_committee(seeded):
     _set(seeded, "DO-03", "en cours", T(2023, 3, 15, 10, 0))
     _set(seeded, "DO-03", "fait", T(2023, 4, 20, 10, 0))
     _set(seeded, "ME-01", "en cours", T(2023, 4, 18, 10, 0))
-    moved = roadmap_changes(seeded.engine, seeded.settings, D(2023, 4, 14), D(2023, 6, 16))
+    moved = changes_between(seeded.engine, D(2023, 4, 14), D(2023, 6, 16))
     assert [(c.step_id, c.status_before, c.status_after) for c in moved] == [
         ("DO-03", "en_cours", "fait"),
         ("ME-01", "a_faire", "en_cours"),
     ]
-    at = {s.step_id: s.status for s in roadmap_at(seeded.engine, seeded.settings, D(2023, 4, 1))}
+    at = {s.step_id: s.status for s in steps_at(seeded.engine, D(2023, 4, 1))}
     assert at["DO-03"] == "en_cours" and at["ME-01"] == "a_faire"
+
+
+def test_blocked_steps_as_they_stood_at_the_as_of_date(seeded):
+    # DO-03 (Diagnostic / orientation, due « Fin mars ») blocked on 15 March, unblocked on
+    # 20 April; GP-01 (Gouvernance partagée) blocked on 1 April and still blocked.
+    _set(seeded, "DO-03", "bloqué", T(2023, 3, 15, 10, 0))
+    _set(seeded, "GP-01", "bloqué", T(2023, 4, 1, 9, 0))
+    _set(seeded, "DO-03", "en cours", T(2023, 4, 20, 10, 0))
+    assert _results(seeded, D(2023, 3, 14))["roadmap_blocked_steps"].value == 0
+    on_1_april = _results(seeded, D(2023, 4, 1))["roadmap_blocked_steps"]
+    assert on_1_april.value == 2
+    by_axis = _rows(on_1_april, "axis")
+    assert by_axis["Diagnostic / orientation"] == 1 and by_axis["Gouvernance partagée"] == 1
+    assert sum(by_axis.values()) == 2
+    blocked = _results(seeded, D(2023, 5, 1))["roadmap_blocked_steps"]
+    assert blocked.value == 1 and not blocked.suppressed  # steps are not persons
+    assert _rows(blocked, "axis")["Gouvernance partagée"] == 1

@@ -22,7 +22,7 @@ from metrics.catalog import compute_one
 from metrics.quality import quality_report
 from metrics.scope import Scope
 from metrics.spec import MetricContext
-from tests.conftest import make_settings
+from tests.conftest import listing_context, make_settings
 from tests.unit.upstream_exports import (
     ARCHIVE_REASON,
     ARCHIVED,
@@ -100,7 +100,7 @@ def _count(db, model) -> int:
 
 def _quality(db, check_id: str) -> int | None:
     """Total of one quality check, secrecy threshold 2 (only counts of 1 masked)."""
-    report = quality_report(db.engine, 2)
+    report = quality_report(listing_context(db.engine, 2))
     return next(c.total.count for c in report.checks if c.id == check_id and c.source is None)
 
 

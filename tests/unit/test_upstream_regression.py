@@ -58,7 +58,7 @@ from metrics.catalog import compute_one
 from metrics.quality import quality_report
 from metrics.scope import Scope
 from metrics.spec import MetricContext
-from tests.conftest import make_settings
+from tests.conftest import listing_context, make_settings
 from tests.unit.upstream_exports import (
     ARCHIVE_REASON,
     ARCHIVED,
@@ -343,7 +343,11 @@ def test_fifty_persons_headline_indicators_match_the_hand_count(db):
     assert compute_one(context, "entrants").value == 50
     assert compute_one(context, "orientation_within_45d_rate").value == pytest.approx(0.8)
     assert compute_one(context, "convocation_within_15d_rate").value == pytest.approx(0.8)
-    checks = {c.id: c.total.count for c in quality_report(db.engine, 2).checks if not c.source}
+    checks = {
+        c.id: c.total.count
+        for c in quality_report(listing_context(db.engine, 2)).checks
+        if not c.source
+    }
     assert checks["orientation_sans_type"] == 5  # P17–P20, P24
     assert checks["orientation_type_local"] == 3  # P21–P23
     assert checks["orientation_datee_par_rendez_vous"] == 3  # P25–P27
