@@ -55,7 +55,6 @@ from charts.theme import BLEU_FRANCE, EXPORT_HEIGHT, EXPORT_WIDTH, GREY_LINE, GR
 from formatting import NO_DATA, format_date, format_int, secret_label
 from metrics import catalog
 from metrics.committee import CommitteeData, gather_committee
-from metrics.exceptions import UnknownMetricError
 from metrics.scope import Territory
 from settings import Settings
 
@@ -531,13 +530,11 @@ def _actions(data: CommitteeData, styles: Styles) -> list[Flowable]:
 
 
 def _definitions(data: CommitteeData, styles: Styles) -> list[Flowable]:
-    rows = []
-    for row in headline_rows(data):
-        try:
-            spec = catalog.spec_for(row.metric_id)
-        except UnknownMetricError:
-            continue
-        rows.append([spec.label, spec.definition])
+    rows = [
+        [data.label(row.metric_id), definition]
+        for row in headline_rows(data)
+        if (definition := catalog.definition_of(row.metric_id, data.settings))
+    ]
     if not rows:
         return []
     return [

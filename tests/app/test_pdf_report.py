@@ -27,6 +27,7 @@ from cli import main
 from data_access.audit import list_audit
 from data_access.db import make_engine
 from formatting import secret_label
+from metrics import catalog
 from metrics.committee import CommitteeData, gather_committee
 from metrics.scope import Territory
 from reports.pdf_report import (
@@ -190,6 +191,8 @@ def test_the_figures_are_the_committee_s_written_the_french_way(report):
         assert row.label.rstrip(" *") in first
         assert flat(row.current.split(" (")[0]) in first
         assert flat(row.change) in first
+    for row in headline_rows(report.data):  # the definitions, under the committee's settings
+        assert flat(catalog.definition_of(row.metric_id, report.data.settings)) in report.text
     assert re.search(r"\d+,\d %", report.text)  # « 87,5 % »
     assert not re.search(r"\d\.\d+ ?%", report.text)  # never « 87.5% »
     assert not re.search(r"\d,\d{3}\b(?! ?%)", report.text.replace("1er", ""))  # never « 1,234 »
