@@ -76,7 +76,8 @@ report_button(
     data.committee_date,
     key="report-download",
     help="Rapport A4 à imprimer : indicateurs clés, graphiques avec leurs données, étapes en "
-    "retard, décisions et actions ; périmètre, source et numéro sur chaque page.",
+    "retard, décisions et actions ; périmètre, source et numéro sur chaque page. Préparé au "
+    "clic, en une vingtaine de secondes (chaque graphique est dessiné).",
 )
 
 st.header("Indicateurs clés")

@@ -51,7 +51,8 @@ report_button(
     as_of,
     key="hebdo_report",
     help="Le rapport A4 du comité en préparation (période depuis le dernier comité, à la date "
-    "d'observation), le même que sur la page « Comité de suivi ».",
+    "d'observation), le même que sur la page « Comité de suivi ». Préparé au clic, en une "
+    "vingtaine de secondes.",
 )
 
 # --- since the last weekly point -------------------------------------------------------------
