@@ -55,6 +55,7 @@ from charts.theme import BLEU_FRANCE, EXPORT_HEIGHT, EXPORT_WIDTH, GREY_LINE, GR
 from formatting import NO_DATA, format_date, format_int, secret_label
 from metrics import catalog
 from metrics.committee import CommitteeData, gather_committee
+from metrics.coverage import category_label
 from metrics.scope import Territory
 from settings import Settings
 
@@ -454,6 +455,39 @@ def _chart(desc: ChartDescription, styles: Styles, with_images: bool) -> list[Fl
     return [KeepTogether(block), table, Spacer(1, 3 * mm)]
 
 
+def _coverage_map(data: CommitteeData, styles: Styles, with_images: bool) -> list[Flowable]:
+    """The deck's map of the least covered need, by commune (an image, as in the deck)."""
+    if data.map_category is None or not data.map_communes or not with_images:
+        return []
+    from charts.coverage_map import coverage_map
+    from charts.images import ImageExportUnavailable, figure_image
+
+    label = category_label(data.map_category)
+    block: list[Flowable] = [
+        Paragraph(pdf_text(f"Offre partenaire : couverture « {label} » par commune"), styles.h2)
+    ]
+    if data.map_geojson is None:  # the outlines file was unusable: say why
+        return [*block, Paragraph(pdf_text(data.map_error or NO_DATA), styles.body)]
+    try:
+        figure = coverage_map(
+            data.map_communes, data.map_geojson, data.map_category, data.scope.as_of, data.threshold
+        )
+        png = figure_image(figure, "png")
+    except ImageExportUnavailable as exc:
+        return [*block, Paragraph(pdf_text(IMAGE_MISSING.format(reason=str(exc))), styles.note)]
+    block.append(Image(io.BytesIO(png), width=IMAGE_WIDTH, height=IMAGE_HEIGHT))
+    block.append(
+        Paragraph(
+            pdf_text(
+                f"Besoin le moins couvert sur la période. {data.scope_text}. "
+                f"{SOURCE.format(as_of=format_date(data.scope.as_of))}"
+            ),
+            styles.note,
+        )
+    )
+    return [KeepTogether(block), Spacer(1, 3 * mm)]
+
+
 def _late_steps(data: CommitteeData, styles: Styles) -> list[Flowable]:
     story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph(pdf_text(SECTION_LATE), styles.h1)]
     steps = data.late_steps
@@ -554,6 +588,7 @@ def build_report(data: CommitteeData, *, with_images: bool = True) -> bytes:
     story += [CondPageBreak(90 * mm), Paragraph(pdf_text(SECTION_CHARTS), styles.h1)]
     for desc in committee_charts(data):
         story += _chart(desc, styles, with_images)
+    story += _coverage_map(data, styles, with_images)
     story += _late_steps(data, styles)
     story += _actions(data, styles)
     story += _definitions(data, styles)

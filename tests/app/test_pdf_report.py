@@ -57,6 +57,13 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " ")).strip()
 
 
+def in_order(expected: str, text: str) -> bool:
+    """True when every word of ``expected`` appears in ``text`` in the same order: the lines
+    of two table cells side by side come out of the PDF interleaved."""
+    words = iter(flat(text).split(" "))
+    return all(any(word == found for found in words) for word in flat(expected).split(" "))
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A report as poppler sees it: per-page text, word boxes and page images."""
@@ -192,7 +199,8 @@ def test_the_figures_are_the_committee_s_written_the_french_way(report):
         assert flat(row.current.split(" (")[0]) in first
         assert flat(row.change) in first
     for row in headline_rows(report.data):  # the definitions, under the committee's settings
-        assert flat(catalog.definition_of(row.metric_id, report.data.settings)) in report.text
+        definition = catalog.definition_of(row.metric_id, report.data.settings)
+        assert in_order(definition, report.text), definition
     assert re.search(r"\d+,\d %", report.text)  # « 87,5 % »
     assert not re.search(r"\d\.\d+ ?%", report.text)  # never « 87.5% »
     assert not re.search(r"\d,\d{3}\b(?! ?%)", report.text.replace("1er", ""))  # never « 1,234 »
@@ -219,7 +227,11 @@ def test_each_chart_has_its_title_summary_and_data_in_page_order(report):
             ["pdfimages", "-list", str(report.path)], capture_output=True, text=True, check=True
         ).stdout.splitlines()[2:]
         pictures = [line for line in listing if line.split()[2] == "image"]  # not alpha masks
-        assert len(pictures) == sum(1 for desc in charts if desc.has_data)
+        data = report.data
+        has_map = bool(data.map_category and data.map_communes and data.map_geojson)
+        assert len(pictures) == sum(1 for desc in charts if desc.has_data) + has_map
+        assert has_map, "la démonstration doit avoir sa carte de couverture"
+        assert "Offre partenaire : couverture « " in text
 
 
 def test_the_report_is_dated_by_its_as_of_date_and_identical_when_printed_again(report, demo_file):
