@@ -472,6 +472,7 @@ def _coverage_map(data: CommitteeData, styles: Styles, with_images: bool) -> lis
         figure = coverage_map(
             data.map_communes, data.map_geojson, data.map_category, data.scope.as_of, data.threshold
         )
+        figure.update_layout(title={"text": ""})  # the heading above says it
         png = figure_image(figure, "png")
     except ImageExportUnavailable as exc:
         return [*block, Paragraph(pdf_text(IMAGE_MISSING.format(reason=str(exc))), styles.note)]
