@@ -409,3 +409,14 @@ def test_no_report_button_without_a_role(demo_db, monkeypatch):
     assert not app.exception
     assert "report-download" not in captured
     assert "deck-download" in captured  # the page did run to its buttons
+
+
+@needs_poppler
+def test_a_database_without_beneficiaries_gives_a_report_that_says_so(empty_db, tmp_path):
+    data = gather_committee(empty_db.engine, empty_db.settings, TO, period_from=FROM)
+    report = render(build_report(data, with_images=False), data, tmp_path)
+    total = len(report.pages)
+    for number, page in enumerate(report.pages, start=1):
+        assert f"Page {number} sur {total}" in flat(page)
+        assert "Données de démonstration" not in page  # a real database says nothing of the kind
+    assert "Aucune donnée sur la période" in report.text
