@@ -420,3 +420,23 @@ def test_a_database_without_beneficiaries_gives_a_report_that_says_so(empty_db, 
         assert f"Page {number} sur {total}" in flat(page)
         assert "Données de démonstration" not in page  # a real database says nothing of the kind
     assert "Aucune donnée sur la période" in report.text
+
+
+@needs_poppler
+def test_typed_text_is_printed_as_text(empty_file, tmp_path, monkeypatch):
+    """An action typed with markup characters is printed as typed, never interpreted (a
+    reportlab paragraph reads « <font> » and « & » as markup)."""
+    from data_access.db import session_scope
+    from data_access.governance import add_action
+
+    path = tmp_path / "actions.sqlite"
+    shutil.copy(empty_file, path)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    typed = 'Relancer <font size="40">CAF</font> & MSA <b>'
+    with session_scope(engine) as session:
+        add_action(session, typed, due_date=dt.date(2024, 6, 1), created_on=dt.date(2024, 5, 2))
+    data = gather_committee(engine, _settings(url), TO, period_from=FROM)
+    engine.dispose()
+    report = render(build_report(data, with_images=False), data, tmp_path)
+    assert flat(typed) in report.text
