@@ -29,8 +29,9 @@ def test_offer_page_shows_the_coverage_of_the_chosen_category(demo_db):
     shown = metrics_shown(app)
     threshold = demo_db.settings.secrecy_threshold
     want = value_text(results[f"coverage_rate_{category}"], threshold)
-    assert shown["Taux de couverture des besoins par l'offre partenaire"] == want
-    assert shown["Communes en zone blanche"] == value_text(
+    # A card's label is the catalogue's, category included (one label per indicator id).
+    assert shown["Taux de couverture des besoins par l'offre partenaire — Mobilité"] == want
+    assert shown["Communes en zone blanche — Mobilité"] == value_text(
         results[f"white_zone_communes_{category}"], threshold
     )
     # The demo has real gaps in mobility, listed under the map.
@@ -65,9 +66,10 @@ def test_offer_page_masks_small_counts_on_a_commune(demo_db):
     app.selectbox(key="offre-categorie").set_value("sante").run()
     shown = metrics_shown(app)
     label = "Taux de couverture des besoins par l'offre partenaire"
-    assert shown[label] == secret_label(threshold)
+    assert shown[f"{label} — Santé"] == secret_label(threshold)
     app.selectbox(key="offre-categorie").set_value("mobilite").run()
-    assert metrics_shown(app)[label] == value_text(results["coverage_rate_mobilite"], threshold)
+    shown = metrics_shown(app)
+    assert shown[f"{label} — Mobilité"] == value_text(results["coverage_rate_mobilite"], threshold)
     assert results["coverage_rate_mobilite"].value == 0.0
 
 

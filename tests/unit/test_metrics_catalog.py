@@ -164,3 +164,26 @@ def test_series_and_curves(db):
         MetricContext(db.engine, strict, scope), "convocation_median_days", by="utas"
     )
     assert (hidden.key, hidden.suppressed, hidden.points, hidden.size) == ("Guéret", True, (), None)
+
+
+def test_metrics_modules_import_each_other_without_a_cycle():
+    """The catalogue imports every family module directly (no registry of names): a family
+    importing the catalogue back would make a cycle that only import order hides."""
+    import ast
+    from pathlib import Path
+
+    from tests.unit.test_architecture import _cycles
+
+    folder = Path(catalog.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in folder.glob("*.py"):
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "metrics":
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("metrics."):
+                imported.add(node.module.split(".")[1])
+        graph[path.stem] = imported
+    graph = {name: {d for d in deps if d in graph} for name, deps in graph.items()}
+    assert "convocation" in graph["catalog"]
+    assert _cycles(graph) == []
