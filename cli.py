@@ -868,7 +868,7 @@ def _metrics_table(report: dict, threshold: int) -> list[str]:
     return lines
 
 
-@cli.group("export", help="Exports : support PowerPoint du comité de suivi.")
+@cli.group("export", help="Exports : support PowerPoint et rapport PDF du comité de suivi.")
 def export_group() -> None:
     """Exports for meetings."""
 
@@ -923,6 +923,51 @@ def export_deck_command(scope: Scope, committee_date: str | None, output: Path) 
         f"{format_decimal(round(time.perf_counter() - started, 1), locale='fr_FR')} s) ; "
         "chiffres conservés pour le prochain comité."
     )
+
+
+@export_group.command(
+    "report",
+    help="Rapport imprimable du comité de suivi (PDF A4, en français) : mêmes chiffres et "
+    "graphiques que la page et le support, secret statistique appliqué.",
+)
+@scope_options
+@click.option(
+    "--committee-date", default=None, help="Date du comité (AAAA-MM-JJ, par défaut : --to)."
+)
+@click.option(
+    "--output", required=True, type=click.Path(path_type=Path), help="Fichier .pdf à écrire."
+)
+def export_report_command(scope: Scope, committee_date: str | None, output: Path) -> None:
+    """Print the committee report to a PDF file (nothing is stored, unlike the deck)."""
+    from formatting import format_int
+    from reports.pdf_report import export_report
+
+    content = export_report(
+        _engine(),
+        _settings(),
+        period_from=scope.start,
+        period_to=scope.end,
+        as_of=scope.as_of,
+        committee_date=_parse_date(committee_date, "--committee-date"),
+        territory=scope.territory,
+        payer=scope.payer,
+    )
+    try:
+        output.write_bytes(content)
+    except OSError as exc:
+        from data_access.importers.reading import describe_os_error
+
+        reason = describe_os_error(exc, writing=True)
+        click.echo(f"Erreur : impossible d'écrire {output} ({reason}).", err=True)
+        sys.exit(1)
+    _audit(
+        None,
+        "export",
+        f"rapport du comité (PDF, ligne de commande) — du {scope.start} au {scope.end}, "
+        f"au {scope.as_of}, territoire={scope.territory or 'département'}, "
+        f"payeur={scope.payer or 'tous'}",
+    )
+    click.echo(f"Rapport du comité écrit : {output} ({format_int(len(content) / 1024)} Ko).")
 
 
 def main(argv: list[str] | None = None) -> None:

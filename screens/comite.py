@@ -9,11 +9,13 @@ from metrics.committee import HEADLINE, gather_committee
 from metrics.results import MetricResult
 from metrics.scope import Scope
 from reports.deck import deck_and_snapshot
+from reports.pdf_report import build_report
 from ui.auth import audited_download
 from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.highlights import by_subject, highlight_editor, show_notes
 from ui.metrics_cache import current_version, metric_results
+from ui.report_button import report_button
 from ui.scope_bar import scope_bar
 from ui.summary import cached_history, summary_block
 from ui.tables import actions_table, steps_table
@@ -73,6 +75,14 @@ st.download_button(
     key="deck-download",
     help="Diapositives 16:9 aux graphiques natifs modifiables ; les chiffres présentés sont "
     "conservés pour comparaison au prochain comité.",
+)
+report_button(
+    lambda: build_report(data),
+    data.committee_date,
+    key="report-download",
+    help="Rapport A4 à imprimer : indicateurs clés, graphiques avec leurs données, étapes en "
+    "retard, décisions et actions ; périmètre, source et numéro sur chaque page. Préparé au "
+    "clic, en une vingtaine de secondes (chaque graphique est dessiné).",
 )
 
 st.header("Météo des objectifs")

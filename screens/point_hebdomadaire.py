@@ -19,6 +19,7 @@ from metrics.displays import WEEK_KPIS as WEEK_IDS
 from metrics.displays import WEEK_TREND_COUNTS as TREND_COUNTS
 from metrics.displays import WEEK_TREND_RATES as TREND_RATES
 from metrics.roadmap import days_late, is_due_soon, is_late
+from reports.pdf_report import committee_report
 from ui.auth import audited_download, can_edit_roadmap
 from ui.chart_block import chart_block
 from ui.context import get_context
@@ -26,6 +27,7 @@ from ui.highlights import highlight_editor, highlights_for, show_notes
 from ui.indicators import indicator_cards
 from ui.metrics_cache import current_version, metric_results, show_failures
 from ui.plain_text import plain_cells
+from ui.report_button import report_button
 from ui.scope_bar import scope_bar, scope_caption, scope_text_for
 from ui.tables import actions_table, steps_table
 
@@ -43,6 +45,16 @@ st.caption(
     "(la période choisie dans le périmètre ne s'applique pas ; territoire et payeur, si)."
 )
 st.caption(f"{scope_text_for(week)} · périmètre choisi : {scope_caption()}")
+report_button(
+    lambda: committee_report(
+        context.engine, context.settings, as_of, territory=chosen.territory, payer=chosen.payer
+    ),
+    as_of,
+    key="hebdo_report",
+    help="Le rapport A4 du comité en préparation (période depuis le dernier comité, à la date "
+    "d'observation), le même que sur la page « Comité de suivi ». Préparé au clic, en une "
+    "vingtaine de secondes.",
+)
 
 # --- since the last weekly point -------------------------------------------------------------
 digest = since_last_weekly_point(context.engine, as_of)
