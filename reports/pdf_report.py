@@ -49,6 +49,8 @@ from sqlalchemy import Engine
 
 from charts.builders import rounding_of
 from charts.committee import committee_charts, headline_rows
+from charts.deck_highlights import SLIDE_TITLE as HIGHLIGHTS_TITLE
+from charts.deck_highlights import subject
 from charts.description import DEMO_NOTE, ROUNDING_NOTE, SOURCE, ChartDescription
 from charts.summaries import chart_summary
 from charts.theme import BLEU_FRANCE, EXPORT_HEIGHT, EXPORT_WIDTH, GREY_LINE, GREY_MID, GREY_TEXT
@@ -423,6 +425,23 @@ def _headline(data: CommitteeData, styles: Styles) -> list[Flowable]:
     return story
 
 
+def _highlights(data: CommitteeData, styles: Styles) -> list[Flowable]:
+    """The leads' « faits marquants », committee-wide first, as typed and as written by the
+    as-of date: the report tells the same story as the deck."""
+    if not data.highlights:
+        return []
+    story: list[Flowable] = [Paragraph(pdf_text(HIGHLIGHTS_TITLE), styles.h1)]
+    for comment in sorted(data.highlights, key=lambda c: c.metric_id is not None):
+        story.append(
+            Paragraph(
+                f"<b>{pdf_text(subject(comment, data.label))}</b> : {pdf_text(comment.text)} "
+                f"({pdf_text(comment.signature)})",
+                styles.body,
+            )
+        )
+    return story
+
+
 def _chart_image(desc: ChartDescription) -> Flowable | str:
     """The chart drawn by the screen's figure and exported by ``charts/images.py``, or the
     French reason why it cannot be drawn here (no Chromium on the server)."""
@@ -585,7 +604,11 @@ def build_report(data: CommitteeData, *, with_images: bool = True) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
     document = _ReportTemplate(buffer, data, styles)
-    story: list[Flowable] = [*_opening(data, styles), *_headline(data, styles)]
+    story: list[Flowable] = [
+        *_opening(data, styles),
+        *_headline(data, styles),
+        *_highlights(data, styles),
+    ]
     story += [CondPageBreak(90 * mm), Paragraph(pdf_text(SECTION_CHARTS), styles.h1)]
     for desc in committee_charts(data):
         story += _chart(desc, styles, with_images)

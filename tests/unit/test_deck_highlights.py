@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import subprocess
 
 from pptx import Presentation
 
 from charts.deck import build_deck
 from data_access.highlights import add_highlight, edit_highlight
 from metrics.committee import gather_committee
+from reports.pdf_report import build_report
 
 FROM, TO = dt.date(2024, 5, 1), dt.date(2024, 6, 30)
 HOSTILE = "<b>gras</b> **étoiles** [lien](https://exemple.fr)"
@@ -88,3 +90,21 @@ def test_a_rebuilt_deck_for_an_earlier_date_shows_what_was_written_by_then(db):
     assert not any("Écrit le 2 juillet." in texts + notes for _, texts, notes in early)
     late = _slides(build_deck(_gather(db, dt.date(2024, 7, 2))))
     assert any("Écrit le 2 juillet." in texts for _, texts, _ in late)
+
+
+def test_printed_report_carries_the_faits_marquants_as_written_by_the_as_of_date(db, tmp_path):
+    """The PDF tells the same story as the deck: the leads' comments, as typed, and none written
+    after the as-of date."""
+    _add(db, "Comité avancé d'une semaine.", None, dt.datetime(2024, 6, 10, 9))
+    _add(db, HOSTILE, "caseload_median", dt.datetime(2024, 6, 11, 9))
+    _add(db, "Écrit après le comité.", None, dt.datetime(2024, 7, 3, 9))
+    pdf = tmp_path / "rapport.pdf"
+    pdf.write_bytes(build_report(_gather(db, TO), with_images=False))
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    assert "Faits marquants" in flat
+    assert "Comité dans son ensemble : Comité avancé d'une semaine." in flat
+    assert " ".join(HOSTILE.split()) in flat
+    assert "Écrit après le comité." not in flat
