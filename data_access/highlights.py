@@ -345,7 +345,7 @@ def highlights_as_of(
             conditions.append(Highlight.metric_id.is_(None))
         query = query.where(or_(*conditions)) if conditions else query.where(false())
     with Session(engine) as session:
-        views = [_view(row[0], row[1]) for row in session.execute(query).all()]
+        views = [_view(highlight, version) for highlight, version in session.execute(query).all()]
     return [v for v in views if not v.withdrawn]
 
 
