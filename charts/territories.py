@@ -37,7 +37,8 @@ PANEL_ROW_PX = 26  # one territory's line in a panel
 
 
 def ranking_title(ranking: TerritoryRanking) -> str:
-    """« Convocation sous 15 jours — cible 100,0 % »."""
+    """« Part des orientations dans le délai légal — cible 100,0 % » (the label as the settings
+    write it)."""
     label = ranking.label
     if ranking.category is not None:
         from metrics.coverage import category_label
