@@ -903,14 +903,7 @@ def export_deck_command(scope: Scope, committee_date: str | None, output: Path) 
         territory=scope.territory,
         payer=scope.payer,
     )
-    try:
-        output.write_bytes(content)
-    except OSError as exc:
-        from data_access.importers.reading import describe_os_error
-
-        reason = describe_os_error(exc, writing=True)
-        click.echo(f"Erreur : impossible d'écrire {output} ({reason}).", err=True)
-        sys.exit(1)
+    _write_output(output, content)
     _audit(
         None,
         "export",
@@ -923,6 +916,19 @@ def export_deck_command(scope: Scope, committee_date: str | None, output: Path) 
         f"{format_decimal(round(time.perf_counter() - started, 1), locale='fr_FR')} s) ; "
         "chiffres conservés pour le prochain comité."
     )
+
+
+def _write_output(output: Path, content: bytes) -> None:
+    """Write an exported document, or say in one French line why it could not be written
+    (nothing is audited then: no file left the machine)."""
+    try:
+        output.write_bytes(content)
+    except OSError as exc:
+        from data_access.importers.reading import describe_os_error
+
+        reason = describe_os_error(exc, writing=True)
+        click.echo(f"Erreur : impossible d'écrire {output} ({reason}).", err=True)
+        sys.exit(1)
 
 
 @export_group.command(
@@ -952,14 +958,7 @@ def export_report_command(scope: Scope, committee_date: str | None, output: Path
         territory=scope.territory,
         payer=scope.payer,
     )
-    try:
-        output.write_bytes(content)
-    except OSError as exc:
-        from data_access.importers.reading import describe_os_error
-
-        reason = describe_os_error(exc, writing=True)
-        click.echo(f"Erreur : impossible d'écrire {output} ({reason}).", err=True)
-        sys.exit(1)
+    _write_output(output, content)
     _audit(
         None,
         "export",
