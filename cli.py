@@ -907,14 +907,20 @@ def export_deck_command(scope: Scope, committee_date: str | None, output: Path) 
     _audit(
         None,
         "export",
-        f"support du comité (PowerPoint, ligne de commande) — du {scope.start} au {scope.end}, "
-        f"au {scope.as_of}, territoire={scope.territory or 'département'}, "
-        f"payeur={scope.payer or 'tous'}",
+        f"support du comité (PowerPoint, ligne de commande) — {_scope_for_audit(scope)}",
     )
     click.echo(
         f"Support du comité écrit : {output} ({format_int(len(content) / 1024)} Ko, "
         f"{format_decimal(round(time.perf_counter() - started, 1), locale='fr_FR')} s) ; "
         "chiffres conservés pour le prochain comité."
+    )
+
+
+def _scope_for_audit(scope: Scope) -> str:
+    """The scope of an exported document as the audit log records it."""
+    return (
+        f"du {scope.start} au {scope.end}, au {scope.as_of}, "
+        f"territoire={scope.territory or 'département'}, payeur={scope.payer or 'tous'}"
     )
 
 
@@ -962,9 +968,7 @@ def export_report_command(scope: Scope, committee_date: str | None, output: Path
     _audit(
         None,
         "export",
-        f"rapport du comité (PDF, ligne de commande) — du {scope.start} au {scope.end}, "
-        f"au {scope.as_of}, territoire={scope.territory or 'département'}, "
-        f"payeur={scope.payer or 'tous'}",
+        f"rapport du comité (PDF, ligne de commande) — {_scope_for_audit(scope)}",
     )
     click.echo(f"Rapport du comité écrit : {output} ({format_int(len(content) / 1024)} Ko).")
 

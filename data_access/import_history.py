@@ -147,7 +147,7 @@ def _unzip(name: str, data: bytes, limits: ReadLimits) -> dict[str, bytes]:
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
         zlib.error,
-        NotImplementedError,
+        NotImplementedError,  # zipfile's answer to a compression method it lacks
         ValueError,
         OSError,
         EOFError,
