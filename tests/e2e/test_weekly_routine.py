@@ -57,10 +57,18 @@ def _open_roadmap(page: Page, app_url: str, step_id: str) -> Locator:
     return _form(page, "Modifier le statut")
 
 
+def _field(form: Locator, label: str) -> Locator:
+    """The one live field labelled ``label``: a field of the form shown before the step was
+    picked may linger for a moment after the run ends, so wait until it is gone."""
+    field = form.get_by_label(label, exact=True)
+    expect(field).to_have_count(1)
+    return field
+
+
 def _fill_step_form(page: Page, form: Locator, name: str, status: str, comment: str) -> None:
-    form.get_by_label("Votre nom", exact=True).fill(name)
+    _field(form, "Votre nom").fill(name)
     _choose(page, form, "Nouveau statut", status)
-    form.get_by_label("Commentaire").fill(comment)
+    _field(form, "Commentaire").fill(comment)
 
 
 def test_two_leads_in_conflict_lose_nothing(
@@ -126,7 +134,7 @@ def test_an_error_in_each_form_loses_nothing(page: Page, app_url: str, app_datab
     # Roadmap: no name given.
     form = _open_roadmap(page, app_url, "MP-04")
     _choose(page, form, "Nouveau statut", "bloqué")
-    form.get_by_label("Commentaire").fill("Attente arbitrage")
+    _field(form, "Commentaire").fill("Attente arbitrage")
     form.get_by_role("button", name="Enregistrer", exact=True).click()
     wait_for_app_run(page)
     expect(page.get_by_text("Indiquez votre nom : il est gardé dans l'historique.")).to_be_visible()
