@@ -6,11 +6,13 @@ of activity they have planned, how many persons each referent follows.
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import replace
 
 from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from metrics.population import (
     ACCOMPANIMENTS,
@@ -65,12 +67,16 @@ CASELOAD = IndicatorSpec(
 )
 
 
-def active_at(scope: Scope):
+def active_at(scope: Scope) -> ColumnElement[bool]:
     """Accompaniments running at the as-of date: started, and not ended on or before it.
 
     Always used with ``present_at``: an accompaniment left open after the person's exit from
     the RSA (a closing date the partner never recorded) does not make them accompanied."""
-    as_of = date_value(scope.as_of)
+    return active_on(date_value(scope.as_of))
+
+
+def active_on(as_of: ColumnElement[dt.date]) -> ColumnElement[bool]:
+    """``active_at`` for an as-of date given as an SQL expression (several dates at once)."""
     return and_(
         ACCOMPANIMENTS.c.start_date <= as_of,
         or_(ACCOMPANIMENTS.c.end_date.is_(None), ACCOMPANIMENTS.c.end_date > as_of),

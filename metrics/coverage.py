@@ -75,8 +75,9 @@ LEVELS = ("utas", "epci")
 # --- SQL building blocks -------------------------------------------------------------------
 
 
-def service_active(as_of: dt.date) -> ColumnElement[bool]:
-    """The service runs at ``as_of`` (empty start or end = open)."""
+def service_active(as_of: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
+    """The service runs at ``as_of`` (empty start or end = open); ``as_of`` may be a column
+    of dates (coverage measured at several dates at once)."""
     return and_(
         or_(PartnerService.start_date.is_(None), PartnerService.start_date <= as_of),
         or_(PartnerService.end_date.is_(None), PartnerService.end_date >= as_of),

@@ -20,9 +20,10 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from metrics import catalog
+from metrics.history import shares_at
 from metrics.results import MetricResult, Unit
 from metrics.scope import Scope
 from metrics.spec import MetricContext
@@ -216,34 +217,10 @@ def history_scope(scope: Scope, result: MetricResult, kind: str) -> Scope:
 
 
 def _raw(context: MetricContext, metric_id: str) -> MetricResult | None:
-    """One indicator through its family's own computation (no mature cohort: the history
-    needs values only), or through a quicker query when the family has one."""
-    quick = _QUICK.get(metric_id)
-    if quick is not None:
-        with context.engine.connect() as conn:
-            return {r.id: r for r in quick(conn, context)}.get(metric_id)
+    """One indicator through its family's own computation, asking for it alone (no mature
+    cohort: the history needs values only)."""
     family = catalog.family_for(metric_id)
-    return family.compute(context).get(metric_id)
-
-
-def _stock(conn: Connection, context: MetricContext) -> list[MetricResult]:
-    from metrics.orientation import _stock_results
-
-    return _stock_results(conn, context)
-
-
-def _activity(conn: Connection, context: MetricContext) -> list[MetricResult]:
-    from metrics.accompaniment import _activity as activity
-
-    return [activity(conn, context)]
-
-
-# a stock measured twelve times: its own query, not its family's (twelve times the
-# orientation family's delays would take seconds)
-_QUICK: dict[str, Callable[[Connection, MetricContext], list[MetricResult]]] = {
-    "stock_orientation_rate": _stock,
-    "activity_15h_rate": _activity,
-}
+    return family.compute(replace(context, only=frozenset({metric_id}))).get(metric_id)
 
 
 def month_history(context: MetricContext, metric_id: str, kind: str) -> tuple[MonthPoint, ...]:
@@ -263,18 +240,22 @@ def month_history(context: MetricContext, metric_id: str, kind: str) -> tuple[Mo
                 else MonthPoint(month, None if row.suppressed else row.value, row.suppressed)
             )
         return tuple(points)
-    points = []
-    for month in last_months(scope.as_of):
-        as_of = min(month_end(month), scope.as_of)
-        at = replace(scope, start=month, end=as_of, as_of=as_of)
-        result = _raw(replace(context, scope=at), metric_id)
-        if result is None:
-            points.append(MonthPoint(month, None))
-        else:
-            points.append(
-                MonthPoint(month, None if result.suppressed else result.value, result.suppressed)
-            )
-    return tuple(points)
+    months = last_months(scope.as_of)
+    days = [min(month_end(month), scope.as_of) for month in months]
+    grouped = shares_at(context, metric_id, days)
+    if grouped is not None:
+        results: list[MetricResult | None] = list(grouped)
+    else:
+        results = [
+            _raw(replace(context, scope=replace(scope, start=month, end=day, as_of=day)), metric_id)
+            for month, day in zip(months, days, strict=True)
+        ]
+    return tuple(
+        MonthPoint(month, None)
+        if result is None
+        else MonthPoint(month, None if result.suppressed else result.value, result.suppressed)
+        for month, result in zip(months, results, strict=True)
+    )
 
 
 def summary_lines(
