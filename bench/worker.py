@@ -2,11 +2,12 @@
 
 ``python -m bench.worker {ours,pandas,duckdb} URL --repeat 3`` prints one JSON line. ``ours`` is
 the application: the committee indicator set through the functions the committee page calls
-(``gather_committee`` with the page's cached ``metric_results``), the families holding the six
-headline indicators, then every page through AppTest. ``pandas`` and ``duckdb`` are the
-yardsticks of ``bench.headline``. Peak memory is this process's high-water resident set
-(``VmHWM``), not ``ru_maxrss``: Linux carries ``ru_maxrss`` over ``exec`` from the parent that
-forked us, so it would report the orchestrator's memory after it built the demo.
+(``gather_committee`` with the page's cached ``metric_results`` and météo history), the
+families holding the six headline indicators, then every page through AppTest. ``pandas``
+and ``duckdb`` are the yardsticks of ``bench.headline``. Peak memory is this process's
+high-water resident set (``VmHWM``), not ``ru_maxrss``: Linux carries ``ru_maxrss`` over
+``exec`` from the parent that forked us, so it would report the orchestrator's memory after it
+built the demo.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
     from settings import get_settings
     from ui.context import AppContext
     from ui.metrics_cache import current_version, metric_results
+    from ui.summary import cached_history
 
     settings = get_settings()
     engine = make_engine(url)
@@ -87,7 +89,13 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
         def compute(scope, ids):  # type: ignore[no-untyped-def]
             return metric_results(context, scope, version, only=ids).results
 
-        return gather_committee(engine, settings, COMMITTEE_DATE, compute=compute)
+        return gather_committee(
+            engine,
+            settings,
+            COMMITTEE_DATE,
+            compute=compute,
+            history=cached_history(context, version),
+        )
 
     out: dict[str, Any] = {}
     cold, cold_cpu, cold_queries = [], [], []
