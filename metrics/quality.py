@@ -4,7 +4,7 @@ Why: an indicator is only as good as the dates behind it. A source that stopped 
 orientation dates, events dated before the person's entry, or an export last loaded three
 weeks ago all bend the dashboard silently; this module says so, in numbers, by UTAS.
 
-Every figure is one SQL aggregate (persons grouped by source and UTAS, with EXISTS tests on
+Every figure is one SQL aggregate (persons grouped by source and UTAS, with membership tests on
 the event tables); nothing is loaded person by person. Counts of persons go through
 ``metrics/privacy.py`` like every other count: 1 to threshold − 1 masked, secondary
 suppression along each line since a total is published.
@@ -13,6 +13,7 @@ suppression along each line since a total is published.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -22,12 +23,14 @@ from sqlalchemy import (
     Engine,
     and_,
     case,
-    exists,
     func,
     literal,
     or_,
     select,
 )
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.util import ClauseAdapter, find_tables
 
 from data_access.schema import (
     UNKNOWN_ORIENTATION_TYPE,
@@ -164,8 +167,43 @@ class QualityReport:
 # --- per-person conditions ---------------------------------------------------------------
 
 
+PERSONS = Person.__table__
+ROW_PERSON = PERSONS.alias("row_person")
+# The per-person membership subqueries built by ``_has``: ``_grouped_counts`` joins each one
+# its conditions read (identity matters, not the generated name).
+_MEMBERSHIPS: weakref.WeakSet[Subquery] = weakref.WeakSet()
+
+
 def _has(model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists().where(model.person_id == Person.id, *conditions)
+    """Persons with at least one row of ``model`` meeting ``conditions``.
+
+    Each is the distinct persons of one scan of the table, LEFT JOINed to the persons by
+    ``_grouped_counts`` (at most one row per person, so no count is multiplied), rather than
+    an EXISTS per person: PostgreSQL runs an EXISTS inside ``SUM(CASE …)`` as one index probe
+    per person and per check (1,2 s for one category at 100 000 persons), and an ``IN
+    (subquery)`` too large for ``work_mem`` is rescanned for every person. A condition that
+    reads the person (``column < persons.entry_date``) reads the row's own person, joined
+    inside the subquery.
+    """
+    rows = select(model.person_id.label("person_id")).distinct()
+    if any(PERSONS in find_tables(c, check_columns=True) for c in conditions):
+        adapter = ClauseAdapter(ROW_PERSON)
+        rows = rows.join(ROW_PERSON, ROW_PERSON.c.id == model.person_id)
+        conditions = tuple(adapter.traverse(condition) for condition in conditions)
+    members = rows.where(*conditions).subquery()
+    _MEMBERSHIPS.add(members)
+    return members.c.person_id.is_not(None)
+
+
+def _memberships(conditions: Sequence[ColumnElement[bool]]) -> list[Subquery]:
+    """The ``_has`` subqueries the conditions read, each once, in a stable order."""
+    found: dict[int, Subquery] = {}
+    for condition in conditions:
+        for element in visitors.iterate(condition):
+            table = getattr(element, "table", None)
+            if isinstance(table, Subquery) and table in _MEMBERSHIPS:
+                found.setdefault(id(table), table)
+    return list(found.values())
 
 
 def _before_entry(model: Any, column: Any) -> ColumnElement[bool]:
@@ -408,9 +446,7 @@ DEDUCTIONS: tuple[CheckSpec, ...] = (
         "Identifiants rapprochés",
         "Personnes d'abord connues par le numéro CAF et le rôle, puis aussi par l'ID interne "
         "au département : les deux identifiants (hachés) désignent une seule personne.",
-        lambda: exists().where(
-            PersonKeyLink.person_id == Person.id, PersonKeyLink.merged.is_(True)
-        ),
+        lambda: _has(PersonKeyLink, PersonKeyLink.merged.is_(True)),
     ),
 )
 
@@ -458,6 +494,9 @@ def _grouped_counts(
     flags = [func.sum(case((condition, 1), else_=0)) for condition in conditions]
     utas = func.coalesce(Commune.utas, literal(UNKNOWN_UTAS))
     source = Person.source if by_source else literal("")
+    persons = PERSONS.outerjoin(Commune, Commune.code_insee == Person.commune_code)
+    for members in _memberships(conditions):
+        persons = persons.outerjoin(members, members.c.person_id == Person.id)
     query = (
         select(
             source.label("source"),
@@ -465,8 +504,7 @@ def _grouped_counts(
             func.count(Person.id).label("persons"),
             *flags,
         )
-        .select_from(Person)
-        .outerjoin(Commune, Commune.code_insee == Person.commune_code)
+        .select_from(persons)
         .group_by(source, utas)
     )
     with engine.connect() as conn:

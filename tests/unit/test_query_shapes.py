@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from data_access.demo.generate import generate_demo
 from metrics import contracts, convocation, orientation
+from metrics.quality import quality_report
 from metrics.scope import Scope
 from metrics.spec import MetricContext
 from metrics.sql import query_plan
@@ -70,3 +71,14 @@ def test_stock_query_reads_the_timeline_without_correlated_subquery(demo):
         tables, correlated = query_plan(conn, *stock[0])
     assert not tables & EVENT_TABLES
     assert not correlated
+
+
+def test_quality_checks_scan_each_table_instead_of_probing_per_person(demo):
+    """Each « has a row of … » check is one scan of its table joined to the persons, not an
+    EXISTS per person and per check (one index probe per person each on PostgreSQL)."""
+    context = MetricContext(demo.engine, demo.settings, SCOPE)
+    seen, report = _captured(demo.engine, lambda: quality_report(context))
+    assert report.checks
+    grouped = [statement for statement, _ in seen if "sum(CASE" in statement.replace("\n", " ")]
+    assert len(grouped) == 4  # completeness by source, inconsistencies, deductions, fallbacks
+    assert not [statement for statement in grouped if "EXISTS" in statement.upper()]
