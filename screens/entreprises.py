@@ -28,7 +28,8 @@ st.markdown(
 computed = metric_results(context, scope, only=KPIS)
 show_failures(computed)
 notes = highlights_for(context, scope, KPIS)
-indicator_cards(KPIS, computed, threshold, previous=previous_results(context, scope), notes=notes)
+previous = previous_results(context, scope, only=KPIS)
+indicator_cards(KPIS, computed, threshold, previous=previous, notes=notes)
 highlight_editor(context, scope, KPIS, notes, key="entreprises")
 
 engaged = computed.get("companies_engaged")

@@ -48,7 +48,7 @@ summary_block(
 )
 
 st.header("Indicateurs clés")
-comparison = comparison_choice(context, scope)
+comparison = comparison_choice(context, scope, only=(*HEADLINE, *COMPARED_RATES))
 previous = comparison.results
 st.caption(comparison.caption)
 st.caption(

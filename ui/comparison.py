@@ -4,6 +4,7 @@ before says whether things improve, June against May partly says it is summer)."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import streamlit as st
@@ -53,8 +54,15 @@ class Comparison:
         )
 
 
-def comparison_choice(context: AppContext, scope: Scope, *, key: str = "comparaison") -> Comparison:
-    """The « Comparer avec » choice and the results of the period it names."""
+def comparison_choice(
+    context: AppContext,
+    scope: Scope,
+    *,
+    key: str = "comparaison",
+    only: Iterable[str] | None = None,
+) -> Comparison:
+    """The « Comparer avec » choice and the results of the period it names (``only``: the
+    indicators the page compares, as for ``metric_results``)."""
     choice = st.radio(
         "Comparer avec",
         list(CHOICES),
@@ -63,4 +71,6 @@ def comparison_choice(context: AppContext, scope: Scope, *, key: str = "comparai
         key=key,
     )
     before = previous_period(scope) if choice == "precedente" else year_before_period(scope)
-    return Comparison(choice, before, metric_results(context, before) if before else None)
+    return Comparison(
+        choice, before, metric_results(context, before, only=only) if before else None
+    )
