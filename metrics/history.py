@@ -1,13 +1,13 @@
-"""Stocks measured at several dates in one grouped query: the twelve month-ends of the summary.
+"""Stocks measured at several dates in one scan: the twelve month-ends of the summary.
 
 Why: the summary (« météo ») draws twelve months of each stock (orientation of the stock,
 15 hours of activity, coverage of a need). Measured one date at a time, that is twelve scans
-of the persons per objective, the largest part of a committee computed from scratch. Here the
-dates are a small table joined to the persons, and the rules are the families' own
-(``present_on``, ``active_on``, ``service_active`` with the date taken from that table), so
-that each point equals what the family gives at that date; ``tests/unit/test_history.py``
-checks it on both engines. Each point is published on its own (secrecy and rounding), exactly
-like the family's headline value.
+of the persons per objective, the largest part of a committee computed from scratch. Here one
+scan tests the twelve dates side by side (a conditional sum per date), with the families' own
+rules (``on_rsa`` of ``present_at``, ``active_on``, ``service_active``), so that each point
+equals what the family gives at that date; ``tests/unit/test_history.py`` checks it on both
+engines. Each point is published on its own (secrecy and rounding), exactly like the family's
+headline value.
 """
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, case, func, literal, select, true, union_all
-from sqlalchemy.sql.selectable import Select, Subquery
+from sqlalchemy import Connection, RowMapping, and_, case, func, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.schema import Commune, Need, PartnerService, ServiceThematique, ServiceZone
 from metrics import catalog
 from metrics.accompaniment import ACCOMPANIMENTS, active_on
 from metrics.coverage import service_active, zone_holds_commune
-from metrics.delays import TIMELINE, persons_with_timeline
-from metrics.population import P, present_on
+from metrics.delays import TIMELINE
+from metrics.population import P, on_rsa, person_conditions
 from metrics.privacy import publish
 from metrics.results import MetricResult
 from metrics.scope import Scope
@@ -34,109 +33,114 @@ from metrics.sql import date_value
 
 COVERAGE_PREFIX = "coverage_rate_"
 
-# (points reached, persons counted) per date index; a date with nobody is absent
+# (points reached, persons counted) per date index
 Counts = dict[int, tuple[int, int]]
 
 
-def as_of_dates(days: Sequence[dt.date]) -> Subquery:
-    """The dates as a small table (``idx``, ``as_of``): a UNION ALL of constant rows, which
-    both engines read (SQLite cannot name the columns of a VALUES list)."""
-    rows = [
-        select(literal(index, Integer).label("idx"), date_value(day).label("as_of"))
-        for index, day in enumerate(days)
-    ]
-    return union_all(*rows).subquery("as_of_dates")
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows meet ``condition``."""
+    return func.sum(case((condition, 1), else_=0))
 
 
-def _counts(conn: Connection, query: Select[Any]) -> Counts:
-    return {int(row.idx): (int(row.hit or 0), int(row.n)) for row in conn.execute(query)}
+def _pairs(row: RowMapping, size: int) -> Counts:
+    """``hit_i`` and ``n_i`` of a one-row result, as counts per date index (a sum over no row
+    is NULL: nobody)."""
+    return {i: (int(row[f"hit_{i}"] or 0), int(row[f"n_{i}"] or 0)) for i in range(size)}
 
 
 def stock_counts(conn: Connection, scope: Scope, days: Sequence[dt.date]) -> Counts:
-    """Persons present at each date, and those already oriented then (``orientation_stock``)."""
-    dates = as_of_dates(days)
-    oriented = case((TIMELINE.c.first_orientation_date <= dates.c.as_of, 1), else_=0)
-    return _counts(
-        conn,
-        select(dates.c.idx, func.sum(oriented).label("hit"), func.count().label("n"))
-        .select_from(persons_with_timeline().join(dates, true()))
-        .where(*present_on(scope, dates.c.as_of))
-        .group_by(dates.c.idx),
-    )
+    """Persons present at each date, and those already oriented then (``orientation_stock``):
+    two conditional sums per date over one scan of the persons and their timeline."""
+    columns = []
+    for i, day in enumerate(days):
+        at = date_value(day)
+        oriented = and_(on_rsa(at), TIMELINE.c.first_orientation_date <= at)
+        columns += [_flag(on_rsa(at)).label(f"n_{i}"), _flag(oriented).label(f"hit_{i}")]
+    row = conn.execute(
+        select(*columns)
+        .select_from(P.join(TIMELINE, TIMELINE.c.person_id == P.c.id))
+        .where(*person_conditions(scope))
+    ).one()
+    return _pairs(row._mapping, len(days))
 
 
 def activity_counts(
     conn: Connection, scope: Scope, days: Sequence[dt.date], hours_min: float
 ) -> Counts:
     """Persons accompanied at each date, and those whose running accompaniments plan at least
-    ``hours_min`` hours a week (the most among them; unknown hours do not reach it)."""
-    dates = as_of_dates(days)
-    hours = (
-        select(
-            dates.c.idx,
-            ACCOMPANIMENTS.c.person_id,
-            func.max(ACCOMPANIMENTS.c.weekly_activity_hours).label("hours"),
-        )
-        .select_from(
-            ACCOMPANIMENTS.join(P, P.c.id == ACCOMPANIMENTS.c.person_id).join(dates, true())
-        )
-        .where(*present_on(scope, dates.c.as_of), active_on(dates.c.as_of))
-        .group_by(dates.c.idx, ACCOMPANIMENTS.c.person_id)
-        .subquery("activity_hours")
+    ``hours_min`` hours a week (the most among them; unknown hours do not reach it): per
+    person, whether an accompaniment runs at each date and its most hours then, from one
+    scan of the accompaniments."""
+    per_person = []
+    for i, day in enumerate(days):
+        at = date_value(day)
+        running = and_(on_rsa(at), active_on(at))
+        hours = ACCOMPANIMENTS.c.weekly_activity_hours
+        per_person += [
+            func.max(case((running, 1), else_=0)).label(f"running_{i}"),
+            func.max(case((running, hours))).label(f"hours_{i}"),
+        ]
+    people = (
+        select(*per_person)
+        .select_from(ACCOMPANIMENTS.join(P, P.c.id == ACCOMPANIMENTS.c.person_id))
+        .where(*person_conditions(scope))
+        .group_by(ACCOMPANIMENTS.c.person_id)
+        .subquery("accompanied")
     )
-    reached = case((hours.c.hours >= hours_min, 1), else_=0)
-    return _counts(
-        conn,
-        select(hours.c.idx, func.sum(reached).label("hit"), func.count().label("n")).group_by(
-            hours.c.idx
-        ),
-    )
+    columns = []
+    for i in range(len(days)):
+        columns += [
+            _flag(people.c[f"running_{i}"] == 1).label(f"n_{i}"),
+            _flag(people.c[f"hours_{i}"] >= hours_min).label(f"hit_{i}"),
+        ]
+    return _pairs(conn.execute(select(*columns)).one()._mapping, len(days))
 
 
 def coverage_counts(
     conn: Connection, scope: Scope, days: Sequence[dt.date], category: str
 ) -> Counts:
     """Persons present with a need of ``category`` identified by each date, and those living
-    in a commune that an active service of that category covered then."""
-    dates = as_of_dates(days)
-    needs = (
+    in a commune that an active service of that category covered then: persons in need per
+    commune and date, and the communes covered at each date, from one scan each."""
+    dates = [date_value(day) for day in days]
+    needs = conn.execute(
         select(
-            dates.c.idx,
-            dates.c.as_of,
             P.c.commune_code.label("commune"),
-            func.count().label("persons"),
+            *(
+                _flag(and_(on_rsa(at), Need.identified_date <= at)).label(f"persons_{i}")
+                for i, at in enumerate(dates)
+            ),
         )
-        .select_from(Need.__table__.join(P, P.c.id == Need.person_id).join(dates, true()))
-        .where(
-            *present_on(scope, dates.c.as_of),
-            Need.identified_date <= dates.c.as_of,
-            Need.category == category,
-        )
-        .group_by(dates.c.idx, dates.c.as_of, P.c.commune_code)
-        .subquery("needs")
-    )
-    covered = (
-        select(dates.c.idx, Commune.code_insee.label("commune"))
-        .select_from(Commune)
-        .join(ServiceZone, zone_holds_commune())
-        .join(PartnerService, PartnerService.id == ServiceZone.service_pk)
-        .join(ServiceThematique, ServiceThematique.service_pk == PartnerService.id)
-        .join(dates, true())
-        .where(service_active(dates.c.as_of), ServiceThematique.category == category)
-        .distinct()
-        .subquery("covered")
-    )
-    hit = case((covered.c.commune.is_not(None), needs.c.persons), else_=0)
-    return _counts(
-        conn,
-        select(needs.c.idx, func.sum(hit).label("hit"), func.sum(needs.c.persons).label("n"))
-        .select_from(
-            needs.outerjoin(
-                covered, and_(covered.c.idx == needs.c.idx, covered.c.commune == needs.c.commune)
+        .select_from(Need.__table__.join(P, P.c.id == Need.person_id))
+        .where(*person_conditions(scope), Need.category == category)
+        .group_by(P.c.commune_code)
+    ).all()
+    covered = {
+        row.commune: row._mapping
+        for row in conn.execute(
+            select(
+                Commune.code_insee.label("commune"),
+                *(
+                    func.max(case((service_active(at), 1), else_=0)).label(f"covered_{i}")
+                    for i, at in enumerate(dates)
+                ),
             )
+            .select_from(Commune)
+            .join(ServiceZone, zone_holds_commune())
+            .join(PartnerService, PartnerService.id == ServiceZone.service_pk)
+            .join(ServiceThematique, ServiceThematique.service_pk == PartnerService.id)
+            .where(ServiceThematique.category == category)
+            .group_by(Commune.code_insee)
         )
-        .group_by(needs.c.idx),
-    )
+    }
+    counts: Counts = {}
+    for i in range(len(days)):
+        persons = [(row.commune, int(row._mapping[f"persons_{i}"] or 0)) for row in needs]
+        hit = sum(
+            n for commune, n in persons if commune in covered and covered[commune][f"covered_{i}"]
+        )
+        counts[i] = (hit, sum(n for _, n in persons))
+    return counts
 
 
 CountsAt = Callable[[Connection, MetricContext, Sequence[dt.date], str], Counts]

@@ -115,13 +115,17 @@ def present_at(scope: Scope) -> list[ColumnElement[bool]]:
 
 
 def present_on(scope: Scope, as_of: ColumnElement[dt.date]) -> list[ColumnElement[bool]]:
-    """``present_at`` for an as-of date given as an SQL expression: a column of several
-    dates lets one grouped query measure a stock at twelve month-ends."""
-    return [
-        *person_conditions(scope),
+    """``present_at`` for an as-of date given as an SQL expression."""
+    return [*person_conditions(scope), on_rsa(as_of)]
+
+
+def on_rsa(as_of: ColumnElement[dt.date]) -> ColumnElement[bool]:
+    """The date part of ``present_at``: entered on or before ``as_of``, not left by then.
+    Apart from the other conditions, so that one scan can test twelve dates side by side."""
+    return and_(
         P.c.entry_date <= as_of,
         or_(P.c.exit_date.is_(None), P.c.exit_date > as_of),
-    ]
+    )
 
 
 def cohort_last_day(scope: Scope) -> dt.date:
