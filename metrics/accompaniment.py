@@ -87,25 +87,28 @@ def active_on(as_of: ColumnElement[dt.date]) -> ColumnElement[bool]:
 def _activity(conn: Connection, context: MetricContext) -> MetricResult:
     """Persons accompanied at as-of, by entry month, UTAS and whether they reach the hours."""
     scope = context.scope
-    hours = (
+    # One pass: each accompanied person with their entry month, UTAS and most hours, then
+    # counted (the persons are read once, not again to find their month and UTAS).
+    month = month_bucket(P.c.entry_date)
+    utas = utas_key()
+    people = (
         select(
-            ACCOMPANIMENTS.c.person_id,
+            month.label("month"),
+            utas.label("utas"),
             func.max(ACCOMPANIMENTS.c.weekly_activity_hours).label("hours"),
         )
-        .select_from(ACCOMPANIMENTS.join(P, P.c.id == ACCOMPANIMENTS.c.person_id))
+        .select_from(persons_with_utas().join(ACCOMPANIMENTS, ACCOMPANIMENTS.c.person_id == P.c.id))
         .where(*present_at(scope), active_at(scope))
-        .group_by(ACCOMPANIMENTS.c.person_id)
+        .group_by(P.c.id, month, utas)
         .subquery("activity_hours")
     )
-    month = month_bucket(P.c.entry_date).label("month")
-    utas = utas_key().label("utas")
-    reached = case((hours.c.hours >= context.settings.activity_hours_min, 1), else_=0).label(
+    reached = case((people.c.hours >= context.settings.activity_hours_min, 1), else_=0).label(
         "reached"
     )
     rows = conn.execute(
-        select(month, utas, reached, func.count().label("n"))
-        .select_from(persons_with_utas().join(hours, hours.c.person_id == P.c.id))
-        .group_by(month, utas, reached)
+        select(people.c.month, people.c.utas, reached, func.count().label("n")).group_by(
+            people.c.month, people.c.utas, reached
+        )
     ).all()
 
     def split(field: str) -> list[BreakdownRow]:
