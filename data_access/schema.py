@@ -207,6 +207,8 @@ class Invitation(ImportRunRef, Base):
         CheckConstraint(_in("kind", INVITATION_KINDS), name="kind"),
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
         Index("ix_invitations_person_date", "person_id", "sent_date"),
+        # the sends of a period (a week of the weekly point) without reading every invitation
+        Index("ix_invitations_sent_date", "sent_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -274,6 +276,8 @@ class Contract(ImportRunRef, Base):
         UniqueConstraint("person_id", "signed_date", "contract_type"),
         CheckConstraint(_in("contract_type", CONTRACT_TYPES), name="type"),
         Index("ix_contracts_person_date", "person_id", "signed_date"),
+        # the contracts signed in a period, without reading every contract
+        Index("ix_contracts_signed_date", "signed_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
