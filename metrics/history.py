@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import Connection, RowMapping, and_, case, func, select
+from sqlalchemy import Connection, RowMapping, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.schema import Commune, Need, PartnerService, ServiceThematique, ServiceZone
@@ -24,7 +24,7 @@ from metrics import catalog
 from metrics.accompaniment import ACCOMPANIMENTS, active_on
 from metrics.coverage import service_active, zone_holds_commune
 from metrics.delays import TIMELINE
-from metrics.population import P, on_rsa, person_conditions
+from metrics.population import P, on_rsa, on_rsa_between, person_conditions
 from metrics.privacy import publish
 from metrics.results import MetricResult
 from metrics.scope import Scope
@@ -48,6 +48,13 @@ def _pairs(row: RowMapping, size: int) -> Counts:
     return {i: (int(row[f"hit_{i}"] or 0), int(row[f"n_{i}"] or 0)) for i in range(size)}
 
 
+def _within(days: Sequence[dt.date]) -> ColumnElement[bool]:
+    """On the RSA at one of ``days`` at least: what every conditional sum asks first, written
+    once so that the scan skips the persons who entered after the last date or left before
+    the first (the indexes on the entry date can serve it)."""
+    return on_rsa_between(date_value(min(days)), date_value(max(days)))
+
+
 def stock_counts(conn: Connection, scope: Scope, days: Sequence[dt.date]) -> Counts:
     """Persons present at each date, and those already oriented then (``orientation_stock``):
     two conditional sums per date over one scan of the persons and their timeline."""
@@ -59,7 +66,7 @@ def stock_counts(conn: Connection, scope: Scope, days: Sequence[dt.date]) -> Cou
     row = conn.execute(
         select(*columns)
         .select_from(P.join(TIMELINE, TIMELINE.c.person_id == P.c.id))
-        .where(*person_conditions(scope))
+        .where(*person_conditions(scope), _within(days))
     ).one()
     return _pairs(row._mapping, len(days))
 
@@ -83,7 +90,15 @@ def activity_counts(
     people = (
         select(*per_person)
         .select_from(ACCOMPANIMENTS.join(P, P.c.id == ACCOMPANIMENTS.c.person_id))
-        .where(*person_conditions(scope))
+        .where(
+            *person_conditions(scope),
+            _within(days),
+            ACCOMPANIMENTS.c.start_date <= date_value(max(days)),
+            or_(
+                ACCOMPANIMENTS.c.end_date.is_(None),
+                ACCOMPANIMENTS.c.end_date > date_value(min(days)),
+            ),
+        )
         .group_by(ACCOMPANIMENTS.c.person_id)
         .subquery("accompanied")
     )
@@ -112,7 +127,7 @@ def coverage_counts(
             ),
         )
         .select_from(Need.__table__.join(P, P.c.id == Need.person_id))
-        .where(*person_conditions(scope), Need.category == category)
+        .where(*person_conditions(scope), _within(days), Need.category == category)
         .group_by(P.c.commune_code)
     ).all()
     covered = {

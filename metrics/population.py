@@ -122,9 +122,17 @@ def present_on(scope: Scope, as_of: ColumnElement[dt.date]) -> list[ColumnElemen
 def on_rsa(as_of: ColumnElement[dt.date]) -> ColumnElement[bool]:
     """The date part of ``present_at``: entered on or before ``as_of``, not left by then.
     Apart from the other conditions, so that one scan can test twelve dates side by side."""
+    return on_rsa_between(as_of, as_of)
+
+
+def on_rsa_between(
+    first: ColumnElement[dt.date], last: ColumnElement[dt.date]
+) -> ColumnElement[bool]:
+    """On the RSA at some date from ``first`` to ``last``: entered by ``last``, not left by
+    ``first`` (one date when both are the same)."""
     return and_(
-        P.c.entry_date <= as_of,
-        or_(P.c.exit_date.is_(None), P.c.exit_date > as_of),
+        P.c.entry_date <= last,
+        or_(P.c.exit_date.is_(None), P.c.exit_date > first),
     )
 
 
