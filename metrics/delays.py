@@ -86,16 +86,18 @@ def delay_counts(
         .where(*conditions)
         .group_by(month, utas, kind_col, duration, event)
     )
+    # Unpacked in the order of the SELECT: a large département sends tens of thousands of
+    # cells, and reading each through the row's attributes took longer than the query.
     cells = tuple(
         DelayCell(
-            month=row.month,
-            utas=row.utas,
-            kind=row.kind if row.kind is not None else NO_TYPE,
-            duration=int(row.duration),
-            event=bool(row.event),
-            persons=int(row.persons),
+            month=month_key,
+            utas=utas_value,
+            kind=kind_value if kind_value is not None else NO_TYPE,
+            duration=int(days),
+            event=bool(happened),
+            persons=int(persons),
         )
-        for row in conn.execute(query)
+        for month_key, utas_value, kind_value, days, happened, persons in conn.execute(query)
     )
     return DelayCounts(cells)
 
