@@ -123,6 +123,14 @@ def uploaded_files(
     return files
 
 
+# The methods Python's zipfile reads (bzip2 and LZMA when the interpreter has them; without
+# them zipfile raises RuntimeError, refused below like a damaged archive). Others, such as
+# « deflate64 » written by some Windows tools, are named to the user before any read.
+READABLE_COMPRESSIONS = frozenset(
+    {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+)
+
+
 def _unzip(name: str, data: bytes, limits: ReadLimits) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -142,12 +150,18 @@ def _unzip(name: str, data: bytes, limits: ReadLimits) -> dict[str, bytes]:
             raise UploadError(
                 f"{name} : archive refusée (une fois décompressée, {limits.too_big()})."
             )
+        for info in members:
+            if info.compress_type not in READABLE_COMPRESSIONS:
+                raise UploadError(
+                    f"{name} : {PurePosixPath(info.filename).name} est compressé par une méthode "
+                    "que le tableau de bord ne lit pas ; recompressez l'archive au format .zip "
+                    "standard (« deflate »)."
+                )
         files = {PurePosixPath(info.filename).name: archive.read(info) for info in members}
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
         zlib.error,
-        NotImplementedError,  # zipfile's answer to a compression method it lacks
         ValueError,
         OSError,
         EOFError,

@@ -54,6 +54,26 @@ def test_unusable_archives_are_refused_in_french(data, message):
     assert str(caught.value) == message
 
 
+def _with_compression(data: bytes, method: int) -> bytes:
+    """The archive with its (single) member declared compressed by ``method`` (9 is
+    « deflate64 », which some Windows tools write and Python's zipfile cannot read)."""
+    patched = bytearray(data)
+    local, central = patched.find(b"PK\x03\x04"), patched.find(b"PK\x01\x02")
+    patched[local + 8 : local + 10] = method.to_bytes(2, "little")
+    patched[central + 10 : central + 12] = method.to_bytes(2, "little")
+    return bytes(patched)
+
+
+def test_archive_compressed_by_an_unreadable_method_is_refused_by_name():
+    payload = _with_compression(_zip({"beneficiaires.csv": b"a;b\n1;2\n"}), 9)
+    with pytest.raises(UploadError) as caught:
+        uploaded_files([("lot.zip", payload)])
+    assert str(caught.value) == (
+        "lot.zip : beneficiaires.csv est compressé par une méthode que le tableau de bord ne "
+        "lit pas ; recompressez l'archive au format .zip standard (« deflate »)."
+    )
+
+
 def test_history_lists_runs_and_their_rejections(db):
     rows = [*realistic_users(), user_row(**{"ID interne au département": "D50"})]
     data = to_csv(USER_HEADERS, rows).encode("utf-8")
