@@ -111,12 +111,7 @@ def present_at(scope: Scope) -> list[ColumnElement[bool]]:
     """Persons who count and are present at the as-of date: entered on or before it, with no
     exit on or before it. Stocks (persons awaiting orientation) and coverage (persons
     with a need) both use it, so a person leaving on the as-of date is absent from both."""
-    return present_on(scope, date_value(scope.as_of))
-
-
-def present_on(scope: Scope, as_of: ColumnElement[dt.date]) -> list[ColumnElement[bool]]:
-    """``present_at`` for an as-of date given as an SQL expression."""
-    return [*person_conditions(scope), on_rsa(as_of)]
+    return [*person_conditions(scope), on_rsa(date_value(scope.as_of))]
 
 
 def on_rsa(as_of: ColumnElement[dt.date]) -> ColumnElement[bool]:
