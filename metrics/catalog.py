@@ -157,6 +157,11 @@ def _check_spec(spec: IndicatorSpec) -> list[str]:
     return problems
 
 
+# compute(scope, ids): a family's own results for a scope, limited to ``ids`` (None: all),
+# such as a cache's.
+ScopeCompute = Callable[[Scope, frozenset[str] | None], dict[str, MetricResult]]
+
+
 def mature_scope(scope: Scope, days: float) -> Scope:
     """The cohort a « within ``days`` days » share is reported on: the latest calendar month
     ending on or before both the period's end and ``as_of − days`` (every person of it has
@@ -174,7 +179,7 @@ def with_mature(
     family: Family,
     context: MetricContext,
     results: dict[str, MetricResult],
-    compute: Callable[[Scope], dict[str, MetricResult]] | None = None,
+    compute: ScopeCompute | None = None,
 ) -> dict[str, MetricResult]:
     """Attach its mature cohort to every « within X days » result of a family (and to the
     median and mean delays published beside it, so that they describe the same persons).
@@ -182,19 +187,29 @@ def with_mature(
     Generic: any indicator published by ``delays.publish_within`` carries its X
     (``mature_days``), so a new one gets its mature cohort without code here. ``compute``
     (the family's results for a scope, by default ``family.compute``) lets a cache share a
-    mature month between periods that end on it, such as a period and the launch-to-date."""
-    computed: dict[Scope, dict[str, MetricResult]] = {}
+    mature month between periods that end on it, such as a period and the launch-to-date.
+
+    A mature month is asked only for the indicators that carry one: its other figures
+    (counts, splits by type) would scan the month for nothing the caller reads."""
+    carrying: dict[Scope, set[str]] = {}
+    for metric_id, result in results.items():
+        if result.mature_days is not None:
+            carrying.setdefault(mature_scope(context.scope, result.mature_days), set()).add(
+                metric_id
+            )
+    computed = {
+        scope: (
+            compute(scope, frozenset(ids))
+            if compute is not None
+            else family.compute(replace(context, scope=scope, only=frozenset(ids)))
+        )
+        for scope, ids in carrying.items()
+    }
     attached = dict(results)
     for metric_id, result in results.items():
         if result.mature_days is None:
             continue
         scope = mature_scope(context.scope, result.mature_days)
-        if scope not in computed:
-            computed[scope] = (
-                compute(scope)
-                if compute is not None
-                else family.compute(replace(context, scope=scope))
-            )
         mature = computed[scope].get(metric_id)
         if mature is None:
             continue
@@ -239,12 +254,12 @@ def without_local_targets(
 def compute_family(
     family: Family,
     context: MetricContext,
-    compute: Callable[[Scope], dict[str, MetricResult]] | None = None,
+    compute: ScopeCompute | None = None,
 ) -> dict[str, MetricResult]:
     """One family's results for one scope, with the mature cohorts of its shares within X
     days and targets only where they are defined: what every page, the deck and
     ``pilotage metrics`` show. ``compute``: as for ``with_mature`` (a cache's)."""
-    raw = compute(context.scope) if compute is not None else family.compute(context)
+    raw = compute(context.scope, context.only) if compute is not None else family.compute(context)
     results = with_mature(family, context, raw, compute)
     return without_local_targets(family, context.scope, results)
 

@@ -107,10 +107,16 @@ def _family_results(
 ) -> dict[str, MetricResult]:
     family = next(f for f in catalog.families() if f.name == family_name)
 
-    def compute(at: Scope) -> dict[str, MetricResult]:
+    def compute(at: Scope, ids: frozenset[str] | None) -> dict[str, MetricResult]:
         scope_key = family_scope(family, at)
         return _computed(
-            database_url, fingerprint, family_name, scope_key, asked, version, _context
+            database_url,
+            fingerprint,
+            family_name,
+            scope_key,
+            asked_of(family, ids),
+            version,
+            _context,
         )
 
     context = MetricContext(_context.engine, _context.settings, scope, asked)

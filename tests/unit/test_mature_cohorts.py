@@ -20,6 +20,7 @@ signs 07-15 (after as-of), A3 never → 1 of 3, « orientés de mai 2024 ».
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -173,3 +174,37 @@ def test_legal_contract_share_reports_the_last_month_whose_deadlines_have_passed
     assert legal.mature is not None
     assert legal.mature.label == "orientés d'avril 2024, observés un mois"
     assert (legal.reported.numerator, legal.reported.denominator) == (1.0, 3.0)
+
+
+def test_a_mature_month_computes_only_the_indicators_that_carry_one(db) -> None:
+    """The mature month of a family feeds only its « within X days » shares and the medians
+    published beside them: asking it for the family's other indicators (counts, splits by
+    type) would scan the month for figures nobody reads."""
+    _data().save(db.engine)
+    context = _context(db, "2024-06-01", "2024-06-30")
+    asked: dict[Scope, frozenset[str] | None] = {}
+
+    def compute(scope: Scope, ids: frozenset[str] | None = None) -> dict:
+        asked[scope] = ids
+        return orientation.FAMILY.compute(MetricContext(db.engine, context.settings, scope, ids))
+
+    results = catalog.compute_family(orientation.FAMILY, context, compute)
+    carrying = {i for i, r in orientation.FAMILY.compute(context).items() if r.mature_days}
+    assert carrying and carrying < {spec.id for spec in orientation.FAMILY.indicators}
+    mature_scopes = [scope for scope in asked if scope != context.scope]
+    assert mature_scopes
+    for scope in mature_scopes:
+        assert asked[scope] is not None and asked[scope] <= carrying
+    # and the mature figures are those of the whole family computed on that month
+    for metric_id in carrying:
+        mature = results[metric_id].mature
+        assert mature is not None
+        whole = orientation.FAMILY.compute(
+            MetricContext(
+                db.engine,
+                context.settings,
+                replace(context.scope, start=mature.start, end=mature.end),
+            )
+        )
+        assert mature.result.value == whole[metric_id].value
+        assert mature.result.denominator == whole[metric_id].denominator
