@@ -10,8 +10,9 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Row, and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from metrics.population import (
@@ -84,11 +85,13 @@ def active_on(as_of: ColumnElement[dt.date]) -> ColumnElement[bool]:
     )
 
 
-def _activity(conn: Connection, context: MetricContext) -> MetricResult:
-    """Persons accompanied at as-of, by entry month, UTAS and whether they reach the hours."""
+def _accompanied(conn: Connection, context: MetricContext) -> list[Row[Any]]:
+    """Persons accompanied at as-of, by entry month, UTAS and whether they reach the hours.
+
+    One pass: each accompanied person with their entry month, UTAS and most hours, then
+    counted (the persons are read once, not again to find their month and UTAS). The caseload
+    reads its persons per UTAS here too."""
     scope = context.scope
-    # One pass: each accompanied person with their entry month, UTAS and most hours, then
-    # counted (the persons are read once, not again to find their month and UTAS).
     month = month_bucket(P.c.entry_date)
     utas = utas_key()
     people = (
@@ -105,11 +108,17 @@ def _activity(conn: Connection, context: MetricContext) -> MetricResult:
     reached = case((people.c.hours >= context.settings.activity_hours_min, 1), else_=0).label(
         "reached"
     )
-    rows = conn.execute(
-        select(people.c.month, people.c.utas, reached, func.count().label("n")).group_by(
-            people.c.month, people.c.utas, reached
-        )
-    ).all()
+    return list(
+        conn.execute(
+            select(people.c.month, people.c.utas, reached, func.count().label("n")).group_by(
+                people.c.month, people.c.utas, reached
+            )
+        ).all()
+    )
+
+
+def _activity(context: MetricContext, rows: list[Row[Any]]) -> MetricResult:
+    """The share of accompanied persons planning the hours, by entry month and UTAS."""
 
     def split(field: str) -> list[BreakdownRow]:
         num: dict[str, int] = defaultdict(int)
@@ -136,8 +145,11 @@ def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def _caseload(conn: Connection, context: MetricContext) -> MetricResult:
-    """Distinct persons per referent (and per referent within each UTAS) at as-of."""
+def _caseload(
+    conn: Connection, context: MetricContext, accompanied: list[Row[Any]]
+) -> MetricResult:
+    """Distinct persons per referent (and per referent within each UTAS) at as-of; the
+    persons accompanied per UTAS are those of ``_accompanied`` (same persons, same date)."""
     scope = context.scope
     utas = utas_key().label("utas")
     per_referent = conn.execute(
@@ -150,16 +162,9 @@ def _caseload(conn: Connection, context: MetricContext) -> MetricResult:
         .where(*present_at(scope), active_at(scope))
         .group_by(ACCOMPANIMENTS.c.referent_key, utas)
     ).all()
-    persons_by_utas = dict(
-        conn.execute(
-            select(utas, func.count(func.distinct(ACCOMPANIMENTS.c.person_id)))
-            .select_from(
-                persons_with_utas().join(ACCOMPANIMENTS, ACCOMPANIMENTS.c.person_id == P.c.id)
-            )
-            .where(*present_at(scope), active_at(scope))
-            .group_by(utas)
-        ).all()
-    )
+    persons_by_utas: dict[str, int] = defaultdict(int)
+    for row in accompanied:
+        persons_by_utas[row.utas] += int(row.n)
     overall: dict[str, int] = defaultdict(int)
     by_utas: dict[str, list[int]] = defaultdict(list)
     for row in per_referent:
@@ -196,7 +201,12 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     """Every indicator of the family for one scope."""
     with context.engine.connect() as conn:
         check_territory(conn, context.scope.territory)
-        results = [_activity(conn, context), _caseload(conn, context)]
+        accompanied = _accompanied(conn, context)
+        results = []
+        if context.wants(ACTIVITY.id):
+            results.append(_activity(context, accompanied))
+        if context.wants(CASELOAD.id):
+            results.append(_caseload(conn, context, accompanied))
     return {result.id: result for result in results}
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, inspect
 
 from data_access.demo.generate import generate_demo
-from metrics import activity, contracts, convocation, orientation
+from metrics import accompaniment, activity, contracts, convocation, orientation
 from metrics.quality import quality_report
 from metrics.scope import Scope
 from metrics.spec import MetricContext
@@ -99,3 +99,19 @@ def test_events_of_a_period_are_found_by_their_date(demo, item):
         with demo.engine.connect() as conn:
             plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement[0]}", statement[1]).all()
         assert any(f"SEARCH {table} USING" in str(row[-1]) for row in plan), plan
+
+
+def test_accompaniment_reads_the_accompaniments_once_per_indicator(demo):
+    """The activity share and the caseload read the running accompaniments once each: the
+    persons accompanied per UTAS, which the caseload publishes beside its median, are the
+    activity query's own counts, not a third scan. The activity share alone reads once."""
+    context = MetricContext(demo.engine, demo.settings, SCOPE)
+    seen, results = _captured(demo.engine, lambda: accompaniment.FAMILY.compute(context))
+    scans = [s for s, _ in seen if "accompaniments" in s]
+    assert results["caseload_median"].numerator
+    assert len(scans) == 2
+    for metric_id, reads in (("activity_15h_rate", 1), ("caseload_median", 2)):
+        alone = MetricContext(demo.engine, demo.settings, SCOPE, frozenset({metric_id}))
+        seen, only = _captured(demo.engine, lambda alone=alone: accompaniment.FAMILY.compute(alone))
+        assert len([s for s, _ in seen if "accompaniments" in s]) == reads
+        assert only == {metric_id: results[metric_id]}
