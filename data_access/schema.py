@@ -329,6 +329,41 @@ class PersonTimeline(Base):
     legal_orientation_date: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class DecisionTimeline(Base):
+    """Per orientation decision, what the legal contract delay waits for: the person's next
+    decision (which interrupts the delay) and the first counted contract signed from the
+    decision on, before that next decision.
+
+    A derived table like ``person_timeline``, kept exact by the same writers in the same
+    transaction (``data_access/timeline.py``). It exists because the legal contract delay
+    otherwise looks up, for every decision of a committee's periods, the next decision and the
+    contracts of its person: a correlated subquery per decision, the slowest query left at
+    national scale. Neither date depends on the as-of date: a query observing at a date sees
+    the contract when it is signed by the end of observation, and no contract otherwise
+    (the first contract is then after that end, so no earlier one exists).
+    """
+
+    __tablename__ = "decision_timeline"
+    __table_args__ = (
+        Index("ix_decision_timeline_notified", "notified_date"),
+        Index("ix_decision_timeline_person", "person_id"),
+    )
+
+    orientation_id: Mapped[int] = mapped_column(
+        ForeignKey("orientations.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    decision_date: Mapped[dt.date] = mapped_column(Date)
+    # The notification opens the one-month delay; the decision date when it is not known.
+    notified_date: Mapped[dt.date] = mapped_column(Date)
+    orientation_type: Mapped[str] = mapped_column(String(13))
+    # The person's first decision dated strictly after this one.
+    next_decision_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The first contract the legal rule counts, signed on or after the decision and before
+    # the next decision (``timeline.counted_contract``).
+    first_contract_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
 class Accompaniment(ImportRunRef, Base):
     """A period of accompaniment by a referent (pseudonymised) with planned weekly hours."""
 

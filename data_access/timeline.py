@@ -1,5 +1,6 @@
-"""The per-person timeline (``person_timeline``): rebuilt from scratch, or refreshed for the
-persons a write touched, always inside the writer's own transaction.
+"""The per-person timeline (``person_timeline``) and the per-decision one
+(``decision_timeline``): rebuilt from scratch, or refreshed for the persons a write touched,
+always inside the writer's own transaction.
 
 Why a table: every delay and stock indicator starts from a person's first invitation, first
 attended appointment, first orientation (with its type and organism) or first contract. Asking
@@ -10,11 +11,12 @@ statistics of their own.
 
 Who keeps it exact: the import pipeline and undo (``touched_persons`` reads what a run wrote
 from its stamps and its journal, whatever the importer), ``orientation_types.apply_mapping``
-and the demo (a rebuild). ``tests/unit/test_timeline.py`` compares the table with a rebuild.
+and the demo (a rebuild). ``tests/unit/test_timeline.py`` compares both tables with a rebuild.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -36,6 +38,7 @@ from data_access.importers.bulk import key_in, lookup_chunk
 from data_access.schema import (
     Appointment,
     Contract,
+    DecisionTimeline,
     ImportChange,
     Invitation,
     Orientation,
@@ -46,6 +49,7 @@ from data_access.schema import (
 
 P = table_of(Person)
 TIMELINE = table_of(PersonTimeline)
+DECISIONS = table_of(DecisionTimeline)
 INVITATIONS = table_of(Invitation)
 APPOINTMENTS = table_of(Appointment)
 ORIENTATIONS = table_of(Orientation)
@@ -64,6 +68,23 @@ PERSON_TABLES = {
 REBUILD_FROM = 50_000
 
 PersonFilter = Any  # a callable: id column -> condition, or None for every person
+
+# The contrat d'engagement replaces the earlier contracts from this day (loi n° 2023-1196 pour
+# le plein emploi, décret n° 2024-1244); a CER, PPAE, PACEA or CEJ signed before still counts.
+ENGAGEMENT_START = dt.date(2025, 1, 1)
+EARLIER_CONTRACTS = ("cer", "ppae", "pacea", "cej")
+
+
+def counted_contract(contracts=CONTRACTS) -> ColumnElement[bool]:
+    """A contract the legal rule counts: a contrat d'engagement, or an earlier kind signed
+    before the contrat d'engagement existed."""
+    return or_(
+        contracts.c.contract_type == "engagement",
+        and_(
+            contracts.c.contract_type.in_(EARLIER_CONTRACTS),
+            contracts.c.signed_date < ENGAGEMENT_START,
+        ),
+    )
 
 
 def legal_start(persons=P) -> ColumnElement:
@@ -161,6 +182,85 @@ def timeline_select(restrict: PersonFilter = None) -> Select:
     return query
 
 
+def decisions_select(restrict: PersonFilter = None) -> Select:
+    """The per-decision rows, computed from the sources, for the persons ``restrict`` keeps:
+    each decision with its person's next decision and the first counted contract signed from
+    the decision on and before that next one (each found by a join and a MIN, no subquery
+    per decision)."""
+    decision = ORIENTATIONS.alias("d_decision")
+    later = ORIENTATIONS.alias("d_later")
+    own = [] if restrict is None else [restrict(decision.c.person_id)]
+    following = (
+        select(
+            decision.c.id.label("orientation_id"),
+            func.min(later.c.decision_date).label("next_date"),
+        )
+        .select_from(
+            decision.join(
+                later,
+                and_(
+                    later.c.person_id == decision.c.person_id,
+                    later.c.decision_date > decision.c.decision_date,
+                ),
+            )
+        )
+        .where(*own)
+        .group_by(decision.c.id)
+        .subquery("d_next")
+    )
+    contract = (
+        select(
+            decision.c.id.label("orientation_id"),
+            func.min(CONTRACTS.c.signed_date).label("first_date"),
+        )
+        .select_from(
+            decision.outerjoin(following, following.c.orientation_id == decision.c.id).join(
+                CONTRACTS,
+                and_(
+                    CONTRACTS.c.person_id == decision.c.person_id,
+                    counted_contract(),
+                    CONTRACTS.c.signed_date >= decision.c.decision_date,
+                    or_(
+                        following.c.next_date.is_(None),
+                        CONTRACTS.c.signed_date < following.c.next_date,
+                    ),
+                ),
+            )
+        )
+        .where(*own)
+        .group_by(decision.c.id)
+        .subquery("d_contract")
+    )
+    query = select(
+        ORIENTATIONS.c.id.label("orientation_id"),
+        ORIENTATIONS.c.person_id,
+        ORIENTATIONS.c.decision_date,
+        func.coalesce(ORIENTATIONS.c.notification_date, ORIENTATIONS.c.decision_date).label(
+            "notified_date"
+        ),
+        ORIENTATIONS.c.orientation_type,
+        following.c.next_date.label("next_decision_date"),
+        contract.c.first_date.label("first_contract_date"),
+    ).select_from(
+        ORIENTATIONS.outerjoin(
+            following, following.c.orientation_id == ORIENTATIONS.c.id
+        ).outerjoin(contract, contract.c.orientation_id == ORIENTATIONS.c.id)
+    )
+    if restrict is not None:
+        query = query.where(restrict(ORIENTATIONS.c.person_id))
+    return query
+
+
+_DECISION_COLUMNS = [
+    "orientation_id",
+    "person_id",
+    "decision_date",
+    "notified_date",
+    "orientation_type",
+    "next_decision_date",
+    "first_contract_date",
+]
+
 _COLUMNS = [
     "person_id",
     "entry_date",
@@ -177,15 +277,19 @@ _COLUMNS = [
 
 
 def rebuild(conn: Connection) -> int:
-    """Empty the timeline and compute it again for every person; returns the rows written."""
+    """Empty both timelines and compute them again for every person and decision; returns the
+    persons' rows written."""
     conn.execute(delete(TIMELINE))
     conn.execute(insert(TIMELINE).from_select(_COLUMNS, timeline_select()))
+    conn.execute(delete(DECISIONS))
+    conn.execute(insert(DECISIONS).from_select(_DECISION_COLUMNS, decisions_select()))
     return int(conn.execute(select(func.count()).select_from(TIMELINE)).scalar_one())
 
 
 def refresh(conn: Connection, person_ids: Iterable[int]) -> int:
-    """Recompute the rows of the given persons (a person deleted meanwhile loses its row);
-    returns how many persons were refreshed. Many persons at once: a rebuild instead."""
+    """Recompute the rows of the given persons and of their decisions (a person deleted
+    meanwhile loses its rows); returns how many persons were refreshed. Many persons at once:
+    a rebuild instead."""
     ids = sorted({int(i) for i in person_ids if i is not None})
     if not ids:
         return 0
@@ -201,6 +305,8 @@ def refresh(conn: Connection, person_ids: Iterable[int]) -> int:
 
         conn.execute(delete(TIMELINE).where(restrict(TIMELINE.c.person_id)))
         conn.execute(insert(TIMELINE).from_select(_COLUMNS, timeline_select(restrict)))
+        conn.execute(delete(DECISIONS).where(restrict(DECISIONS.c.person_id)))
+        conn.execute(insert(DECISIONS).from_select(_DECISION_COLUMNS, decisions_select(restrict)))
     return len(ids)
 
 
@@ -247,5 +353,5 @@ def refresh_statistics(conn: Connection, every_table: bool = False) -> None:
     if every_table:
         conn.execute(text("ANALYZE"))
         return
-    for table in (*(table_of_name(n) for n in PERSON_TABLES), TIMELINE):
+    for table in (*(table_of_name(n) for n in PERSON_TABLES), TIMELINE, DECISIONS):
         conn.execute(text(f"ANALYZE {table.name}"))

@@ -26,9 +26,9 @@ from data_access.inventory import is_demo_database
 from data_access.roadmap import StepView, steps_at
 from data_access.snapshots import DeckScope, Snapshot, last_committee_date, latest_snapshot
 from data_access.territories import boundaries_file, list_territories, load_geojson
+from data_access.timeline import ENGAGEMENT_START
 from formatting import format_date
 from metrics import catalog
-from metrics.contracts import ENGAGEMENT_START
 from metrics.coverage import CommuneCoverage, commune_coverage
 from metrics.displays import COMMITTEE_COMPARED_RATES as COMPARED_RATES
 from metrics.displays import COMMITTEE_HEADLINE as HEADLINE

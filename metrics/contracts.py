@@ -10,11 +10,11 @@ interrupts it and opens a new month (see ``CONTRACT_ARTICLE``).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Select, and_, case, func, null, or_, select
 
+from data_access.timeline import DECISIONS
 from metrics.deadlines import deadline_cells, publish_deadline_share
 from metrics.delays import (
     TIMELINE,
@@ -26,8 +26,6 @@ from metrics.delays import (
 )
 from metrics.orientation import TYPE_LABELS
 from metrics.population import (
-    CONTRACTS,
-    ORIENTATIONS,
     P,
     check_territory,
     cohort_last_day,
@@ -42,10 +40,6 @@ from metrics.spec import CurveQuery, Family, IndicatorSpec, MetricContext
 from metrics.sql import add_months, date_value, month_bucket
 from metrics.survival import DelayCounts
 
-# The contrat d'engagement replaces the earlier contracts from this day (loi n° 2023-1196 pour
-# le plein emploi, décret n° 2024-1244); a CER, PPAE, PACEA or CEJ signed before still counts.
-ENGAGEMENT_START = dt.date(2025, 1, 1)
-EARLIER_CONTRACTS = ("cer", "ppae", "pacea", "cej")
 LONGEST_MONTH_DAYS = 31
 CONTRACT_ARTICLE = (
     "Code du travail, art. D. 5411-14-1 (décret n° 2024-1244) : le contrat d'engagement est "
@@ -153,110 +147,49 @@ def contract_counts(conn: Connection, scope: Scope) -> DelayCounts:
     )
 
 
-def counted_contract(contracts=CONTRACTS):
-    """A contract the legal rule counts: a contrat d'engagement, or an earlier kind signed
-    before the contrat d'engagement existed."""
-    return or_(
-        contracts.c.contract_type == "engagement",
-        and_(
-            contracts.c.contract_type.in_(EARLIER_CONTRACTS),
-            contracts.c.signed_date < date_value(ENGAGEMENT_START),
-        ),
-    )
-
-
-def legal_contract_query(scope: Scope):
+def legal_contract_query(scope: Scope) -> Select:
     """One row per (notification month, UTAS, type, met, counted) with the number of
     decisions: each valid decision (≥ T0) notified in the period, its deadline one calendar
     month after the notification, the next decision of the person (which interrupts the
     delay) and the first counted contract signed from the decision on, before the next one.
 
-    Three steps (decisions, then their first contract by a LEFT JOIN and MIN, then the flags),
-    so that each correlated subquery runs once per decision.
-    """
-    decision = ORIENTATIONS.alias("decision")
-    later = ORIENTATIONS.alias("later_decision")
-    notified = func.coalesce(decision.c.notification_date, decision.c.decision_date)
+    The next decision and the first counted contract are stored per decision
+    (``decision_timeline``), so this is one scan of the decisions of the period; the contract
+    is seen when it is signed by the end of observation."""
+    d = DECISIONS.c
     end = observation_end(scope.as_of)
-    next_decision = (
-        select(func.min(later.c.decision_date))
-        .where(
-            later.c.person_id == decision.c.person_id,
-            later.c.decision_date > decision.c.decision_date,
-        )
-        .correlate(decision)
-        .scalar_subquery()
-    )
-    decisions = (
-        select(
-            decision.c.id.label("decision_id"),
-            decision.c.person_id,
-            decision.c.decision_date,
-            notified.label("notified"),
-            add_months(notified, 1).label("deadline"),
-            next_decision.label("next_date"),
-            end.label("end_date"),
-            utas_key().label("utas"),
-            decision.c.orientation_type.label("kind"),
-        )
-        .select_from(persons_with_utas().join(decision, decision.c.person_id == P.c.id))
-        .where(
-            *person_conditions(scope),
-            decision.c.decision_date >= P.c.entry_date,
-            decision.c.decision_date <= end,
-            notified >= date_value(scope.start),
-            notified <= date_value(cohort_last_day(scope)),
-        )
-        .subquery("legal_decisions")
-    )
-    d = decisions.c
-    signed = and_(
-        CONTRACTS.c.person_id == d.person_id,
-        counted_contract(),
-        CONTRACTS.c.signed_date >= d.decision_date,
-        CONTRACTS.c.signed_date <= d.end_date,
-        or_(d.next_date.is_(None), CONTRACTS.c.signed_date < d.next_date),
-    )
-    outcomes = (
-        select(
-            d.notified,
-            d.deadline,
-            d.next_date,
-            d.end_date,
-            d.utas,
-            d.kind,
-            func.min(CONTRACTS.c.signed_date).label("contract_date"),
-        )
-        .select_from(decisions.outerjoin(CONTRACTS, signed))
-        .group_by(d.decision_id, d.notified, d.deadline, d.next_date, d.end_date, d.utas, d.kind)
-        .subquery("legal_outcomes")
-    )
-    o = outcomes.c
-    met = and_(o.contract_date.is_not(None), o.contract_date <= o.deadline)
+    contract = case((d.first_contract_date <= end, d.first_contract_date), else_=null())
+    deadline = add_months(d.notified_date, 1)
+    met = and_(contract.is_not(None), contract <= deadline)
     # Only decisions whose month is over at the as-of date: counting a contract signed early
     # in a month still running, while the misses of that month are not known yet, would
     # flatter the latest months.
     counted = and_(
-        o.deadline <= date_value(scope.as_of),
+        deadline <= date_value(scope.as_of),
         or_(
             met,
-            and_(o.end_date >= o.deadline, or_(o.next_date.is_(None), o.next_date > o.deadline)),
+            and_(
+                end >= deadline,
+                or_(d.next_decision_date.is_(None), d.next_decision_date > deadline),
+            ),
         ),
     )
-    month = month_bucket(o.notified).label("month")
+    month = month_bucket(d.notified_date).label("month")
+    utas = utas_key().label("utas")
+    kind = d.orientation_type.label("kind")
     met_flag = case((met, 1), else_=0).label("met")
     counted_flag = case((counted, 1), else_=0).label("counted")
     return (
-        select(
-            month,
-            o.utas.label("utas"),
-            o.kind.label("kind"),
-            met_flag,
-            counted_flag,
-            func.count().label("n"),
+        select(month, utas, kind, met_flag, counted_flag, func.count().label("n"))
+        .select_from(persons_with_utas().join(DECISIONS, d.person_id == P.c.id))
+        .where(
+            *person_conditions(scope),
+            d.decision_date >= P.c.entry_date,
+            d.decision_date <= end,
+            d.notified_date >= date_value(scope.start),
+            d.notified_date <= date_value(cohort_last_day(scope)),
         )
-        .select_from(outcomes)
-        .group_by(month, o.utas, o.kind, met_flag, counted_flag)
+        .group_by(month, utas, kind, met_flag, counted_flag)
     )
 
 

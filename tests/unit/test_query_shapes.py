@@ -49,6 +49,20 @@ def _captured(engine, action):  # type: ignore[no-untyped-def]
     return seen, result
 
 
+def test_legal_contract_delay_reads_each_decision_once(demo):
+    """The legal contract delay reads the per-decision timeline (next decision, first counted
+    contract after it, both stored), not the orientations and contracts with a correlated
+    subquery per decision."""
+    query = contracts.legal_contract_query(SCOPE)
+    with demo.engine.connect() as conn:
+        seen, rows = _captured(demo.engine, lambda: conn.execute(query).all())
+        assert rows
+        tables, correlated = query_plan(conn, *seen[0])
+    assert "decision_timeline" in tables
+    assert not tables & EVENT_TABLES
+    assert not correlated
+
+
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_delay_queries_read_the_timeline_only(demo, name):
     with demo.engine.connect() as conn:

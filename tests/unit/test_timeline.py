@@ -1,6 +1,6 @@
-"""The per-person timeline stays equal to a rebuild from its sources after every kind of write:
-imports (bundle, RDV-Insertion with persons folded), undo, the orientation-type mapping and
-the demo; the migration's own fill gives the same rows."""
+"""The per-person timeline and the per-decision one stay equal to a rebuild from their sources
+after every kind of write: imports (bundle, RDV-Insertion with persons folded), undo, the
+orientation-type mapping and the demo; the migrations' own fills give the same rows."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from data_access.importers.bundle import BundleImporter
 from data_access.importers.pipeline import run_import
 from data_access.importers.undo import undo_run
 from data_access.orientation_types import apply_mapping
-from data_access.schema import Orientation, PersonTimeline, table_of
+from data_access.schema import Contract, DecisionTimeline, Orientation, PersonTimeline, table_of
 from tests.unit.bundle_data import VALID_BUNDLE, as_bytes
 from tests.unit.test_import_undo import NEWER
 from tests.unit.test_upstream_exports import LOCAL_TYPES, _import, _user
@@ -22,6 +22,7 @@ from tests.unit.upstream_exports import users_export
 
 D = dt.date
 TIMELINE = table_of(PersonTimeline)
+DECISIONS = table_of(DecisionTimeline)
 
 
 def _normal(value):
@@ -43,9 +44,23 @@ def rebuilt(engine) -> list[tuple]:
     return [tuple(_normal(v) for v in row) for row in rows]
 
 
+def stored_decisions(engine) -> list[tuple]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(DECISIONS).order_by(DECISIONS.c.orientation_id)).all()
+    return [tuple(_normal(v) for v in row) for row in rows]
+
+
+def rebuilt_decisions(engine) -> list[tuple]:
+    query = timeline.decisions_select().order_by(text("orientation_id"))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [tuple(_normal(v) for v in row) for row in rows]
+
+
 def assert_exact(engine) -> list[tuple]:
     rows = stored(engine)
     assert rows == rebuilt(engine)
+    assert stored_decisions(engine) == rebuilt_decisions(engine)
     return rows
 
 
@@ -95,8 +110,16 @@ def test_demo_fills_the_timeline_and_the_migration_fill_agrees(db):
     # A decision before the entry counts for the legal delay when the delay started before.
     with db.engine.begin() as conn:
         conn.execute(delete(TIMELINE))
-        conn.execute(text(_migration_fill()))
+        conn.execute(text(_migration_fill("0007_person_timeline", "FILL")))
     assert stored(db.engine) == rows
+    decisions = stored_decisions(db.engine)
+    assert len(decisions) > 100
+    assert sum(1 for row in decisions if row[5] is not None) > 10  # a later decision
+    assert sum(1 for row in decisions if row[6] is not None) > 50  # a contract after it
+    with db.engine.begin() as conn:
+        conn.execute(delete(DECISIONS))
+        conn.execute(text(_migration_fill("0010_decision_timeline", "FILL")))
+    assert stored_decisions(db.engine) == decisions
     # Running the demo again replaces the rows, still exact.
     generate_demo(db.engine, db.settings, scale=800, seed=6, as_of=D(2025, 6, 30))
     assert len(assert_exact(db.engine)) == 800
@@ -108,12 +131,12 @@ def test_refresh_of_a_few_persons_equals_a_rebuild(db):
         ids = list(conn.execute(select(Orientation.person_id).limit(5)).scalars())
         # Written behind the timeline's back, then refreshed for those persons only.
         conn.execute(delete(Orientation).where(Orientation.person_id.in_(ids)))
+        conn.execute(delete(Contract).where(Contract.person_id.in_(ids[:2])))
         assert timeline.refresh(conn, ids) == len(set(ids))
     assert_exact(db.engine)
 
 
-def _migration_fill() -> str:
+def _migration_fill(name: str, attribute: str):  # type: ignore[no-untyped-def]
     import importlib
 
-    module = importlib.import_module("data_access.migrations.versions.0007_person_timeline")
-    return module.FILL
+    return getattr(importlib.import_module(f"data_access.migrations.versions.{name}"), attribute)
