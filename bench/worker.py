@@ -75,6 +75,7 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
     from settings import get_settings
     from ui.context import AppContext
     from ui.metrics_cache import current_version, metric_results
+    from ui.parallel import side_executor
     from ui.summary import cached_history
 
     settings = get_settings()
@@ -95,6 +96,7 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
             COMMITTEE_DATE,
             compute=compute,
             history=cached_history(context, version),
+            parallel=side_executor(),
         )
 
     out: dict[str, Any] = {}

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -226,10 +228,16 @@ def gather_committee(
     payer: str | None = None,
     compute: Compute | None = None,
     history: History | None = None,
+    parallel: Executor | None = None,
 ) -> CommitteeData:
     """Compute the committee's figures: period, previous period, since launch, roadmap.
 
-    ``history`` gives the summary's twelve months (the page passes its cached one)."""
+    ``history`` gives the summary's twelve months (the page passes its cached one).
+    ``parallel``: an executor for the side periods (the period before, a year earlier, since
+    the launch), which depend on nothing the period computes; the calling thread meanwhile
+    computes the period, its map and its twelve months. Each is a few independent scans of
+    the database, so on a server with spare cores the committee takes the time of the longest
+    rather than of their sum. None: one after the other."""
     compute = compute or _compute_all(engine, settings)
     history = history or engine_history(engine, settings)
     same_scope = deck_scope(territory, payer)
@@ -252,12 +260,20 @@ def gather_committee(
         for a in list_actions(engine, kind="decision", as_of=scope.as_of)
         if a.meeting_date is None or since <= a.meeting_date <= committee_date
     ]
+    before = previous_period(scope)
+    year_before = year_before_period(scope)
+    side = _side_periods(
+        compute,
+        parallel,
+        previous=(before, PREVIOUS_IDS),
+        year_before=(year_before, PREVIOUS_IDS),
+        launch=(launch, LAUNCH_IDS),
+    )
     current = compute(scope, None)
     map_category = weakest_coverage(current)
     map_communes = _map_communes(engine, settings, scope, map_category)
     map_geojson, map_error = _outlines(settings) if map_communes else (None, None)
-    before = previous_period(scope)
-    year_before = year_before_period(scope)
+    summary = summary_lines(settings, scope, current, history)
     return CommitteeData(
         departement_name=settings.departement_name,
         committee_date=committee_date,
@@ -265,8 +281,8 @@ def gather_committee(
         previous_scope=before,
         previous_committee=previous_committee,
         current=current,
-        previous=compute(before, PREVIOUS_IDS) if before is not None else {},
-        launch=compute(launch, LAUNCH_IDS),
+        previous=side["previous"](),
+        launch=side["launch"](),
         presented=latest_snapshot(engine, before=committee_date, scope=same_scope),
         steps=steps_at(engine, scope.as_of),
         decisions=decisions,
@@ -281,11 +297,33 @@ def gather_committee(
         demo=is_demo_database(engine),
         highlights=highlights_as_of(engine, scope.as_of, start=scope.start, end=scope.end),
         year_before_scope=year_before,
-        year_before=compute(year_before, PREVIOUS_IDS) if year_before is not None else {},
-        summary=summary_lines(settings, scope, current, history),
+        year_before=side["year_before"](),
+        summary=summary,
         summary_gaps=Gaps.of(settings),
         territories=territory_rankings(settings, scope, current),
     )
+
+
+Results = dict[str, MetricResult]
+
+
+def _side_periods(
+    compute: Compute,
+    parallel: Executor | None,
+    **periods: tuple[Scope | None, tuple[str, ...]],
+) -> dict[str, Callable[[], Results]]:
+    """For each named period, a function giving its results: started now on ``parallel``
+    (waited for when called), or computed when called without an executor. A period that
+    does not exist (before the launch) gives no results."""
+    getters: dict[str, Callable[[], Results]] = {}
+    for name, (scope, ids) in periods.items():
+        if scope is None:
+            getters[name] = dict
+        elif parallel is None:
+            getters[name] = partial(compute, scope, ids)
+        else:
+            getters[name] = parallel.submit(compute, scope, ids).result
+    return getters
 
 
 def territory_label(engine: Engine, territory: Territory | None) -> str:

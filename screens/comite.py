@@ -15,6 +15,7 @@ from ui.chart_block import chart_block
 from ui.context import get_context
 from ui.highlights import by_subject, highlight_editor, show_notes
 from ui.metrics_cache import current_version, metric_results
+from ui.parallel import side_executor
 from ui.report_button import report_button
 from ui.scope_bar import scope_bar
 from ui.summary import cached_history, summary_block
@@ -42,6 +43,7 @@ data = gather_committee(
     payer=chosen.payer,
     compute=compute,
     history=cached_history(context, version),
+    parallel=side_executor(),
 )
 
 st.title("Comité de suivi")
