@@ -78,15 +78,14 @@ def activity_counts(
     ``hours_min`` hours a week (the most among them; unknown hours do not reach it): per
     person, whether an accompaniment runs at each date and its most hours then, from one
     scan of the accompaniments."""
-    per_person = []
-    for i, day in enumerate(days):
-        at = date_value(day)
-        running = and_(on_rsa(at), active_on(at))
-        hours = ACCOMPANIMENTS.c.weekly_activity_hours
-        per_person += [
-            func.max(case((running, 1), else_=0)).label(f"running_{i}"),
-            func.max(case((running, hours))).label(f"hours_{i}"),
-        ]
+    # Per person and date, the most hours among the running accompaniments, an unknown
+    # number of hours standing as −1: NULL then means « none running », so one aggregate per
+    # date says both whether the person is accompanied and whether they reach the hours.
+    hours = func.coalesce(ACCOMPANIMENTS.c.weekly_activity_hours, -1)
+    per_person = [
+        func.max(case((and_(on_rsa(at), active_on(at)), hours))).label(f"hours_{i}")
+        for i, at in enumerate(date_value(day) for day in days)
+    ]
     people = (
         select(*per_person)
         .select_from(ACCOMPANIMENTS.join(P, P.c.id == ACCOMPANIMENTS.c.person_id))
@@ -105,7 +104,7 @@ def activity_counts(
     columns = []
     for i in range(len(days)):
         columns += [
-            _flag(people.c[f"running_{i}"] == 1).label(f"n_{i}"),
+            _flag(people.c[f"hours_{i}"].is_not(None)).label(f"n_{i}"),
             _flag(people.c[f"hours_{i}"] >= hours_min).label(f"hit_{i}"),
         ]
     return _pairs(conn.execute(select(*columns)).one()._mapping, len(days))
