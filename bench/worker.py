@@ -1,8 +1,8 @@
 """One measurement in a process of its own, so that its peak memory is its own.
 
 ``python -m bench.worker {ours,pandas,duckdb} URL --repeat 3`` prints one JSON line. ``ours`` is
-the application: the committee indicator set through the functions the committee page calls
-(``gather_committee`` with the page's cached ``metric_results`` and météo history), the
+the application: the committee indicator set through the function the committee page calls
+(``ui.committee.page_committee``: cached results, history and map, side periods beside), the
 families holding the six headline indicators, then every page through AppTest. ``pandas``
 and ``duckdb`` are the yardsticks of ``bench.headline``. Peak memory is this process's
 high-water resident set (``VmHWM``), not ``ru_maxrss``: Linux carries ``ru_maxrss`` over
@@ -71,12 +71,10 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
     from bench import app_pages, headline
     from bench.signed_in import sign_in_admin
     from data_access.db import make_engine
-    from metrics.committee import gather_committee
     from settings import get_settings
+    from ui.committee import page_committee
     from ui.context import AppContext
-    from ui.metrics_cache import current_version, metric_results
-    from ui.parallel import side_executor
-    from ui.summary import cached_history
+    from ui.metrics_cache import current_version
 
     settings = get_settings()
     engine = make_engine(url)
@@ -85,19 +83,7 @@ def run_ours(url: str, repeat: int, pages: list[str] | None) -> dict[str, Any]:
 
     def committee() -> Any:
         """What screens/comite.py does, minus the drawing."""
-        version = current_version(context)
-
-        def compute(scope, ids):  # type: ignore[no-untyped-def]
-            return metric_results(context, scope, version, only=ids).results
-
-        return gather_committee(
-            engine,
-            settings,
-            COMMITTEE_DATE,
-            compute=compute,
-            history=cached_history(context, version),
-            parallel=side_executor(),
-        )
+        return page_committee(context, COMMITTEE_DATE, current_version(context)).data
 
     out: dict[str, Any] = {}
     cold, cold_cpu, cold_queries = [], [], []

@@ -49,6 +49,8 @@ COVERAGE_PREFIX = "coverage_rate_"
 # compute(scope, ids): results for the scope; ``ids`` (when given) names the indicators needed,
 # so that only their families run (the launch-to-date scope is the costly one).
 Compute = Callable[[Scope, tuple[str, ...] | None], dict[str, MetricResult]]
+# communes(scope, category): each commune's coverage of that need, for the map.
+Communes = Callable[[Scope, str], list[CommuneCoverage]]
 LAUNCH_IDS = (*LAUNCH_TRENDS, "entrants")
 PREVIOUS_IDS = tuple(dict.fromkeys((*HEADLINE, *COMPARED_RATES)))
 
@@ -229,6 +231,7 @@ def gather_committee(
     compute: Compute | None = None,
     history: History | None = None,
     parallel: Executor | None = None,
+    communes: Communes | None = None,
 ) -> CommitteeData:
     """Compute the committee's figures: period, previous period, since launch, roadmap.
 
@@ -237,8 +240,10 @@ def gather_committee(
     the launch), which depend on nothing the period computes; the calling thread meanwhile
     computes the period, its map and its twelve months. Each is a few independent scans of
     the database, so on a server with spare cores the committee takes the time of the longest
-    rather than of their sum. None: one after the other."""
+    rather than of their sum. None: one after the other. ``communes`` gives the map's
+    communes for a scope and a need category (the page passes its cached one)."""
     compute = compute or _compute_all(engine, settings)
+    communes = communes or partial(_map_communes, engine, settings)
     history = history or engine_history(engine, settings)
     same_scope = deck_scope(territory, payer)
     previous_committee = last_committee_date(engine, committee_date, same_scope)
@@ -271,7 +276,7 @@ def gather_committee(
     )
     current = compute(scope, None)
     map_category = weakest_coverage(current)
-    map_communes = _map_communes(engine, settings, scope, map_category)
+    map_communes = communes(scope, map_category) if map_category is not None else []
     map_geojson, map_error = _outlines(settings) if map_communes else (None, None)
     summary = summary_lines(settings, scope, current, history)
     return CommitteeData(
@@ -354,9 +359,7 @@ def weakest_coverage(results: dict[str, MetricResult]) -> str | None:
 
 
 def _map_communes(
-    engine: Engine, settings: Settings, scope: Scope, category: str | None
+    engine: Engine, settings: Settings, scope: Scope, category: str
 ) -> list[CommuneCoverage]:
-    """Communes with their coverage of ``category``, for the deck's map (empty if none)."""
-    if category is None:
-        return []
+    """Communes with their coverage of ``category``, for the deck's map."""
     return commune_coverage(MetricContext(engine, settings, scope), category)

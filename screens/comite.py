@@ -5,46 +5,28 @@ import streamlit as st
 
 from charts.committee import committee_charts, headline_rows
 from formatting import NO_DATA, format_date
-from metrics.committee import HEADLINE, gather_committee
-from metrics.results import MetricResult
-from metrics.scope import Scope
+from metrics.committee import HEADLINE
 from reports.deck import deck_and_snapshot
 from reports.pdf_report import build_report
 from ui.auth import audited_download
 from ui.chart_block import chart_block
+from ui.committee import page_committee
 from ui.context import get_context
 from ui.highlights import by_subject, highlight_editor, show_notes
-from ui.metrics_cache import current_version, metric_results
-from ui.parallel import side_executor
+from ui.metrics_cache import current_version
 from ui.report_button import report_button
 from ui.scope_bar import scope_bar
-from ui.summary import cached_history, summary_block
+from ui.summary import summary_block
 from ui.tables import actions_table, steps_table
 from ui.territories import territories_block
 
 context = get_context()
 chosen = scope_bar(context)
 version = current_version(context)
-failures: dict[str, str] = {}
-
-
-def compute(scope: Scope, ids: tuple[str, ...] | None) -> dict[str, MetricResult]:
-    """The page's cached results (the deck uses the same ones)."""
-    computed = metric_results(context, scope, version, only=ids)
-    failures.update(computed.failures)
-    return computed.results
-
-
-data = gather_committee(
-    context.engine,
-    context.settings,
-    chosen.as_of,
-    territory=chosen.territory,
-    payer=chosen.payer,
-    compute=compute,
-    history=cached_history(context, version),
-    parallel=side_executor(),
+gathered = page_committee(
+    context, chosen.as_of, version, territory=chosen.territory, payer=chosen.payer
 )
+data, failures, compute = gathered.data, gathered.failures, gathered.compute
 
 st.title("Comité de suivi")
 st.caption(f"{data.scope_text} · données au {format_date(data.scope.as_of)}")
@@ -102,7 +84,7 @@ territories_block(
     context,
     data.scope,
     data.current,
-    lambda scope, ids: compute(scope, ids),
+    compute,
     utas=data.territories,
     scope_text=data.scope_text,
 )

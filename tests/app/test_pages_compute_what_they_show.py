@@ -73,3 +73,29 @@ def test_companies_page_compares_its_cards_only(demo_db, monkeypatch):
     assert not app.exception
     run = _run_on(calls, dt.date(2024, 5, 1), dt.date(2024, 5, 31))
     assert run == {"companies"}
+
+
+def test_a_committee_revisited_reads_no_coverage_again(demo_db, monkeypatch):
+    """The committee's map (each commune's coverage of the least covered need) comes from the
+    cache on a revisit, like its figures: the second render reads no partner service."""
+    from sqlalchemy import event
+
+    from data_access.db import get_engine
+    from tests.app.conftest import DEMO_AS_OF as AS_OF
+
+    app = visit(open_app(au_jour=AS_OF.isoformat()), "comite.py")
+    assert not app.exception
+    statements: list[str] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    engine = get_engine(demo_db.settings.database_url)
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        app.run()
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert not app.exception
+    assert statements, "the revisit still reads the data version"
+    assert not [s for s in statements if "partner_services" in s]
