@@ -23,6 +23,7 @@ from ui.indicators import (
     target_text,
 )
 from ui.metrics_cache import metric_results, show_failures
+from ui.parallel import family_executor
 from ui.scope_bar import scope_bar, scope_caption
 from ui.summary import summary_block
 from ui.tables import steps_table
@@ -35,7 +36,7 @@ threshold = settings.secrecy_threshold
 st.title("Vue d'ensemble")
 st.caption(scope_caption())
 
-computed = metric_results(context, scope)
+computed = metric_results(context, scope, parallel=family_executor())
 show_failures(computed)
 
 st.header("Météo des objectifs")

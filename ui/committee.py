@@ -16,7 +16,7 @@ from metrics.results import MetricResult
 from metrics.scope import Scope, Territory
 from ui.context import AppContext
 from ui.metrics_cache import cached_call, metric_results
-from ui.parallel import side_executor
+from ui.parallel import family_executor, side_executor
 from ui.summary import cached_history
 
 
@@ -42,7 +42,7 @@ def page_committee(
     failures: dict[str, str] = {}
 
     def compute(scope: Scope, ids: tuple[str, ...] | None) -> dict[str, MetricResult]:
-        computed = metric_results(context, scope, version, only=ids)
+        computed = metric_results(context, scope, version, only=ids, parallel=family_executor())
         failures.update(computed.failures)
         return computed.results
 

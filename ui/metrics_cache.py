@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -156,31 +158,41 @@ def metric_results(
     version: str | None = None,
     *,
     only: Iterable[str] | None = None,
+    parallel: Executor | None = None,
 ) -> Computed:
     """Registered families' results for ``scope``, from the cache when possible.
 
     ``only`` (indicator ids) limits the work to the families that declare them, and within a
     family to the queries of those indicators: a page computes only what it shows.
+    ``parallel``: an executor on which the families are computed side by side (they share
+    nothing but the cache); the results keep the catalogue's order either way.
     """
     version = version or current_version(context)
     fingerprint = settings_fingerprint(context)
-    computed = Computed()
     wanted = tuple(only) if only is not None else None
-    for family in catalog.families():
-        if wanted is not None and not _declares(family, wanted):
-            continue
+    chosen = [
+        family for family in catalog.families() if wanted is None or _declares(family, wanted)
+    ]
+
+    def one(family: Family) -> dict[str, MetricResult]:
+        return _family_results(
+            context.settings.database_url,
+            fingerprint,
+            family.name,
+            scope,
+            asked_of(family, wanted),
+            version,
+            context,
+        )
+
+    pending: list[Callable[[], dict[str, MetricResult]]] = [
+        parallel.submit(one, family).result if parallel is not None else partial(one, family)
+        for family in chosen
+    ]
+    computed = Computed()
+    for family, result in zip(chosen, pending, strict=True):
         try:
-            computed.results.update(
-                _family_results(
-                    context.settings.database_url,
-                    fingerprint,
-                    family.name,
-                    scope,
-                    asked_of(family, wanted),
-                    version,
-                    context,
-                )
-            )
+            computed.results.update(result())
         except (MetricError, DataAccessError) as exc:
             computed.failures[family.label] = str(exc)
     return computed

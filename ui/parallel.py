@@ -1,4 +1,4 @@
-"""One thread pool per server for the computations a page runs side by side.
+"""Two thread pools per server for the computations a page runs side by side.
 
 Why: a committee compares its period with the period before, the same period a year earlier
 and the months since the launch. Those are independent scans of the database; run one after
@@ -8,6 +8,9 @@ queues the side computations instead of opening more connections than its pool h
 page's own thread keeps computing its period meanwhile, so nothing waits on a slot it holds.
 The tasks are pure metric computations through the cached functions of ``metrics_cache``:
 they draw nothing, so they need no Streamlit script context.
+
+Two pools, so that no task waits on a slot its own pool must free: a side period (on the
+first) computes its families on the second, and a family never waits on anything.
 """
 
 from __future__ import annotations
@@ -17,10 +20,19 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 import streamlit as st
 
 # The committee's three side periods at once; more would wait on the database anyway.
-WORKERS = 3
+SIDE_WORKERS = 3
+# Families of a scope at once: a few more than the cores of a small server, since a family
+# mostly waits on the database.
+FAMILY_WORKERS = 4
 
 
 @st.cache_resource(show_spinner=False)
 def side_executor() -> Executor:
-    """The server's pool for side computations (created once, kept for the process)."""
-    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="pilotage-calcul")
+    """The server's pool for side periods (created once, kept for the process)."""
+    return ThreadPoolExecutor(max_workers=SIDE_WORKERS, thread_name_prefix="pilotage-periode")
+
+
+@st.cache_resource(show_spinner=False)
+def family_executor() -> Executor:
+    """The server's pool for the families of one scope; its tasks never wait on a pool."""
+    return ThreadPoolExecutor(max_workers=FAMILY_WORKERS, thread_name_prefix="pilotage-famille")

@@ -4,6 +4,7 @@ import run (or another scope) computes again, and a failing family leaves the ot
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 import streamlit as st
@@ -118,3 +119,29 @@ def test_a_page_reads_the_data_version_once_per_render(demo_db, monkeypatch):
     app.switch_page("screens/convocation.py").run()
     assert not app.exception
     assert len(reads) == 1
+
+
+def test_families_computed_side_by_side_give_the_same_results(sqlite_db, counted):
+    """Given an executor, each family of a scope is computed on it (they are independent):
+    the results, in the catalogue's order, and the named failures are those of a sequential
+    computation."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    threads: set[str] = set()
+    compute = catalog.families()[0].compute
+
+    def recording(context):  # type: ignore[no-untyped-def]
+        threads.add(threading.current_thread().name)
+        return compute(context)
+
+    families = (replace(catalog.families()[0], compute=recording), catalog.families()[1])
+    catalog.families = lambda: families  # the fixture's monkeypatch restores it
+    context = AppContext(settings=sqlite_db.settings, engine=sqlite_db.engine)
+    with ThreadPoolExecutor(2, thread_name_prefix="side") as pool:
+        beside = metric_results(context, SCOPE, parallel=pool)
+    assert threads and all(name.startswith("side") for name in threads)
+    st.cache_data.clear()
+    alone = metric_results(context, replace(SCOPE, as_of=SCOPE.as_of))
+    assert list(beside.results) == list(alone.results)
+    assert beside.failures == alone.failures == {"Famille cassée": "Territoire inconnu."}
