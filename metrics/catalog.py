@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import replace
 
 from data_access.thematiques import category_label
@@ -264,11 +265,20 @@ def compute_family(
     return without_local_targets(family, context.scope, results)
 
 
-def compute_all(context: MetricContext) -> dict[str, MetricResult]:
-    """Every indicator of every family for one scope, keyed by id."""
+def compute_all(
+    context: MetricContext, parallel: Executor | None = None
+) -> dict[str, MetricResult]:
+    """Every indicator of every family for one scope, keyed by id (in the catalogue's
+    order). ``parallel``: an executor on which the families run side by side (they are
+    independent scans of the database)."""
+    if parallel is None:
+        computed = [compute_family(family, context) for family in families()]
+    else:
+        futures = [parallel.submit(compute_family, family, context) for family in families()]
+        computed = [future.result() for future in futures]
     results: dict[str, MetricResult] = {}
-    for family in families():
-        results.update(compute_family(family, context))
+    for family_results in computed:
+        results.update(family_results)
     return results
 
 

@@ -7,6 +7,7 @@ masked figures as null with ``suppressed: true``).
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from typing import Any
 
 from sqlalchemy import Engine
@@ -23,18 +24,23 @@ from settings import Settings
 
 
 def metrics_report(
-    engine: Engine, settings: Settings, scope: Scope, with_breakdowns: bool = False
+    engine: Engine,
+    settings: Settings,
+    scope: Scope,
+    with_breakdowns: bool = False,
+    parallel: Executor | None = None,
 ) -> dict[str, Any]:
     """``{"scope": {...}, "metrics": {id: {value, numerator, denominator, unit, suppressed,
     target, status, label, definition}}}`` for every indicator of every registered family
-    (label and definition in French, under these settings: « sous 10 jours »…)."""
+    (label and definition in French, under these settings: « sous 10 jours »…).
+    ``parallel``: as for ``catalog.compute_all``."""
     check_connection(engine)
     if not has_schema(engine):
         raise MetricError("La base ne contient pas encore de tables : lancez « pilotage init-db ».")
     try:
         with engine.connect() as conn:
             check_territory(conn, scope.territory)
-        results = catalog.compute_all(MetricContext(engine, settings, scope))
+        results = catalog.compute_all(MetricContext(engine, settings, scope), parallel)
     except SQLAlchemyError as exc:
         raise DatabaseUnavailableError(describe_connection_error(engine, exc)) from None
     return {

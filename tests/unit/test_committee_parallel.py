@@ -45,3 +45,22 @@ def test_side_periods_run_beside_the_period_and_agree(db):
     assert beside.year_before == alone.year_before and beside.year_before
     assert beside.launch == alone.launch and beside.launch
     assert beside.summary == alone.summary
+
+
+def test_every_family_computed_side_by_side_gives_the_same_report(db):
+    """``pilotage metrics`` computes the families of its scope on a pool: the same results,
+    in the catalogue's order, as one after the other."""
+    from metrics import catalog
+    from metrics.report import metrics_report
+    from metrics.scope import Scope
+    from metrics.spec import MetricContext
+
+    generate_demo(db.engine, db.settings, scale=600, seed=4, as_of=dt.date(2025, 6, 30))
+    scope = Scope.build(dt.date(2024, 5, 1), dt.date(2024, 6, 30))
+    alone = catalog.compute_all(MetricContext(db.engine, db.settings, scope))
+    with CountingExecutor() as executor:
+        beside = catalog.compute_all(MetricContext(db.engine, db.settings, scope), executor)
+        report = metrics_report(db.engine, db.settings, scope, parallel=executor)
+    assert executor.tasks == 2 * len(catalog.families())
+    assert list(beside) == list(alone) and beside == alone
+    assert list(report["metrics"]) == list(alone)
