@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
-from metrics.delays import TIMELINE, entry_delay_counts, publish_median, publish_within
+from metrics.delays import (
+    TIMELINE,
+    entry_delay_counts,
+    publish_median,
+    publish_within,
+    share_horizon,
+)
 from metrics.population import (
     P,
     check_territory,
@@ -84,9 +90,9 @@ FIRST_APPOINTMENT_MEDIAN = IndicatorSpec(
 )
 
 
-def convocation_counts(conn: Connection, scope: Scope) -> DelayCounts:
+def convocation_counts(conn: Connection, scope: Scope, horizon: int | None = None) -> DelayCounts:
     """T0 → first invitation or convocation sent (reminders are later sends anyway)."""
-    return entry_delay_counts(conn, scope, TIMELINE.c.first_invitation_date)
+    return entry_delay_counts(conn, scope, TIMELINE.c.first_invitation_date, horizon)
 
 
 def first_appointment_counts(conn: Connection, scope: Scope) -> DelayCounts:
@@ -134,15 +140,21 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         if context.wants(ENTRANTS.id):
             results.append(entrants_result(conn, context))
         if context.wants(CONVOCATION_WITHIN.id, CONVOCATION_MEDIAN.id):
-            convocation = convocation_counts(conn, context.scope)
-            results += [
-                publish_within(
-                    CONVOCATION_WITHIN, settings, convocation, settings.convocation_days
-                ),
-                publish_median(
-                    CONVOCATION_MEDIAN, settings, convocation, mature_days=settings.convocation_days
-                ),
-            ]
+            median = context.wants(CONVOCATION_MEDIAN.id)
+            horizon = None if median else share_horizon(settings.convocation_days)
+            convocation = convocation_counts(conn, context.scope, horizon)
+            results.append(
+                publish_within(CONVOCATION_WITHIN, settings, convocation, settings.convocation_days)
+            )
+            if median:
+                results.append(
+                    publish_median(
+                        CONVOCATION_MEDIAN,
+                        settings,
+                        convocation,
+                        mature_days=settings.convocation_days,
+                    )
+                )
         if context.wants(FIRST_APPOINTMENT_MEDIAN.id):
             appointment = first_appointment_counts(conn, context.scope)
             results.append(publish_median(FIRST_APPOINTMENT_MEDIAN, settings, appointment))

@@ -9,6 +9,7 @@ is decided by ``metrics.population``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -68,14 +69,24 @@ def delay_counts(
     end: ColumnElement[dt.date],
     kind: ColumnElement[str] | None = None,
     utas: ColumnElement[str] | None = None,
+    horizon: int | None = None,
 ) -> DelayCounts:
     """Run one GROUP BY giving persons per (month of anchor, UTAS, kind, duration, event).
 
     Duration = event − anchor when the event happened, else end of observation − anchor.
     ``source`` must include persons joined to communes (for the UTAS), unless ``utas`` names
     the column that holds it (a per-person subquery).
+
+    ``horizon``: when only shares within ``horizon`` days (or fewer) will be read, every
+    duration beyond it is read as ``horizon + 1``. Kaplan–Meier up to the horizon is unchanged
+    (those persons stay at risk until then, and their events come after it), and so is the
+    count of events by then, while the database groups and sends a few durations per group
+    instead of hundreds. Medians, means and curves need the true durations: no horizon.
     """
-    duration = days_between(func.coalesce(event_date, end), anchor).label("duration")
+    elapsed: ColumnElement[int] = days_between(func.coalesce(event_date, end), anchor)
+    if horizon is not None:
+        elapsed = case((elapsed > horizon, horizon + 1), else_=elapsed)
+    duration = elapsed.label("duration")
     event = case((event_date.is_not(None), 1), else_=0).label("event")
     month = month_bucket(anchor).label("month")
     utas = (utas if utas is not None else utas_key()).label("utas")
@@ -103,10 +114,13 @@ def delay_counts(
 
 
 def entry_delay_counts(
-    conn: Connection, scope: Scope, first_date: ColumnElement[dt.date]
+    conn: Connection,
+    scope: Scope,
+    first_date: ColumnElement[dt.date],
+    horizon: int | None = None,
 ) -> DelayCounts:
     """Delays from T0 to a first event of the timeline (``TIMELINE.c.first_…``) for the
-    cohort of the scope."""
+    cohort of the scope (``horizon`` as for ``delay_counts``)."""
     return delay_counts(
         conn,
         persons_with_timeline(),
@@ -114,7 +128,13 @@ def entry_delay_counts(
         anchor=P.c.entry_date,
         event_date=observed(first_date, scope.as_of),
         end=observation_end(scope.as_of),
+        horizon=horizon,
     )
+
+
+def share_horizon(days: float) -> int:
+    """The horizon (``delay_counts``) under which a share within ``days`` days is exact."""
+    return math.ceil(days)
 
 
 def delay_breakdowns(

@@ -26,6 +26,7 @@ from metrics.delays import (
     publish_mean,
     publish_median,
     publish_within,
+    share_horizon,
 )
 from metrics.population import (
     ORIENTATIONS,
@@ -261,7 +262,9 @@ def orientation_counts(conn: Connection, scope: Scope) -> DelayCounts:
     return entry_delay_counts(conn, scope, TIMELINE.c.first_orientation_date)
 
 
-def legal_orientation_counts(conn: Connection, scope: Scope) -> DelayCounts:
+def legal_orientation_counts(
+    conn: Connection, scope: Scope, horizon: int | None = None
+) -> DelayCounts:
     """Start of the legal delay (in the period) → first orientation decision on or after it.
 
     The start is the receipt of the information on the transfer of the right into the
@@ -284,6 +287,7 @@ def legal_orientation_counts(conn: Connection, scope: Scope) -> DelayCounts:
         anchor=start,
         event_date=observed(TIMELINE.c.legal_orientation_date, scope.as_of),
         end=end,
+        horizon=horizon,
     )
 
 
@@ -457,7 +461,9 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     with context.engine.connect() as conn:
         check_territory(conn, scope.territory)
         if context.wants(WITHIN_LEGAL.id):
-            legal = legal_orientation_counts(conn, scope)
+            # Only a share within the legal delay reads these counts (no median, no mean).
+            horizon = share_horizon(settings.orientation_legal_days)
+            legal = legal_orientation_counts(conn, scope, horizon)
             results.append(
                 publish_within(WITHIN_LEGAL, settings, legal, settings.orientation_legal_days)
             )
