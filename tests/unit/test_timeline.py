@@ -30,31 +30,27 @@ def _normal(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def stored(engine) -> list[tuple]:
+def _read(engine, query) -> list[tuple]:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
-        rows = conn.execute(select(TIMELINE).order_by(TIMELINE.c.person_id)).all()
+        rows = conn.execute(query).all()
     return [tuple(_normal(v) for v in row) for row in rows]
+
+
+def stored(engine) -> list[tuple]:
+    return _read(engine, select(TIMELINE).order_by(TIMELINE.c.person_id))
 
 
 def rebuilt(engine) -> list[tuple]:
     """What a rebuild from scratch gives, computed without writing."""
-    query = timeline.timeline_select().order_by(text("person_id"))
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return [tuple(_normal(v) for v in row) for row in rows]
+    return _read(engine, timeline.timeline_select().order_by(text("person_id")))
 
 
 def stored_decisions(engine) -> list[tuple]:
-    with engine.connect() as conn:
-        rows = conn.execute(select(DECISIONS).order_by(DECISIONS.c.orientation_id)).all()
-    return [tuple(_normal(v) for v in row) for row in rows]
+    return _read(engine, select(DECISIONS).order_by(DECISIONS.c.orientation_id))
 
 
 def rebuilt_decisions(engine) -> list[tuple]:
-    query = timeline.decisions_select().order_by(text("orientation_id"))
-    with engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return [tuple(_normal(v) for v in row) for row in rows]
+    return _read(engine, timeline.decisions_select().order_by(text("orientation_id")))
 
 
 def assert_exact(engine) -> list[tuple]:
