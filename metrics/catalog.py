@@ -26,6 +26,7 @@ from metrics import (
     orientation,
     roadmap,
 )
+from metrics.deferred import deferred
 from metrics.delays import delay_curves as delay_curves_from
 from metrics.exceptions import MetricError, UnknownMetricError
 from metrics.population import BREAKDOWN_FIELDS, check_territory
@@ -271,14 +272,10 @@ def compute_all(
     """Every indicator of every family for one scope, keyed by id (in the catalogue's
     order). ``parallel``: an executor on which the families run side by side (they are
     independent scans of the database)."""
-    if parallel is None:
-        computed = [compute_family(family, context) for family in families()]
-    else:
-        futures = [parallel.submit(compute_family, family, context) for family in families()]
-        computed = [future.result() for future in futures]
+    pending = [deferred(parallel, compute_family, family, context) for family in families()]
     results: dict[str, MetricResult] = {}
-    for family_results in computed:
-        results.update(family_results)
+    for family_results in pending:
+        results.update(family_results())
     return results
 
 

@@ -32,6 +32,7 @@ from data_access.timeline import ENGAGEMENT_START
 from formatting import format_date
 from metrics import catalog
 from metrics.coverage import CommuneCoverage, commune_coverage
+from metrics.deferred import deferred
 from metrics.displays import COMMITTEE_COMPARED_RATES as COMPARED_RATES
 from metrics.displays import COMMITTEE_HEADLINE as HEADLINE
 from metrics.displays import COMMITTEE_LAUNCH_TRENDS as LAUNCH_TRENDS
@@ -320,15 +321,10 @@ def _side_periods(
     """For each named period, a function giving its results: started now on ``parallel``
     (waited for when called), or computed when called without an executor. A period that
     does not exist (before the launch) gives no results."""
-    getters: dict[str, Callable[[], Results]] = {}
-    for name, (scope, ids) in periods.items():
-        if scope is None:
-            getters[name] = dict
-        elif parallel is None:
-            getters[name] = partial(compute, scope, ids)
-        else:
-            getters[name] = parallel.submit(compute, scope, ids).result
-    return getters
+    return {
+        name: dict if scope is None else deferred(parallel, compute, scope, ids)
+        for name, (scope, ids) in periods.items()
+    }
 
 
 def territory_label(engine: Engine, territory: Territory | None) -> str:

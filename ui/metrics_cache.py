@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -23,6 +22,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from data_access.db import data_version
 from data_access.exceptions import DataAccessError
 from metrics import catalog
+from metrics.deferred import deferred
 from metrics.exceptions import MetricError
 from metrics.results import MetricResult
 from metrics.scope import Scope
@@ -185,10 +185,7 @@ def metric_results(
             context,
         )
 
-    pending: list[Callable[[], dict[str, MetricResult]]] = [
-        parallel.submit(one, family).result if parallel is not None else partial(one, family)
-        for family in chosen
-    ]
+    pending = [deferred(parallel, one, family) for family in chosen]
     computed = Computed()
     for family, result in zip(chosen, pending, strict=True):
         try:

@@ -1,0 +1,24 @@
+"""A computation started now on an executor, or left to be run when its result is asked.
+
+Why one helper: the committee's side periods, the families of a page's scope and those of
+``pilotage metrics`` all run independent scans that may go side by side; each caller then reads
+the results in its own order, with its own error handling, whether an executor was given or
+not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Executor
+from functools import partial
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def deferred(parallel: Executor | None, function: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """``function(*args)`` started on ``parallel`` (the getter waits for it and re-raises its
+    error), or, without an executor, run by the getter itself."""
+    if parallel is None:
+        return partial(function, *args)
+    return parallel.submit(function, *args).result
