@@ -11,7 +11,6 @@ errors (events dated before entry) for the data-quality page.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,6 +45,7 @@ from data_access.schema import (
     Person,
     table_of,
 )
+from data_access.timeline import ENGAGEMENT_START
 
 STOCK_CREUSE = 2_700
 FLOW_PER_MONTH_CREUSE = 200
@@ -72,7 +72,7 @@ UNKNOWN, SEEN, EXCUSED, REVOKED, NOSHOW = 0, 1, 2, 3, 4
 PRO, SOCIO_PRO, SOCIAL = 0, 1, 2
 FRANCE_TRAVAIL, CD, OTHER = 0, 1, 2
 CER, PPAE, PACEA, CEJ, ENGAGEMENT = 0, 1, 2, 3, 4
-ENGAGEMENT_START = day(dt.date(2025, 1, 1))  # the contrat d'engagement replaces the others
+ENGAGEMENT_DAY = day(ENGAGEMENT_START)  # the contrat d'engagement replaces the others
 PURPOSE_ORIENTATION, PURPOSE_ACCOMPANIMENT = 0, 1
 PURPOSES = ("orientation", "accompaniment")
 
@@ -563,7 +563,7 @@ class _Path:
         error = oriented & (rng.random(n) < 0.002) & _valid(early, p.exit, as_of)
         rows.add(error, person_id=p.ids, signed_date=early, contract_type=CER)
         data = _unique_sorted(rows.build(), ["person_id", "signed_date", "contract_type"])
-        engagement = data["signed_date"] >= ENGAGEMENT_START
+        engagement = data["signed_date"] >= ENGAGEMENT_DAY
         data["contract_type"] = np.where(engagement, ENGAGEMENT, data["contract_type"])
         table = DemoTable(table_of(Contract))
         table.add("person_id", data["person_id"], INT)
