@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Select,
+    Table,
     and_,
     case,
     delete,
@@ -251,38 +252,18 @@ def decisions_select(restrict: PersonFilter = None) -> Select:
     return query
 
 
-_DECISION_COLUMNS = [
-    "orientation_id",
-    "person_id",
-    "decision_date",
-    "notified_date",
-    "orientation_type",
-    "next_decision_date",
-    "first_contract_date",
-]
-
-_COLUMNS = [
-    "person_id",
-    "entry_date",
-    "exit_date",
-    "first_invitation_date",
-    "first_seen_date",
-    "first_orientation_date",
-    "first_orientation_type",
-    "first_orientation_organism",
-    "first_contract_date",
-    "legal_start_date",
-    "legal_orientation_date",
-]
+def _fill(conn: Connection, table: Table, query: Select) -> None:
+    """Insert the rows of ``query`` into ``table``, column by column as the query names them."""
+    conn.execute(insert(table).from_select(list(query.selected_columns.keys()), query))
 
 
 def rebuild(conn: Connection) -> int:
     """Empty both timelines and compute them again for every person and decision; returns the
     persons' rows written."""
     conn.execute(delete(TIMELINE))
-    conn.execute(insert(TIMELINE).from_select(_COLUMNS, timeline_select()))
+    _fill(conn, TIMELINE, timeline_select())
     conn.execute(delete(DECISIONS))
-    conn.execute(insert(DECISIONS).from_select(_DECISION_COLUMNS, decisions_select()))
+    _fill(conn, DECISIONS, decisions_select())
     return int(conn.execute(select(func.count()).select_from(TIMELINE)).scalar_one())
 
 
@@ -304,9 +285,9 @@ def refresh(conn: Connection, person_ids: Iterable[int]) -> int:
             return key_in(conn, column, chunk)
 
         conn.execute(delete(TIMELINE).where(restrict(TIMELINE.c.person_id)))
-        conn.execute(insert(TIMELINE).from_select(_COLUMNS, timeline_select(restrict)))
+        _fill(conn, TIMELINE, timeline_select(restrict))
         conn.execute(delete(DECISIONS).where(restrict(DECISIONS.c.person_id)))
-        conn.execute(insert(DECISIONS).from_select(_DECISION_COLUMNS, decisions_select(restrict)))
+        _fill(conn, DECISIONS, decisions_select(restrict))
     return len(ids)
 
 
