@@ -4,16 +4,15 @@ Why: an indicator is only as good as the dates behind it. A source that stopped 
 orientation dates, events dated before the person's entry, or an export last loaded three
 weeks ago all bend the dashboard silently; this module says so, in numbers, by UTAS.
 
-Every figure is one SQL aggregate (persons grouped by source and UTAS, with membership tests on
-the event tables); nothing is loaded person by person. Counts of persons go through
-``metrics/privacy.py`` like every other count: 1 to threshold − 1 masked, secondary
-suppression along each line since a total is published.
+Every figure is a column of one SQL aggregate (persons grouped by source and UTAS, joined to
+one per-person aggregate of each event table); nothing is loaded person by person. Counts of
+persons go through ``metrics/privacy.py`` like every other count: 1 to threshold − 1 masked,
+secondary suppression along each line since a total is published.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -23,13 +22,13 @@ from sqlalchemy import (
     Engine,
     and_,
     case,
+    column,
     func,
     literal,
     or_,
     select,
 )
-from sqlalchemy.sql import visitors
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.selectable import FromClause
 from sqlalchemy.sql.util import ClauseAdapter, find_tables
 
 from data_access.schema import (
@@ -169,68 +168,87 @@ class QualityReport:
 
 PERSONS = Person.__table__
 ROW_PERSON = PERSONS.alias("row_person")
-# The per-person membership subqueries built by ``_has``: ``_grouped_counts`` joins each one
-# its conditions read (identity matters, not the generated name).
-_MEMBERSHIPS: weakref.WeakSet[Subquery] = weakref.WeakSet()
 
 
-def _has(model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Persons with at least one row of ``model`` meeting ``conditions``.
+class PersonScans:
+    """The per-person aggregates of one quality query: each event table scanned once.
 
-    Each is the distinct persons of one scan of the table, LEFT JOINed to the persons by
-    ``_grouped_counts`` (at most one row per person, so no count is multiplied), rather than
-    an EXISTS per person: PostgreSQL runs an EXISTS inside ``SUM(CASE …)`` as one index probe
-    per person and per check (1,2 s for one category at 100 000 persons), and an ``IN
-    (subquery)`` too large for ``work_mem`` is rescanned for every person. A condition that
-    reads the person (``column < persons.entry_date``) reads the row's own person, joined
-    inside the subquery.
+    A check asks ``has(model, *conditions)`` (the person has a row of ``model`` meeting the
+    conditions) or ``first(model, column)`` (the earliest value of that column); each is one
+    column of the table's aggregate (``max(CASE …)`` or ``min(…)`` grouped by person), LEFT
+    JOINed to the persons. So the report reads each table once whatever the number of checks,
+    rather than once per check (a subquery of distinct persons each) or, worse, an EXISTS per
+    person and per check (one index probe per person each on PostgreSQL: 1,2 s for one category
+    at 100 000 persons).
+
+    The aggregate is built only once every check has asked for its columns, so a check refers
+    to its column by name; names start with their table's, unique in the query. A condition
+    that reads the person (``column < persons.entry_date``) reads the row's own person, joined
+    inside the aggregate.
     """
-    rows = select(model.person_id.label("person_id")).distinct()
-    if any(PERSONS in find_tables(c, check_columns=True) for c in conditions):
-        adapter = ClauseAdapter(ROW_PERSON)
-        rows = rows.join(ROW_PERSON, ROW_PERSON.c.id == model.person_id)
-        conditions = tuple(adapter.traverse(condition) for condition in conditions)
-    members = rows.where(*conditions).subquery()
-    _MEMBERSHIPS.add(members)
-    return members.c.person_id.is_not(None)
+
+    def __init__(self) -> None:
+        self._columns: dict[Any, list[tuple[str, ColumnElement[Any]]]] = {}
+
+    def has(self, model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        row = case((and_(*conditions), 1), else_=0) if conditions else literal(1)
+        return func.coalesce(self._column(model, func.max(row)), 0) == 1
+
+    def first(self, model: Any, value: Any) -> ColumnElement[Any]:
+        return self._column(model, func.min(value))
+
+    def _column(self, model: Any, expression: ColumnElement[Any]) -> ColumnElement[Any]:
+        columns = self._columns.setdefault(model, [])
+        name = f"{model.__tablename__}_{len(columns)}"
+        columns.append((name, expression))
+        return column(name)
+
+    def joined_to(self, persons: FromClause) -> FromClause:
+        """``persons`` LEFT JOINed to every aggregate asked for (one row per person at most,
+        so no count is multiplied)."""
+        for model, columns in self._columns.items():
+            person = f"{model.__tablename__}_person"
+            source: FromClause = model.__table__
+            reads_person = any(
+                PERSONS in find_tables(expression, check_columns=True) for _, expression in columns
+            )
+            if reads_person:
+                adapter = ClauseAdapter(ROW_PERSON)
+                columns = [(name, adapter.traverse(expression)) for name, expression in columns]
+                source = source.join(ROW_PERSON, ROW_PERSON.c.id == model.person_id)
+            rows = (
+                select(model.person_id.label(person), *(e.label(n) for n, e in columns))
+                .select_from(source)
+                .group_by(model.person_id)
+                .subquery()
+            )
+            persons = persons.outerjoin(rows, rows.c[person] == Person.id)
+        return persons
 
 
-def _memberships(conditions: Sequence[ColumnElement[bool]]) -> list[Subquery]:
-    """The ``_has`` subqueries the conditions read, each once, in a stable order."""
-    found: dict[int, Subquery] = {}
-    for condition in conditions:
-        for element in visitors.iterate(condition):
-            table = getattr(element, "table", None)
-            if isinstance(table, Subquery) and table in _MEMBERSHIPS:
-                found.setdefault(id(table), table)
-    return list(found.values())
-
-
-def _before_entry(model: Any, column: Any) -> ColumnElement[bool]:
-    return _has(model, column < Person.entry_date)
-
-
-def _events_before_entry() -> ColumnElement[bool]:
+def _events_before_entry(scans: PersonScans) -> ColumnElement[bool]:
     return or_(
-        _before_entry(Invitation, Invitation.sent_date),
-        _before_entry(Appointment, Appointment.date),
-        _before_entry(Orientation, Orientation.decision_date),
-        _before_entry(Contract, Contract.signed_date),
-        _before_entry(Accompaniment, Accompaniment.start_date),
+        *(
+            scans.has(model, date < Person.entry_date)
+            for model, date in (
+                (Invitation, Invitation.sent_date),
+                (Appointment, Appointment.date),
+                (Orientation, Orientation.decision_date),
+                (Contract, Contract.signed_date),
+                (Accompaniment, Accompaniment.start_date),
+            )
+        )
     )
 
 
-def _contract_before_orientation() -> ColumnElement[bool]:
-    # Tied to the contract's person: inside ``_has``'s EXISTS, a reference to Person would
-    # not correlate and would compare against the earliest orientation of the whole base.
-    first_orientation = (
-        select(func.min(Orientation.decision_date))
-        .where(Orientation.person_id == Contract.person_id)
-        .scalar_subquery()
-    )
+def _contract_before_orientation(scans: PersonScans) -> ColumnElement[bool]:
+    # A contract signed before the person's first orientation exists exactly when the
+    # person's first contract precedes it: two minimums, no subquery per contract.
+    first_contract = scans.first(Contract, Contract.signed_date)
+    first_orientation = scans.first(Orientation, Orientation.decision_date)
     return or_(
-        _has(Contract, Contract.signed_date < first_orientation),
-        and_(_has(Contract), ~_has(Orientation)),
+        first_contract < first_orientation,
+        and_(scans.has(Contract), ~scans.has(Orientation)),
     )
 
 
@@ -240,7 +258,7 @@ def _twice_same_day(model: Any, date_column: str, *same: str) -> Any:
     return select(model.person_id).group_by(*columns).having(func.count() > 1)
 
 
-def _duplicates() -> ColumnElement[bool]:
+def _duplicates(_scans: PersonScans) -> ColumnElement[bool]:
     # One GROUP BY per table rather than a self-join per person: a single scan each.
     # Invitations are left out on purpose: the same send twice (person, day, kind, channel,
     # reminder or not) is already refused by the table's unique key, and what is left (an SMS
@@ -251,10 +269,10 @@ def _duplicates() -> ColumnElement[bool]:
     )
 
 
-def _seen_within(days: int) -> ColumnElement[bool]:
+def _seen_within(scans: PersonScans, days: int) -> ColumnElement[bool]:
     """An honoured orientation appointment less than ``days`` days after the entry (the
     dashboard's reading of upstream's « honoré en moins de N jours » flag)."""
-    return _has(
+    return scans.has(
         Appointment,
         Appointment.purpose == "orientation",
         Appointment.status == "seen",
@@ -263,9 +281,9 @@ def _seen_within(days: int) -> ColumnElement[bool]:
     )
 
 
-def _flag_differs(flag: Any, days: int) -> ColumnElement[bool]:
+def _flag_differs(scans: PersonScans, flag: Any, days: int) -> ColumnElement[bool]:
     """Upstream's flag is given and says the opposite of the dashboard's computation."""
-    ours = _seen_within(days)
+    ours = _seen_within(scans, days)
     return or_(and_(flag.is_(True), ~ours), and_(flag.is_(False), ours))
 
 
@@ -277,7 +295,7 @@ class CheckSpec:
     category: Category
     label: str
     definition: str
-    condition: Callable[[], ColumnElement[bool]]
+    condition: Callable[[PersonScans], ColumnElement[bool]]
 
 
 COMPLETENESS: tuple[CheckSpec, ...] = (
@@ -287,7 +305,7 @@ COMPLETENESS: tuple[CheckSpec, ...] = (
         "Date d'entrée",
         "Part des personnes de la source dont la date d'entrée (date d'entrée flux ou, à "
         "défaut, date de création) est connue.",
-        lambda: Person.entry_date.is_not(None),
+        lambda _: Person.entry_date.is_not(None),
     ),
     CheckSpec(
         "commune",
@@ -295,28 +313,28 @@ COMPLETENESS: tuple[CheckSpec, ...] = (
         "Commune de résidence",
         "Part des personnes de la source rattachées à une commune du département (et donc à "
         "une UTAS).",
-        lambda: Person.commune_code.is_not(None),
+        lambda _: Person.commune_code.is_not(None),
     ),
     CheckSpec(
         "premiere_invitation",
         "completude",
         "Première invitation ou convocation",
         "Part des personnes de la source ayant au moins une date d'invitation ou de convocation.",
-        lambda: _has(Invitation),
+        lambda scans: scans.has(Invitation),
     ),
     CheckSpec(
         "rendez_vous",
         "completude",
         "Rendez-vous",
         "Part des personnes de la source ayant au moins un rendez-vous daté.",
-        lambda: _has(Appointment),
+        lambda scans: scans.has(Appointment),
     ),
     CheckSpec(
         "orientation",
         "completude",
         "Date d'orientation",
         "Part des personnes de la source ayant une date de décision d'orientation.",
-        lambda: _has(Orientation),
+        lambda scans: scans.has(Orientation),
     ),
     CheckSpec(
         "contrat",
@@ -324,14 +342,14 @@ COMPLETENESS: tuple[CheckSpec, ...] = (
         "Date de contrat",
         "Part des personnes de la source ayant une date de signature de contrat (CER, PPAE, "
         "PACEA, CEJ).",
-        lambda: _has(Contract),
+        lambda scans: scans.has(Contract),
     ),
     CheckSpec(
         "accompagnement",
         "completude",
         "Début d'accompagnement",
         "Part des personnes de la source ayant une date de début d'accompagnement.",
-        lambda: _has(Accompaniment),
+        lambda scans: scans.has(Accompaniment),
     ),
 )
 
@@ -350,7 +368,7 @@ INCONSISTENCIES: tuple[CheckSpec, ...] = (
         "Orientation sans aucun rendez-vous",
         "Personnes orientées sans aucun rendez-vous enregistré (le rendez-vous de diagnostic "
         "manque dans les données).",
-        lambda: and_(_has(Orientation), ~_has(Appointment)),
+        lambda scans: and_(scans.has(Orientation), ~scans.has(Appointment)),
     ),
     CheckSpec(
         "contrat_avant_orientation",
@@ -375,7 +393,7 @@ INCONSISTENCIES: tuple[CheckSpec, ...] = (
         "Personnes sans commune",
         "Personnes dont la commune de résidence est inconnue : elles manquent dans tous les "
         "indicateurs par territoire.",
-        lambda: Person.commune_code.is_(None),
+        lambda _: Person.commune_code.is_(None),
     ),
     CheckSpec(
         "drapeau_15_jours_different",
@@ -386,14 +404,14 @@ INCONSISTENCIES: tuple[CheckSpec, ...] = (
         "d'orientation honoré moins de 15 jours après la date d'entrée). RDV-Insertion compte "
         "depuis la création du suivi, nous depuis la date d'entrée : un écart signale une date "
         "d'entrée ou un rendez-vous manquant ou différent.",
-        lambda: _flag_differs(Person.upstream_within_15, 15),
+        lambda scans: _flag_differs(scans, Person.upstream_within_15, 15),
     ),
     CheckSpec(
         "drapeau_30_jours_different",
         "incoherence",
         "RDV-Insertion « sous 30 jours » contredit",
         "Même comparaison pour le drapeau « … honoré en - moins de 30 jours? ».",
-        lambda: _flag_differs(Person.upstream_within_30, 30),
+        lambda scans: _flag_differs(scans, Person.upstream_within_30, 30),
     ),
 )
 
@@ -406,7 +424,9 @@ DEDUCTIONS: tuple[CheckSpec, ...] = (
         "d'orientation » vide (l'orientation est terminée) ou type propre au département non "
         "rattaché (PILOTAGE_ORIENTATION_TYPE_MAP). La date compte dans les délais "
         "d'orientation ; le type manque dans les parts par type.",
-        lambda: _has(Orientation, Orientation.orientation_type == UNKNOWN_ORIENTATION_TYPE),
+        lambda scans: scans.has(
+            Orientation, Orientation.orientation_type == UNKNOWN_ORIENTATION_TYPE
+        ),
     ),
     CheckSpec(
         "orientation_type_local",
@@ -414,7 +434,7 @@ DEDUCTIONS: tuple[CheckSpec, ...] = (
         "Type local rattaché",
         "Personnes dont l'orientation porte un type propre au département, rattaché à un type "
         "national par la correspondance PILOTAGE_ORIENTATION_TYPE_MAP.",
-        lambda: _has(
+        lambda scans: scans.has(
             Orientation,
             Orientation.type_label.is_not(None),
             Orientation.orientation_type != UNKNOWN_ORIENTATION_TYPE,
@@ -429,7 +449,7 @@ DEDUCTIONS: tuple[CheckSpec, ...] = (
         "personne ; quand elle précède l'entrée en cours (réentrée) ou manque, l'orientation "
         "actuelle est datée par le premier rendez-vous d'orientation honoré depuis l'entrée "
         "(export des rendez-vous). Personnes orientées selon cette règle.",
-        lambda: _has(Orientation, Orientation.date_rule == "rendez_vous"),
+        lambda scans: scans.has(Orientation, Orientation.date_rule == "rendez_vous"),
     ),
     CheckSpec(
         "orientation_non_datee",
@@ -438,7 +458,7 @@ DEDUCTIONS: tuple[CheckSpec, ...] = (
         "Personnes dont l'export donne un type d'orientation actuel mais aucune date pour "
         "l'entrée en cours (« Date d'orientation » antérieure à l'entrée et aucun rendez-vous "
         "d'orientation honoré depuis l'entrée) : comptées non orientées.",
-        lambda: Person.undated_orientation.is_(True),
+        lambda _: Person.undated_orientation.is_(True),
     ),
     CheckSpec(
         "identifiants_rapproches",
@@ -446,7 +466,7 @@ DEDUCTIONS: tuple[CheckSpec, ...] = (
         "Identifiants rapprochés",
         "Personnes d'abord connues par le numéro CAF et le rôle, puis aussi par l'ID interne "
         "au département : les deux identifiants (hachés) désignent une seule personne.",
-        lambda: _has(PersonKeyLink, PersonKeyLink.merged.is_(True)),
+        lambda scans: scans.has(PersonKeyLink, PersonKeyLink.merged.is_(True)),
     ),
 )
 
@@ -459,7 +479,7 @@ FALLBACKS: tuple[CheckSpec, ...] = (
         "Personnes sans date de réception de l'information relative à l'ouverture du droit ni "
         "au transfert du droit : leur délai légal d'orientation (six semaines) court de la date "
         "d'entrée, utilisée à la place.",
-        lambda: and_(Person.right_info_date.is_(None), Person.transfer_in_date.is_(None)),
+        lambda _: and_(Person.right_info_date.is_(None), Person.transfer_in_date.is_(None)),
     ),
     CheckSpec(
         "sans_demande_rsa",
@@ -467,7 +487,7 @@ FALLBACKS: tuple[CheckSpec, ...] = (
         "Demande de RSA non datée → écartée (DREES)",
         "Personnes sans date de demande de RSA : aucune date ne la remplace, elles sont "
         "écartées du délai moyen entre la demande et la première orientation (DREES).",
-        lambda: Person.rsa_request_date.is_(None),
+        lambda _: Person.rsa_request_date.is_(None),
     ),
     CheckSpec(
         "orientation_sans_notification",
@@ -475,7 +495,7 @@ FALLBACKS: tuple[CheckSpec, ...] = (
         "Notification non datée → date de décision",
         "Personnes ayant au moins une décision d'orientation sans date de notification : le "
         "mois légal du contrat court alors de la date de la décision, utilisée à la place.",
-        lambda: _has(Orientation, Orientation.notification_date.is_(None)),
+        lambda scans: scans.has(Orientation, Orientation.notification_date.is_(None)),
     ),
 )
 
@@ -484,34 +504,42 @@ FALLBACKS: tuple[CheckSpec, ...] = (
 
 
 def _grouped_counts(
-    engine: Engine, conditions: Sequence[ColumnElement[bool]], by_source: bool
+    engine: Engine, scans: PersonScans, conditions: Sequence[ColumnElement[bool]]
 ) -> dict[tuple[str, str], tuple[list[int], int]]:
-    """(source or "", UTAS) → (persons meeting each condition, persons), in ONE query.
+    """(source, UTAS) → (persons meeting each condition, persons), in ONE query.
 
-    Every check is a ``SUM(CASE WHEN …)`` over the same scan of persons, so the report costs
-    one pass per category instead of one per check.
+    Every check is a ``SUM(CASE WHEN …)`` over the same pass on the persons, joined once to
+    each table's aggregate (``scans``), so the whole report costs one scan of each table.
     """
     flags = [func.sum(case((condition, 1), else_=0)) for condition in conditions]
     utas = func.coalesce(Commune.utas, literal(UNKNOWN_UTAS))
-    source = Person.source if by_source else literal("")
     persons = PERSONS.outerjoin(Commune, Commune.code_insee == Person.commune_code)
-    for members in _memberships(conditions):
-        persons = persons.outerjoin(members, members.c.person_id == Person.id)
     query = (
         select(
-            source.label("source"),
+            Person.source.label("source"),
             utas.label("utas"),
             func.count(Person.id).label("persons"),
             *flags,
         )
-        .select_from(persons)
-        .group_by(source, utas)
+        .select_from(scans.joined_to(persons))
+        .group_by(Person.source, utas)
     )
     with engine.connect() as conn:
         return {
             (row.source, row.utas): ([int(v or 0) for v in row[3:]], int(row.persons))
             for row in conn.execute(query)  # row[3:]: one count per condition, in order
         }
+
+
+def _over_sources(
+    grouped: dict[tuple[str, str], tuple[list[int], int]],
+) -> dict[tuple[str, str], tuple[list[int], int]]:
+    """The same counts summed over the sources, under the source ``""``."""
+    summed: dict[tuple[str, str], tuple[list[int], int]] = {}
+    for (_, utas), (values, persons) in grouped.items():
+        before, total = summed.get(("", utas), ([0] * len(values), 0))
+        summed[("", utas)] = ([a + b for a, b in zip(before, values, strict=True)], total + persons)
+    return summed
 
 
 def _secondary(
@@ -658,33 +686,33 @@ def quality_report(context: MetricContext, threshold_days: int = FRESHNESS_DAYS)
     as_of = context.scope.as_of
     utas_names = _utas_names(engine)
     checks: list[QualityCheck] = []
-    grouped = _grouped_counts(engine, [spec.condition() for spec in COMPLETENESS], True)
-    sources = sorted({source for source, _ in grouped})
-    for index, spec in enumerate(COMPLETENESS):
+    scans = PersonScans()
+    specs = (*COMPLETENESS, *INCONSISTENCIES, *DEDUCTIONS, *FALLBACKS)
+    by_source = _grouped_counts(engine, scans, [spec.condition(scans) for spec in specs])
+    overall = _over_sources(by_source)
+    sources = sorted({source for source, _ in by_source})
+    for index, spec in enumerate(specs):
+        per_source = spec.category == "completude"
+        grouped = by_source if per_source else overall
         counts = {key: (values[index], persons) for key, (values, persons) in grouped.items()}
-        by_source = _cells(
+        cells = _cells(
             counts,
-            sources,
+            sources if per_source else [""],
             utas_names,
             spec.category,
             threshold,
             complement_published=spec.id in PUBLISHED_COMPLEMENTS,
         )
-        for source in sources:
-            total, cells = by_source[source]
+        for source, (total, utas_cells) in cells.items():
             checks.append(
                 QualityCheck(
-                    spec.id, spec.category, spec.label, spec.definition, source, total, cells
-                )
-            )
-    for specs in (INCONSISTENCIES, DEDUCTIONS, FALLBACKS):
-        grouped = _grouped_counts(engine, [spec.condition() for spec in specs], False)
-        for index, spec in enumerate(specs):
-            counts = {key: (values[index], persons) for key, (values, persons) in grouped.items()}
-            total, cells = _cells(counts, [""], utas_names, spec.category, threshold)[""]
-            checks.append(
-                QualityCheck(
-                    spec.id, spec.category, spec.label, spec.definition, None, total, cells
+                    spec.id,
+                    spec.category,
+                    spec.label,
+                    spec.definition,
+                    source if per_source else None,
+                    total,
+                    utas_cells,
                 )
             )
     return QualityReport(
