@@ -14,6 +14,7 @@ from data_access.exceptions import ReferenceDataError
 from data_access.territories import boundaries_file, load_geojson
 from formatting import NO_DATA, format_date, format_int, secret_label
 from metrics.coverage import (
+    SPECS,
     categories_from_results,
     category_label,
     commune_coverage,
@@ -45,7 +46,8 @@ st.markdown(
     "actifs (référentiel data·inclusion) : une commune est **couverte** quand un service actif "
     "de la catégorie la couvre par sa zone d'éligibilité (commune, EPCI, département ou France)."
 )
-computed = metric_results(context, scope)
+# Only the coverage family: every card and breakdown of this page is one of its indicators.
+computed = metric_results(context, scope, only=tuple(spec.id for spec in SPECS))
 show_failures(computed)
 categories = categories_from_results(computed.results)
 if not categories:

@@ -99,3 +99,14 @@ def test_a_committee_revisited_reads_no_coverage_again(demo_db, monkeypatch):
     assert not app.exception
     assert statements, "the revisit still reads the data version"
     assert not [s for s in statements if "partner_services" in s]
+
+
+def test_partner_offer_page_computes_the_coverage_family_only(demo_db, monkeypatch):
+    """« Offre partenaires » shows the coverage of needs by partner services: its cards and
+    breakdowns are that family's, so the other families (delays, stocks, contracts…) are
+    not computed for it."""
+    app = open_app(au_jour=DEMO_AS_OF.isoformat(), periode="mois")  # lands on the overview
+    calls = _families_run(monkeypatch)
+    app = visit(app, "offre_partenaires.py")
+    assert not app.exception
+    assert {name for name, _ in calls} == {"coverage"}
