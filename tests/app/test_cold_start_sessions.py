@@ -13,11 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,10 +21,9 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.app.conftest import ROOT
+from tests.served_app import served_app
 
 SESSIONS = 20
-START_TIMEOUT = 90  # seconds for the server to answer its health check
 RUN_TIMEOUT = 240  # seconds for all twenty script runs (2 shared cores, cold imports)
 PAGES = (
     "vue_ensemble",
@@ -49,65 +43,16 @@ PAGES = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def cold_server(demo_file: Path, tmp_path: Path) -> Iterator[str]:
     """A freshly started ``streamlit run app.py`` on loopback; its websocket URL."""
-    port = _free_port()
     env = {
         **os.environ,
         "PILOTAGE_DATABASE_URL": f"sqlite:///{demo_file}",
         "PILOTAGE_AUTH_MODE": "demo",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    log = tmp_path / "streamlit.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(f"http://127.0.0.1:{port}", process, log)
-            yield f"ws://127.0.0.1:{port}/_stcore/stream"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit s'est arrêté :\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit ne répond pas sur {url}")
+    with served_app(env, tmp_path / "streamlit.log") as url:
+        yield f"ws://{url.removeprefix('http://')}/_stcore/stream"
 
 
 async def _open_session(url: str, page: str) -> list[str]:

@@ -12,11 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +21,7 @@ from data_access.db import make_engine
 from data_access.demo.generate import generate_demo
 from data_access.initdb import init_database
 from tests.conftest import make_settings
+from tests.served_app import served_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PILOTAGE_CHROMIUM_PATH", "/usr/bin/chromium")
@@ -38,7 +34,6 @@ CHROMIUM_ARGS = [
 ]
 REQUIRE_BROWSER = os.environ.get("PILOTAGE_REQUIRE_BROWSER") == "1"
 DEMO_AS_OF = dt.date(2024, 6, 30)
-SERVER_START_TIMEOUT = 60
 
 
 def _unavailable_reason() -> str | None:
@@ -69,26 +64,6 @@ def artifacts() -> Path:
     return folder
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit s'est arrêté :\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit ne répond pas sur {url}")
-
-
 @pytest.fixture(scope="session")
 def app_database(tmp_path_factory: pytest.TempPathFactory) -> str:
     """URL of the temporary demo database the app serves (tests read what the app wrote)."""
@@ -108,7 +83,6 @@ def app_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 def app_url(app_database: str, artifacts: Path) -> Iterator[str]:
     """``streamlit run app.py`` on a free port against a temporary demo database."""
     url_db = app_database
-    port = _free_port()
     log = artifacts / "streamlit.log"
     env = {
         **os.environ,
@@ -116,35 +90,8 @@ def app_url(app_database: str, artifacts: Path) -> Iterator[str]:
         "PILOTAGE_AUTH_MODE": "demo",
         "PILOTAGE_CHROMIUM_PATH": CHROMIUM,
     }
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, process, log)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with served_app(env, log) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +27,7 @@ from data_access.roadmap import set_step_status
 from data_access.schema import Metadata, RoadmapStep
 from tests.conftest import make_settings
 from tests.e2e.app_utils import open_page
-from tests.e2e.conftest import ROOT, _free_port, _wait_healthy
+from tests.served_app import served_app
 
 PAGES = ("feuille_de_route", "instances", "point_hebdomadaire", "comite", "vue_ensemble")
 SHOWING_TEXT = PAGES[:4]  # « Vue d'ensemble » lists late steps only once data is imported
@@ -86,26 +84,10 @@ def hostile_app(tmp_path: Path, evil_host: tuple[str, list[str]]) -> Iterator[st
         # marked as a demo database: the demo role chooser (lecture) lets the test in
         conn.execute(insert(Metadata), {"key": "demo", "value": "hostile free text"})
     engine.dispose()
-    port = _free_port()
     log = tmp_path / "streamlit.log"
     env = {**os.environ, "PILOTAGE_DATABASE_URL": url, "PILOTAGE_AUTH_MODE": "demo"}
-    command = [
-        *(sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")),
-        *("--server.port", str(port), "--server.address", "127.0.0.1"),
-        *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
-        *("--server.fileWatcherType", "none"),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(f"http://127.0.0.1:{port}", process, log)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with served_app(env, log) as app_url:
+        yield app_url
 
 
 def test_free_text_loads_no_image_and_shows_no_link(hostile_app, evil_host, browser):

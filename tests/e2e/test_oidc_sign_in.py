@@ -14,8 +14,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,14 +29,8 @@ from data_access.initdb import init_database
 from data_access.schema import AuditEvent
 from tests.conftest import make_settings
 from tests.e2e.app_utils import wait_for_app_loaded, wait_for_app_run
-from tests.e2e.conftest import (
-    CHROMIUM,
-    DEMO_AS_OF,
-    ROOT,
-    _free_port,
-    _unavailable_reason,
-    _wait_healthy,
-)
+from tests.e2e.conftest import CHROMIUM, DEMO_AS_OF, ROOT, _unavailable_reason
+from tests.served_app import free_port, served_app
 
 AGENT = "agnes"
 AGENT_CLAIMS = {
@@ -91,7 +83,7 @@ def provider_url() -> Iterator[str]:
     saved = original.generate_user_info
     provider = app(user_claims=[User(sub=AGENT, claims=AGENT_CLAIMS)])
     _proconnect_like(provider, CLIENT_ID)
-    server = werkzeug.serving.make_server("127.0.0.1", _free_port(), provider, threaded=True)
+    server = werkzeug.serving.make_server("127.0.0.1", free_port(), provider, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -112,7 +104,7 @@ def oidc_app(tmp_path_factory, provider_url: str, artifacts: Path) -> Iterator[t
     with session_scope(engine) as session:
         grant_role(session, "agnes.martin@creuse.fr", "lecture", actor="tests")
     engine.dispose()
-    port = _free_port()
+    port = free_port()
     (folder / ".streamlit").mkdir()
     shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
     (folder / ".streamlit" / "secrets.toml").write_text(
@@ -136,33 +128,8 @@ def oidc_app(tmp_path_factory, provider_url: str, artifacts: Path) -> Iterator[t
         "PYTHONPATH": str(ROOT),
     }
     env.pop("PILOTAGE_AUTH_MODE", None)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, process, log)
-            yield url, url_db
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with served_app(env, log, port=port, cwd=folder) as url:
+        yield url, url_db
 
 
 @pytest.fixture
