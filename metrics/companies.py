@@ -138,17 +138,21 @@ def engaged_series(engine: Engine, scope: Scope) -> tuple[int, list[BreakdownRow
 
 
 def compute(context: MetricContext) -> dict[str, MetricResult]:
-    """The five company indicators with their monthly series."""
+    """The five company indicators with their monthly series; each query only when one of its
+    indicators is asked (the summary's twelve months ask for the companies engaged alone)."""
     engine, settings, scope = context.engine, context.settings, context.scope
-    engaged, series = engaged_series(engine, scope)
-    results = {
-        COMPANIES_ENGAGED.id: publish(
+    results = {}
+    if context.wants(COMPANIES_ENGAGED.id):
+        engaged, series = engaged_series(engine, scope)
+        results[COMPANIES_ENGAGED.id] = publish(
             COMPANIES_ENGAGED, settings, engaged, breakdowns={"month": series}
         )
-    }
+    asked = {action: spec for action, spec in ACTION_SPECS.items() if context.wants(spec.id)}
+    if not asked:
+        return results
     sums = monthly_sums(engine, scope)
     months = months_of(scope)
-    for action, spec in ACTION_SPECS.items():
+    for action, spec in asked.items():
         by_month = sums.get(action, {})
         rows = [BreakdownRow(key, month_label(key), by_month.get(key, 0)) for key in months]
         results[spec.id] = publish(

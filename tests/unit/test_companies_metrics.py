@@ -68,3 +68,33 @@ def test_engaged_at_an_earlier_as_of(db) -> None:
     results = companies.compute(MetricContext(db.engine, db.settings, scope))
     # On 4 February only A had engaged.
     assert results["companies_engaged"].value == 1
+
+
+def test_each_indicator_asked_alone_reads_only_its_own_query(db) -> None:
+    """The summary's twelve months ask for the companies engaged alone, twelve times: the
+    actions' monthly sums are not read for it, and the actions alone do not read the
+    engagements; the figures are those of the whole family."""
+    from sqlalchemy import event
+
+    load(db.engine)
+    whole = companies.compute(MetricContext(db.engine, db.settings, SCOPE))
+    statements: list[str] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listen)
+    try:
+        engaged = companies.compute(
+            MetricContext(db.engine, db.settings, SCOPE, frozenset({"companies_engaged"}))
+        )
+        assert not [s for s in statements if "sum(company_actions.count)" in s]
+        statements.clear()
+        hires = companies.compute(
+            MetricContext(db.engine, db.settings, SCOPE, frozenset({"hires"}))
+        )
+        assert not [s for s in statements if "company_key" in s]  # the engagements' queries
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listen)
+    assert engaged == {"companies_engaged": whole["companies_engaged"]}
+    assert hires == {"hires": whole["hires"]}
