@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal
@@ -23,6 +24,7 @@ from typing import Literal
 from sqlalchemy import Engine
 
 from metrics import catalog
+from metrics.deferred import deferred
 from metrics.history import shares_at
 from metrics.results import MetricResult, Unit
 from metrics.scope import Scope
@@ -263,11 +265,13 @@ def summary_lines(
     scope: Scope,
     results: dict[str, MetricResult],
     history: History | None = None,
+    parallel: Executor | None = None,
 ) -> list[SummaryLine]:
     """One line per objective whose indicator is in ``results`` (a family that failed or is
     not installed leaves its objective out), in the roadmap's order; with its twelve months
-    when ``history`` is given."""
-    lines = []
+    when ``history`` is given. ``parallel``: an executor on which the objectives' twelve
+    months are computed side by side (each is its own scans, independent of the others')."""
+    pending: list[tuple[SummaryLine, Callable[[], tuple[MonthPoint, ...]] | None]] = []
     for objective in OBJECTIVES:
         metric_id = objective.metric_id
         category = None
@@ -280,16 +284,17 @@ def summary_lines(
         if whole is None:
             continue
         line = _line(settings, objective, metric_id, whole, category)
-        if history is not None:
-            kind = objective.history
-            line = replace(
-                line, history=history(history_scope(scope, whole, kind), metric_id, kind)
-            )
         companion = COMPANIONS.get(objective.key)
         if companion is not None:
             line = replace(line, companion=results.get(companion))
-        lines.append(line)
-    return lines
+        kind = objective.history
+        months = (
+            deferred(parallel, history, history_scope(scope, whole, kind), metric_id, kind)
+            if history is not None
+            else None
+        )
+        pending.append((line, months))
+    return [line if months is None else replace(line, history=months()) for line, months in pending]
 
 
 def engine_history(engine: Engine, settings: Settings) -> History:

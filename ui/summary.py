@@ -13,6 +13,7 @@ from metrics.scope import Scope
 from metrics.summary import Gaps, History, MonthPoint, SummaryLine, month_history, summary_lines
 from ui.context import AppContext
 from ui.metrics_cache import cached_call, current_version
+from ui.parallel import family_executor
 
 
 def cached_history(context: AppContext, version: str | None = None) -> History:
@@ -45,7 +46,9 @@ def summary_block(
         table = st.empty()
         table.html(summary_html(rows, caption, with_trends=False, lead=headline(rows)))
         with st.spinner("Calcul des douze derniers mois…"):
-            lines = summary_lines(context.settings, scope, results, cached_history(context))
+            lines = summary_lines(
+                context.settings, scope, results, cached_history(context), family_executor()
+            )
         rows = summary_rows(lines, threshold)
         table.html(summary_html(rows, caption, lead=headline(rows)))
     else:

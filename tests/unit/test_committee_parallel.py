@@ -64,3 +64,25 @@ def test_every_family_computed_side_by_side_gives_the_same_report(db):
     assert executor.tasks == 2 * len(catalog.families())
     assert list(beside) == list(alone) and beside == alone
     assert list(report["metrics"]) == list(alone)
+
+
+def test_the_summarys_twelve_months_run_side_by_side_and_agree(db):
+    """Each objective's twelve months (the météo of « Vue d'ensemble ») is its own scans,
+    independent of the others': given an executor, ``summary_lines`` computes them on it, one
+    task per objective, and the lines are the same as computed one after the other."""
+    from metrics import catalog
+    from metrics.scope import Scope
+    from metrics.spec import MetricContext
+    from metrics.summary import engine_history, summary_lines
+
+    generate_demo(db.engine, db.settings, scale=600, seed=4, as_of=dt.date(2025, 6, 30))
+    scope = Scope.build(dt.date(2024, 5, 1), dt.date(2024, 6, 30))
+    results = catalog.compute_all(MetricContext(db.engine, db.settings, scope))
+    history = engine_history(db.engine, db.settings)
+    alone = summary_lines(db.settings, scope, results, history)
+    with CountingExecutor() as executor:
+        beside = summary_lines(db.settings, scope, results, history, executor)
+    assert alone and all(line.history for line in alone)
+    assert executor.tasks == len(alone)
+    assert threading.current_thread().name not in executor.threads
+    assert beside == alone
