@@ -12,7 +12,19 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, func, or_, select
+from sqlalchemy import (
+    CTE,
+    Connection,
+    Row,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from metrics.population import (
@@ -85,35 +97,72 @@ def active_on(as_of: ColumnElement[dt.date]) -> ColumnElement[bool]:
     )
 
 
-def _accompanied(conn: Connection, context: MetricContext) -> list[Row[Any]]:
-    """Persons accompanied at as-of, by entry month, UTAS and whether they reach the hours.
-
-    One pass: each accompanied person with their entry month, UTAS and most hours, then
-    counted (the persons are read once, not again to find their month and UTAS). The caseload
-    reads its persons per UTAS here too."""
-    scope = context.scope
-    month = month_bucket(P.c.entry_date)
-    utas = utas_key()
-    people = (
+def _active(scope: Scope) -> CTE:
+    """Running accompaniments at as-of, each with its person, the person's entry month and
+    UTAS: the one scan of the persons and their accompaniments that both aggregates read."""
+    return (
         select(
-            month.label("month"),
-            utas.label("utas"),
-            func.max(ACCOMPANIMENTS.c.weekly_activity_hours).label("hours"),
+            P.c.id.label("person_id"),
+            month_bucket(P.c.entry_date).label("month"),
+            utas_key().label("utas"),
+            ACCOMPANIMENTS.c.referent_key,
+            ACCOMPANIMENTS.c.weekly_activity_hours.label("hours"),
         )
         .select_from(persons_with_utas().join(ACCOMPANIMENTS, ACCOMPANIMENTS.c.person_id == P.c.id))
         .where(*present_at(scope), active_at(scope))
-        .group_by(P.c.id, month, utas)
+        .cte("active")
+    )
+
+
+def _hours(active: CTE, hours_min: float) -> Select[Any]:
+    """Accompanied persons by entry month, UTAS and whether their most hours reach the
+    minimum (unknown hours do not)."""
+    people = (
+        select(active.c.month, active.c.utas, func.max(active.c.hours).label("hours"))
+        .group_by(active.c.person_id, active.c.month, active.c.utas)
         .subquery("activity_hours")
     )
-    reached = case((people.c.hours >= context.settings.activity_hours_min, 1), else_=0).label(
-        "reached"
-    )
-    return list(
-        conn.execute(
-            select(people.c.month, people.c.utas, reached, func.count().label("n")).group_by(
-                people.c.month, people.c.utas, reached
-            )
-        ).all()
+    reached = case((people.c.hours >= hours_min, 1), else_=0).label("reached")
+    return select(
+        literal("hours").label("kind"),
+        people.c.month,
+        people.c.utas,
+        literal("").label("referent_key"),
+        reached,
+        func.count().label("n"),
+    ).group_by(people.c.month, people.c.utas, reached)
+
+
+def _caseloads(active: CTE) -> Select[Any]:
+    """Distinct persons per referent and UTAS."""
+    return select(
+        literal("caseload").label("kind"),
+        literal("").label("month"),
+        active.c.utas,
+        active.c.referent_key,
+        literal(0).label("reached"),
+        func.count(func.distinct(active.c.person_id)).label("n"),
+    ).group_by(active.c.referent_key, active.c.utas)
+
+
+def _accompanied(
+    conn: Connection, context: MetricContext, with_caseloads: bool
+) -> tuple[list[Row[Any]], list[Row[Any]]]:
+    """Persons accompanied at as-of by entry month, UTAS and whether they reach the hours;
+    with ``with_caseloads``, also the distinct persons of each referent per UTAS.
+
+    One statement and one scan: the running accompaniments with their person's month and UTAS
+    (``_active``) are read by both aggregates, which the databases compute from that one scan
+    (a common table expression read twice is computed once by PostgreSQL and SQLite), instead
+    of joining persons, communes and accompaniments once per indicator. The caseload's persons
+    per UTAS are the first aggregate's counts (same persons, same date)."""
+    active = _active(context.scope)
+    hours = _hours(active, context.settings.activity_hours_min)
+    query = union_all(hours, _caseloads(active)) if with_caseloads else hours
+    rows = conn.execute(query).all()
+    return (
+        [row for row in rows if row.kind == "hours"],
+        [row for row in rows if row.kind == "caseload"],
     )
 
 
@@ -146,22 +195,11 @@ def _median(values: list[int]) -> float | None:
 
 
 def _caseload(
-    conn: Connection, context: MetricContext, accompanied: list[Row[Any]]
+    context: MetricContext, accompanied: list[Row[Any]], per_referent: list[Row[Any]]
 ) -> MetricResult:
     """Distinct persons per referent (and per referent within each UTAS) at as-of; the
-    persons accompanied per UTAS are those of ``_accompanied`` (same persons, same date)."""
+    persons accompanied per UTAS are those of ``accompanied`` (same persons, same date)."""
     scope = context.scope
-    utas = utas_key().label("utas")
-    per_referent = conn.execute(
-        select(
-            ACCOMPANIMENTS.c.referent_key,
-            utas,
-            func.count(func.distinct(ACCOMPANIMENTS.c.person_id)).label("persons"),
-        )
-        .select_from(persons_with_utas().join(ACCOMPANIMENTS, ACCOMPANIMENTS.c.person_id == P.c.id))
-        .where(*present_at(scope), active_at(scope))
-        .group_by(ACCOMPANIMENTS.c.referent_key, utas)
-    ).all()
     persons_by_utas: dict[str, int] = defaultdict(int)
     for row in accompanied:
         persons_by_utas[row.utas] += int(row.n)
@@ -169,8 +207,8 @@ def _caseload(
     by_utas: dict[str, list[int]] = defaultdict(list)
     for row in per_referent:
         # A person lives in one commune, hence one UTAS: summing over UTAS stays distinct.
-        overall[row.referent_key] += int(row.persons)
-        by_utas[row.utas].append(int(row.persons))
+        overall[row.referent_key] += int(row.n)
+        by_utas[row.utas].append(int(row.n))
     rows = [
         BreakdownRow(
             key,
@@ -201,12 +239,13 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     """Every indicator of the family for one scope."""
     with context.engine.connect() as conn:
         check_territory(conn, context.scope.territory)
-        accompanied = _accompanied(conn, context)
+        caseload = context.wants(CASELOAD.id)
+        accompanied, per_referent = _accompanied(conn, context, with_caseloads=caseload)
         results = []
         if context.wants(ACTIVITY.id):
             results.append(_activity(context, accompanied))
-        if context.wants(CASELOAD.id):
-            results.append(_caseload(conn, context, accompanied))
+        if caseload:
+            results.append(_caseload(context, accompanied, per_referent))
     return {result.id: result for result in results}
 
 

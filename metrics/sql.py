@@ -111,26 +111,33 @@ def query_plan(conn: Connection, statement: str, parameters: Any = None) -> tupl
     (``EXPLAIN`` differs by engine, hence here). For the tests and the benchmark that check
     the shape of the metric queries; ``statement`` and ``parameters`` as the driver got them.
     """
+    reads, correlated = plan_reads(conn, statement, parameters)
+    return set(reads), correlated
+
+
+def plan_reads(conn: Connection, statement: str, parameters: Any = None) -> tuple[list[str], bool]:
+    """As ``query_plan``, with each table once per scan or index search of it in the plan, so
+    that a test can say a table is read once, not merely that it is read."""
     if conn.dialect.name == "sqlite":
         rows = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters or ()).all()
         details = [str(row[-1]) for row in rows]
-        read = {
+        read = [
             word
             for detail in details
             for verb, word in zip(detail.split(), detail.split()[1:], strict=False)
             if verb in ("SCAN", "SEARCH")
-        }
+        ]
         return read, any("CORRELATED" in detail for detail in details)
     plan: Any = conn.exec_driver_sql(
         f"EXPLAIN (FORMAT JSON) {statement}", parameters or {}
     ).scalar()
-    tables: set[str] = set()
+    tables: list[str] = []
     correlated = False
 
     def walk(node: dict[str, Any]) -> None:
         nonlocal correlated
         if "Relation Name" in node:
-            tables.add(node["Relation Name"])
+            tables.append(node["Relation Name"])
         if node.get("Parent Relationship") == "SubPlan":
             correlated = True
         for child in node.get("Plans", ()):
