@@ -227,9 +227,12 @@ class PersonScans:
 
 
 def _events_before_entry(scans: PersonScans) -> ColumnElement[bool]:
+    # A row dated before the entry exists exactly when the person's earliest row is: a
+    # minimum per person, compared with the entry outside the aggregate, so that these
+    # tables' aggregates need not join the persons.
     return or_(
         *(
-            scans.has(model, date < Person.entry_date)
+            scans.first(model, date) < Person.entry_date
             for model, date in (
                 (Invitation, Invitation.sent_date),
                 (Appointment, Appointment.date),
