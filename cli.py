@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 USER_ERRORS = (DataAccessError, MetricError, SettingsError)
 NOT_INITIALISED = "La base n'est pas initialisée : lancez « pilotage init-db »."
-# Families computed side by side by « pilotage metrics » (a family mostly waits on the database).
-FAMILY_WORKERS = 4
 
 
 def _settings() -> Settings:
@@ -822,6 +820,7 @@ def metrics_command(scope: Scope, as_json: bool) -> None:
     import json
     from concurrent.futures import ThreadPoolExecutor
 
+    from metrics.deferred import FAMILY_WORKERS
     from metrics.report import metrics_report
 
     # The families are independent scans: run side by side, they take the time of the

@@ -15,6 +15,10 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+# Families of one scope computed at once (the server's pool and « pilotage metrics »): a few
+# more than the cores of a small server, since a family mostly waits on the database.
+FAMILY_WORKERS = 4
+
 
 def deferred(parallel: Executor | None, function: Callable[..., T], *args: Any) -> Callable[[], T]:
     """``function(*args)`` started on ``parallel`` (the getter waits for it and re-raises its

@@ -19,11 +19,10 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 
 import streamlit as st
 
+from metrics.deferred import FAMILY_WORKERS
+
 # The committee's three side periods at once; more would wait on the database anyway.
 SIDE_WORKERS = 3
-# Families of a scope at once: a few more than the cores of a small server, since a family
-# mostly waits on the database.
-FAMILY_WORKERS = 4
 
 
 @st.cache_resource(show_spinner=False)
