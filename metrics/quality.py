@@ -189,6 +189,9 @@ class PersonScans:
 
     def __init__(self) -> None:
         self._columns: dict[Any, list[tuple[str, ColumnElement[Any]]]] = {}
+        # (model, SQL text of the aggregate) → its column's name: several checks ask for the
+        # same one (« has an orientation », the first contract…), computed once.
+        self._names: dict[tuple[Any, str], str] = {}
 
     def has(self, model: Any, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
         row = case((and_(*conditions), 1), else_=0) if conditions else literal(1)
@@ -198,10 +201,12 @@ class PersonScans:
         return self._column(model, func.min(value))
 
     def _column(self, model: Any, expression: ColumnElement[Any]) -> ColumnElement[Any]:
-        columns = self._columns.setdefault(model, [])
-        name = f"{model.__tablename__}_{len(columns)}"
-        columns.append((name, expression))
-        return column(name)
+        key = (model, str(expression.compile(compile_kwargs={"literal_binds": True})))
+        if key not in self._names:
+            columns = self._columns.setdefault(model, [])
+            self._names[key] = f"{model.__tablename__}_{len(columns)}"
+            columns.append((self._names[key], expression))
+        return column(self._names[key])
 
     def joined_to(self, persons: FromClause) -> FromClause:
         """``persons`` LEFT JOINed to every aggregate asked for (one row per person at most,
