@@ -1,9 +1,9 @@
 """A computation started now on an executor, or left to be run when its result is asked.
 
 Why one helper: the committee's side periods, the families of a page's scope and those of
-``pilotage metrics`` all run independent scans that may go side by side; each caller then reads
-the results in its own order, with its own error handling, whether an executor was given or
-not.
+``pilotage metrics``, and the twelve months of each objective of the météo all run independent
+scans that may go side by side; each caller then reads the results in its own order, with its
+own error handling, whether an executor was given or not.
 """
 
 from __future__ import annotations
