@@ -31,6 +31,7 @@ from data_access.territories import boundaries_file, list_territories, load_geoj
 from data_access.timeline import ENGAGEMENT_START
 from formatting import format_date
 from metrics import catalog
+from metrics.cohorts import CohortStore
 from metrics.coverage import CommuneCoverage, commune_coverage
 from metrics.deferred import deferred
 from metrics.displays import COMMITTEE_COMPARED_RATES as COMPARED_RATES
@@ -204,9 +205,9 @@ def committee_scope(
     return Scope(start=start, end=end, as_of=as_of or end, territory=territory, payer=payer or None)
 
 
-def _compute_all(engine: Engine, settings: Settings) -> Compute:
+def _compute_all(engine: Engine, settings: Settings, cohorts: CohortStore) -> Compute:
     def compute(scope: Scope, ids: tuple[str, ...] | None) -> dict[str, MetricResult]:
-        context = MetricContext(engine, settings, scope)
+        context = MetricContext(engine, settings, scope, cohorts=cohorts)
         if ids is None:
             return catalog.compute_all(context)
         results: dict[str, MetricResult] = {}
@@ -243,9 +244,12 @@ def gather_committee(
     the database, so on a server with spare cores the committee takes the time of the longest
     rather than of their sum. None: one after the other. ``communes`` gives the map's
     communes for a scope and a need category (the page passes its cached one)."""
-    compute = compute or _compute_all(engine, settings)
+    # Without the page's caches: one store of cohort months for the whole committee (its
+    # period, the launch-to-date, the mature months and the twelve months share them).
+    cohorts = CohortStore()
+    compute = compute or _compute_all(engine, settings, cohorts)
     communes = communes or partial(_map_communes, engine, settings)
-    history = history or engine_history(engine, settings)
+    history = history or engine_history(engine, settings, cohorts)
     same_scope = deck_scope(territory, payer)
     previous_committee = last_committee_date(engine, committee_date, same_scope)
     scope = committee_scope(

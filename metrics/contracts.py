@@ -15,7 +15,8 @@ from dataclasses import replace
 from sqlalchemy import Connection, Select, and_, case, func, null, or_, select
 
 from data_access.timeline import DECISIONS
-from metrics.deadlines import deadline_cells, publish_deadline_share
+from metrics.cohorts import delay_counts_of
+from metrics.deadlines import deadline_cells_of, publish_deadline_share
 from metrics.delays import (
     TIMELINE,
     delay_counts,
@@ -200,7 +201,7 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
     with context.engine.connect() as conn:
         check_territory(conn, context.scope.territory)
         if context.wants(WITHIN_LEGAL.id):
-            legal = deadline_cells(conn, legal_contract_query(context.scope))
+            legal = deadline_cells_of(context.cohorts, conn, context.scope, legal_contract_query)
             # Decisions notified in a month have all reached their deadline (one calendar
             # month, at most 31 days) 31 days after its end: the committee's mature cohort.
             results.append(
@@ -212,7 +213,7 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
                 )
             )
         if context.wants(WITHIN_30.id, MEAN.id):
-            counts = contract_counts(conn, context.scope)
+            counts = delay_counts_of(context.cohorts, conn, context.scope, contract_counts)
             results += [
                 publish_within(
                     WITHIN_30,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, func, select
 
+from metrics.cohorts import delay_counts_of
 from metrics.delays import (
     TIMELINE,
     entry_delay_counts,
@@ -142,7 +143,9 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         if context.wants(CONVOCATION_WITHIN.id, CONVOCATION_MEDIAN.id):
             median = context.wants(CONVOCATION_MEDIAN.id)
             horizon = None if median else share_horizon(settings.convocation_days)
-            convocation = convocation_counts(conn, context.scope, horizon)
+            convocation = delay_counts_of(
+                context.cohorts, conn, context.scope, convocation_counts, horizon
+            )
             results.append(
                 publish_within(CONVOCATION_WITHIN, settings, convocation, settings.convocation_days)
             )
@@ -156,7 +159,9 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
                     )
                 )
         if context.wants(FIRST_APPOINTMENT_MEDIAN.id):
-            appointment = first_appointment_counts(conn, context.scope)
+            appointment = delay_counts_of(
+                context.cohorts, conn, context.scope, first_appointment_counts
+            )
             results.append(publish_median(FIRST_APPOINTMENT_MEDIAN, settings, appointment))
     return {result.id: result for result in results}
 

@@ -16,14 +16,16 @@ aggregates only, like every delay query.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Select
 
+from metrics.cohorts import CohortStore, assemble, query_name
 from metrics.population import label_for, ratio_row
 from metrics.privacy import publish
 from metrics.results import BreakdownRow, MetricResult
+from metrics.scope import Scope
 from metrics.spec import IndicatorSpec
 from settings import Settings
 
@@ -46,6 +48,23 @@ def deadline_cells(conn: Connection, query: Select) -> list[DeadlineCell]:
         for row in conn.execute(query)
         if row.counted
     ]
+
+
+def deadline_cells_of(
+    store: CohortStore | None,
+    conn: Connection,
+    scope: Scope,
+    query: Callable[[Scope], Select],
+) -> list[DeadlineCell]:
+    """``deadline_cells`` of ``query(scope)`` (a deadline query by cohort month), through
+    ``store`` when there is one."""
+
+    def fetch(at: Scope) -> list[DeadlineCell]:
+        return deadline_cells(conn, query(at))
+
+    if store is None:
+        return fetch(scope)
+    return assemble(store, query_name(query), scope, fetch)
 
 
 def _rows(

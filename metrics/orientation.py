@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, case, func, literal, or_, select
+from sqlalchemy import Connection, Row, Select, and_, case, func, literal, or_, select
 
 from data_access.schema import ORIENTATION_TYPES, UNKNOWN_ORIENTATION_TYPE
-from metrics.deadlines import deadline_cells, publish_deadline_share
+from metrics.cohorts import delay_counts_of
+from metrics.deadlines import deadline_cells_of, publish_deadline_share
 from metrics.delays import (
     TIMELINE,
     delay_counts,
@@ -303,9 +304,9 @@ def request_counts(conn: Connection, scope: Scope) -> DelayCounts:
     )
 
 
-def _three_months_results(conn: Connection, context: MetricContext) -> MetricResult:
-    """Entrants whose three months are behind them: oriented before T0 + 3 months or not."""
-    scope = context.scope
+def three_months_query(scope: Scope) -> Select:
+    """Entrants whose three months are behind them, by entry month and UTAS: oriented before
+    T0 + 3 months (``met``) or not, and whether they count (``counted``)."""
     first = observed(TIMELINE.c.first_orientation_date, scope.as_of)
     deadline = add_months(P.c.entry_date, DREES_MONTHS)
     met = and_(first.is_not(None), first < deadline)
@@ -317,7 +318,7 @@ def _three_months_results(conn: Connection, context: MetricContext) -> MetricRes
     utas = utas_key().label("utas")
     met_flag = case((met, 1), else_=0).label("met")
     counted_flag = case((counted, 1), else_=0).label("counted")
-    query = (
+    return (
         select(
             month, utas, literal("").label("kind"), met_flag, counted_flag, func.count().label("n")
         )
@@ -325,7 +326,13 @@ def _three_months_results(conn: Connection, context: MetricContext) -> MetricRes
         .where(*cohort_conditions(scope))
         .group_by(month, utas, met_flag, counted_flag)
     )
-    return publish_deadline_share(WITHIN_3_MONTHS, context.settings, deadline_cells(conn, query))
+
+
+def _three_months_results(conn: Connection, context: MetricContext) -> MetricResult:
+    """Share of entrants oriented within three months, among those whose three months are
+    behind them."""
+    cells = deadline_cells_of(context.cohorts, conn, context.scope, three_months_query)
+    return publish_deadline_share(WITHIN_3_MONTHS, context.settings, cells)
 
 
 def _split(
@@ -463,12 +470,12 @@ def compute(context: MetricContext) -> dict[str, MetricResult]:
         if context.wants(WITHIN_LEGAL.id):
             # Only a share within the legal delay reads these counts (no median, no mean).
             horizon = share_horizon(settings.orientation_legal_days)
-            legal = legal_orientation_counts(conn, scope, horizon)
+            legal = delay_counts_of(context.cohorts, conn, scope, legal_orientation_counts, horizon)
             results.append(
                 publish_within(WITHIN_LEGAL, settings, legal, settings.orientation_legal_days)
             )
         if context.wants(WITHIN_45.id, WITHIN_30.id, MEDIAN.id, MEAN.id):
-            counts = orientation_counts(conn, scope)
+            counts = delay_counts_of(context.cohorts, conn, scope, orientation_counts)
             legal_days = settings.orientation_legal_days
             results += [
                 publish_within(WITHIN_45, settings, counts, settings.orientation_days),

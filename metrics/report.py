@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access.db import check_connection, describe_connection_error, has_schema
 from data_access.exceptions import DatabaseUnavailableError
 from metrics import catalog
+from metrics.cohorts import CohortStore
 from metrics.exceptions import MetricError
 from metrics.population import check_territory
 from metrics.scope import Scope
@@ -40,7 +41,9 @@ def metrics_report(
     try:
         with engine.connect() as conn:
             check_territory(conn, scope.territory)
-        results = catalog.compute_all(MetricContext(engine, settings, scope), parallel)
+        # One store: the mature months inside the period are read from its months.
+        context = MetricContext(engine, settings, scope, cohorts=CohortStore())
+        results = catalog.compute_all(context, parallel)
     except SQLAlchemyError as exc:
         raise DatabaseUnavailableError(describe_connection_error(engine, exc)) from None
     return {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
 
@@ -18,6 +19,9 @@ from metrics.results import MetricResult, Unit
 from metrics.scope import Scope
 from metrics.survival import DelayCounts
 from settings import Settings
+
+if TYPE_CHECKING:
+    from metrics.cohorts import CohortStore
 
 TARGET_SOURCES = (
     "Feuille de route",
@@ -55,12 +59,15 @@ def placeholders(template: str) -> list[str]:
 class MetricContext:
     """What a family needs to compute: the database, the thresholds and the scope; ``only``
     names the indicators the caller shows (None: all), so that a family may skip the queries
-    of the others (a page computes only what it shows)."""
+    of the others (a page computes only what it shows); ``cohorts`` keeps the cohort months
+    already counted, shared by every scope computed on the same state of the data
+    (``metrics/cohorts.py``; None: each query counts its whole cohort)."""
 
     engine: Engine
     settings: Settings
     scope: Scope
     only: frozenset[str] | None = None
+    cohorts: CohortStore | None = None
 
     def wants(self, *ids: str) -> bool:
         """Whether any of these indicators is asked for."""

@@ -24,6 +24,7 @@ from typing import Literal
 from sqlalchemy import Engine
 
 from metrics import catalog
+from metrics.cohorts import CohortStore
 from metrics.deferred import deferred
 from metrics.history import shares_at
 from metrics.results import MetricResult, Unit
@@ -297,10 +298,13 @@ def summary_lines(
     return [line if months is None else replace(line, history=months()) for line, months in pending]
 
 
-def engine_history(engine: Engine, settings: Settings) -> History:
-    """``month_history`` without cache (the CLI, the deck built outside a page, the tests)."""
+def engine_history(
+    engine: Engine, settings: Settings, cohorts: CohortStore | None = None
+) -> History:
+    """``month_history`` without cache (the CLI, the deck built outside a page, the tests);
+    ``cohorts``: the cohort months already counted by the caller at the same state."""
     return lambda scope, metric_id, kind: month_history(
-        MetricContext(engine, settings, scope), metric_id, kind
+        MetricContext(engine, settings, scope, cohorts=cohorts), metric_id, kind
     )
 
 

@@ -10,6 +10,7 @@ others working: the page shows what it has and names what is missing.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from data_access.db import data_version
 from data_access.exceptions import DataAccessError
 from metrics import catalog
+from metrics.cohorts import CohortStore, CohortStores
 from metrics.deferred import deferred
 from metrics.exceptions import MetricError
 from metrics.results import MetricResult
@@ -81,6 +83,22 @@ def render_version(engine: Engine) -> str:
     return version
 
 
+# Cohort months counted once per state of the data, shared by every scope and page.
+_COHORTS = CohortStores()
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def _cache_generation() -> str:
+    """A token that changes when Streamlit's data cache is cleared: the cohort months live
+    beside that cache, and must be forgotten with it (a cold page is cold for both)."""
+    return uuid.uuid4().hex
+
+
+def cohort_store(database_url: str, version: str) -> CohortStore:
+    """The cohort months of this database at this data version (``metrics/cohorts.py``)."""
+    return _COHORTS.store(database_url, version, _cache_generation())
+
+
 @st.cache_data(show_spinner=False, max_entries=4096)
 def _computed(
     database_url: str,
@@ -94,7 +112,8 @@ def _computed(
     """A family's own results for one scope (before mature cohorts and local targets): the
     unit shared between the periods, mature months and as-of dates that need it."""
     family = next(f for f in catalog.families() if f.name == family_name)
-    return family.compute(MetricContext(_context.engine, _context.settings, scope, asked))
+    cohorts = cohort_store(database_url, version)
+    return family.compute(MetricContext(_context.engine, _context.settings, scope, asked, cohorts))
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
@@ -121,7 +140,8 @@ def _family_results(
             _context,
         )
 
-    context = MetricContext(_context.engine, _context.settings, scope, asked)
+    cohorts = cohort_store(database_url, version)
+    context = MetricContext(_context.engine, _context.settings, scope, asked, cohorts)
     return catalog.compute_family(family, context, compute)
 
 
@@ -206,7 +226,10 @@ def _call(
     _context: AppContext,
 ) -> Any:
     scope, *rest = args
-    return _function(MetricContext(_context.engine, _context.settings, scope), *rest)
+    cohorts = cohort_store(database_url, version)
+    return _function(
+        MetricContext(_context.engine, _context.settings, scope, cohorts=cohorts), *rest
+    )
 
 
 def cached_call(
