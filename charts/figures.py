@@ -9,6 +9,7 @@ patterns on bars (``charts.theme``).
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from typing import Any
 
@@ -105,8 +106,9 @@ def _traces(desc: ChartDescription) -> list[go.BaseTraceType]:
     return traces
 
 
-def _masked_markers(desc: ChartDescription, fig: go.Figure) -> None:
-    """Write « s » where a masked bar or point would be, so a gap is never read as zero."""
+def _masked_markers(desc: ChartDescription) -> list[dict[str, Any]]:
+    """« s » where a masked bar or point would be, so a gap is never read as zero."""
+    markers = []
     for serie in desc.series:
         for i, _ in enumerate(serie.values):
             if not serie.masked(i):
@@ -117,9 +119,38 @@ def _masked_markers(desc: ChartDescription, fig: go.Figure) -> None:
                 position = {"x": 0, "y": category, "xshift": 10}
             else:
                 position = {"x": category, "y": 0, "yshift": 10}
-            fig.add_annotation(
-                text="s", showarrow=False, font={"color": GREY_MID, "size": 14}, **position
+            markers.append(
+                {
+                    "text": "s",
+                    "showarrow": False,
+                    "font": {"color": GREY_MID, "size": 14},
+                    **position,
+                }
             )
+    return markers
+
+
+@functools.lru_cache(maxsize=256)
+def _spanning_line(
+    vertical: bool, at: float, dash: str, colour: str, width: int | None, text: str, position: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The shape and label plotly's ``add_vline`` / ``add_hline`` write for a line across a
+    single plot, as dictionaries: drawn once on an empty figure (the line spans the plot
+    whatever its data), then laid into the chart's layout with the rest."""
+    figure = go.Figure()
+    line: dict[str, Any] = {"line_dash": dash, "line_color": colour}
+    if width is not None:
+        line["line_width"] = width
+    label: dict[str, Any] = {"annotation_text": text, "annotation_font_color": colour}
+    if position:
+        label["annotation_position"] = position
+    if vertical:
+        figure.add_vline(x=at, **line, **label)
+    else:
+        figure.add_hline(y=at, **line, **label)
+    shape = figure.layout.shapes[0].to_plotly_json()
+    annotations = figure.layout.annotations
+    return shape, (annotations[0].to_plotly_json() if annotations else None)
 
 
 def _top_margin(desc: ChartDescription, *, show_title: bool = True) -> int:
@@ -161,7 +192,6 @@ def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = T
     and the footnote as text under it, so neither takes room from the plot there; images keep
     both, and grow by the footnote's lines so that the plot keeps its height.
     """
-    fig = go.Figure(_traces(desc))
     # plotly layout dictionaries: nested values of several types
     value_axis: dict[str, Any] = {"title": {"text": desc.unit_title}, "rangemode": "tozero"}
     if desc.unit == "ratio":
@@ -189,7 +219,9 @@ def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = T
             + "</span>"
         }
         height += FOOTNOTE_LINE_PX * len(lines)
-    fig.update_layout(
+    # One figure from plain dictionaries: plotly's update_layout and add_hline validate the
+    # whole layout at each call (a quarter of the committee page's time on every render).
+    layout: dict[str, Any] = dict(
         template=register_template(),
         title={
             # the scope under the title: a downloaded PNG or SVG says what it shows
@@ -218,27 +250,26 @@ def to_figure(desc: ChartDescription, *, height: int = 460, show_title: bool = T
         height=height,
         showlegend=len(desc.series) > 1,
     )
+    spans = []
     if desc.target is not None:
-        line = {"line_dash": "dash", "line_color": TARGET_COLOR, "line_width": 2}
-        label = {"annotation_text": desc.target_text(), "annotation_font_color": TARGET_COLOR}
-        if desc.kind == "hbar":
-            fig.add_vline(
-                x=desc.plotted(desc.target), annotation_position="top left", **line, **label
+        spans.append(
+            _spanning_line(
+                desc.kind == "hbar",
+                desc.plotted(desc.target),
+                "dash",
+                TARGET_COLOR,
+                2,
+                desc.target_text(),
+                "top left",
             )
-        else:
-            fig.add_hline(
-                y=desc.plotted(desc.target),
-                annotation_position="top left",
-                **line,
-                **label,
-            )
-    if desc.reference_x is not None:
-        fig.add_vline(
-            x=desc.reference_x,
-            line_dash="dot",
-            line_color=REFERENCE_COLOR,
-            annotation_text=desc.reference_label or "",
-            annotation_font_color=REFERENCE_COLOR,
         )
-    _masked_markers(desc, fig)
-    return fig
+    if desc.reference_x is not None:
+        spans.append(
+            _spanning_line(
+                True, desc.reference_x, "dot", REFERENCE_COLOR, None, desc.reference_label or "", ""
+            )
+        )
+    layout["shapes"] = [shape for shape, _ in spans]
+    layout["annotations"] = [label for _, label in spans if label is not None]
+    layout["annotations"] += _masked_markers(desc)
+    return go.Figure(data=_traces(desc), layout=layout)
