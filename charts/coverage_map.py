@@ -78,7 +78,10 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
     return []
 
 
-def _outlines(geojson: dict[str, Any]) -> dict[str, list[list[list[float]]]]:
+Outlines = dict[str, list[list[list[float]]]]
+
+
+def _outlines(geojson: dict[str, Any]) -> Outlines:
     """Rings of each commune, by INSEE code."""
     return {
         feature["properties"]["code_insee"]: _rings(feature["geometry"])
@@ -133,9 +136,30 @@ def _other_side(
     return False
 
 
-def _utas_borders(
-    communes: Sequence[CommuneCoverage], outlines: dict[str, list[list[list[float]]]]
-) -> tuple[list[float | None], list[float | None]]:
+# The borders of the last maps drawn, by outlines (held, so that their identity stays theirs)
+# and the communes' UTAS: they depend on neither the figures nor the date, and looking up
+# the other side of each edge took a quarter of a warm « Offre partenaires » page.
+Borders = tuple[list[float | None], list[float | None]]
+_BORDERS: dict[tuple[int, tuple[tuple[str, str | None], ...]], tuple[object, Borders]] = {}
+_BORDERS_KEPT = 8
+
+
+def _cached_borders(
+    communes: Sequence[CommuneCoverage], geojson: dict[str, Any], outlines: Outlines
+) -> Borders:
+    """``_utas_borders``, computed once per boundaries file and division into UTAS."""
+    key = (id(geojson), tuple(sorted((c.code, c.utas) for c in communes)))
+    kept = _BORDERS.get(key)
+    if kept is not None and kept[0] is geojson:
+        return kept[1]
+    borders = _utas_borders(communes, outlines)
+    if len(_BORDERS) >= _BORDERS_KEPT:
+        _BORDERS.clear()
+    _BORDERS[key] = (geojson, borders)
+    return borders
+
+
+def _utas_borders(communes: Sequence[CommuneCoverage], outlines: Outlines) -> Borders:
     """The lines between UTAS, and around the communes shown.
 
     Neighbouring communes mostly share their edges' points: an edge drawn twice by communes of
@@ -263,7 +287,7 @@ def coverage_map(
                 hoverinfo="skip",
             )
         )
-    border_x, border_y = _utas_borders(communes, outlines)
+    border_x, border_y = _cached_borders(communes, geojson, outlines)
     if border_x:
         fig.add_trace(
             go.Scatter(

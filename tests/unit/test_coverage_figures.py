@@ -134,3 +134,32 @@ def test_map_draws_utas_borders_and_names() -> None:
     assert set(between) <= drawn
     names = [a.text for a in figure.layout.annotations if a.xref == "x"]
     assert sorted(names) == sorted(f"<b>{u}</b>" for u in set(utas_of.values()))
+
+
+def test_utas_borders_are_drawn_once_per_boundaries_and_division(monkeypatch) -> None:
+    """A page redraws its map at every run: the borders (which depend on neither the figures
+    nor the date) are looked up once, and again when a commune changes UTAS."""
+    from dataclasses import replace
+
+    from charts import coverage_map as module
+
+    calls = []
+    real = module._utas_borders
+
+    def counted(communes, outlines):
+        calls.append(len(communes))
+        return real(communes, outlines)
+
+    monkeypatch.setattr(module, "_utas_borders", counted)
+    monkeypatch.setattr(module, "_BORDERS", {})
+    geojson = load_geojson(GEOJSON_FILE)
+    first = coverage_map(COMMUNES, geojson, "mobilite", AS_OF, 11)
+    other_day = [replace(c, services=c.services + 1) for c in COMMUNES]
+    again = coverage_map(other_day, geojson, "mobilite", dt.date(2024, 7, 31), 11)
+    assert len(calls) == 1
+    assert [t.to_plotly_json() for t in again.data if t.name == UTAS_BORDER_LABEL] == [
+        t.to_plotly_json() for t in first.data if t.name == UTAS_BORDER_LABEL
+    ]
+    moved = [replace(COMMUNES[0], utas="Aubusson"), *COMMUNES[1:]]
+    coverage_map(moved, geojson, "mobilite", AS_OF, 11)
+    assert len(calls) == 2
