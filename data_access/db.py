@@ -111,23 +111,21 @@ def data_version(engine: Engine) -> str:
         RoadmapStepHistory,
     )
 
+    parts = (
+        select(func.max(ImportRun.id)),
+        select(func.count(ImportRun.id)),
+        select(func.count()).select_from(ImportRun).where(ImportRun.status == "undone"),
+        select(func.max(RoadmapStepHistory.id)),
+        select(func.count()).select_from(Meeting),
+        select(func.count()).select_from(MeetingAction),
+        select(func.max(DeckSnapshot.id)),
+        select(Metadata.value).where(Metadata.key == "demo"),
+    )
+    # One statement of scalar subqueries: every render of every page reads it.
     with engine.connect() as conn:
-        runs = conn.execute(select(func.max(ImportRun.id), func.count(ImportRun.id))).one()
-        undone = conn.execute(
-            select(func.count()).select_from(ImportRun).where(ImportRun.status == "undone")
-        ).scalar_one()
-        edits = conn.execute(select(func.max(RoadmapStepHistory.id))).scalar_one()
-        governance = conn.execute(
-            select(
-                select(func.count()).select_from(Meeting).scalar_subquery(),
-                select(func.count()).select_from(MeetingAction).scalar_subquery(),
-                select(func.max(DeckSnapshot.id)).scalar_subquery(),
-            )
-        ).one()
-        demo = conn.execute(
-            select(Metadata.value).where(Metadata.key == "demo")
-        ).scalar_one_or_none()
+        row = conn.execute(select(*(part.scalar_subquery() for part in parts))).one()
+    last_run, runs, undone, edits, meetings, actions, snapshot, demo = row
     return (
-        f"runs={runs[0]}:{runs[1]}:{undone};edits={edits};"
-        f"governance={governance[0]}:{governance[1]}:{governance[2]};demo={demo}"
+        f"runs={last_run}:{runs}:{undone};edits={edits};"
+        f"governance={meetings}:{actions}:{snapshot};demo={demo}"
     )

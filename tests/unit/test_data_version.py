@@ -30,3 +30,20 @@ def test_data_version_moves_with_imports_meetings_and_snapshots(db):
         version = data_version(db.engine)
         assert version not in seen, type(row).__name__
         seen.add(version)
+
+
+def test_data_version_is_read_in_one_statement(db):
+    """Every render of every page reads it: one round trip to the database, not five."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        data_version(db.engine)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1
