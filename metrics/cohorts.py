@@ -29,7 +29,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy import Connection
 
 from metrics.population import cohort_last_day
-from metrics.scope import Scope, Territory
+from metrics.scope import Scope, Territory, month_end
 from metrics.survival import DelayCell, DelayCounts
 
 # About a hundred bytes a cell: the bound keeps a store under about 50 MB at national scale,
@@ -141,8 +141,7 @@ def month_pieces(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]
     pieces = []
     day = first
     while day <= last:
-        next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        end = min(next_month - dt.timedelta(days=1), last)
+        end = min(month_end(day), last)
         pieces.append((day, end))
         day = end + dt.timedelta(days=1)
     return pieces

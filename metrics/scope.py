@@ -118,6 +118,16 @@ class Scope:
         }
 
 
+def month_start(day: dt.date) -> dt.date:
+    """The first day of the month of ``day``."""
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the month of ``day``."""
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
 def _year_earlier(day: dt.date, *, month_end: bool = True) -> dt.date:
     """The same day one year earlier (28 February for 29 February); with ``month_end``, the
     last day of a month stays the last day of its month."""

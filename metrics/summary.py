@@ -28,7 +28,7 @@ from metrics.cohorts import CohortStore
 from metrics.deferred import deferred
 from metrics.history import shares_at
 from metrics.results import MetricResult, Unit
-from metrics.scope import Scope
+from metrics.scope import Scope, month_end, month_start
 from metrics.spec import MetricContext
 from settings import Settings
 
@@ -173,14 +173,6 @@ def level_of(
     if miss <= settings.summary_orange_gap:
         return "orange"
     return "rouge"
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def last_months(last: dt.date, n: int = MONTHS) -> list[dt.date]:
